@@ -1,0 +1,31 @@
+# Two entry points for a fresh machine: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run demo test install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+run: install          ## crawl the live register into output/ (needs REGWATCH_PROXY outside Russia)
+	$(BIN)/regwatch crawl
+
+demo: install         ## the same job offline, against two recorded states, into output/demo/
+	$(BIN)/regwatch demo
+
+test: install-test    ## the whole test suite (no network)
+	$(BIN)/python -m pytest -q
+
+bench: install        ## benchmarks: print figures and ratios
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) *.egg-info

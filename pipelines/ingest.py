@@ -1,0 +1,138 @@
+"""One pull of a register, from raw replies to stored history and exports.
+
+The order matters: the raw replies are archived first (evidence, even of a refused
+crawl), then the pull is checked, normalised, compared with the last good state and
+only then stored as current. A refused or held pull leaves the stored state and the
+exports exactly as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipelines import validate
+from pipelines.diff import Diff, baseline, diff
+from pipelines.export import write_exports
+from pipelines.models import Change, Entry, Pull, SourceRefused
+from pipelines.normalise import normalise_rows
+from pipelines.raw_archive import archive_replies
+from pipelines.store import Store, entry_to_json
+
+log = logging.getLogger("regwatch.ingest")
+
+BASELINE, CHANGED, UNCHANGED, HELD, REFUSED = "baseline", "changed", "unchanged", "held", "refused"
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # baseline|changed|unchanged|held|refused
+    message: str = ""
+    entries: int = 0
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (BASELINE, CHANGED, UNCHANGED)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(entries: list[Entry]) -> str:
+    """Hash of the normalised content, independent of ids and bookkeeping dates."""
+    digest = hashlib.sha256()
+    for entry in sorted(entries, key=lambda e: e.number):
+        digest.update(entry_to_json(entry.with_id("")).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def ingest(pull: Pull, store: Store, data_dir: Path,
+           thresholds: validate.Thresholds = validate.Thresholds(),
+           now: str | None = None, allow_drop: bool = False, problem: str = "") -> Outcome:
+    """`problem` is set when the fetch itself failed: the replies are archived, nothing else."""
+    now = now or utc_now()
+    source = pull.source
+    described = archive_replies(data_dir, source, pull.replies)
+    store.add_replies(described)
+    replies = [r["sha256"] for r in described]
+    try:
+        if problem:
+            raise SourceRefused(problem)
+        outcome = _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop)
+    except SourceRefused as refusal:
+        log.error("refused: %s", refusal)
+        store.log_poll(source, pull.channel, REFUSED, now, replies, str(refusal))
+        return Outcome(source, REFUSED, str(refusal))
+    return outcome
+
+
+def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: validate.Thresholds,
+                    now: str, replies: list[str], allow_drop: bool) -> Outcome:
+    source = pull.source
+    validate.check_pull(pull, thresholds)
+    entries, problems = normalise_rows(pull.rows, pull.source_url)
+    for problem in problems:
+        log.warning("%s: %s", source, problem)
+    validate.check_problems(source, problems)
+    warnings = [str(p) for p in problems]
+    digest = content_hash(entries)
+
+    previous = store.last_snapshot(source)
+    if previous is not None and previous.content_hash == digest:
+        store.clear_hold(source)
+        store.log_poll(source, pull.channel, UNCHANGED, now, replies, snapshot_id=None)
+        log.info("%s: unchanged, %d entries", source, len(entries))
+        return Outcome(source, UNCHANGED, "no change", len(entries), warnings=warnings)
+
+    if previous is None:
+        state = baseline(source, entries, now)
+        _commit(pull, store, data_dir, now, digest, replies, state, [], [])
+        log.info("%s: baseline of %d entries; no alerts for a first crawl", source, len(state))
+        return Outcome(source, BASELINE, f"first crawl: {len(state)} entries", len(state),
+                       warnings=warnings)
+
+    current = store.current_entries(source)
+    if not allow_drop:
+        validate.check_drop(source, len(current), len(entries), thresholds)
+    result: Diff = diff(source, current, entries, now, gone=store.gone_entries(source),
+                        taken_ids=store.all_entry_ids(source))
+    reason = validate.hold_reason(result, len(current), thresholds)
+    if reason:
+        held = store.hold(source)
+        if held is None or held[0] != digest:
+            store.set_hold(source, digest, reason, now)
+            store.log_poll(source, pull.channel, HELD, now, replies, reason)
+            message = f"{source}: held until a second pull agrees: {reason}"
+            log.warning(message)
+            return Outcome(source, HELD, message, len(entries), warnings=warnings)
+        log.info("%s: a second pull agrees with the held one (%s)", source, reason)
+    _commit(pull, store, data_dir, now, digest, replies, result.entries, result.removed,
+            result.changes)
+    counts = (", ".join(f"{n} {k}" for k, n in _count_kinds(result.changes).items())
+              or "no change in content (the published text differs in form only)")
+    log.info("%s: %d entries, %s", source, len(result.entries), counts)
+    return Outcome(source, CHANGED, counts, len(result.entries), result.changes, warnings)
+
+
+def _count_kinds(found: list[Change]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for change in found:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    return counts
+
+
+def _commit(pull: Pull, store: Store, data_dir: Path, now: str, digest: str, replies: list[str],
+            state: list[Entry], removed: list[Entry], found: list[Change]) -> None:
+    snapshot_id = store.commit_state(pull.source, pull.channel, now, digest, replies,
+                                     pull.last_modified, state, removed, found)
+    store.log_poll(pull.source, pull.channel, CHANGED if found else BASELINE, now, replies,
+                   snapshot_id=snapshot_id)
+    write_exports(data_dir, pull.source, state, store.changes(pull.source), now, new_snapshot=True)

@@ -1,0 +1,334 @@
+"""History in a relational database (SQLite by default), through SQLAlchemy Core.
+
+Versions, not copies: a snapshot row and new entry versions are written only when the
+register's content changed; a poll that finds the same content extends the last
+`crawl_log` row (its `polls` count and `last_at`), so the database grows with changes,
+not with polls.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from pipelines.models import Change, Entry
+
+metadata = MetaData()
+
+crawl_log = Table(
+    "crawl_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),  # baseline|changed|unchanged|held|refused
+    Column("first_at", String(32), nullable=False),
+    Column("last_at", String(32), nullable=False),
+    Column("polls", Integer, nullable=False, default=1),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id")),
+    Column("replies", Text, nullable=False, default="[]"),  # JSON list of raw reply hashes
+    Column("message", Text, nullable=False, default=""),
+)
+
+raw_replies = Table(
+    "raw_replies", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("source", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("request_body", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("path", Text, nullable=False),  # relative to the data directory
+    Column("fetched_at", String(32), nullable=False),
+)
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("taken_at", String(32), nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("replies", Text, nullable=False),  # JSON list of raw reply hashes
+    Column("last_modified", Integer),
+)
+
+entries = Table(
+    "entries", metadata,
+    Column("entry_id", String(128), primary_key=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("present", Boolean, nullable=False),
+    Column("first_seen", String(32), nullable=False),
+    Column("last_changed", String(32), nullable=False),
+    Column("version_id", Integer, nullable=False),
+)
+
+entry_versions = Table(
+    "entry_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", String(128), nullable=False, index=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("valid_from", String(32), nullable=False),
+    Column("data", Text, nullable=False),  # the Entry as JSON, raw cells included
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("entry_id", String(128), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("old", Text, nullable=False),
+    Column("new", Text, nullable=False),
+    Column("detected_at", String(32), nullable=False, index=True),
+)
+
+# A diff held until a second pull agrees (one per source).
+holds = Table(
+    "holds", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("first_at", String(32), nullable=False),
+)
+
+_ENTRY_FIELDS = {f.name for f in fields(Entry)}
+
+
+def entry_to_json(entry: Entry) -> str:
+    data = asdict(entry)
+    del data["first_seen"], data["last_changed"]  # kept on the entry's head row
+    data["raw"] = dict(entry.raw)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_from_json(text: str, **overrides: Any) -> Entry:
+    data = json.loads(text)
+    data["raw"] = tuple(data.get("raw", {}).items())
+    for key in ("name_ru", "name_original", "acronyms"):
+        data[key] = tuple(data.get(key, ()))
+    data.update(overrides)
+    return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    source: str
+    channel: str
+    taken_at: str
+    row_count: int
+    content_hash: str
+    replies: tuple[str, ...]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web page) never block a crawl
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- reading -------------------------------------------------------------
+
+    def last_snapshot(self, source: str) -> Snapshot | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(snapshots).where(snapshots.c.source == source)
+                .order_by(snapshots.c.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        return Snapshot(row.id, row.source, row.channel, row.taken_at, row.row_count,
+                        row.content_hash, tuple(json.loads(row.replies)))
+
+    def snapshots(self, source: str) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(snapshots).where(snapshots.c.source == source)
+                                .order_by(snapshots.c.id)).all()
+        return [Snapshot(r.id, r.source, r.channel, r.taken_at, r.row_count, r.content_hash,
+                         tuple(json.loads(r.replies))) for r in rows]
+
+    def _entries(self, conn: Connection, source: str, present: bool | None) -> list[Entry]:
+        query = (
+            select(entries.c.first_seen, entries.c.last_changed, entry_versions.c.data)
+            .join(entry_versions, entry_versions.c.id == entries.c.version_id)
+            .where(entries.c.source == source)
+        )
+        if present is not None:
+            query = query.where(entries.c.present == present)
+        return [entry_from_json(r.data, first_seen=r.first_seen, last_changed=r.last_changed)
+                for r in conn.execute(query)]
+
+    def current_entries(self, source: str) -> list[Entry]:
+        with self.engine.connect() as conn:
+            found = self._entries(conn, source, present=True)
+        return sorted(found, key=lambda e: e.number)
+
+    def gone_entries(self, source: str) -> list[Entry]:
+        with self.engine.connect() as conn:
+            return self._entries(conn, source, present=False)
+
+    def all_entry_ids(self, source: str) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+
+    def entries_known_at(self, source: str, moment: str) -> list[Entry]:
+        """Each entry first seen by `moment` in its version valid then, or its first version
+        when it was first seen later (history imported later still knows the older dates)."""
+        with self.engine.connect() as conn:
+            heads = {r.entry_id: r for r in conn.execute(select(entries).where(entries.c.source == source))}
+            versions = conn.execute(
+                select(entry_versions.c.entry_id, entry_versions.c.valid_from, entry_versions.c.data)
+                .where(entry_versions.c.entry_id.in_(select(entries.c.entry_id)
+                                                     .where(entries.c.source == source)))
+                .order_by(entry_versions.c.id)
+            ).all()
+        chosen: dict[str, str] = {}
+        for v in versions:
+            if v.entry_id not in chosen or v.valid_from <= moment:
+                chosen[v.entry_id] = v.data
+        return sorted(
+            (entry_from_json(data, first_seen=heads[eid].first_seen,
+                             last_changed=heads[eid].last_changed)
+             for eid, data in chosen.items()),
+            key=lambda e: e.number,
+        )
+
+    def changes(self, source: str | None = None, since: str = "") -> list[Change]:
+        query = select(changes).order_by(changes.c.id)
+        if source:
+            query = query.where(changes.c.source == source)
+        if since:
+            query = query.where(changes.c.detected_at >= since)
+        with self.engine.connect() as conn:
+            return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
+                           r.detected_at) for r in conn.execute(query)]
+
+    def hold(self, source: str) -> tuple[str, str] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(holds).where(holds.c.source == source)).first()
+        return (row.content_hash, row.reason) if row else None
+
+    def known_replies(self, hashes: list[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(raw_replies.c.sha256)
+                                    .where(raw_replies.c.sha256.in_(hashes))))
+
+    # --- writing -------------------------------------------------------------
+
+    def add_replies(self, rows: list[dict[str, Any]]) -> None:
+        fresh = [r for r in rows if r["sha256"] not in self.known_replies([r["sha256"] for r in rows])]
+        if fresh:
+            with self.engine.begin() as conn:
+                conn.execute(insert(raw_replies), fresh)
+
+    def log_poll(self, source: str, channel: str, outcome: str, at: str,
+                 replies: list[str], message: str = "", snapshot_id: int | None = None) -> None:
+        """Record that a crawl happened. A poll with the same outcome and replies as the
+        last one only extends that row, so unchanged polls cost no space."""
+        replies_json = json.dumps(replies)
+        with self.engine.begin() as conn:
+            last = conn.execute(
+                select(crawl_log).where(crawl_log.c.source == source)
+                .order_by(crawl_log.c.id.desc()).limit(1)
+            ).first()
+            if (snapshot_id is None and last is not None and last.outcome == outcome
+                    and last.replies == replies_json and last.message == message):
+                conn.execute(update(crawl_log).where(crawl_log.c.id == last.id)
+                             .values(last_at=at, polls=crawl_log.c.polls + 1))
+                return
+            conn.execute(insert(crawl_log).values(
+                source=source, channel=channel, outcome=outcome, first_at=at, last_at=at,
+                polls=1, snapshot_id=snapshot_id, replies=replies_json, message=message))
+
+    def set_hold(self, source: str, content_hash: str, reason: str, at: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(holds.delete().where(holds.c.source == source))
+            conn.execute(insert(holds).values(source=source, content_hash=content_hash,
+                                              reason=reason, first_at=at))
+
+    def clear_hold(self, source: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(holds.delete().where(holds.c.source == source))
+
+    def commit_state(self, source: str, channel: str, taken_at: str, content_hash: str,
+                     replies: list[str], last_modified: int | None, state: list[Entry],
+                     removed: list[Entry], found: list[Change]) -> int:
+        """Store a new state in one transaction: a snapshot, a version for every entry
+        that is new or changed, the changes; entries that vanished are marked absent."""
+        with self.engine.begin() as conn:
+            snapshot_id = conn.execute(insert(snapshots).values(
+                source=source, channel=channel, taken_at=taken_at, row_count=len(state),
+                content_hash=content_hash, replies=json.dumps(replies),
+                last_modified=last_modified)).inserted_primary_key[0]
+            heads = {r.entry_id: r for r in conn.execute(
+                select(entries.c.entry_id, entries.c.version_id, entries.c.present)
+                .where(entries.c.source == source))}
+            current_data = dict(conn.execute(
+                select(entry_versions.c.id, entry_versions.c.data)
+                .where(entry_versions.c.id.in_([h.version_id for h in heads.values()]))
+            ).all()) if heads else {}
+            for entry in state:
+                data = entry_to_json(entry)
+                head = heads.get(entry.entry_id)
+                if head is not None and head.present and current_data.get(head.version_id) == data:
+                    continue
+                version_id = conn.execute(insert(entry_versions).values(
+                    entry_id=entry.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
+                    data=data)).inserted_primary_key[0]
+                values = dict(present=True, first_seen=entry.first_seen,
+                              last_changed=entry.last_changed, version_id=version_id)
+                if head is None:
+                    conn.execute(insert(entries).values(entry_id=entry.entry_id, source=source, **values))
+                else:
+                    conn.execute(update(entries).where(entries.c.entry_id == entry.entry_id).values(**values))
+            for entry in removed:
+                conn.execute(update(entries).where(entries.c.entry_id == entry.entry_id)
+                             .values(present=False, last_changed=taken_at))
+            if found:
+                conn.execute(insert(changes), [
+                    dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])
+            conn.execute(holds.delete().where(holds.c.source == source))
+        return snapshot_id
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table (for benchmarks and the status line)."""
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in metadata.sorted_tables}

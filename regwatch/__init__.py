@@ -1,0 +1,1 @@
+"""regwatch: a monitor of official registers of "undesirable" organisations."""

@@ -1,0 +1,154 @@
+"""The `regwatch` command.
+
+Exit codes: 0 success; 1 the crawl was refused or failed (nothing stored as current);
+2 usage or configuration error; 3 held: the crawl saw vanished rows or a mass change
+and waits for a second pull to agree before reporting it.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from pipelines.atomic import atomic_write_bytes
+from pipelines.config import DataConfig
+from pipelines.export import changes_csv, changes_json, register_at, render
+from pipelines.ingest import HELD, utc_now
+from pipelines.store import Store
+from scraper.sources import load_source, source_names
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
+DEFAULT_SOURCE = "ru_minjust_undesirable"
+
+
+def _iso_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _source(name: str) -> str:
+    try:
+        return load_source(name).source
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+
+
+def _open_store() -> tuple[DataConfig, Store]:
+    config = DataConfig.from_env().prepare()
+    return config, Store(config.database_url)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        atomic_write_bytes(output, data)
+        click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Monitor official registers of "undesirable" organisations.
+
+    Data goes to $REGWATCH_DATA_DIR (default ./output): the SQLite database, the raw
+    replies and the exports. See the README for every setting.
+    """
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE)
+@click.option("--allow-drop", is_flag=True,
+              help="Accept a pull with more than 5 % fewer rows than the last one (after checking it by hand).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the full log on stderr.")
+def crawl(source: str, allow_drop: bool, verbose: bool) -> None:
+    """Crawl SOURCE (default: ru_minjust_undesirable), store what changed and write the exports.
+
+    Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
+    for a second pull to confirm vanished rows or a mass change.
+    """
+    from regwatch.crawl import default_log_file, run_crawl
+
+    source = _source(source)
+    log_file = None if verbose else default_log_file()
+    click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
+    outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop)
+    if outcome.status == HELD:
+        click.echo(outcome.message, err=True)
+        sys.exit(EXIT_HELD)
+    if not outcome.ok:
+        click.echo(outcome.message, err=True)
+        sys.exit(EXIT_REFUSED)
+    warnings = f"; {len(outcome.warnings)} warnings in the log" if outcome.warnings else ""
+    click.echo(f"{source}: {outcome.status}: {outcome.entries} entries, {outcome.message}{warnings}")
+    for change in outcome.changes:
+        click.echo("  " + describe(change))
+
+
+def describe(change) -> str:
+    detail = f" {change.field}: {change.old!r} → {change.new!r}" if change.field and change.kind != "added" else ""
+    return f"{change.kind:<10} №{change.number:<4} {change.name}{detail}"
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True)
+@click.option("--at", "at", callback=_iso_day, metavar="YYYY-MM-DD",
+              help="The register as it stood that day (by the dates of the inclusion and exclusion orders).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--source", default=DEFAULT_SOURCE, show_default=True)
+def export(fmt: str, at: str | None, output: Path | None, source: str) -> None:
+    """Export the register (the latest state, or as it stood --at a date)."""
+    source = _source(source)
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("XLSX is binary: give -o FILE")
+    _, store = _open_store()
+    if store.last_snapshot(source) is None:
+        click.echo(f"{source}: nothing crawled yet; run `regwatch crawl` first", err=True)
+        sys.exit(EXIT_REFUSED)
+    if at is None:
+        entries = store.current_entries(source)
+    else:
+        entries = register_at(store.entries_known_at(source, at + "T23:59:59+00:00"), at)
+    _emit(render(entries, fmt, source, utc_now()), output)
+
+
+@cli.command()
+@click.option("--since", callback=_iso_day, metavar="YYYY-MM-DD", help="Only changes detected on or after this day.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@click.option("--source", default=None, help=f"One source ({', '.join(source_names())}); default all.")
+def changes(since: str | None, fmt: str, source: str | None) -> None:
+    """List every change regwatch detected: added, excluded, reinstated, removed, modified, renumbered."""
+    _, store = _open_store()
+    found = store.changes(_source(source) if source else None, since or "")
+    if fmt == "json":
+        _emit(changes_json(found), None)
+    elif fmt == "csv":
+        _emit(changes_csv(found), None)
+    else:
+        for change in found:
+            click.echo(f"{change.detected_at}  {describe(change)}")
+        click.echo(f"{len(found)} changes", err=True)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output/demo"),
+              show_default=True, help="Where the demo writes (wiped first).")
+def demo(out: Path) -> None:
+    """Run the whole job offline against two recorded states of the register
+    (2026-07-29, then 2026-08-14), served by the local fake of the official service."""
+    from regwatch.demo import run_demo
+
+    sys.exit(run_demo(out))
+
+
+def main() -> None:
+    cli(prog_name="regwatch")
+

@@ -1,0 +1,240 @@
+"""A local fake of the Ministry of Justice registry service, for tests and `regwatch demo`.
+
+It speaks the same protocol as reestrs.minjust.gov.ru (see the fixtures README):
+GET  /rest/registry/<id>/info, POST /rest/registry/<id>/values (offset/limit, limit
+silently capped at 1000, `size` the total), GET /rest/registry/<id>/export (XLSX).
+It serves one state of the register at a time and can misbehave on purpose: a fault
+names the route it hits, what goes wrong, and for how many requests.
+
+Run by hand: python -m regwatch.fakes.minjust STATE_DIR [--port 8080]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import ssl
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"
+PREFIX = f"/rest/registry/{REGISTRY_ID}"
+SERVER_CAP = 1000
+
+FAULT_KINDS = ("truncated", "broken_json", "html_200", "reset", "timeout", "status_500",
+               "status_403", "size_mismatch")
+
+
+@dataclass
+class State:
+    """One state of the register: the /info reply, the rows, the XLSX export."""
+
+    info: dict
+    rows: list[dict]
+    export: bytes = b""
+
+    @classmethod
+    def load(cls, folder: Path) -> State:
+        folder = Path(folder)
+        export = folder / "export.xlsx"
+        return cls(
+            info=json.loads((folder / "info.json").read_text(encoding="utf-8")),
+            rows=json.loads((folder / "rows.json").read_text(encoding="utf-8")),
+            export=export.read_bytes() if export.exists() else b"",
+        )
+
+
+@dataclass
+class Fault:
+    kind: str  # one of FAULT_KINDS
+    route: str = "values"  # "info", "values", "export" or "any"
+    times: int | None = None  # how many requests it hits; None: all of them
+    delay: float = 5.0  # for "timeout": how long to stall before answering
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {self.kind!r}; known: {', '.join(FAULT_KINDS)}")
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeMinjust:
+    """The fake service on 127.0.0.1 (port 0 picks a free one). Use as a context manager."""
+
+    def __init__(self, state: State, port: int = 0, cap: int = SERVER_CAP,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.state = state
+        self.cap = cap
+        self.faults: list[Fault] = []
+        self.requests: list[Seen] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self.scheme = "https" if tls else "http"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        host = "localhost" if self.scheme == "https" else "127.0.0.1"
+        return f"{self.scheme}://{host}:{self.port}"
+
+    def start(self) -> FakeMinjust:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeMinjust:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def serve(self, state: State) -> None:
+        with self._lock:
+            self.state = state
+
+    def fail(self, kind: str, route: str = "values", times: int | None = None,
+             delay: float = 5.0) -> None:
+        with self._lock:
+            self.faults.append(Fault(kind, route, times, delay))
+
+    def heal(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
+    def _take_fault(self, route: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.route in (route, "any") and (fault.times is None or fault.times > 0):
+                    if fault.times is not None:
+                        fault.times -= 1
+                    return fault
+        return None
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:  # quiet in tests
+                pass
+
+            def do_GET(self) -> None:
+                self._dispatch("GET")
+
+            def do_POST(self) -> None:
+                self._dispatch("POST")
+
+            def _dispatch(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
+                with fake._lock:
+                    fake.requests.append(Seen(method, self.path, body, dict(self.headers)))
+                    state = fake.state
+                route = self.path.removeprefix(PREFIX + "/").split("?")[0]
+                if not self.path.startswith(PREFIX + "/") or route not in ("info", "values", "export"):
+                    return self._send(404, b"<html><body>Not found</body></html>", "text/html")
+                fault = fake._take_fault(route)
+                if fault and self._misbehave(fault):
+                    return
+                if route == "info":
+                    return self._json(state.info)
+                if route == "export":
+                    return self._send(200, state.export,
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                if method != "POST":
+                    return self._json({"error": "use POST"}, status=405)
+                return self._values(state, body, fault)
+
+            def _values(self, state: State, body: str, fault: Fault | None) -> None:
+                try:
+                    query = json.loads(body or "{}")
+                    offset = int(query.get("offset", 0))
+                    limit = min(int(query.get("limit", 10)), fake.cap)
+                except (ValueError, TypeError, AttributeError):
+                    return self._json({"error": "bad request"}, status=400)
+                rows = sorted(state.rows, key=lambda r: r.get("field_1_i", 0))
+                size = len(rows)
+                page = rows[offset:offset + limit]
+                if fault and fault.kind == "truncated":
+                    page = page[: len(page) // 2] if offset == 0 else []
+                if fault and fault.kind == "size_mismatch":
+                    size += 7
+                reply = {"offset": offset, "limit": limit, "size": size, "values": page, "facets": []}
+                data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+                if fault and fault.kind == "broken_json":
+                    data = data[: len(data) // 2]
+                self._send(200, data, "application/json;charset=UTF-8")
+
+            def _misbehave(self, fault: Fault) -> bool:
+                """Act out a fault that replaces the whole reply; False for faults in the data."""
+                if fault.kind == "reset":
+                    # SO_LINGER 0 makes close() send RST: a reset, as the real host does abroad.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return True
+                if fault.kind == "timeout":
+                    time.sleep(fault.delay)
+                    self.close_connection = True
+                    return True
+                if fault.kind == "html_200":
+                    self._send(200, "<!DOCTYPE html><html><body><h1>Сервис временно недоступен</h1>"
+                                    "</body></html>".encode(), "text/html; charset=utf-8")
+                    return True
+                if fault.kind in ("status_500", "status_403"):
+                    status = int(fault.kind.split("_")[1])
+                    self._send(status, b"<html><body>error</body></html>", "text/html")
+                    return True
+                return False
+
+            def _json(self, data: object, status: int = 200) -> None:
+                self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                           "application/json;charset=UTF-8")
+
+            def _send(self, status: int, data: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("state", type=Path, help="folder with info.json, rows.json, export.xlsx")
+    parser.add_argument("--port", type=int, default=8080)
+    args = parser.parse_args()
+    with FakeMinjust(State.load(args.state), port=args.port) as fake:
+        print(f"fake registry service at {fake.url} (REGWATCH_MINJUST_URL={fake.url}); Ctrl-C stops")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Scrapy project: one spider per source, with its fetching and metadata."""

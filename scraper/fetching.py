@@ -1,0 +1,89 @@
+"""How regwatch talks to official services: verified TLS with the intermediates that
+servers forget to send, an optional proxy (http, https or socks5), and retries that
+back off instead of hammering a struggling server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from pathlib import Path
+
+import certifi
+from scrapy.core.downloader.handlers._httpx import HttpxDownloadHandler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
+
+from scraper.redact import redact
+
+log = logging.getLogger(__name__)
+
+CERTS_DIR = Path(__file__).parent / "certs"
+# reestrs.minjust.gov.ru sends only its leaf certificate; this intermediate (issued by
+# GlobalSign Root CA - R3, which every trust store has) completes its chain. It adds no
+# trust of its own: verification stays on, the chain must still end at a trusted root.
+SHIPPED_INTERMEDIATES = sorted(CERTS_DIR.glob("*.pem"))
+
+
+def add_trust(context: ssl.SSLContext, extra_ca_files: list[str]) -> None:
+    """Extend a verifying context with certifi's roots, the shipped intermediates and any
+    extra CA files (REGWATCH_CA_FILES, e.g. a corporate root)."""
+    context.load_verify_locations(cafile=certifi.where())
+    for path in [*map(str, SHIPPED_INTERMEDIATES), *extra_ca_files]:
+        context.load_verify_locations(cafile=path)
+
+
+class VerifiedDownloadHandler(HttpxDownloadHandler):
+    """Scrapy's httpx handler (it speaks SOCKS5 too), with our trust store."""
+
+    def __init__(self, crawler):
+        if not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
+            raise NotConfigured("regwatch never fetches without verifying TLS certificates")
+        super().__init__(crawler)
+        # The httpx client holds this very context object, so extending it extends the client's.
+        add_trust(self._ssl_context, crawler.settings.getlist("REGWATCH_CA_FILES"))
+
+
+class ProxyMiddleware:
+    """Send every request through REGWATCH_PROXY (the register answers only Russian addresses)."""
+
+    def __init__(self, proxy: str):
+        self.proxy = proxy
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        proxy = crawler.settings.get("REGWATCH_PROXY")
+        if not proxy:
+            raise NotConfigured
+        if not proxy.split("://")[0].lower() in ("http", "https", "socks5", "socks5h"):
+            raise ValueError(f"REGWATCH_PROXY must be an http://, https:// or socks5:// URL, not {redact(proxy)!r}")
+        log.info("fetching through proxy %s", redact(proxy))
+        return cls(proxy)
+
+    def process_request(self, request):
+        request.meta.setdefault("proxy", self.proxy)
+        return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, but each retry waits RETRY_BACKOFF_BASE × 2^(attempt−1) seconds first."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def _retry(self, request, reason):
+        retry = super()._retry(request, reason)
+        if retry is not None:
+            attempt = retry.meta.get("retry_times", 1)
+            retry.meta["regwatch_backoff"] = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        return retry
+
+    async def process_request(self, request):
+        delay = request.meta.pop("regwatch_backoff", 0)
+        if delay:
+            log.info("waiting %.1f s before retry %s of %s", delay,
+                     request.meta.get("retry_times"), redact(request.url))
+            await asyncio.sleep(delay)
+        return None

@@ -1,0 +1,13 @@
+"""What a spider hands to the item pipeline: one whole pull of a register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.models import Pull
+
+
+@dataclass
+class PullItem:
+    pull: Pull
+    problem: str = ""  # set when the crawl could not bring back the whole register

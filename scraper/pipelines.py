@@ -1,0 +1,60 @@
+"""The one item pipeline: hand the spider's pull to pipelines.ingest, keep the outcome."""
+
+from __future__ import annotations
+
+import logging
+
+from pipelines.config import DataConfig
+from pipelines.ingest import REFUSED, Outcome, ingest
+from pipelines.store import Store
+from scraper.items import PullItem
+from scraper.sources import load_source
+
+log = logging.getLogger(__name__)
+
+
+class StorePullPipeline:
+    def __init__(self, config: DataConfig, allow_drop: bool):
+        self.config = config
+        self.allow_drop = allow_drop
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        config = DataConfig.from_env({key: settings.get(key) or "" for key in
+                                      ("REGWATCH_DATA_DIR", "REGWATCH_DATABASE_URL")})
+        pipeline = cls(config.prepare(), settings.getbool("REGWATCH_ALLOW_DROP"))
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self, spider=None):
+        self.store = Store(self.config.database_url)
+
+    def process_item(self, item, spider=None):
+        spider = spider or self.crawler.spider
+        if not isinstance(item, PullItem):
+            return item
+        meta = load_source(item.pull.source)
+        outcome = ingest(item.pull, self.store, self.config.data_dir, meta.thresholds,
+                         allow_drop=self.allow_drop, problem=item.problem)
+        self._record(spider, outcome)
+        return item
+
+    def _record(self, spider, outcome: Outcome) -> None:
+        spider.outcome = outcome
+        stats = self.crawler.stats
+        stats.set_value("regwatch/outcome", outcome.status)
+        stats.set_value("regwatch/entries", outcome.entries)
+        stats.set_value("regwatch/changes", len(outcome.changes))
+        stats.set_value("regwatch/warnings", len(outcome.warnings))
+
+    def close_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        if getattr(spider, "outcome", None) is None:
+            reason = self.crawler.stats.get_value("finish_reason") or "unknown"
+            problem = f"{getattr(spider, 'source', spider.name)}: the crawl ended without a result ({reason})"
+            log.error(problem)
+            spider.outcome = Outcome(getattr(spider, "source", spider.name), REFUSED, problem)
+        if self.store is not None:
+            self.store.close()

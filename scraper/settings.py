@@ -1,0 +1,60 @@
+"""Scrapy settings for regwatch. Retry, timeout, rate and TLS are settings, not code; each
+REGWATCH_* environment variable below overrides its default."""
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("regwatch")
+except PackageNotFoundError:  # running from a checkout that was not installed
+    __version__ = "0+unknown"
+
+BOT_NAME = "regwatch"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+
+_env = os.environ.get
+
+# --- where the data goes ------------------------------------------------------------
+REGWATCH_DATA_DIR = _env("REGWATCH_DATA_DIR") or "output"
+REGWATCH_DATABASE_URL = _env("REGWATCH_DATABASE_URL") or ""
+
+# --- the official service -------------------------------------------------------------
+REGWATCH_MINJUST_URL = _env("REGWATCH_MINJUST_URL") or "https://reestrs.minjust.gov.ru"
+REGWATCH_PAGE_SIZE = int(_env("REGWATCH_PAGE_SIZE") or 1000)  # the server caps at 1000
+REGWATCH_PROXY = _env("REGWATCH_PROXY") or ""  # http://, https:// or socks5:// URL
+REGWATCH_CA_FILES = [p for p in (_env("REGWATCH_CA_FILES") or "").split(os.pathsep) if p]
+
+# --- politeness -----------------------------------------------------------------------
+USER_AGENT = f"regwatch/{__version__} (open-source monitor of official registers; +https://github.com/regwatch/regwatch)"
+ROBOTSTXT_OBEY = False  # a JSON API for public data; robots.txt there is a 404 page
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = float(_env("REGWATCH_DOWNLOAD_DELAY") or 1.0)
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- timeouts and retries -------------------------------------------------------------
+DOWNLOAD_TIMEOUT = float(_env("REGWATCH_TIMEOUT") or 30)
+RETRY_ENABLED = True
+RETRY_TIMES = int(_env("REGWATCH_RETRIES") or 3)
+RETRY_BACKOFF_BASE = float(_env("REGWATCH_BACKOFF") or 2.0)
+RETRY_BACKOFF_MAX = 60.0
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# --- TLS: always verified, through the httpx handler (which also speaks SOCKS5) -------
+DOWNLOAD_VERIFY_CERTIFICATES = True
+DOWNLOAD_HANDLERS = {
+    "http": "scraper.fetching.VerifiedDownloadHandler",
+    "https": "scraper.fetching.VerifiedDownloadHandler",
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scraper.fetching.BackoffRetryMiddleware": 550,
+    "scraper.fetching.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750) moves credentials to a header
+}
+ITEM_PIPELINES = {"scraper.pipelines.StorePullPipeline": 300}
+
+LOG_LEVEL = _env("REGWATCH_LOG_LEVEL") or "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

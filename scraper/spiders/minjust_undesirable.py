@@ -1,0 +1,164 @@
+"""The Ministry of Justice register of "undesirable" organisations, through its JSON API.
+
+GET /info gives the column titles (and a lastModified stamp); POST /values pages through
+the rows (offset/limit, the server caps limit at 1000, `size` is the total). Every reply
+is kept raw. Whatever goes wrong, the spider ends by yielding one PullItem: the whole
+register, or what it got plus the problem, so the pipeline can refuse it and say why.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import scrapy
+from scrapy.http import JsonRequest, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from pipelines.models import Pull, RawReply
+from scraper.columns import ColumnError, map_columns
+from scraper.items import PullItem
+from scraper.redact import redact
+from scraper.sources import load_source
+
+META = load_source("ru_minjust_undesirable")
+
+PROXY_HINT = ("the service answers only Russian IP addresses: set REGWATCH_PROXY to an "
+              "http://, https:// or socks5:// proxy in Russia")
+
+
+class ReplyError(ValueError):
+    """A reply that is not what the protocol promises."""
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class MinjustUndesirableSpider(scrapy.Spider):
+    name = META.spider
+    source = META.source
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome = None  # set by the item pipeline
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.base_url = settings.get("REGWATCH_MINJUST_URL").rstrip("/")
+        spider.page_size = settings.getint("REGWATCH_PAGE_SIZE")
+        api = f"{spider.base_url}/rest/registry/{META.registry_id}"
+        spider.info_url, spider.values_url = f"{api}/info", f"{api}/values"
+        spider.pull = Pull(source=cls.source, rows=[], size=0, started_at=now_utc(),
+                           source_url=META.view_url())  # cite the official view, not a mirror or proxy
+        spider.columns = {}  # service field name → canonical field, from /info
+        return spider
+
+    async def start(self):
+        yield scrapy.Request(self.info_url, callback=self.parse_info, errback=self.on_error,
+                             dont_filter=True)
+
+    # --- replies ------------------------------------------------------------------------
+
+    def parse_info(self, response: Response):
+        """/info → the column mapping, then the first page of rows."""
+        try:
+            info = self._json(response, "/info")
+            columns = info.get("columns")
+            if not isinstance(columns, list) or not columns:
+                raise ReplyError("/info has no column list")
+            self.columns, warnings = map_columns(
+                [(str(c.get("name", "")), str(c.get("title", ""))) for c in columns])
+        except (ReplyError, ColumnError) as exc:
+            yield self._give_up(str(exc))
+            return
+        for warning in warnings:
+            self.logger.warning("%s: %s", self.source, warning)
+        self.pull.last_modified = info.get("lastModified")
+        yield self._values_request(offset=0)
+
+    def parse_values(self, response: Response):
+        """One page of /values: keep its rows, ask for the next page or finish."""
+        offset = response.meta["offset"]
+        try:
+            page = self._json(response, f"/values at offset {offset}")
+            rows, size = self._parse_page(page)
+        except ReplyError as exc:
+            yield self._give_up(str(exc))
+            return
+        if self.pull.size and size != self.pull.size:
+            yield self._give_up(f"the register changed during the crawl ({self.pull.size} rows, then {size})")
+            return
+        self.pull.size = size
+        self.pull.rows.extend(self._parse_row(row) for row in rows)
+        next_offset = offset + len(rows)
+        self.logger.info("%s: %d of %d rows", self.source, len(self.pull.rows), size)
+        if rows and next_offset < size:
+            yield self._values_request(next_offset)
+        else:
+            yield PullItem(self.pull)
+
+    def on_error(self, failure):
+        """A request that failed for good (after retries): say why in one line."""
+        request = failure.request
+        if failure.check(HttpError):
+            response = failure.value.response
+            self._keep(response, request)
+            problem = f"{request.url} answered HTTP {response.status}"
+        else:
+            detail = redact(str(failure.value) or type(failure.value).__name__)
+            if "certificate verify failed" in detail.lower():
+                problem = f"TLS certificate of {self.base_url} could not be verified ({detail})"
+            else:
+                problem = f"cannot reach {self.base_url} ({type(failure.value).__name__}: {detail}); {PROXY_HINT}"
+        yield self._give_up(problem)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _values_request(self, offset: int) -> JsonRequest:
+        number_field = next((k for k, v in self.columns.items() if v == "number"), "field_1_i")
+        body = {"offset": offset, "limit": self.page_size, "search": "",
+                "sort": [{"property": number_field, "direction": "asc"}]}
+        return JsonRequest(self.values_url, data=body, callback=self.parse_values,
+                           errback=self.on_error, meta={"offset": offset}, dont_filter=True)
+
+    def _json(self, response: Response, what: str) -> dict:
+        self._keep(response, response.request)
+        text = response.body.decode("utf-8", errors="replace").lstrip()
+        if text.startswith("<"):
+            raise ReplyError(f"{what} returned an HTML page instead of JSON (HTTP {response.status})")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ReplyError(f"{what} reply is not valid JSON ({exc.msg} at byte {exc.pos} of {len(text)})") from exc
+        if not isinstance(data, dict):
+            raise ReplyError(f"{what} reply is a JSON {type(data).__name__}, not an object")
+        return data
+
+    @staticmethod
+    def _parse_page(page: dict) -> tuple[list[dict], int]:
+        rows, size = page.get("values"), page.get("size")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ReplyError("/values reply has no list of rows under 'values'")
+        if not isinstance(size, int) or size < 0:
+            raise ReplyError(f"/values reply has no valid 'size' (got {size!r})")
+        return rows, size
+
+    def _parse_row(self, row: dict) -> dict[str, str]:
+        """Service fields → canonical fields; a field left out of the row is empty."""
+        return {field: "" if row.get(key) is None else str(row[key])
+                for key, field in self.columns.items()}
+
+    def _keep(self, response: Response, request) -> None:
+        body = request.body.decode("utf-8", errors="replace") if request.body else ""
+        self.pull.replies.append(RawReply(
+            url=response.url, method=request.method, request_body=body, status=response.status,
+            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+            body=response.body, fetched_at=now_utc()))
+
+    def _give_up(self, problem: str) -> PullItem:
+        message = f"{self.source}: {problem}"
+        self.logger.error(message)
+        return PullItem(self.pull, problem=message)

@@ -1,0 +1,112 @@
+"""Shared test set-up: the real fixtures, the local fake of the official service, and a
+runner for the real `regwatch` command in a child process (Twisted's reactor runs once
+per process, exactly as in production)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from regwatch.fakes.minjust import FakeMinjust, State
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FIXTURES = SHARED / "fixtures" / "minjust_undesirable"
+REGISTER_COMBINED = SHARED / "data" / "minjust_undesirable" / "register_combined.json"
+FIRST_DAY, SECOND_DAY = "2026-07-29", "2026-08-14"
+
+
+def load_state(day: str) -> State:
+    return State.load(FIXTURES / "api" / day)
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_regwatch(args: list[str], env: dict[str, str], timeout: float = 120) -> Result:
+    done = subprocess.run([sys.executable, "-m", "regwatch", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def test_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
+    env.update(REGWATCH_MINJUST_URL=fake_url, REGWATCH_DATA_DIR=str(data_dir),
+               REGWATCH_DOWNLOAD_DELAY="0", REGWATCH_TIMEOUT="2", REGWATCH_RETRIES="1",
+               REGWATCH_BACKOFF="0.05")
+    env.update(extra)
+    return env
+
+
+class Workspace:
+    """A data directory, the fake service, and the command line pointed at both."""
+
+    def __init__(self, fake: FakeMinjust, data_dir: Path) -> None:
+        self.fake = fake
+        self.data_dir = data_dir
+        self.env = test_env(fake.url, data_dir)
+
+    def regwatch(self, *args: str, **extra_env: str) -> Result:
+        return run_regwatch(list(args), {**self.env, **extra_env})
+
+    def crawl(self, **extra_env: str) -> Result:
+        return self.regwatch("crawl", **extra_env)
+
+    @property
+    def exports(self) -> Path:
+        return self.data_dir / "ru_minjust_undesirable"
+
+    def latest_rows(self) -> list[dict]:
+        return json.loads((self.exports / "latest.json").read_text(encoding="utf-8"))["entries"]
+
+    def changes(self) -> list[dict]:
+        return json.loads(self.regwatch("changes", "--format", "json").stdout)
+
+    def fingerprint(self) -> dict[str, bytes]:
+        """Every export file's bytes: a refused crawl must leave them all as they were."""
+        return {str(p.relative_to(self.exports)): p.read_bytes()
+                for p in sorted(self.exports.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def fake():
+    with FakeMinjust(load_state(FIRST_DAY)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def baseline_dir(tmp_path_factory) -> Path:
+    """A data directory after one good crawl of 2026-07-29, made once and copied per test."""
+    data_dir = tmp_path_factory.mktemp("baseline") / "out"
+    with FakeMinjust(load_state(FIRST_DAY)) as server:
+        result = run_regwatch(["crawl"], test_env(server.url, data_dir))
+    assert result.code == 0, result.output
+    return data_dir
+
+
+@pytest.fixture
+def workspace(fake, tmp_path) -> Workspace:
+    return Workspace(fake, tmp_path / "out")
+
+
+@pytest.fixture
+def crawled(fake, tmp_path, baseline_dir) -> Workspace:
+    """A workspace whose first crawl (2026-07-29) is already stored."""
+    data_dir = tmp_path / "out"
+    shutil.copytree(baseline_dir, data_dir)
+    return Workspace(fake, data_dir)

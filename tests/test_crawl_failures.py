@@ -1,0 +1,136 @@
+"""Bad replies from the official service: each is refused with one clear line on stderr,
+a non-zero exit, the full detail in the log, and the stored data and exports untouched."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests import states
+from tests.conftest import FIRST_DAY, load_state
+
+SOURCE = "ru_minjust_undesirable: "
+
+
+def assert_refused(workspace, result, before: dict, *fragments: str) -> None:
+    assert result.code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(SOURCE), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert workspace.fingerprint() == before
+    assert workspace.changes() == []
+    log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
+    assert lines[0] in log  # the log has the same reason, with the detail around it
+
+
+@pytest.mark.parametrize(
+    ("fault", "fragments"),
+    [
+        ("truncated", ["reply has 183 of 367 rows"]),
+        ("broken_json", ["/values at offset 0 reply is not valid JSON"]),
+        ("html_200", ["/values at offset 0 returned an HTML page instead of JSON (HTTP 200)"]),
+        ("size_mismatch", ["reply has 367 of 374 rows"]),
+        ("status_403", ["answered HTTP 403"]),
+        ("status_500", ["answered HTTP 500"]),
+        ("reset", ["cannot reach", "REGWATCH_PROXY"]),
+        ("timeout", ["cannot reach", "REGWATCH_PROXY"]),
+    ],
+)
+def test_a_bad_reply_is_refused_and_nothing_is_lost(crawled, fault, fragments):
+    before = crawled.fingerprint()
+    crawled.fake.fail(fault, delay=4)
+    result = crawled.crawl(REGWATCH_TIMEOUT="1")
+    assert_refused(crawled, result, before, *fragments)
+
+
+def test_a_bad_info_reply_is_refused(crawled):
+    before = crawled.fingerprint()
+    crawled.fake.fail("html_200", route="info")
+    result = crawled.crawl()
+    assert_refused(crawled, result, before, "/info returned an HTML page")
+
+
+def test_a_missing_required_column_is_refused(crawled):
+    before = crawled.fingerprint()
+    crawled.fake.serve(states.without_column(load_state(FIRST_DAY), "field_5_s"))
+    result = crawled.crawl()
+    assert_refused(crawled, result, before, "missing required column(s) name")
+
+
+def test_an_unrecognised_title_falls_back_to_the_field_number_with_a_warning(crawled):
+    crawled.fake.serve(states.with_column_title(load_state(FIRST_DAY), "field_5_s", "Организация"))
+    result = crawled.crawl()
+    assert result.code == 0, result.output
+    assert "unchanged" in result.stdout
+    log = (crawled.data_dir / "regwatch.log").read_text(encoding="utf-8")
+    assert "column name found by its field number field_5_s only" in log
+
+
+def test_a_transient_reset_is_retried_with_backoff(crawled):
+    crawled.fake.fail("reset", times=1)
+    result = crawled.crawl()
+    assert result.code == 0, result.output
+    values = [r for r in crawled.fake.requests if r.path.endswith("/values")]
+    assert len(values) == 2
+    log = (crawled.data_dir / "regwatch.log").read_text(encoding="utf-8")
+    assert "waiting 0.1 s before retry 1" in log
+
+
+def test_empty_names_and_duplicate_numbers_are_refused_naming_the_row(crawled):
+    before = crawled.fingerprint()
+    crawled.fake.serve(states.with_name(load_state(FIRST_DAY), 7, "  "))
+    assert_refused(crawled, crawled.crawl(), before, "row 7: name: empty name")
+
+    duplicate = states._copy(load_state(FIRST_DAY))
+    duplicate.rows[9]["field_1_i"] = 9
+    crawled.fake.serve(duplicate)
+    assert_refused(crawled, crawled.crawl(), before, "row 9: number: appears 2 times")
+
+
+def test_a_bad_date_is_a_warning_naming_the_row_not_a_guess(crawled):
+    state = states._copy(load_state(FIRST_DAY))
+    state.rows[4]["field_4_s"] = "31.02.2016"
+    crawled.fake.serve(state)
+    result = crawled.crawl()
+    assert result.code == 0, result.output
+    assert "1 warnings in the log" in result.stdout
+    log = (crawled.data_dir / "regwatch.log").read_text(encoding="utf-8")
+    assert "row 5: designated_on: not a valid date: '31.02.2016' (day is out of range for month)" in log
+    row = next(r for r in crawled.latest_rows() if r["number"] == 5)
+    assert row["designated_on"] == ""
+    changes = crawled.changes()
+    assert [(c["kind"], c["field"], c["old"], c["new"]) for c in changes] == [
+        ("modified", "designated_on", "2016-03-10", "")]
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_service_names_the_proxy_setting(workspace):
+    result = workspace.crawl(REGWATCH_MINJUST_URL=f"http://127.0.0.1:{_closed_port()}")
+    assert result.code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot reach" in result.stderr and "REGWATCH_PROXY" in result.stderr
+
+
+def test_proxy_credentials_never_reach_the_output_or_the_log(workspace):
+    proxy = f"http://alice:pr0xy-s3cret@127.0.0.1:{_closed_port()}"
+    result = workspace.crawl(REGWATCH_PROXY=proxy)
+    assert result.code == 1
+    log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
+    for text in (result.stdout, result.stderr, log):
+        assert "pr0xy-s3cret" not in text
+    assert "fetching through proxy http://***@127.0.0.1" in log
+
+
+def test_a_malformed_proxy_url_is_a_clear_error(workspace):
+    result = workspace.crawl(REGWATCH_PROXY="ftp://bob:hunter22@proxy.example:21")
+    assert result.code == 1
+    assert "REGWATCH_PROXY must be an http://, https:// or socks5:// URL" in result.stderr
+    assert "hunter22" not in result.output

@@ -1,0 +1,84 @@
+"""Exports: the exact columns, lists joined, formulas neutralised, files written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+
+from pipelines.export import (
+    EXPORT_COLUMNS,
+    entries_csv,
+    entries_json,
+    entries_xlsx,
+    neutralise,
+    register_at,
+    snapshot_name,
+    write_exports,
+)
+from pipelines.models import EXCLUDED, Entry
+
+HOSTILE = Entry(entry_id="ru_minjust_undesirable/1", number=1, name='=HYPERLINK("http://x","y")',
+                name_ru=("+7 «Фонд»",), name_original=("-Minus", "@At"), acronyms=("A", "B"),
+                listed_on="2016-01-01", status="listed")
+PLAIN = Entry(entry_id="ru_minjust_undesirable/2", number=2, name="Stichting Bellingcat (Нидерланды)",
+              name_original=("Stichting Bellingcat",), country="Нидерланды", country_code="NL",
+              listed_on="2022-07-26", listing_order="951-р", designated_on="2022-07-13",
+              excluded_on="2026-08-20", exclusion_order="5-р", status=EXCLUDED)
+
+
+@pytest.mark.parametrize(("cell", "safe"), [
+    ("=1+1", "'=1+1"), ("+7", "'+7"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("Фонд", "Фонд"), ("", ""), ("a=b", "a=b"),
+])
+def test_neutralise(cell, safe):
+    assert neutralise(cell) == safe
+
+
+def test_csv_has_the_columns_in_order_and_no_live_formula():
+    rows = list(csv.reader(io.StringIO(entries_csv([HOSTILE, PLAIN]).decode("utf-8"))))
+    assert tuple(rows[0]) == EXPORT_COLUMNS
+    first = dict(zip(rows[0], rows[1]))
+    assert first["name"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert first["name_ru"] == "'+7 «Фонд»"
+    assert first["name_original"] == "'-Minus | @At"
+    assert first["acronyms"] == "A | B"
+    for line in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line)
+
+
+def test_xlsx_cells_are_text_never_formulas():
+    sheet = openpyxl.load_workbook(io.BytesIO(entries_xlsx([HOSTILE, PLAIN]))).active
+    header = [c.value for c in sheet[1]]
+    assert tuple(header) == EXPORT_COLUMNS
+    name = sheet.cell(row=2, column=header.index("name") + 1)
+    assert name.data_type == "s" and name.value == '=HYPERLINK("http://x","y")'
+    assert all(c.data_type == "s" for line in sheet.iter_rows(min_row=2) for c in line if c.value)
+    assert sheet.max_row == 3
+
+
+def test_json_keeps_lists_as_lists():
+    document = json.loads(entries_json([PLAIN], "ru_minjust_undesirable", "2026-08-20T00:00:00+00:00"))
+    assert document["count"] == 1 and document["columns"] == list(EXPORT_COLUMNS)
+    assert document["entries"][0]["name_original"] == ["Stichting Bellingcat"]
+
+
+def test_register_at_follows_the_order_dates():
+    assert [e.number for e in register_at([HOSTILE, PLAIN], "2020-01-01")] == [1]
+    on_day = register_at([PLAIN], "2022-07-26")
+    assert on_day[0].status == "listed" and on_day[0].excluded_on == ""
+    assert register_at([PLAIN], "2026-08-20")[0].status == EXCLUDED
+
+
+def test_snapshot_names_sort_by_time():
+    assert snapshot_name("2026-08-14T10:15:00+00:00") == "20260814T101500Z.csv"
+
+
+def test_write_exports_leaves_no_temporary_files(tmp_path):
+    folder = write_exports(tmp_path, "src", [PLAIN], [], "2026-08-14T10:15:00+00:00", new_snapshot=True)
+    names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert names == ["changes.csv", "latest.csv", "latest.json", "latest.xlsx",
+                     "snapshots/20260814T101500Z.csv"]
