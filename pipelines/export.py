@@ -124,6 +124,13 @@ def snapshot_name(taken_at: str) -> str:
     return stamp.replace("-", "").replace(":", "").split(".")[0] + "Z.csv"
 
 
+LATEST_FILES = ("latest.csv", "latest.xlsx", "latest.json", "changes.csv")
+
+
+def exports_present(data_dir: Path, source: str) -> bool:
+    return all((data_dir / source / name).exists() for name in LATEST_FILES)
+
+
 def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes: list[Change],
                   taken_at: str, new_snapshot: bool) -> Path:
     """Write latest.{csv,xlsx,json} and changes.csv; a dated snapshot CSV only when the data changed."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipelines import validate
 from pipelines.diff import Diff, baseline, diff
-from pipelines.export import write_exports
+from pipelines.export import exports_present, write_exports
 from pipelines.models import Change, Entry, Pull, SourceRefused
 from pipelines.normalise import normalise_rows
 from pipelines.raw_archive import archive_replies
@@ -89,6 +89,9 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
     if previous is not None and previous.content_hash == digest:
         store.clear_hold(source)
         store.log_poll(source, pull.channel, UNCHANGED, now, replies, snapshot_id=None)
+        if not exports_present(data_dir, source):  # e.g. a new data dir on an existing database
+            write_exports(data_dir, source, store.current_entries(source), store.changes(source),
+                          now, new_snapshot=False)
         log.info("%s: unchanged, %d entries", source, len(entries))
         return Outcome(source, UNCHANGED, "no change", len(entries), warnings=warnings)
 

@@ -44,7 +44,7 @@ def run_regwatch(args: list[str], env: dict[str, str], timeout: float = 120) -> 
     return Result(done.returncode, done.stdout, done.stderr)
 
 
-def test_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+def make_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
     env.update(REGWATCH_MINJUST_URL=fake_url, REGWATCH_DATA_DIR=str(data_dir),
                REGWATCH_DOWNLOAD_DELAY="0", REGWATCH_TIMEOUT="2", REGWATCH_RETRIES="1",
@@ -59,7 +59,7 @@ class Workspace:
     def __init__(self, fake: FakeMinjust, data_dir: Path) -> None:
         self.fake = fake
         self.data_dir = data_dir
-        self.env = test_env(fake.url, data_dir)
+        self.env = make_env(fake.url, data_dir)
 
     def regwatch(self, *args: str, **extra_env: str) -> Result:
         return run_regwatch(list(args), {**self.env, **extra_env})
@@ -94,7 +94,7 @@ def baseline_dir(tmp_path_factory) -> Path:
     """A data directory after one good crawl of 2026-07-29, made once and copied per test."""
     data_dir = tmp_path_factory.mktemp("baseline") / "out"
     with FakeMinjust(load_state(FIRST_DAY)) as server:
-        result = run_regwatch(["crawl"], test_env(server.url, data_dir))
+        result = run_regwatch(["crawl"], make_env(server.url, data_dir))
     assert result.code == 0, result.output
     return data_dir
 

@@ -208,3 +208,11 @@ def test_a_drop_of_more_than_5_percent_is_refused(crawled):
     assert result.stderr.strip() == ("ru_minjust_undesirable: 328 rows against 367 last time, "
                                      "a drop of more than 5%")
     assert crawled.fingerprint() == before and crawled.changes() == []
+
+
+def test_an_unchanged_crawl_rewrites_exports_that_went_missing(crawled):
+    (crawled.exports / "latest.xlsx").unlink()
+    result = crawled.crawl()
+    assert result.code == 0 and "unchanged" in result.stdout
+    assert (crawled.exports / "latest.xlsx").exists()
+    assert len(list((crawled.exports / "snapshots").glob("*.csv"))) == 1

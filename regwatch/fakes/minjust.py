@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"
 PREFIX = f"/rest/registry/{REGISTRY_ID}"
@@ -152,8 +153,9 @@ class FakeMinjust:
                 with fake._lock:
                     fake.requests.append(Seen(method, self.path, body, dict(self.headers)))
                     state = fake.state
-                route = self.path.removeprefix(PREFIX + "/").split("?")[0]
-                if not self.path.startswith(PREFIX + "/") or route not in ("info", "values", "export"):
+                path = urlsplit(self.path).path  # servers accept absolute-form targets too (RFC 9112 3.2.2)
+                route = path.removeprefix(PREFIX + "/")
+                if not path.startswith(PREFIX + "/") or route not in ("info", "values", "export"):
                     return self._send(404, b"<html><body>Not found</body></html>", "text/html")
                 fault = fake._take_fault(route)
                 if fault and self._misbehave(fault):
