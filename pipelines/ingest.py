@@ -82,7 +82,9 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
     for problem in problems:
         log.warning("%s: %s", source, problem)
     validate.check_problems(source, problems)
-    warnings = [str(p) for p in problems]
+    warnings = [str(p) for p in problems] + validate.size_warnings(pull, thresholds)
+    for warning in warnings[len(problems):]:
+        log.warning("%s: %s", source, warning)
     digest = content_hash(entries)
 
     previous = store.last_snapshot(source)

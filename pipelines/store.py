@@ -147,6 +147,11 @@ class Snapshot:
     replies: tuple[str, ...]
 
 
+def _snapshot(row: Any) -> Snapshot:
+    return Snapshot(row.id, row.source, row.channel, row.taken_at, row.row_count,
+                    row.content_hash, tuple(json.loads(row.replies)))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web page) never block a crawl
@@ -172,17 +177,13 @@ class Store:
                 select(snapshots).where(snapshots.c.source == source)
                 .order_by(snapshots.c.id.desc()).limit(1)
             ).first()
-        if row is None:
-            return None
-        return Snapshot(row.id, row.source, row.channel, row.taken_at, row.row_count,
-                        row.content_hash, tuple(json.loads(row.replies)))
+        return None if row is None else _snapshot(row)
 
     def snapshots(self, source: str) -> list[Snapshot]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(snapshots).where(snapshots.c.source == source)
                                 .order_by(snapshots.c.id)).all()
-        return [Snapshot(r.id, r.source, r.channel, r.taken_at, r.row_count, r.content_hash,
-                         tuple(json.loads(r.replies))) for r in rows]
+        return [_snapshot(r) for r in rows]
 
     def _entries(self, conn: Connection, source: str, present: bool | None) -> list[Entry]:
         query = (

@@ -16,6 +16,7 @@ from pipelines.normalise import Problem
 @dataclass(frozen=True)
 class Thresholds:
     min_rows: int = 1  # fewer rows than this is never a real register
+    max_rows: int = 1_000_000  # more only warns: a register can grow past what we expected
     max_drop: float = 0.05  # refuse a pull with this share of rows fewer than the last good one
     mass_change: float = 0.05  # hold a diff that edits more than this share of entries…
     mass_change_floor: int = 10  # …and more than this many
@@ -31,6 +32,13 @@ def check_pull(pull: Pull, thresholds: Thresholds) -> None:
     if len(pull.rows) < thresholds.min_rows:
         raise SourceRefused(
             f"{src}: {len(pull.rows)} rows, fewer than the {thresholds.min_rows} expected")
+
+
+def size_warnings(pull: Pull, thresholds: Thresholds) -> list[str]:
+    if len(pull.rows) > thresholds.max_rows:
+        return [f"{len(pull.rows)} rows, more than the {thresholds.max_rows} expected: "
+                "check the source's metadata"]
+    return []
 
 
 def check_problems(source: str, problems: list[Problem]) -> None:

@@ -112,3 +112,19 @@ def test_a_state_compared_with_itself_has_no_changes(n):
     old = register(n)
     d = diff(SRC, old, [replace(e, entry_id="", first_seen="", last_changed="") for e in old], T1)
     assert d.changes == [] and d.entries == old
+
+
+def test_guardrails_hold_vanished_rows_and_mass_edits_but_not_weekly_batches():
+    from pipelines.validate import Thresholds, hold_reason
+
+    old = register(400)
+    thresholds = Thresholds()
+    weekly = diff(SRC, old, [row(i) for i in range(1, 416)], T1)
+    assert hold_reason(weekly, 400, thresholds) == ""
+    vanished = diff(SRC, old, [row(i) for i in range(1, 400)], T1)
+    assert hold_reason(vanished, 400, thresholds) == "1 entry vanished (number 400)"
+    edited = [row(i, f"Edited {i}" if i <= 30 else None) for i in range(1, 401)]
+    # An edit keeps identity through the inclusion order, so give the rows one.
+    old_ordered = baseline(SRC, [row(i, order=f"{i}-р") for i in range(1, 401)], T0)
+    mass = diff(SRC, old_ordered, [replace(e, listing_order=f"{e.number}-р") for e in edited], T1)
+    assert hold_reason(mass, 400, thresholds) == "30 of 400 entries changed at once"

@@ -108,16 +108,16 @@ def test_the_shipped_intermediate_is_the_published_globalsign_one():
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
 
 
-class ForwardProxy:
-    """A minimal HTTP forward proxy on 127.0.0.1 that demands Basic credentials and
-    records what it relayed. It relays absolute-form requests and CONNECT tunnels."""
+class LocalProxy:
+    """A proxy on 127.0.0.1: one thread per client, bytes piped both ways once connected."""
 
-    def __init__(self, user: str, password: str) -> None:
-        self.expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        self.seen: list[str] = []
+    def __init__(self) -> None:
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         threading.Thread(target=self._serve, daemon=True).start()
+
+    def _handle(self, client: socket.socket) -> None:
+        raise NotImplementedError
 
     def _serve(self) -> None:
         while True:
@@ -126,6 +126,46 @@ class ForwardProxy:
             except OSError:
                 return
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        with b:
+            while True:
+                ready, _, _ = select.select([a, b], [], [], 5)
+                if not ready:
+                    return
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    (b if sock is a else a).sendall(data)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def crawl_through(proxy: LocalProxy, proxy_url: str, fake, tmp_path, secret: str) -> Workspace:
+    """Crawl the fake through the proxy; the proxy's secret must appear nowhere."""
+    try:
+        workspace = Workspace(fake, tmp_path / "out")
+        result = workspace.crawl(REGWATCH_PROXY=proxy_url)
+    finally:
+        proxy.close()
+    assert result.code == 0, result.output
+    log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
+    assert secret not in log + result.output
+    assert len(workspace.latest_rows()) == 367
+    return workspace
+
+
+class ForwardProxy(LocalProxy):
+    """A minimal HTTP forward proxy that demands Basic credentials and records what it
+    relayed. It relays absolute-form requests and CONNECT tunnels."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.seen: list[str] = []
+        super().__init__()
 
     def _handle(self, client: socket.socket) -> None:
         with client:
@@ -154,55 +194,23 @@ class ForwardProxy:
                 upstream.sendall(("\r\n".join(kept) + "\r\n\r\n").encode("latin-1") + rest)
             self._pipe(client, upstream)
 
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        with b:
-            while True:
-                ready, _, _ = select.select([a, b], [], [], 5)
-                if not ready:
-                    return
-                for sock in ready:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    (b if sock is a else a).sendall(data)
-
-    def close(self) -> None:
-        self.server.close()
-
 
 def test_a_crawl_through_an_authenticating_proxy(fake, tmp_path):
     proxy = ForwardProxy("alice", "pr0xy-s3cret")
-    try:
-        workspace = Workspace(fake, tmp_path / "out")
-        result = workspace.crawl(REGWATCH_PROXY=f"http://alice:pr0xy-s3cret@127.0.0.1:{proxy.port}")
-    finally:
-        proxy.close()
-    assert result.code == 0, result.output
+    crawl_through(proxy, f"http://alice:pr0xy-s3cret@127.0.0.1:{proxy.port}", fake, tmp_path,
+                  "pr0xy-s3cret")
     assert proxy.seen and proxy.seen[0].startswith("GET http://127.0.0.1")
     # Requests relayed by a forward proxy arrive in absolute form: all of them came through it.
     assert len(fake.requests) == 2 and all(r.path.startswith("http://") for r in fake.requests)
-    log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
-    assert "pr0xy-s3cret" not in log + result.output
 
 
-class Socks5Proxy:
+class Socks5Proxy(LocalProxy):
     """A minimal SOCKS5 server (RFC 1928) with username/password auth (RFC 1929)."""
 
     def __init__(self, user: str, password: str) -> None:
         self.credentials = (user.encode(), password.encode())
         self.connects: list[tuple[str, int]] = []
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+        super().__init__()
 
     @staticmethod
     def _read(sock: socket.socket, n: int) -> bytes:
@@ -237,21 +245,11 @@ class Socks5Proxy:
             self.connects.append((host, port))
             upstream = socket.create_connection((host, port))
             client.sendall(b"\x05\x00\x00\x01" + socket.inet_aton("127.0.0.1") + (0).to_bytes(2, "big"))
-            ForwardProxy._pipe(client, upstream)
-
-    def close(self) -> None:
-        self.server.close()
+            self._pipe(client, upstream)
 
 
 def test_a_crawl_through_a_socks5_proxy(fake, tmp_path):
     proxy = Socks5Proxy("bob", "s0cks-s3cret")
-    try:
-        workspace = Workspace(fake, tmp_path / "out")
-        result = workspace.crawl(REGWATCH_PROXY=f"socks5://bob:s0cks-s3cret@127.0.0.1:{proxy.port}")
-    finally:
-        proxy.close()
-    assert result.code == 0, result.output
+    crawl_through(proxy, f"socks5://bob:s0cks-s3cret@127.0.0.1:{proxy.port}", fake, tmp_path,
+                  "s0cks-s3cret")
     assert proxy.connects and proxy.connects[0] == ("127.0.0.1", fake.port)
-    log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
-    assert "s0cks-s3cret" not in log + result.output
-    assert len(workspace.latest_rows()) == 367

@@ -44,7 +44,8 @@ def load_source(name: str) -> SourceMeta:
                 authority=data["authority"], law=data["law"], base_url=data["base_url"],
                 registry_id=data["registry_id"], view_path=data["view_path"],
                 min_rows=assertions["min_rows"], max_rows=assertions["max_rows"],
-                thresholds=Thresholds(min_rows=assertions["min_rows"], **guardrails),
+                thresholds=Thresholds(min_rows=assertions["min_rows"],
+                                      max_rows=assertions["max_rows"], **guardrails),
             )
     raise KeyError(f"unknown source {name!r}; known: {', '.join(source_names())}")
 
