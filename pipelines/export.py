@@ -85,10 +85,14 @@ def entries_xlsx(entries: list[Entry]) -> bytes:
     return xlsx_bytes([entry_record(e) for e in entries], EXPORT_COLUMNS, "register")
 
 
-def entries_json(entries: list[Entry], source: str, generated_at: str) -> bytes:
+def entries_json(entries: list[Entry], source: str, generated_at: str,
+                 raw_replies: list[str] | None = None) -> bytes:
+    """`raw_replies`: SHA-256 of the raw replies the data was read from (see raw/ and the
+    raw_replies table), so a quoted figure can be traced to the bytes the source served."""
     document = {
         "source": source,
         "generated_at": generated_at,
+        **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
         "count": len(entries),
         "columns": list(EXPORT_COLUMNS),
         "entries": [entry_record(e) for e in entries],
@@ -132,13 +136,13 @@ def exports_present(data_dir: Path, source: str) -> bool:
 
 
 def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes: list[Change],
-                  taken_at: str, new_snapshot: bool) -> Path:
+                  taken_at: str, raw_replies: list[str], new_snapshot: bool) -> Path:
     """Write latest.{csv,xlsx,json} and changes.csv; a dated snapshot CSV only when the data changed."""
     folder = data_dir / source
     latest_csv = entries_csv(entries)
     atomic_write_bytes(folder / "latest.csv", latest_csv)
     atomic_write_bytes(folder / "latest.xlsx", entries_xlsx(entries))
-    atomic_write_bytes(folder / "latest.json", entries_json(entries, source, taken_at))
+    atomic_write_bytes(folder / "latest.json", entries_json(entries, source, taken_at, raw_replies))
     atomic_write_bytes(folder / "changes.csv", changes_csv(all_changes))
     if new_snapshot:
         atomic_write_bytes(folder / "snapshots" / snapshot_name(taken_at), latest_csv)

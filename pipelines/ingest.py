@@ -8,8 +8,11 @@ exports exactly as they were.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,18 +63,30 @@ def ingest(pull: Pull, store: Store, data_dir: Path,
     """`problem` is set when the fetch itself failed: the replies are archived, nothing else."""
     now = now or utc_now()
     source = pull.source
-    described = archive_replies(data_dir, source, pull.replies)
-    store.add_replies(described)
-    replies = [r["sha256"] for r in described]
-    try:
-        if problem:
-            raise SourceRefused(problem)
-        outcome = _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop)
-    except SourceRefused as refusal:
-        log.error("refused: %s", refusal)
-        store.log_poll(source, pull.channel, REFUSED, now, replies, str(refusal))
-        return Outcome(source, REFUSED, str(refusal))
-    return outcome
+    with source_lock(data_dir, source):  # two crawls of one source never interleave their writes
+        described = archive_replies(data_dir, source, pull.replies)
+        store.add_replies(described)
+        replies = [r["sha256"] for r in described]
+        try:
+            if problem:
+                raise SourceRefused(problem)
+            return _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop)
+        except SourceRefused as refusal:
+            log.error("refused: %s", refusal)
+            store.log_poll(source, pull.channel, REFUSED, now, replies, str(refusal))
+            return Outcome(source, REFUSED, str(refusal))
+
+
+@contextmanager
+def source_lock(data_dir: Path, source: str) -> Iterator[None]:
+    """An exclusive lock per source in the data directory; a second crawl waits its turn."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / f".{source}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: validate.Thresholds,
@@ -93,7 +108,7 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
         store.log_poll(source, pull.channel, UNCHANGED, now, replies, snapshot_id=None)
         if not exports_present(data_dir, source):  # e.g. a new data dir on an existing database
             write_exports(data_dir, source, store.current_entries(source), store.changes(source),
-                          now, new_snapshot=False)
+                          previous.taken_at, list(previous.replies), new_snapshot=False)
         log.info("%s: unchanged, %d entries", source, len(entries))
         return Outcome(source, UNCHANGED, "no change", len(entries), warnings=warnings)
 
@@ -140,4 +155,5 @@ def _commit(pull: Pull, store: Store, data_dir: Path, now: str, digest: str, rep
                                      pull.last_modified, state, removed, found)
     store.log_poll(pull.source, pull.channel, CHANGED if found else BASELINE, now, replies,
                    snapshot_id=snapshot_id)
-    write_exports(data_dir, pull.source, state, store.changes(pull.source), now, new_snapshot=True)
+    write_exports(data_dir, pull.source, state, store.changes(pull.source), now, replies,
+                  new_snapshot=True)

@@ -67,8 +67,9 @@ def cli() -> None:
 @click.argument("source", default=DEFAULT_SOURCE)
 @click.option("--allow-drop", is_flag=True,
               help="Accept a pull with more than 5 % fewer rows than the last one (after checking it by hand).")
-@click.option("-v", "--verbose", is_flag=True, help="Also print the full log on stderr.")
-def crawl(source: str, allow_drop: bool, verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Print the full log on stderr instead of the log file.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the result.")
+def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool) -> None:
     """Crawl SOURCE (default: ru_minjust_undesirable), store what changed and write the exports.
 
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
@@ -79,7 +80,8 @@ def crawl(source: str, allow_drop: bool, verbose: bool) -> None:
     source = _source(source)
     log_file = None if verbose else default_log_file()
     click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
-    outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop)
+    outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
+                        progress=not (quiet or verbose))
     if outcome.status == HELD:
         click.echo(outcome.message, err=True)
         sys.exit(EXIT_HELD)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -30,13 +31,17 @@ def scrapy_settings(overrides: dict[str, object] | None = None) -> Settings:
     return settings
 
 
-def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = False) -> Outcome:
+def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = False,
+              progress: bool = False) -> Outcome:
+    """`progress`: also show the spider's page-by-page progress and retries on stdout."""
     meta = load_source(source)
     overrides: dict[str, object] = {"REGWATCH_ALLOW_DROP": allow_drop}
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
     process = CrawlerProcess(scrapy_settings(overrides))
+    if progress:
+        _show_progress([meta.spider, "scraper.fetching"])
     install_redaction()
     try:
         crawler = process.create_crawler(meta.spider)
@@ -51,6 +56,15 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else "unknown"
         return Outcome(meta.source, REFUSED, f"{meta.source}: the crawl ended without a result ({reason})")
     return outcome
+
+
+def _show_progress(logger_names: list[str]) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("  %(message)s"))
+    handler.addFilter(lambda record: record.levelno < logging.ERROR)  # errors: one line on stderr
+    for name in logger_names:
+        logging.getLogger(name).addHandler(handler)
 
 
 def default_log_file() -> Path:

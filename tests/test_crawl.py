@@ -216,3 +216,22 @@ def test_an_unchanged_crawl_rewrites_exports_that_went_missing(crawled):
     assert result.code == 0 and "unchanged" in result.stdout
     assert (crawled.exports / "latest.xlsx").exists()
     assert len(list((crawled.exports / "snapshots").glob("*.csv"))) == 1
+
+
+def test_every_export_is_traceable_to_the_raw_replies_archived(workspace):
+    import gzip
+    import hashlib
+
+    assert workspace.crawl().code == 0
+    document = json.loads((workspace.exports / "latest.json").read_text(encoding="utf-8"))
+    hashes = document["raw_replies_sha256"]
+    assert len(hashes) == 2  # /info and one page of /values
+    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
+        stored = dict(db.execute("select sha256, path from raw_replies").fetchall())
+        snapshot = db.execute("select replies from snapshots").fetchone()[0]
+    assert json.loads(snapshot) == hashes
+    for digest in hashes:
+        body = gzip.decompress((workspace.data_dir / stored[digest]).read_bytes())
+        assert hashlib.sha256(body).hexdigest() == digest
+    values = gzip.decompress((workspace.data_dir / stored[hashes[1]]).read_bytes())
+    assert len(json.loads(values)["values"]) == 367

@@ -78,7 +78,9 @@ def test_snapshot_names_sort_by_time():
 
 
 def test_write_exports_leaves_no_temporary_files(tmp_path):
-    folder = write_exports(tmp_path, "src", [PLAIN], [], "2026-08-14T10:15:00+00:00", new_snapshot=True)
+    folder = write_exports(tmp_path, "src", [PLAIN], [], "2026-08-14T10:15:00+00:00", ["ab" * 32],
+                           new_snapshot=True)
     names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert json.loads((folder / "latest.json").read_text())["raw_replies_sha256"] == ["ab" * 32]
     assert names == ["changes.csv", "latest.csv", "latest.json", "latest.xlsx",
                      "snapshots/20260814T101500Z.csv"]
