@@ -117,3 +117,28 @@ def test_duplicate_numbers_are_fatal():
             {"number": "1", "name": "B", "listed_on": "01.01.2020"}]
     _, problems = normalise_rows(rows)
     assert [str(p) for p in problems if p.fatal] == ["row 1: number: appears 2 times"]
+
+
+def _other_public_copies() -> list[tuple[str, dict[str, str]]]:
+    """(copy, canonical row) for every row of every other public copy in ../shared/data."""
+    folder = REGISTER_COMBINED.parent
+    rows = []
+    for path in sorted(folder.glob("src_chekazoid_*.json")):
+        rows += [(path.name, {"number": str(i), "name": r["name"], "listed_on": r["dateIn"]})
+                 for i, r in enumerate(json.loads(path.read_text(encoding="utf-8")), 1)]
+    itsalt = json.loads(next(folder.glob("src_itsalt_*.json")).read_text(encoding="utf-8"))
+    rows += [("itsalt", {"number": r["id"].removeprefix("row-"), "name": r["name"],
+                         "listed_on": r["included_at"]}) for r in itsalt["entries"] if r["name"]]
+    for path in sorted((folder / "fz255_snapshots").glob("*.json")):
+        rows += [(path.name, {"number": r["id"], "name": r["fullName"], "listed_on": r["dateIn"]})
+                 for r in json.loads(path.read_text(encoding="utf-8"))]
+    return rows
+
+
+def test_every_row_of_every_other_public_copy_normalises():
+    copies = _other_public_copies()
+    assert len(copies) > 2500
+    for copy_name, row in copies:
+        entry, problems = normalise_row({**row, "status": "Включена"})  # no copy has an exclusion
+        assert entry is not None and problems == [], (copy_name, row, problems)
+        assert entry.listed_on and (entry.name_ru or entry.name_original), (copy_name, row)
