@@ -145,7 +145,12 @@ def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes
     atomic_write_bytes(folder / "latest.json", entries_json(entries, source, taken_at, raw_replies))
     atomic_write_bytes(folder / "changes.csv", changes_csv(all_changes))
     if new_snapshot:
-        atomic_write_bytes(folder / "snapshots" / snapshot_name(taken_at), latest_csv)
+        target = folder / "snapshots" / snapshot_name(taken_at)
+        suffix = 1
+        while target.exists():  # two changes within one second keep both snapshots
+            suffix += 1
+            target = target.with_name(f"{snapshot_name(taken_at)[:-4]}_{suffix}.csv")  # sorts after
+        atomic_write_bytes(target, latest_csv)
     return folder
 
 

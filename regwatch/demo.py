@@ -42,7 +42,7 @@ def run_demo(out: Path) -> int:
                 return code
     click.echo(f"\n== files written under {out}/")
     for path in sorted(out.rglob("*")):
-        if path.is_file() and "raw" not in path.parts:
+        if path.is_file() and "raw" not in path.parts and not path.name.startswith("."):
             click.echo(f"  {path.relative_to(out)}  ({path.stat().st_size:,} bytes)")
     click.echo(f"\nTry: REGWATCH_DATA_DIR={out} regwatch changes --format csv")
     return 0
