@@ -16,7 +16,7 @@ An entry_id is fixed when the entry is first seen and never changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pipelines.models import (
     ADDED,
@@ -40,6 +40,7 @@ class Diff:
     entries: list[Entry]  # the new state, every entry with its entry_id
     changes: list[Change]
     removed: list[Entry]  # entries of the old state that found no row
+    touched: list[Entry] = field(default_factory=list)  # new or different: versions to store
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -95,6 +96,10 @@ def _same_by_number(o: Entry, n: Entry) -> bool:
     return o.name == n.name or (o.listing_order, o.listed_on) == (n.listing_order, n.listed_on)
 
 
+def _content(e: Entry) -> tuple:
+    return tuple(getattr(e, name) for name in CONTENT_FIELDS)
+
+
 def changes_between(old: Entry, new: Entry, detected_at: str) -> list[Change]:
     """What changed in one entry between two states (new carries old's entry_id)."""
     def change(kind: str, field: str, before: object, after: object) -> Change:
@@ -137,28 +142,37 @@ def diff(
     pairs += _pair_by(lambda e: e.number, old, new, accept=_same_by_number)
 
     result: list[Entry] = []
+    touched: list[Entry] = []
     changes: list[Change] = []
     for o, n in pairs:
-        entry_changes = changes_between(o, n.with_id(o.entry_id), detected_at)
-        changes.extend(entry_changes)
-        last_changed = detected_at if entry_changes else o.last_changed
-        result.append(replace(n, entry_id=o.entry_id, first_seen=o.first_seen,
-                              last_changed=last_changed))
+        if n is o:  # a row published exactly as before reuses its entry: nothing to compare
+            result.append(o)
+            continue
+        n = replace(n, entry_id=o.entry_id, first_seen=o.first_seen, last_changed=o.last_changed)
+        entry_changes = changes_between(o, n, detected_at) if _content(o) != _content(n) else []
+        if entry_changes:
+            changes.extend(entry_changes)
+            n = replace(n, last_changed=detected_at)
+        result.append(n)
+        if n != o:  # an edit, or the same content published in another form (raw text)
+            touched.append(n)
 
     returning = dict(enumerate(gone))
     for o, n in _pair_by(_stable_key, returning, new):
+        n = replace(n, entry_id=o.entry_id, first_seen=o.first_seen, last_changed=detected_at)
         changes.append(Change(REINSTATED, o.entry_id, n.number, n.name, "status",
                               REMOVED, n.status, detected_at))
-        changes.extend(c for c in changes_between(o, n.with_id(o.entry_id), detected_at)
-                       if c.kind != REINSTATED)
-        result.append(replace(n, entry_id=o.entry_id, first_seen=o.first_seen,
-                              last_changed=detected_at))
+        changes.extend(c for c in changes_between(o, n, detected_at) if c.kind != REINSTATED)
+        result.append(n)
+        touched.append(n)
 
     taken = set(taken_ids) | {e.entry_id for e in result} | {e.entry_id for e in old.values()}
     for n in sorted(new.values(), key=lambda e: e.number):
         entry_id = entry_id_for(source, n.number, taken)
         taken.add(entry_id)
-        result.append(replace(n, entry_id=entry_id, first_seen=detected_at, last_changed=detected_at))
+        n = replace(n, entry_id=entry_id, first_seen=detected_at, last_changed=detected_at)
+        result.append(n)
+        touched.append(n)
         changes.append(Change(ADDED, entry_id, n.number, n.name, "", "", n.status, detected_at))
 
     removed = sorted(old.values(), key=lambda e: e.number)
@@ -167,10 +181,12 @@ def diff(
 
     result.sort(key=lambda e: e.number)
     changes.sort(key=lambda c: (c.number, c.kind != ADDED))
-    return Diff(result, changes, removed)
+    return Diff(result, changes, removed, touched)
 
 
-def baseline(source: str, current: Iterable[Entry], detected_at: str) -> list[Entry]:
+def baseline(source: str, current: Iterable[Entry], detected_at: str) -> Diff:
     """The first state of a register: ids given, nothing reported as a change."""
-    return diff(source, [], current, detected_at).entries
+    first = diff(source, [], current, detected_at)
+    first.changes = []
+    return first
 

@@ -1,7 +1,7 @@
 """The files a journalist opens: CSV, XLSX and JSON of the register, and every change.
 
-Rendering functions are pure (entries in, bytes out); `write_exports` writes them
-atomically under `<data_dir>/<source>/`.
+Writers stream entries to a file handle (a 100 000-row register never sits in memory
+as text); `write_exports` writes them atomically under `<data_dir>/<source>/`.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
-from pipelines.atomic import atomic_write_bytes
+from pipelines import xlsx
+from pipelines.atomic import atomic_write
 from pipelines.diff import format_value
 from pipelines.models import EXCLUDED, LISTED, Change, Entry
 
@@ -26,7 +26,6 @@ EXPORT_COLUMNS = (
     "excluded_on", "exclusion_order", "status", "first_seen", "last_changed", "source_url",
 )
 CHANGE_COLUMNS = ("detected_at", "kind", "entry_id", "number", "name", "field", "old", "new")
-LIST_COLUMNS = ("name_ru", "name_original", "acronyms")
 
 # A cell starting with one of these runs as a formula in a spreadsheet (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,70 +41,68 @@ def entry_record(entry: Entry) -> dict[str, object]:
     return {c: list(v) if isinstance(v := getattr(entry, c), tuple) else v for c in EXPORT_COLUMNS}
 
 
-def _table(rows: list[dict[str, object]], columns: tuple[str, ...]) -> list[list[str]]:
-    return [[format_value(row[c]) for c in columns] for row in rows]
-
-
-def csv_bytes(rows: list[dict[str, object]], columns: tuple[str, ...]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([neutralise(cell) for cell in line] for line in _table(rows, columns))
-    return buffer.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(rows: list[dict[str, object]], columns: tuple[str, ...], title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for line in _table(rows, columns):
-        cells = []
-        for text in line:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.data_type = "s"  # always text: a leading "=" must not become a formula
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def entries_csv(entries: list[Entry]) -> bytes:
-    return csv_bytes([entry_record(e) for e in entries], EXPORT_COLUMNS)
-
-
-def entries_xlsx(entries: list[Entry]) -> bytes:
-    return xlsx_bytes([entry_record(e) for e in entries], EXPORT_COLUMNS, "register")
-
-
-def entries_json(entries: list[Entry], source: str, generated_at: str,
-                 raw_replies: list[str] | None = None) -> bytes:
-    """`raw_replies`: SHA-256 of the raw replies the data was read from (see raw/ and the
-    raw_replies table), so a quoted figure can be traced to the bytes the source served."""
-    document = {
-        "source": source,
-        "generated_at": generated_at,
-        **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
-        "count": len(entries),
-        "columns": list(EXPORT_COLUMNS),
-        "entries": [entry_record(e) for e in entries],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-
-
 def change_record(change: Change) -> dict[str, object]:
     return {c: getattr(change, c) for c in CHANGE_COLUMNS}
 
 
+def _lines(objects: Iterable[object], columns: tuple[str, ...]) -> Iterator[list[str]]:
+    """Each entry or change as the text of its cells, produced one at a time."""
+    for obj in objects:
+        yield [format_value(getattr(obj, c)) for c in columns]
+
+
+def write_csv(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...]) -> None:
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([neutralise(cell) for cell in line] for line in _lines(objects, columns))
+    text.flush()
+    text.detach()  # the caller owns the handle
+
+
+def write_xlsx(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...],
+               title: str) -> None:
+    """Every cell is text (see pipelines/xlsx.py): nothing can run as a formula."""
+    xlsx.write_xlsx(handle, columns, _lines(objects, columns), sheet_name=title)
+
+
+def write_entries_json(handle: IO[bytes], entries: Iterable[Entry], source: str,
+                       generated_at: str, raw_replies: list[str] | None = None) -> None:
+    """One entry per line inside a JSON document, written as it goes. `raw_replies`: SHA-256
+    of the raw replies the data was read from (see raw/ and the raw_replies table), so a
+    quoted figure can be traced to the bytes the source served."""
+    entries = list(entries)
+    head = {"source": source, "generated_at": generated_at,
+            **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
+            "count": len(entries), "columns": list(EXPORT_COLUMNS)}
+    handle.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "entries": [\n')
+    for i, entry in enumerate(entries):
+        line = json.dumps(entry_record(entry), ensure_ascii=False)
+        handle.write(line.encode("utf-8") + (b",\n" if i < len(entries) - 1 else b"\n"))
+    handle.write(b"]}\n")
+
+
+def _to_bytes(write: Callable[[IO[bytes]], None]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def entries_csv(entries: list[Entry]) -> bytes:
+    return _to_bytes(lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+
+
+def entries_xlsx(entries: list[Entry]) -> bytes:
+    return _to_bytes(lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+
+
+def entries_json(entries: list[Entry], source: str, generated_at: str,
+                 raw_replies: list[str] | None = None) -> bytes:
+    return _to_bytes(lambda h: write_entries_json(h, entries, source, generated_at, raw_replies))
+
+
 def changes_csv(found: list[Change]) -> bytes:
-    return csv_bytes([change_record(c) for c in found], CHANGE_COLUMNS)
+    return _to_bytes(lambda h: write_csv(h, found, CHANGE_COLUMNS))
 
 
 def changes_json(found: list[Change]) -> bytes:
@@ -139,18 +136,19 @@ def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes
                   taken_at: str, raw_replies: list[str], new_snapshot: bool) -> Path:
     """Write latest.{csv,xlsx,json} and changes.csv; a dated snapshot CSV only when the data changed."""
     folder = data_dir / source
-    latest_csv = entries_csv(entries)
-    atomic_write_bytes(folder / "latest.csv", latest_csv)
-    atomic_write_bytes(folder / "latest.xlsx", entries_xlsx(entries))
-    atomic_write_bytes(folder / "latest.json", entries_json(entries, source, taken_at, raw_replies))
-    atomic_write_bytes(folder / "changes.csv", changes_csv(all_changes))
+    atomic_write(folder / "latest.csv", lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+    atomic_write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+    atomic_write(folder / "latest.json",
+                 lambda h: write_entries_json(h, entries, source, taken_at, raw_replies))
+    atomic_write(folder / "changes.csv", lambda h: write_csv(h, all_changes, CHANGE_COLUMNS))
     if new_snapshot:
         target = folder / "snapshots" / snapshot_name(taken_at)
         suffix = 1
         while target.exists():  # two changes within one second keep both snapshots
             suffix += 1
             target = target.with_name(f"{snapshot_name(taken_at)[:-4]}_{suffix}.csv")  # sorts after
-        atomic_write_bytes(target, latest_csv)
+        with open(folder / "latest.csv", "rb") as latest:
+            atomic_write(target, lambda h: shutil.copyfileobj(latest, h))
     return folder
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +21,10 @@ from pathlib import Path
 from pipelines import validate
 from pipelines.diff import Diff, baseline, diff
 from pipelines.export import exports_present, write_exports
-from pipelines.models import Change, Entry, Pull, SourceRefused
-from pipelines.normalise import normalise_rows
+from pipelines.models import Change, Pull, SourceRefused
+from pipelines.normalise import normalise_rows, raw_cells
 from pipelines.raw_archive import archive_replies
-from pipelines.store import Store, entry_to_json
+from pipelines.store import Store
 
 log = logging.getLogger("regwatch.ingest")
 
@@ -48,13 +49,11 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def content_hash(entries: list[Entry]) -> str:
-    """Hash of the normalised content, independent of ids and bookkeeping dates."""
-    digest = hashlib.sha256()
-    for entry in sorted(entries, key=lambda e: e.number):
-        digest.update(entry_to_json(entry.with_id("")).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
+def rows_hash(rows: list[dict[str, str]]) -> str:
+    """Fingerprint of the register as published: every row's cells, in the order served.
+    Equal fingerprints mean nothing to parse, compare or store."""
+    cells = [raw_cells(row) for row in rows]
+    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def ingest(pull: Pull, store: Store, data_dir: Path,
@@ -93,33 +92,35 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
                     now: str, replies: list[str], allow_drop: bool) -> Outcome:
     source = pull.source
     validate.check_pull(pull, thresholds)
-    entries, problems = normalise_rows(pull.rows, pull.source_url)
+    digest = rows_hash(pull.rows)
+    previous = store.last_snapshot(source)
+    if previous is not None and previous.content_hash == digest:
+        # Published exactly as last time: nothing to parse, compare or store.
+        store.clear_hold(source)
+        store.log_poll(source, pull.channel, UNCHANGED, now, replies)
+        if not exports_present(data_dir, source):  # e.g. a new data dir on an existing database
+            write_exports(data_dir, source, store.current_entries(source), store.changes(source),
+                          previous.taken_at, list(previous.replies), new_snapshot=False)
+        log.info("%s: unchanged, %d entries", source, len(pull.rows))
+        return Outcome(source, UNCHANGED, "no change", len(pull.rows))
+
+    current = store.current_entries(source) if previous is not None else []
+    entries, problems = normalise_rows(pull.rows, pull.source_url,
+                                       known={e.raw: e for e in current})
     for problem in problems:
         log.warning("%s: %s", source, problem)
     validate.check_problems(source, problems)
     warnings = [str(p) for p in problems] + validate.size_warnings(pull, thresholds)
     for warning in warnings[len(problems):]:
         log.warning("%s: %s", source, warning)
-    digest = content_hash(entries)
-
-    previous = store.last_snapshot(source)
-    if previous is not None and previous.content_hash == digest:
-        store.clear_hold(source)
-        store.log_poll(source, pull.channel, UNCHANGED, now, replies, snapshot_id=None)
-        if not exports_present(data_dir, source):  # e.g. a new data dir on an existing database
-            write_exports(data_dir, source, store.current_entries(source), store.changes(source),
-                          previous.taken_at, list(previous.replies), new_snapshot=False)
-        log.info("%s: unchanged, %d entries", source, len(entries))
-        return Outcome(source, UNCHANGED, "no change", len(entries), warnings=warnings)
 
     if previous is None:
-        state = baseline(source, entries, now)
-        _commit(pull, store, data_dir, now, digest, replies, state, [], [])
-        log.info("%s: baseline of %d entries; no alerts for a first crawl", source, len(state))
-        return Outcome(source, BASELINE, f"first crawl: {len(state)} entries", len(state),
-                       warnings=warnings)
+        first = baseline(source, entries, now)
+        _commit(pull, store, data_dir, now, digest, replies, first, BASELINE)
+        log.info("%s: baseline of %d entries; no alerts for a first crawl", source, len(first.entries))
+        return Outcome(source, BASELINE, f"first crawl: {len(first.entries)} entries",
+                       len(first.entries), warnings=warnings)
 
-    current = store.current_entries(source)
     if not allow_drop:
         validate.check_drop(source, len(current), len(entries), thresholds)
     result: Diff = diff(source, current, entries, now, gone=store.gone_entries(source),
@@ -134,8 +135,7 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
             log.warning(message)
             return Outcome(source, HELD, message, len(entries), warnings=warnings)
         log.info("%s: a second pull agrees with the held one (%s)", source, reason)
-    _commit(pull, store, data_dir, now, digest, replies, result.entries, result.removed,
-            result.changes)
+    _commit(pull, store, data_dir, now, digest, replies, result, CHANGED)
     counts = (", ".join(f"{n} {k}" for k, n in _count_kinds(result.changes).items())
               or "no change in content (the published text differs in form only)")
     log.info("%s: %d entries, %s", source, len(result.entries), counts)
@@ -150,10 +150,10 @@ def _count_kinds(found: list[Change]) -> dict[str, int]:
 
 
 def _commit(pull: Pull, store: Store, data_dir: Path, now: str, digest: str, replies: list[str],
-            state: list[Entry], removed: list[Entry], found: list[Change]) -> None:
+            result: Diff, outcome: str) -> None:
     snapshot_id = store.commit_state(pull.source, pull.channel, now, digest, replies,
-                                     pull.last_modified, state, removed, found)
-    store.log_poll(pull.source, pull.channel, CHANGED if found else BASELINE, now, replies,
-                   snapshot_id=snapshot_id)
-    write_exports(data_dir, pull.source, state, store.changes(pull.source), now, replies,
+                                     pull.last_modified, len(result.entries), result.touched,
+                                     result.removed, result.changes)
+    store.log_poll(pull.source, pull.channel, outcome, now, replies, snapshot_id=snapshot_id)
+    write_exports(data_dir, pull.source, result.entries, store.changes(pull.source), now, replies,
                   new_snapshot=True)

@@ -53,7 +53,7 @@ class Pull:
     channel: str = "api"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One organisation in a register, normalised. Lists are tuples so entries compare by value."""
 

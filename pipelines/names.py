@@ -19,8 +19,10 @@ Judgement calls:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -75,6 +77,9 @@ def _closes_all(s: str, i: int, hi: int) -> bool:
     return not rest or rest[0] in ",;()" or s.startswith(_OR, i)
 
 
+_SPECIAL = re.compile(f"[«»(),;]|{_OR}")
+
+
 def _tokens(s: str, lo: int, hi: int) -> list[_Tok]:
     """The top-level tokens of s[lo:hi]: text runs, bracket groups and separators."""
     toks: list[_Tok] = []
@@ -85,9 +90,8 @@ def _tokens(s: str, lo: int, hi: int) -> list[_Tok]:
         if s[start:end].strip():
             toks.append(_Tok(_TEXT, start, end))
 
-    i = lo
-    while i < hi:
-        c = s[i]
+    for match in _SPECIAL.finditer(s, lo, hi):  # only these characters change the state
+        i, c = match.start(), match.group()
         if c == "«":
             stack.append(c)
         elif c == "»" and stack and stack[-1] == "«":
@@ -109,14 +113,10 @@ def _tokens(s: str, lo: int, hi: int) -> list[_Tok]:
         elif c == ";" and stack and stack[-1] == "«":
             while stack and stack[-1] == "«":  # «A; «B» : the first quote was never closed
                 stack.pop()
-        if not stack and (c in ",;" or s.startswith(_OR, i)):
-            width = len(_OR) if c == " " else 1
+        if not stack and c in (",", ";", _OR):
             flush(i)
-            toks.append(_Tok(s[i : i + width].strip(), i, i + width))
-            start = i + width
-            i += width
-            continue
-        i += 1
+            toks.append(_Tok(c.strip(), i, i + len(c)))
+            start = i + len(c)
     if stack and stack[0] == "(":  # an unclosed bracket runs to the end (row 48)
         toks.append(_Tok(_GROUP, group_start, hi))
     else:
@@ -124,15 +124,16 @@ def _tokens(s: str, lo: int, hi: int) -> list[_Tok]:
     return toks
 
 
+@functools.cache
+def _script(ch: str) -> str:
+    """'LATIN', 'CYRILLIC', … for a letter (the first word of its Unicode name); '' otherwise."""
+    return unicodedata.name(ch, "").split(" ")[0] if ch.isalpha() else ""
+
+
 def _letters(text: str) -> tuple[int, int]:
     """(Latin, Cyrillic) letter counts."""
-    latin = cyrillic = 0
-    for ch in text:
-        if ch.isalpha():
-            script = unicodedata.name(ch, "").split(" ")[0]
-            latin += script == "LATIN"
-            cyrillic += script == "CYRILLIC"
-    return latin, cyrillic
+    scripts = Counter(map(_script, text))  # counted in C: this runs for every name part
+    return scripts["LATIN"], scripts["CYRILLIC"]
 
 
 def _is_latin(text: str) -> bool:
@@ -257,8 +258,8 @@ def _is_acronym(part: str) -> bool:
     quoted = part.startswith("«") and part.endswith("»")
     words = re.sub(r"\([^()]*\)", " ", part)  # «IWPR (USA)»: the qualifier is not a word
     words = re.split(r"[\s«»/-]+", words.strip(" «»"))
-    caps = [sum(c.isupper() for c in w) for w in words]
-    sizes = [sum(c.isalpha() for c in w) for w in words]
+    caps = [sum(map(str.isupper, w)) for w in words]
+    sizes = [sum(map(str.isalpha, w)) for w in words]
     if quoted:
         return " " not in part and 2 <= sum(sizes) <= 5 and sum(caps) == sum(sizes)
     if not 2 <= sum(sizes) <= 8 or max(sizes) > 7:  # «IMKANDER» is a name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -78,6 +79,15 @@ def parse_status(text: str, excluded_on: str) -> tuple[str, str]:
     return derived, f"unknown status {text!r}; taken as {derived} from the exclusion date"
 
 
+RawCells = tuple[tuple[str, str], ...]
+
+
+def raw_cells(row: dict[str, str]) -> RawCells:
+    """The row's published cells, exactly as served (empty ones left out): what an Entry
+    keeps as `raw`, and the key under which an unchanged row finds its earlier Entry."""
+    return tuple((k, str(row[k])) for k in ROW_FIELDS if row.get(k) not in (None, ""))
+
+
 def normalise_row(row: dict[str, str], source_url: str = "") -> tuple[Entry | None, list[Problem]]:
     """One canonical row → (Entry without entry_id, problems). None when the row is unusable."""
     cells = {k: normalise_whitespace(str(row.get(k) or "")) for k in ROW_FIELDS}
@@ -127,18 +137,25 @@ def normalise_row(row: dict[str, str], source_url: str = "") -> tuple[Entry | No
         exclusion_order=cells["exclusion_order"],
         status=status,
         source_url=source_url,
-        raw=tuple((k, str(row[k])) for k in ROW_FIELDS if row.get(k) not in (None, "")),
+        raw=raw_cells(row),
     )
     return entry, problems
 
 
 def normalise_rows(
-    rows: list[dict[str, str]], source_url: str = ""
+    rows: list[dict[str, str]], source_url: str = "", known: Mapping[RawCells, Entry] | None = None,
 ) -> tuple[list[Entry], list[Problem]]:
-    """All rows of one pull. Duplicate register numbers are fatal: identity depends on them."""
+    """All rows of one pull. Duplicate register numbers are fatal: identity depends on them.
+
+    `known` maps the raw cells of rows normalised before to their entries: a row published
+    exactly as before reuses its entry (same object) instead of being parsed again.
+    """
     entries: list[Entry] = []
     problems: list[Problem] = []
     for row in rows:
+        if known and (same := known.get(raw_cells(row))) is not None:
+            entries.append(same)
+            continue
         entry, row_problems = normalise_row(row, source_url)
         problems.extend(row_problems)
         if entry is not None:

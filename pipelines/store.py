@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     event,
     func,
@@ -120,9 +121,13 @@ holds = Table(
 _ENTRY_FIELDS = {f.name for f in fields(Entry)}
 
 
+# Kept on the entry's head row, not in its versions.
+_HEAD_FIELDS = ("first_seen", "last_changed")
+_VERSION_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in _HEAD_FIELDS)
+
+
 def entry_to_json(entry: Entry) -> str:
-    data = asdict(entry)
-    del data["first_seen"], data["last_changed"]  # kept on the entry's head row
+    data = {name: getattr(entry, name) for name in _VERSION_FIELDS}
     data["raw"] = dict(entry.raw)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -254,7 +259,8 @@ class Store:
     # --- writing -------------------------------------------------------------
 
     def add_replies(self, rows: list[dict[str, Any]]) -> None:
-        fresh = [r for r in rows if r["sha256"] not in self.known_replies([r["sha256"] for r in rows])]
+        known = self.known_replies([r["sha256"] for r in rows])
+        fresh = [r for r in rows if r["sha256"] not in known]
         if fresh:
             with self.engine.begin() as conn:
                 conn.execute(insert(raw_replies), fresh)
@@ -289,39 +295,39 @@ class Store:
             conn.execute(holds.delete().where(holds.c.source == source))
 
     def commit_state(self, source: str, channel: str, taken_at: str, content_hash: str,
-                     replies: list[str], last_modified: int | None, state: list[Entry],
-                     removed: list[Entry], found: list[Change]) -> int:
-        """Store a new state in one transaction: a snapshot, a version for every entry
-        that is new or changed, the changes; entries that vanished are marked absent."""
+                     replies: list[str], last_modified: int | None, row_count: int,
+                     touched: list[Entry], removed: list[Entry], found: list[Change]) -> int:
+        """Store a new state in one transaction: a snapshot, a version for every entry that
+        is new or different (`touched`), the changes; entries that vanished are marked
+        absent. Entries published as before cost nothing. Statements go in bulk."""
         with self.engine.begin() as conn:
             snapshot_id = conn.execute(insert(snapshots).values(
-                source=source, channel=channel, taken_at=taken_at, row_count=len(state),
+                source=source, channel=channel, taken_at=taken_at, row_count=row_count,
                 content_hash=content_hash, replies=json.dumps(replies),
                 last_modified=last_modified)).inserted_primary_key[0]
-            heads = {r.entry_id: r for r in conn.execute(
-                select(entries.c.entry_id, entries.c.version_id, entries.c.present)
-                .where(entries.c.source == source))}
-            current_data = dict(conn.execute(
-                select(entry_versions.c.id, entry_versions.c.data)
-                .where(entry_versions.c.id.in_([h.version_id for h in heads.values()]))
-            ).all()) if heads else {}
-            for entry in state:
-                data = entry_to_json(entry)
-                head = heads.get(entry.entry_id)
-                if head is not None and head.present and current_data.get(head.version_id) == data:
-                    continue
-                version_id = conn.execute(insert(entry_versions).values(
-                    entry_id=entry.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
-                    data=data)).inserted_primary_key[0]
-                values = dict(present=True, first_seen=entry.first_seen,
-                              last_changed=entry.last_changed, version_id=version_id)
-                if head is None:
-                    conn.execute(insert(entries).values(entry_id=entry.entry_id, source=source, **values))
-                else:
-                    conn.execute(update(entries).where(entries.c.entry_id == entry.entry_id).values(**values))
-            for entry in removed:
-                conn.execute(update(entries).where(entries.c.entry_id == entry.entry_id)
-                             .values(present=False, last_changed=taken_at))
+            if touched:
+                version_ids = conn.execute(
+                    insert(entry_versions).returning(entry_versions.c.id, sort_by_parameter_order=True),
+                    [dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
+                          data=entry_to_json(e)) for e in touched],
+                ).scalars().all()
+                known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+                heads = [dict(b_id=e.entry_id, present=True, first_seen=e.first_seen,
+                              last_changed=e.last_changed, version_id=v)
+                         for e, v in zip(touched, version_ids)]
+                fresh = [h for h in heads if h["b_id"] not in known]
+                updated = [h for h in heads if h["b_id"] in known]
+                if fresh:
+                    conn.execute(insert(entries), [
+                        {"entry_id": h["b_id"], "source": source,
+                         **{k: v for k, v in h.items() if k != "b_id"}} for h in fresh])
+                if updated:
+                    conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id")),
+                                 updated)
+            if removed:
+                conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id"))
+                             .values(present=False, last_changed=taken_at),
+                             [{"b_id": e.entry_id} for e in removed])
             if found:
                 conn.execute(insert(changes), [
                     dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])

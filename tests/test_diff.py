@@ -21,7 +21,7 @@ def row(number: int, name: str | None = None, listed_on: str = "2026-01-01", ord
 
 
 def register(n: int) -> list[Entry]:
-    return baseline(SRC, [row(i) for i in range(1, n + 1)], T0)
+    return baseline(SRC, [row(i) for i in range(1, n + 1)], T0).entries
 
 
 def kinds(d) -> list[tuple[str, int]]:
@@ -125,6 +125,6 @@ def test_guardrails_hold_vanished_rows_and_mass_edits_but_not_weekly_batches():
     assert hold_reason(vanished, 400, thresholds) == "1 entry vanished (number 400)"
     edited = [row(i, f"Edited {i}" if i <= 30 else None) for i in range(1, 401)]
     # An edit keeps identity through the inclusion order, so give the rows one.
-    old_ordered = baseline(SRC, [row(i, order=f"{i}-р") for i in range(1, 401)], T0)
+    old_ordered = baseline(SRC, [row(i, order=f"{i}-р") for i in range(1, 401)], T0).entries
     mass = diff(SRC, old_ordered, [replace(e, listing_order=f"{e.number}-р") for e in edited], T1)
     assert hold_reason(mass, 400, thresholds) == "30 of 400 entries changed at once"

@@ -22,6 +22,7 @@ from pipelines.export import (
 from pipelines.models import EXCLUDED, Entry
 
 HOSTILE = Entry(entry_id="ru_minjust_undesirable/1", number=1, name='=HYPERLINK("http://x","y")',
+                country="#N/A",
                 name_ru=("+7 «Фонд»",), name_original=("-Minus", "@At"), acronyms=("A", "B"),
                 listed_on="2016-01-01", status="listed")
 PLAIN = Entry(entry_id="ru_minjust_undesirable/2", number=2, name="Stichting Bellingcat (Нидерланды)",
@@ -56,6 +57,8 @@ def test_xlsx_cells_are_text_never_formulas():
     assert tuple(header) == EXPORT_COLUMNS
     name = sheet.cell(row=2, column=header.index("name") + 1)
     assert name.data_type == "s" and name.value == '=HYPERLINK("http://x","y")'
+    country = sheet.cell(row=2, column=header.index("country") + 1)
+    assert country.data_type == "s" and country.value == "#N/A"
     assert all(c.data_type == "s" for line in sheet.iter_rows(min_row=2) for c in line if c.value)
     assert sheet.max_row == 3
 
