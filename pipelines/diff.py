@@ -92,6 +92,17 @@ def _pair_by(
     return pairs
 
 
+def _pair_reused(old: dict[int, Entry], new: dict[int, Entry]) -> list[tuple[Entry, Entry]]:
+    """Rows published exactly as before arrive as the very entry objects of the old state
+    (see normalise_rows' `known`): pair those by identity, the cheapest match of all."""
+    position = {id(e): i for i, e in old.items()}
+    pairs = []
+    for j in [j for j, e in new.items() if id(e) in position]:
+        entry = new.pop(j)
+        pairs.append((old.pop(position[id(entry)]), entry))
+    return pairs
+
+
 def _same_by_number(o: Entry, n: Entry) -> bool:
     return o.name == n.name or (o.listing_order, o.listed_on) == (n.listing_order, n.listed_on)
 
@@ -137,7 +148,8 @@ def diff(
     """
     old = dict(enumerate(previous))
     new = dict(enumerate(current))
-    pairs = _pair_by(_full_key, old, new)
+    pairs = _pair_reused(old, new)
+    pairs += _pair_by(_full_key, old, new)
     pairs += _pair_by(_stable_key, old, new)
     pairs += _pair_by(lambda e: e.number, old, new, accept=_same_by_number)
 
@@ -186,7 +198,12 @@ def diff(
 
 def baseline(source: str, current: Iterable[Entry], detected_at: str) -> Diff:
     """The first state of a register: ids given, nothing reported as a change."""
-    first = diff(source, [], current, detected_at)
-    first.changes = []
-    return first
+    taken: set[str] = set()
+    state = []
+    for entry in sorted(current, key=lambda e: e.number):
+        entry_id = entry_id_for(source, entry.number, taken)
+        taken.add(entry_id)
+        state.append(replace(entry, entry_id=entry_id, first_seen=detected_at,
+                             last_changed=detected_at))
+    return Diff(state, [], [], touched=state)
 

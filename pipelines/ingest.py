@@ -52,11 +52,14 @@ def utc_now() -> str:
 def rows_hash(rows: list[dict[str, str]]) -> str:
     """Fingerprint of the register as published: every row's cells, in the order served.
     Equal fingerprints mean nothing to parse, compare or store."""
-    cells = [raw_cells(row) for row in rows]
-    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for row in rows:  # row by row: a 100 000-row register never becomes one big string
+        digest.update(json.dumps(raw_cells(row), ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
-def ingest(pull: Pull, store: Store, data_dir: Path,
+def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
            thresholds: validate.Thresholds = validate.Thresholds(),
            now: str | None = None, allow_drop: bool = False, problem: str = "") -> Outcome:
     """`problem` is set when the fetch itself failed: the replies are archived, nothing else."""
@@ -65,6 +68,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,
     with source_lock(data_dir, source):  # two crawls of one source never interleave their writes
         described = archive_replies(data_dir, source, pull.replies)
         store.add_replies(described)
+        pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
         replies = [r["sha256"] for r in described]
         try:
             if problem:
@@ -107,10 +111,12 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
     current = store.current_entries(source) if previous is not None else []
     entries, problems = normalise_rows(pull.rows, pull.source_url,
                                        known={e.raw: e for e in current})
+    size_warnings = validate.size_warnings(pull, thresholds)
+    pull.rows.clear()  # every row lives on in its entry (`raw`); the dicts can go
     for problem in problems:
         log.warning("%s: %s", source, problem)
     validate.check_problems(source, problems)
-    warnings = [str(p) for p in problems] + validate.size_warnings(pull, thresholds)
+    warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings[len(problems):]:
         log.warning("%s: %s", source, warning)
 

@@ -267,6 +267,9 @@ def _is_acronym(part: str) -> bool:
     return all(n and u >= 0.6 * n for u, n in zip(caps, sizes))
 
 
+_LATIN_I = re.compile(r"[iIïÏ]")
+
+
 def _is_original_cyrillic(part: str) -> bool:
     """Ukrainian, Belarusian or Serbian written in Cyrillic, not Russian."""
     if _NON_RUSSIAN_CYRILLIC & set(part):
@@ -275,9 +278,11 @@ def _is_original_cyrillic(part: str) -> bool:
     if any(stem in lowered for stem in _NON_RUSSIAN_STEMS):
         return True
     # A Latin i in a Cyrillic word stands for the Ukrainian і («БЛАГОДIЙНИЙ», «Украïни»).
+    if not _LATIN_I.search(part):
+        return False
     for word in re.findall(r"\w+", part):
         latin, cyrillic = _letters(word)
-        if cyrillic > latin and re.search(r"[iIïÏ]", word):
+        if cyrillic > latin and _LATIN_I.search(word):
             return True
     return False
 

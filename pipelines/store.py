@@ -119,6 +119,7 @@ holds = Table(
 )
 
 _ENTRY_FIELDS = {f.name for f in fields(Entry)}
+_BATCH = 2000  # rows per bulk statement
 
 
 # Kept on the entry's head row, not in its versions.
@@ -305,25 +306,10 @@ class Store:
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
                 content_hash=content_hash, replies=json.dumps(replies),
                 last_modified=last_modified)).inserted_primary_key[0]
-            if touched:
-                version_ids = conn.execute(
-                    insert(entry_versions).returning(entry_versions.c.id, sort_by_parameter_order=True),
-                    [dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
-                          data=entry_to_json(e)) for e in touched],
-                ).scalars().all()
-                known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
-                heads = [dict(b_id=e.entry_id, present=True, first_seen=e.first_seen,
-                              last_changed=e.last_changed, version_id=v)
-                         for e, v in zip(touched, version_ids)]
-                fresh = [h for h in heads if h["b_id"] not in known]
-                updated = [h for h in heads if h["b_id"] in known]
-                if fresh:
-                    conn.execute(insert(entries), [
-                        {"entry_id": h["b_id"], "source": source,
-                         **{k: v for k, v in h.items() if k != "b_id"}} for h in fresh])
-                if updated:
-                    conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id")),
-                                 updated)
+            known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
+                self._store_versions(conn, source, snapshot_id, taken_at,
+                                     touched[start:start + _BATCH], known)
             if removed:
                 conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id"))
                              .values(present=False, last_changed=taken_at),
@@ -333,6 +319,25 @@ class Store:
                     dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])
             conn.execute(holds.delete().where(holds.c.source == source))
         return snapshot_id
+
+    @staticmethod
+    def _store_versions(conn: Connection, source: str, snapshot_id: int, taken_at: str,
+                        batch: list[Entry], known: set[str]) -> None:
+        """Insert a version per entry and point each entry's head row at it."""
+        version_ids = conn.execute(
+            insert(entry_versions).returning(entry_versions.c.id, sort_by_parameter_order=True),
+            [dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
+                  data=entry_to_json(e)) for e in batch],
+        ).scalars().all()
+        heads = [dict(present=True, first_seen=e.first_seen, last_changed=e.last_changed,
+                      version_id=v) for e, v in zip(batch, version_ids)]
+        fresh = [dict(h, entry_id=e.entry_id, source=source)
+                 for e, h in zip(batch, heads) if e.entry_id not in known]
+        updated = [dict(h, b_id=e.entry_id) for e, h in zip(batch, heads) if e.entry_id in known]
+        if fresh:
+            conn.execute(insert(entries), fresh)
+        if updated:
+            conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id")), updated)
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (for benchmarks and the status line)."""

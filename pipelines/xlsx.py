@@ -67,18 +67,19 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _row_template(width: int, style: int) -> str:
+def _cell_template(style: int) -> str:
     style_attr = f' s="{style}"' if style else ""
-    cell = f'<c t="inlineStr"{style_attr}><is><t xml:space="preserve">{{}}</t></is></c>'
-    return "<row>" + cell * width + "</row>"
+    return f'<c t="inlineStr"{style_attr}><is><t xml:space="preserve">{{}}</t></is></c>'
 
 
-def _rows(template: str, lines: Iterable[Sequence[str]]) -> Iterable[str]:
+def _rows(style: int, width: int, lines: Iterable[Sequence[str]]) -> Iterable[str]:
+    cell = _cell_template(style)
+    template, empty = "<row>" + cell * width + "</row>", cell.format("")
     for line in lines:
         joined = _escape(_SEP.join(line))
         if _ILLEGAL.search(joined.replace(_SEP, "")):
             joined = _SEP.join(_ILLEGAL.sub("", cell) for cell in joined.split(_SEP))
-        yield template.format(*joined.split(_SEP))
+        yield template.format(*joined.split(_SEP)).replace(empty, "<c/>")  # blank, not ""
 
 
 def write_xlsx(handle: IO[bytes], header: Sequence[str], lines: Iterable[Sequence[str]],
@@ -95,10 +96,9 @@ def write_xlsx(handle: IO[bytes], header: Sequence[str], lines: Iterable[Sequenc
         package.writestr("xl/styles.xml", _STYLES)
         with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(_SHEET_START.encode("utf-8"))
-            sheet.write(next(_rows(_row_template(len(header), 1), [header])).encode("utf-8"))
-            body = _row_template(len(header), 0)
+            sheet.write(next(_rows(1, len(header), [header])).encode("utf-8"))
             batch: list[str] = []
-            for row in _rows(body, lines):
+            for row in _rows(0, len(header), lines):
                 batch.append(row)
                 if len(batch) == 1000:
                     sheet.write("".join(batch).encode("utf-8"))
