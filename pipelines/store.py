@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     bindparam,
     create_engine,
     event,
@@ -82,16 +83,18 @@ entries = Table(
     Column("present", Boolean, nullable=False),
     Column("first_seen", String(32), nullable=False),
     Column("last_changed", String(32), nullable=False),
-    Column("version_id", Integer, nullable=False),
+    # The current version is the entry's version from this snapshot (one per snapshot at most).
+    Column("version_snapshot_id", Integer, nullable=False),
 )
 
 entry_versions = Table(
     "entry_versions", metadata,
     Column("id", Integer, primary_key=True),
-    Column("entry_id", String(128), nullable=False, index=True),
+    Column("entry_id", String(128), nullable=False),
     Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
     Column("valid_from", String(32), nullable=False),
     Column("data", Text, nullable=False),  # the Entry as JSON, raw cells included
+    UniqueConstraint("entry_id", "snapshot_id"),  # also the index the head join uses
 )
 
 changes = Table(
@@ -133,11 +136,19 @@ def entry_to_json(entry: Entry) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_from_json(text: str, **overrides: Any) -> Entry:
+def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides: Any) -> Entry:
+    """`shared`: a dict kept across many calls so that equal strings (dates, countries,
+    statuses, the source URL, a raw cell equal to its normalised field) become one object:
+    a 100 000-entry state then takes a fraction of the memory."""
     data = json.loads(text)
-    data["raw"] = tuple(data.get("raw", {}).items())
-    for key in ("name_ru", "name_original", "acronyms"):
-        data[key] = tuple(data.get(key, ()))
+    one = (lambda value: value) if shared is None else (lambda value: shared.setdefault(value, value))
+    raw = data.get("raw", {})
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = one(value)
+        elif isinstance(value, list):
+            data[key] = tuple(one(v) for v in value)
+    data["raw"] = tuple((one(k), one(v)) for k, v in raw.items())
     data.update(overrides)
     return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
 
@@ -194,13 +205,16 @@ class Store:
     def _entries(self, conn: Connection, source: str, present: bool | None) -> list[Entry]:
         query = (
             select(entries.c.first_seen, entries.c.last_changed, entry_versions.c.data)
-            .join(entry_versions, entry_versions.c.id == entries.c.version_id)
+            .join(entry_versions, (entry_versions.c.entry_id == entries.c.entry_id)
+                  & (entry_versions.c.snapshot_id == entries.c.version_snapshot_id))
             .where(entries.c.source == source)
         )
         if present is not None:
             query = query.where(entries.c.present == present)
-        return [entry_from_json(r.data, first_seen=r.first_seen, last_changed=r.last_changed)
-                for r in conn.execute(query)]
+        shared: dict[str, str] = {}
+        return [entry_from_json(r.data, shared, first_seen=shared.setdefault(r.first_seen, r.first_seen),
+                                last_changed=shared.setdefault(r.last_changed, r.last_changed))
+                for r in conn.execute(query.execution_options(yield_per=2000))]
 
     def current_entries(self, source: str) -> list[Entry]:
         with self.engine.connect() as conn:
@@ -324,13 +338,11 @@ class Store:
     def _store_versions(conn: Connection, source: str, snapshot_id: int, taken_at: str,
                         batch: list[Entry], known: set[str]) -> None:
         """Insert a version per entry and point each entry's head row at it."""
-        version_ids = conn.execute(
-            insert(entry_versions).returning(entry_versions.c.id, sort_by_parameter_order=True),
-            [dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
-                  data=entry_to_json(e)) for e in batch],
-        ).scalars().all()
+        conn.execute(insert(entry_versions), [
+            dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
+                 data=entry_to_json(e)) for e in batch])
         heads = [dict(present=True, first_seen=e.first_seen, last_changed=e.last_changed,
-                      version_id=v) for e, v in zip(batch, version_ids)]
+                      version_snapshot_id=snapshot_id) for e in batch]
         fresh = [dict(h, entry_id=e.entry_id, source=source)
                  for e, h in zip(batch, heads) if e.entry_id not in known]
         updated = [dict(h, b_id=e.entry_id) for e, h in zip(batch, heads) if e.entry_id in known]
