@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 
 @dataclass(frozen=True)
 class DataConfig:
@@ -17,6 +20,11 @@ class DataConfig:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("REGWATCH_DATA_DIR") or "output")
         url = env.get("REGWATCH_DATABASE_URL") or f"sqlite:///{data_dir / 'regwatch.db'}"
+        try:
+            make_url(url)
+        except ArgumentError:
+            raise ValueError(f"REGWATCH_DATABASE_URL: {url!r} is not a database URL "
+                             "(e.g. sqlite:///output/regwatch.db)") from None
         return cls(data_dir, url)
 
     def prepare(self) -> DataConfig:

@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.atomic import atomic_write_bytes
 from pipelines.config import DataConfig
 from pipelines.export import changes_csv, changes_json, register_at, render
 from pipelines.ingest import HELD, utc_now
 from pipelines.store import Store
+from scraper.redact import redact
 from scraper.sources import load_source, source_names
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
@@ -40,9 +42,22 @@ def _source(name: str) -> str:
         raise click.UsageError(str(exc.args[0])) from None
 
 
+def _data_config() -> DataConfig:
+    try:
+        return DataConfig.from_env().prepare()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _open_store() -> tuple[DataConfig, Store]:
-    config = DataConfig.from_env().prepare()
-    return config, Store(config.database_url)
+    config = _data_config()
+    try:
+        return config, Store(config.database_url)
+    except (SQLAlchemyError, ImportError) as exc:  # ImportError: the URL's driver is not installed
+        detail = str(getattr(exc, "orig", None) or exc)
+        click.echo(f"cannot open the database {redact(config.database_url)}: "
+                   f"{redact(detail).splitlines()[0]}", err=True)
+        sys.exit(EXIT_REFUSED)
 
 
 def _emit(data: bytes, output: Path | None) -> None:
@@ -75,9 +90,14 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool) -> None:
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
     for a second pull to confirm vanished rows or a mass change.
     """
-    from regwatch.crawl import default_log_file, run_crawl
+    from regwatch.crawl import default_log_file, run_crawl, scrapy_settings
 
     source = _source(source)
+    _open_store()[1].close()  # a database we cannot open stops us before any fetching
+    try:
+        scrapy_settings()  # reads every REGWATCH_* fetch setting: a bad one stops us here
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     log_file = None if verbose else default_log_file()
     click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,

@@ -15,13 +15,28 @@ NEWSPIDER_MODULE = "scraper.spiders"
 
 _env = os.environ.get
 
+
+def _number(name: str, default: float, kind: type = float) -> float:
+    """A numeric REGWATCH_* variable; a clear error naming it when it is not a number."""
+    text = _env(name) or ""
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a {'whole ' if kind is int else ''}number, not {text!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, not {text!r}")
+    return value
+
+
 # --- where the data goes ------------------------------------------------------------
 REGWATCH_DATA_DIR = _env("REGWATCH_DATA_DIR") or "output"
 REGWATCH_DATABASE_URL = _env("REGWATCH_DATABASE_URL") or ""
 
 # --- the official service -------------------------------------------------------------
 REGWATCH_MINJUST_URL = _env("REGWATCH_MINJUST_URL") or "https://reestrs.minjust.gov.ru"
-REGWATCH_PAGE_SIZE = int(_env("REGWATCH_PAGE_SIZE") or 1000)  # the server caps at 1000
+REGWATCH_PAGE_SIZE = _number("REGWATCH_PAGE_SIZE", 1000, int) or 1000  # the server caps at 1000
 REGWATCH_PROXY = _env("REGWATCH_PROXY") or ""  # http://, https:// or socks5:// URL
 REGWATCH_CA_FILES = [p for p in (_env("REGWATCH_CA_FILES") or "").split(os.pathsep) if p]
 
@@ -30,15 +45,15 @@ USER_AGENT = f"regwatch/{__version__} (open-source monitor of official registers
 ROBOTSTXT_OBEY = False  # a JSON API for public data; robots.txt there is a 404 page
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = float(_env("REGWATCH_DOWNLOAD_DELAY") or 1.0)
+DOWNLOAD_DELAY = _number("REGWATCH_DOWNLOAD_DELAY", 1.0)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # --- timeouts and retries -------------------------------------------------------------
-DOWNLOAD_TIMEOUT = float(_env("REGWATCH_TIMEOUT") or 30)
+DOWNLOAD_TIMEOUT = _number("REGWATCH_TIMEOUT", 30.0) or 30.0
 RETRY_ENABLED = True
-RETRY_TIMES = int(_env("REGWATCH_RETRIES") or 3)
-RETRY_BACKOFF_BASE = float(_env("REGWATCH_BACKOFF") or 2.0)
+RETRY_TIMES = _number("REGWATCH_RETRIES", 3, int)
+RETRY_BACKOFF_BASE = _number("REGWATCH_BACKOFF", 2.0)
 RETRY_BACKOFF_MAX = 60.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 

@@ -100,3 +100,22 @@ def test_the_demo_crawls_two_states_and_finds_the_23_additions(tmp_path):
     assert "390 entries, 23 added" in result.stdout
     assert (out / "ru_minjust_undesirable" / "latest.xlsx").exists()
     assert len(list((out / "ru_minjust_undesirable" / "snapshots").glob("*.csv"))) == 2
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("REGWATCH_TIMEOUT", "abc", "REGWATCH_TIMEOUT must be a number, not 'abc'"),
+    ("REGWATCH_RETRIES", "1.5", "REGWATCH_RETRIES must be a whole number, not '1.5'"),
+    ("REGWATCH_BACKOFF", "-1", "REGWATCH_BACKOFF must not be negative, not '-1'"),
+    ("REGWATCH_DATABASE_URL", "nonsense", "REGWATCH_DATABASE_URL: 'nonsense' is not a database URL"),
+])
+def test_a_bad_setting_is_named_before_anything_is_fetched(workspace, variable, value, message):
+    result = workspace.crawl(**{variable: value})
+    assert result.code == 2 and message in result.stderr
+    assert workspace.fake.requests == []
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_password(workspace):
+    result = workspace.crawl(REGWATCH_DATABASE_URL="postgresql://u:s3cretpw@127.0.0.1:1/db")
+    assert result.code == 1
+    assert "cannot open the database postgresql://***@127.0.0.1:1/db" in result.stderr
+    assert "s3cretpw" not in result.output and workspace.fake.requests == []
