@@ -3,8 +3,8 @@
 Why not openpyxl or xlsxwriter: for a 100 000-row register (18 columns) they took 12-19 s
 and 9 s, against a goal of 20 s for the whole crawl; this writer takes about 2 s. It
 writes every cell as an inline string, so no value can ever run as a formula or turn
-into a number or a date (CSV injection is impossible by construction). The files open in
-Excel, LibreOffice, Google Sheets, pandas and openpyxl (the tests read them back).
+into a number or a date (CSV injection is impossible by construction). The tests read
+the files back with openpyxl and pandas, and with LibreOffice where it is installed.
 """
 
 from __future__ import annotations

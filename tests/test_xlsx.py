@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import os
+import shutil
+import subprocess
 import zipfile
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from pipelines.xlsx import write_xlsx
 
@@ -48,3 +53,18 @@ def test_the_package_is_a_valid_zip_with_the_required_parts():
         assert set(package.namelist()) == {
             "[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
             "xl/styles.xml", "xl/worksheets/sheet1.xml"}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_the_register_as_our_csv(crawled, tmp_path):
+    """LibreOffice converts latest.xlsx to a CSV identical to latest.csv."""
+    converted = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+         "--outdir", str(tmp_path), str(crawled.exports / "latest.xlsx")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert converted.returncode == 0, converted.stderr
+    ours = list(csv.reader(io.StringIO((crawled.exports / "latest.csv").read_text(encoding="utf-8"))))
+    theirs = list(csv.reader(io.StringIO((tmp_path / "latest.csv").read_text(encoding="utf-8"))))
+    # Our CSV neutralises formula-like cells with a leading apostrophe; the XLSX needs not.
+    assert theirs == [[cell.removeprefix("'") for cell in line] for line in ours]
+    assert len(theirs) == 368
