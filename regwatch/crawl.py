@@ -10,16 +10,19 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from pipelines.ingest import REFUSED, Outcome
-from scraper.redact import install_redaction, redact
+from scraper.redact import RedactingFilter, install_redaction, redact
 from scraper.sources import load_source
 
 log = logging.getLogger("regwatch.crawl")
+
+LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5  # regwatch.log and five older files at most
 
 
 def scrapy_settings(overrides: dict[str, object] | None = None) -> Settings:
@@ -37,9 +40,11 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     meta = load_source(source)
     overrides: dict[str, object] = {"REGWATCH_ALLOW_DROP": allow_drop}
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
-    process = CrawlerProcess(scrapy_settings(overrides))
+        overrides["LOG_ENABLED"] = False  # Scrapy's own handler would grow the file forever
+    settings = scrapy_settings(overrides)
+    process = CrawlerProcess(settings)
+    if log_file is not None:
+        _log_to_file(log_file, settings.get("LOG_LEVEL"))
     if progress:
         _show_progress([meta.spider, "scraper.fetching"])
     install_redaction()
@@ -58,11 +63,26 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     return outcome
 
 
+def _log_to_file(log_file: Path, level: str) -> None:
+    """The full log, rotated: a scheduler polling every minute must not fill the disk."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+                                           "%Y-%m-%d %H:%M:%S"))
+    handler.setLevel(level)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.getEffectiveLevel() > handler.level:
+        root.setLevel(handler.level)
+
+
 def _show_progress(logger_names: list[str]) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("  %(message)s"))
     handler.addFilter(lambda record: record.levelno < logging.ERROR)  # errors: one line on stderr
+    handler.addFilter(RedactingFilter())
     for name in logger_names:
         logging.getLogger(name).addHandler(handler)
 

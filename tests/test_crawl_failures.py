@@ -127,6 +127,7 @@ def test_proxy_credentials_never_reach_the_output_or_the_log(workspace):
     for text in (result.stdout, result.stderr, log):
         assert "pr0xy-s3cret" not in text
     assert "fetching through proxy http://***@127.0.0.1" in log
+    assert "through the proxy http://***@127.0.0.1" in result.stderr and "REGWATCH_PROXY" in result.stderr
 
 
 def test_a_malformed_proxy_url_is_a_clear_error(workspace):

@@ -49,6 +49,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         settings = crawler.settings
         spider.base_url = settings.get("REGWATCH_MINJUST_URL").rstrip("/")
         spider.page_size = settings.getint("REGWATCH_PAGE_SIZE")
+        spider.proxy = settings.get("REGWATCH_PROXY") or ""
         api = f"{spider.base_url}/rest/registry/{META.registry_id}"
         spider.info_url, spider.values_url = f"{api}/info", f"{api}/values"
         spider.pull = Pull(source=cls.source, rows=[], size=0, started_at=now_utc(),
@@ -111,6 +112,9 @@ class MinjustUndesirableSpider(scrapy.Spider):
             detail = redact(str(failure.value) or type(failure.value).__name__)
             if "certificate verify failed" in detail.lower():
                 problem = f"TLS certificate of {self.base_url} could not be verified ({detail})"
+            elif self.proxy:
+                problem = (f"cannot reach {self.base_url} through the proxy {redact(self.proxy)} "
+                           f"({type(failure.value).__name__}: {detail}); check REGWATCH_PROXY")
             else:
                 problem = f"cannot reach {self.base_url} ({type(failure.value).__name__}: {detail}); {PROXY_HINT}"
         yield self._give_up(problem)
