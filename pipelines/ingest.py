@@ -24,7 +24,8 @@ from pipelines.export import exports_present, write_exports
 from pipelines.models import Change, Pull, SourceRefused
 from pipelines.normalise import normalise_rows, raw_cells
 from pipelines.raw_archive import archive_replies
-from pipelines.store import Store
+from pipelines.atomic import atomic_write_bytes
+from pipelines.store import Snapshot, Store
 
 log = logging.getLogger("regwatch.ingest")
 
@@ -73,11 +74,30 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         try:
             if problem:
                 raise SourceRefused(problem)
-            return _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop)
+            outcome = _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop)
         except SourceRefused as refusal:
             log.error("refused: %s", refusal)
             store.log_poll(source, pull.channel, REFUSED, now, replies, str(refusal))
-            return Outcome(source, REFUSED, str(refusal))
+            outcome = Outcome(source, REFUSED, str(refusal))
+        write_status(data_dir, source, outcome, now, store.last_snapshot(source))
+        return outcome
+
+
+def write_status(data_dir: Path, source: str, outcome: Outcome, checked_at: str,
+                 snapshot: Snapshot | None) -> None:
+    """`<source>/status.json`, rewritten after every crawl, good or not: when the register
+    was last checked and with what result, and which snapshot the exports show."""
+    status = {
+        "source": source,
+        "checked_at": checked_at,
+        "outcome": outcome.status,
+        "message": outcome.message,
+        "exports_show": None if snapshot is None else {
+            "snapshot_taken_at": snapshot.taken_at, "entries": snapshot.row_count,
+            "raw_replies_sha256": list(snapshot.replies)},
+    }
+    atomic_write_bytes(data_dir / source / "status.json",
+                       json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 LISTED = "listed"
 EXCLUDED = "excluded"
@@ -15,7 +15,6 @@ REINSTATED = "reinstated"
 REMOVED = "removed"
 MODIFIED = "modified"
 RENUMBERED = "renumbered"
-CHANGE_KINDS = (ADDED, EXCLUDED_KIND, REINSTATED, REMOVED, MODIFIED, RENUMBERED)
 
 
 class SourceRefused(Exception):
@@ -76,9 +75,6 @@ class Entry:
     last_changed: str = ""
     source_url: str = ""
     raw: tuple[tuple[str, str], ...] = ()  # the published cells, for traceability
-
-    def with_id(self, entry_id: str) -> Entry:
-        return replace(self, entry_id=entry_id)
 
 
 # The fields whose change is a change of the entry (identity and bookkeeping excluded).

@@ -196,12 +196,6 @@ class Store:
             ).first()
         return None if row is None else _snapshot(row)
 
-    def snapshots(self, source: str) -> list[Snapshot]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(snapshots).where(snapshots.c.source == source)
-                                .order_by(snapshots.c.id)).all()
-        return [_snapshot(r) for r in rows]
-
     def _entries(self, conn: Connection, source: str, present: bool | None) -> list[Entry]:
         query = (
             select(entries.c.first_seen, entries.c.last_changed, entry_versions.c.data)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
 
 from pipelines.export import EXPORT_COLUMNS
+from pipelines.raw_archive import read_reply
 from tests import states
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 
@@ -18,7 +20,7 @@ def test_first_crawl_stores_the_whole_register_and_writes_every_export(workspace
     assert "baseline" in result.stdout and "367 entries" in result.stdout
 
     exports = workspace.exports
-    for name in ("latest.csv", "latest.xlsx", "latest.json", "changes.csv"):
+    for name in ("latest.csv", "latest.xlsx", "latest.json", "changes.csv", "status.json"):
         assert (exports / name).stat().st_size > 0, name
     assert len(list((exports / "snapshots").glob("*.csv"))) == 1
 
@@ -72,7 +74,8 @@ def test_unchanged_polls_only_record_that_they_looked(crawled):
         result = crawled.crawl()
         assert result.code == 0, result.output
         assert "unchanged" in result.stdout
-    assert crawled.fingerprint() == before
+    status = json.loads((crawled.exports / "status.json").read_text(encoding="utf-8"))
+    assert status["outcome"] == "unchanged" and status["exports_show"]["entries"] == 367
     with sqlite3.connect(crawled.data_dir / "regwatch.db") as db:
         assert db.execute("select count(*) from snapshots").fetchone() == (1,)
         assert db.execute("select count(*) from entry_versions").fetchone() == (367,)
@@ -219,9 +222,6 @@ def test_an_unchanged_crawl_rewrites_exports_that_went_missing(crawled):
 
 
 def test_every_export_is_traceable_to_the_raw_replies_archived(workspace):
-    import gzip
-    import hashlib
-
     assert workspace.crawl().code == 0
     document = json.loads((workspace.exports / "latest.json").read_text(encoding="utf-8"))
     hashes = document["raw_replies_sha256"]
@@ -231,7 +231,8 @@ def test_every_export_is_traceable_to_the_raw_replies_archived(workspace):
         snapshot = db.execute("select replies from snapshots").fetchone()[0]
     assert json.loads(snapshot) == hashes
     for digest in hashes:
-        body = gzip.decompress((workspace.data_dir / stored[digest]).read_bytes())
+        assert (workspace.data_dir / stored[digest]).exists()
+        body = read_reply(workspace.data_dir, "ru_minjust_undesirable", digest)
         assert hashlib.sha256(body).hexdigest() == digest
-    values = gzip.decompress((workspace.data_dir / stored[hashes[1]]).read_bytes())
+    values = read_reply(workspace.data_dir, "ru_minjust_undesirable", hashes[1])
     assert len(json.loads(values)["values"]) == 367

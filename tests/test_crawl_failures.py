@@ -3,6 +3,7 @@ a non-zero exit, the full detail in the log, and the stored data and exports unt
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -24,6 +25,9 @@ def assert_refused(workspace, result, before: dict, *fragments: str) -> None:
     assert workspace.changes() == []
     log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
     assert lines[0] in log  # the log has the same reason, with the detail around it
+    status = json.loads((workspace.exports / "status.json").read_text(encoding="utf-8"))
+    assert (status["outcome"], status["message"]) == ("refused", lines[0])
+    assert status["exports_show"]["entries"] == 367  # the last good data, still served
 
 
 @pytest.mark.parametrize(
