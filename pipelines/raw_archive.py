@@ -23,7 +23,7 @@ def archive_replies(data_dir: Path, source: str, replies: list[RawReply]) -> lis
         relative = reply_path(source, reply.sha256)
         target = data_dir / relative
         if not target.exists():
-            atomic_write_bytes(target, gzip.compress(reply.body, compresslevel=6, mtime=0))
+            atomic_write_bytes(target, gzip.compress(reply.body, compresslevel=3, mtime=0))
         described.append(dict(
             sha256=reply.sha256, source=source, url=reply.url, method=reply.method,
             request_body=reply.request_body, status=reply.status,
