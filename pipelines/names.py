@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -132,8 +131,8 @@ def _script(ch: str) -> str:
 
 def _letters(text: str) -> tuple[int, int]:
     """(Latin, Cyrillic) letter counts."""
-    scripts = Counter(map(_script, text))  # counted in C: this runs for every name part
-    return scripts["LATIN"], scripts["CYRILLIC"]
+    scripts = list(map(_script, text))  # counted in C: this runs for every name part
+    return scripts.count("LATIN"), scripts.count("CYRILLIC")
 
 
 def _is_latin(text: str) -> bool:
