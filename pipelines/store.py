@@ -149,7 +149,7 @@ def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides
         elif isinstance(value, list):
             data[key] = tuple(one(v) for v in value)
     data["raw"] = tuple((one(k), one(v)) for k, v in raw.items())
-    data.update(overrides)
+    data.update({k: one(v) for k, v in overrides.items()})
     return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
 
 
@@ -206,9 +206,8 @@ class Store:
         if present is not None:
             query = query.where(entries.c.present == present)
         shared: dict[str, str] = {}
-        return [entry_from_json(r.data, shared, first_seen=shared.setdefault(r.first_seen, r.first_seen),
-                                last_changed=shared.setdefault(r.last_changed, r.last_changed))
-                for r in conn.execute(query.execution_options(yield_per=2000))]
+        return [entry_from_json(r.data, shared, first_seen=r.first_seen, last_changed=r.last_changed)
+                for r in conn.execute(query.execution_options(yield_per=_BATCH))]
 
     def current_entries(self, source: str) -> list[Entry]:
         with self.engine.connect() as conn:

@@ -90,15 +90,16 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool) -> None:
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
     for a second pull to confirm vanished rows or a mass change.
     """
-    from regwatch.crawl import default_log_file, run_crawl, scrapy_settings
+    from regwatch.crawl import run_crawl, scrapy_settings
 
     source = _source(source)
-    _open_store()[1].close()  # a database we cannot open stops us before any fetching
+    config, store = _open_store()  # a database we cannot open stops us before any fetching
+    store.close()
     try:
         scrapy_settings()  # reads every REGWATCH_* fetch setting: a bad one stops us here
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    log_file = None if verbose else default_log_file()
+    log_file = None if verbose else config.data_dir / "regwatch.log"
     click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
                         progress=not (quiet or verbose))

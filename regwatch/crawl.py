@@ -8,7 +8,6 @@ scheduler) runs `regwatch crawl` as a child process.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -85,7 +84,3 @@ def _show_progress(logger_names: list[str]) -> None:
     handler.addFilter(RedactingFilter())
     for name in logger_names:
         logging.getLogger(name).addHandler(handler)
-
-
-def default_log_file() -> Path:
-    return Path(os.environ.get("REGWATCH_DATA_DIR") or "output") / "regwatch.log"
