@@ -8,6 +8,7 @@ the usual other forms, so that a new row in a known country still resolves.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 
@@ -80,6 +81,7 @@ COUNTRY_CODES: MappingProxyType[str, str] = MappingProxyType(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every candidate of every name
 def country_code(name: str) -> str:
     """A Russian country name in any form of COUNTRY_CODES → ISO alpha-2; "" if unknown."""
     return COUNTRY_CODES.get(_key(name), "")

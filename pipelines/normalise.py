@@ -8,6 +8,7 @@ in `raw`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -49,6 +50,7 @@ class Problem:
         return f"row {self.number or '?'}: {self.field}: {self.message}"
 
 
+@functools.lru_cache(maxsize=8192)  # a register has a few thousand distinct dates at most
 def parse_date(text: str) -> str:
     """'29.07.2015' (or an ISO date/datetime) → '2015-07-29'; '' for empty; ValueError otherwise."""
     text = normalise_whitespace(text)
