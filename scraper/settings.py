@@ -41,8 +41,10 @@ REGWATCH_PROXY = _env("REGWATCH_PROXY") or ""  # http://, https:// or socks5:// 
 REGWATCH_CA_FILES = [p for p in (_env("REGWATCH_CA_FILES") or "").split(os.pathsep) if p]
 
 # --- politeness -----------------------------------------------------------------------
-USER_AGENT = f"regwatch/{__version__} (open-source monitor of official registers; +https://github.com/regwatch/regwatch)"
-ROBOTSTXT_OBEY = False  # a JSON API for public data; robots.txt there is a 404 page
+# Who is asking, and (REGWATCH_CONTACT, e.g. an e-mail or URL) how to reach the operator.
+USER_AGENT = f"regwatch/{__version__} (open-source monitor of official registers" + (
+    f"; {_env('REGWATCH_CONTACT')})" if _env("REGWATCH_CONTACT") else ")")
+ROBOTSTXT_OBEY = False  # a public-data JSON API, asked a handful of requests per crawl
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = _number("REGWATCH_DOWNLOAD_DELAY", 1.0)

@@ -236,3 +236,11 @@ def test_every_export_is_traceable_to_the_raw_replies_archived(workspace):
         assert hashlib.sha256(body).hexdigest() == digest
     values = read_reply(workspace.data_dir, "ru_minjust_undesirable", hashes[1])
     assert len(json.loads(values)["values"]) == 367
+
+
+def test_the_user_agent_names_regwatch_and_the_operators_contact(workspace):
+    assert workspace.crawl(REGWATCH_CONTACT="monitor@example.org").code == 0
+    agents = {r.headers.get("User-Agent") for r in workspace.fake.requests}
+    assert len(agents) == 1
+    agent = agents.pop()
+    assert agent.startswith("regwatch/") and agent.endswith("; monitor@example.org)")
