@@ -44,5 +44,6 @@ def run_demo(out: Path) -> int:
     for path in sorted(out.rglob("*")):
         if path.is_file() and "raw" not in path.parts and not path.name.startswith("."):
             click.echo(f"  {path.relative_to(out)}  ({path.stat().st_size:,} bytes)")
-    click.echo(f"\nTry: REGWATCH_DATA_DIR={out} regwatch changes --format csv")
+    command = sys.argv[0] if sys.argv[0].endswith("regwatch") else "regwatch"  # e.g. .venv/bin/regwatch
+    click.echo(f"\nTry: REGWATCH_DATA_DIR={out} {command} changes --format csv")
     return 0
