@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import validate
+from pipelines.atomic import atomic_write_bytes
 from pipelines.diff import Diff, baseline, diff
 from pipelines.export import exports_present, write_exports
 from pipelines.models import Change, Pull, SourceRefused
 from pipelines.normalise import normalise_rows, raw_cells
 from pipelines.raw_archive import archive_replies
-from pipelines.atomic import atomic_write_bytes
 from pipelines.store import Snapshot, Store
 
 log = logging.getLogger("regwatch.ingest")
@@ -134,12 +134,10 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
                                        known={e.raw: e for e in current})
     size_warnings = validate.size_warnings(pull, thresholds)
     pull.rows.clear()  # every row lives on in its entry (`raw`); the dicts can go
-    for problem in problems:
-        log.warning("%s: %s", source, problem)
-    validate.check_problems(source, problems)
     warnings = [str(p) for p in problems] + size_warnings
-    for warning in warnings[len(problems):]:
+    for warning in warnings:
         log.warning("%s: %s", source, warning)
+    validate.check_problems(source, problems)
 
     if previous is None:
         first = baseline(source, entries, now)

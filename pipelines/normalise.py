@@ -90,8 +90,10 @@ def raw_cells(row: dict[str, str]) -> RawCells:
     return tuple((k, str(row[k])) for k in ROW_FIELDS if row.get(k) not in (None, ""))
 
 
-def normalise_row(row: dict[str, str], source_url: str = "") -> tuple[Entry | None, list[Problem]]:
-    """One canonical row → (Entry without entry_id, problems). None when the row is unusable."""
+def normalise_row(row: dict[str, str], source_url: str = "",
+                  raw: RawCells | None = None) -> tuple[Entry | None, list[Problem]]:
+    """One canonical row → (Entry without entry_id, problems). None when the row is unusable.
+    `raw`: the row's raw_cells, when the caller has them already."""
     cells = {k: normalise_whitespace(str(row.get(k) or "")) for k in ROW_FIELDS}
     number_text = cells["number"]
     problems: list[Problem] = []
@@ -139,7 +141,7 @@ def normalise_row(row: dict[str, str], source_url: str = "") -> tuple[Entry | No
         exclusion_order=cells["exclusion_order"],
         status=status,
         source_url=source_url,
-        raw=raw_cells(row),
+        raw=raw_cells(row) if raw is None else raw,
     )
     return entry, problems
 
@@ -155,10 +157,11 @@ def normalise_rows(
     entries: list[Entry] = []
     problems: list[Problem] = []
     for row in rows:
-        if known and (same := known.get(raw_cells(row))) is not None:
+        raw = raw_cells(row)
+        if known and (same := known.get(raw)) is not None:
             entries.append(same)
             continue
-        entry, row_problems = normalise_row(row, source_url)
+        entry, row_problems = normalise_row(row, source_url, raw)
         problems.extend(row_problems)
         if entry is not None:
             entries.append(entry)
