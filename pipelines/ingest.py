@@ -12,22 +12,28 @@ import fcntl
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.engine import Connection
+
 from pipelines import validate
 from pipelines.atomic import atomic_write_bytes
 from pipelines.diff import Diff, baseline, diff
 from pipelines.export import exports_present, write_exports
+from pipelines.feeds import write_feeds
 from pipelines.models import Change, Pull, SourceRefused
 from pipelines.normalise import normalise_rows, raw_cells
 from pipelines.raw_archive import archive_replies
 from pipelines.store import Snapshot, Store
 
 log = logging.getLogger("regwatch.ingest")
+
+# Queues the alerts of a stored change: (connection, snapshot_id, diff, detected_at) → count.
+AlertQueuer = Callable[[Connection, int, Diff, str], int]
 
 BASELINE, CHANGED, UNCHANGED, HELD, REFUSED = "baseline", "changed", "unchanged", "held", "refused"
 
@@ -40,6 +46,7 @@ class Outcome:
     entries: int = 0
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    last_modified: int | None = None  # the service's change stamp the pull was read under
 
     @property
     def ok(self) -> bool:
@@ -63,8 +70,11 @@ def rows_hash(rows: list[dict[str, str]]) -> str:
 
 def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
            thresholds: validate.Thresholds = validate.Thresholds(),
-           now: str | None = None, allow_drop: bool = False, problem: str = "") -> Outcome:
-    """`problem` is set when the fetch itself failed: the replies are archived, nothing else."""
+           now: str | None = None, allow_drop: bool = False, problem: str = "",
+           queue_alerts: AlertQueuer | None = None) -> Outcome:
+    """`problem` is set when the fetch itself failed: the replies are archived, nothing else.
+    `queue_alerts(conn, snapshot_id, diff, now)` queues the alerts for a stored change,
+    in the transaction that stores it."""
     now = now or utc_now()
     source = pull.source
     with source_lock(data_dir, source):  # two crawls of one source never interleave their writes
@@ -75,7 +85,8 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         try:
             if problem:
                 raise SourceRefused(problem)
-            outcome = _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop)
+            outcome = _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop,
+                                      queue_alerts)
         except SourceRefused as refusal:
             log.error("refused: %s", refusal)
             store.log_poll(source, pull.channel, REFUSED, now, replies, str(refusal))
@@ -114,7 +125,8 @@ def source_lock(data_dir: Path, source: str) -> Iterator[None]:
 
 
 def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: validate.Thresholds,
-                    now: str, replies: list[str], allow_drop: bool) -> Outcome:
+                    now: str, replies: list[str], allow_drop: bool,
+                    queue_alerts: AlertQueuer | None) -> Outcome:
     source = pull.source
     validate.check_pull(pull, thresholds)
     digest = rows_hash(pull.rows)
@@ -126,6 +138,7 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
         if not exports_present(data_dir, source):  # e.g. a new data dir on an existing database
             write_exports(data_dir, source, store.current_entries(source), store.changes(source),
                           previous.taken_at, list(previous.replies), new_snapshot=False)
+        write_feeds(data_dir, source, UNCHANGED, now, previous.taken_at, [], [])
         log.info("%s: unchanged, %d entries", source, len(pull.rows))
         return Outcome(source, UNCHANGED, "no change", len(pull.rows))
 
@@ -142,6 +155,7 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
     if previous is None:
         first = baseline(source, entries, now)
         _commit(pull, store, data_dir, now, digest, replies, first, BASELINE)
+        write_feeds(data_dir, source, BASELINE, now, now, first.changes, first.entries)
         log.info("%s: baseline of %d entries; no alerts for a first crawl", source, len(first.entries))
         return Outcome(source, BASELINE, f"first crawl: {len(first.entries)} entries",
                        len(first.entries), warnings=warnings)
@@ -160,7 +174,8 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
             log.warning(message)
             return Outcome(source, HELD, message, len(entries), warnings=warnings)
         log.info("%s: a second pull agrees with the held one (%s)", source, reason)
-    _commit(pull, store, data_dir, now, digest, replies, result, CHANGED)
+    _commit(pull, store, data_dir, now, digest, replies, result, CHANGED, queue_alerts)
+    write_feeds(data_dir, source, CHANGED, now, now, result.changes, result.entries)
     counts = (", ".join(f"{n} {k}" for k, n in _count_kinds(result.changes).items())
               or "no change in content (the published text differs in form only)")
     log.info("%s: %d entries, %s", source, len(result.entries), counts)
@@ -175,10 +190,11 @@ def _count_kinds(found: list[Change]) -> dict[str, int]:
 
 
 def _commit(pull: Pull, store: Store, data_dir: Path, now: str, digest: str, replies: list[str],
-            result: Diff, outcome: str) -> None:
+            result: Diff, outcome: str, queue_alerts: AlertQueuer | None = None) -> None:
+    then = None if queue_alerts is None else (lambda conn, sid: queue_alerts(conn, sid, result, now))
     snapshot_id = store.commit_state(pull.source, pull.channel, now, digest, replies,
                                      pull.last_modified, len(result.entries), result.touched,
-                                     result.removed, result.changes)
+                                     result.removed, result.changes, then)
     store.log_poll(pull.source, pull.channel, outcome, now, replies, snapshot_id=snapshot_id)
     write_exports(data_dir, pull.source, result.entries, store.changes(pull.source), now, replies,
                   new_snapshot=True)

@@ -9,6 +9,9 @@ not with polls.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -31,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from pipelines.models import Change, Entry
 
@@ -171,17 +175,36 @@ def _snapshot(row: Any) -> Snapshot:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web page) never block a crawl
+    for attempt in range(100):  # switching a new file to WAL fails at once if another process is
+        try:                    # doing it too (SQLite does not wait for this lock): try again
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web page) never block a crawl
+            break
+        except sqlite3.OperationalError:
+            if attempt == 99:
+                raise
+            time.sleep(0.05)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
+def engine_options(url: str) -> dict[str, Any]:
+    """SQLite: wait up to 30 s for a lock (a crawl, the scheduler and `regwatch deliver`
+    may write at once) instead of failing with "database is locked"."""
+    return {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+
+
 class Store:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url)
+        self.engine: Engine = create_engine(url, **engine_options(url))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                break
+            except OperationalError as exc:  # another process created a table between our
+                if attempt == 4 or "already exists" not in str(exc):  # check and our create
+                    raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -304,10 +327,12 @@ class Store:
 
     def commit_state(self, source: str, channel: str, taken_at: str, content_hash: str,
                      replies: list[str], last_modified: int | None, row_count: int,
-                     touched: list[Entry], removed: list[Entry], found: list[Change]) -> int:
+                     touched: list[Entry], removed: list[Entry], found: list[Change],
+                     then: Callable[[Connection, int], object] | None = None) -> int:
         """Store a new state in one transaction: a snapshot, a version for every entry that
         is new or different (`touched`), the changes; entries that vanished are marked
-        absent. Entries published as before cost nothing. Statements go in bulk."""
+        absent. Entries published as before cost nothing. Statements go in bulk.
+        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts)."""
         with self.engine.begin() as conn:
             snapshot_id = conn.execute(insert(snapshots).values(
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
@@ -325,6 +350,8 @@ class Store:
                 conn.execute(insert(changes), [
                     dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])
             conn.execute(holds.delete().where(holds.c.source == source))
+            if then is not None:
+                then(conn, snapshot_id)
         return snapshot_id
 
     @staticmethod

@@ -7,6 +7,8 @@ and waits for a second pull to agree before reporting it.
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,7 @@ from pipelines.config import DataConfig
 from pipelines.export import changes_csv, changes_json, register_at, render
 from pipelines.ingest import HELD, utc_now
 from pipelines.store import Store
+from regwatch.config import AlertConfig, ConfigError, config_path, load_config
 from scraper.redact import redact
 from scraper.sources import load_source, source_names
 
@@ -60,6 +63,19 @@ def _open_store() -> tuple[DataConfig, Store]:
         sys.exit(EXIT_REFUSED)
 
 
+def _alert_config(option: Path | None) -> tuple[AlertConfig, Path | None]:
+    path = config_path(str(option) if option else None)
+    try:
+        return load_config(path), path
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+config_option = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Subscriptions and alert settings (regwatch.toml); default $REGWATCH_CONFIG.")
+
+
 def _emit(data: bytes, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
@@ -84,8 +100,10 @@ def cli() -> None:
               help="Accept a pull with more than 5 % fewer rows than the last one (after checking it by hand).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full log on stderr instead of the log file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the result.")
-def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool) -> None:
-    """Crawl SOURCE (default: ru_minjust_undesirable), store what changed and write the exports.
+@config_option
+def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, config_file: Path | None) -> None:
+    """Crawl SOURCE (default: ru_minjust_undesirable), store what changed and write the exports,
+    then deliver the alerts it queued (what fails stays queued; it never fails the crawl).
 
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
     for a second pull to confirm vanished rows or a mass change.
@@ -93,16 +111,18 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool) -> None:
     from regwatch.crawl import run_crawl, scrapy_settings
 
     source = _source(source)
+    alerting, config_file = _alert_config(config_file)
     config, store = _open_store()  # a database we cannot open stops us before any fetching
     store.close()
     try:
-        scrapy_settings()  # reads every REGWATCH_* fetch setting: a bad one stops us here
+        scrapy_settings({"REGWATCH_CONFIG": str(config_file or "")})  # a bad setting stops us here
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     log_file = None if verbose else config.data_dir / "regwatch.log"
     click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
-                        progress=not (quiet or verbose))
+                        progress=not (quiet or verbose), config_file=config_file)
+    _after_crawl(source, outcome, alerting, config)
     if outcome.status == HELD:
         click.echo(outcome.message, err=True)
         sys.exit(EXIT_HELD)
@@ -113,6 +133,34 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool) -> None:
     click.echo(f"{source}: {outcome.status}: {outcome.entries} entries, {outcome.message}{warnings}")
     for change in outcome.changes:
         click.echo("  " + describe(change))
+
+
+def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig) -> None:
+    """Record the source's health (the operator hears of K failures in a row, and of the
+    recovery), then deliver what is queued. Nothing here changes the crawl's exit code."""
+    from pipelines import outbox
+    from regwatch.delivery import deliver, tell_health
+
+    _, store = _open_store()
+    try:
+        now = outbox.now_utc()
+        if outcome.ok:
+            event = outbox.record_success(store.engine, source, now, outcome.last_modified)
+        elif outcome.status == HELD:
+            event = None  # not a failure: the next pull confirms or drops it
+        else:
+            event = outbox.record_failure(store.engine, source, outcome.message, now,
+                                          alerting.failures_before_alert)
+        tell_health(store.engine, alerting, event, now)
+        report = deliver(store.engine, alerting, config.data_dir)
+    except Exception as exc:  # alerting trouble is logged and shown, never fails the crawl
+        logging.getLogger("regwatch.cli").exception("alerts after the crawl of %s", source)
+        click.echo(f"alerts: {redact(str(exc))}", err=True)
+        return
+    finally:
+        store.close()
+    if report.sent or report.retrying or report.failed:
+        click.echo(report.summary())
 
 
 def describe(change) -> str:
@@ -170,6 +218,87 @@ def demo(out: Path) -> None:
     from regwatch.demo import run_demo
 
     sys.exit(run_demo(out))
+
+
+@cli.command("deliver")
+@config_option
+def deliver_command(config_file: Path | None) -> None:
+    """Deliver every queued alert now, whatever its backoff, then exit.
+
+    Exit 0 when the queue is empty afterwards, 1 when some alert could not be delivered.
+    """
+    from regwatch.delivery import deliver
+
+    alerting, _ = _alert_config(config_file)
+    config, store = _open_store()
+    try:
+        report = deliver(store.engine, alerting, config.data_dir, force=True)
+    finally:
+        store.close()
+    click.echo(report.summary())
+    sys.exit(EXIT_REFUSED if report.retrying or report.failed else EXIT_OK)
+
+
+@cli.command()
+@click.option("--pending", "status", flag_value="pending", help="Only alerts still queued.")
+@click.option("--failed", "status", flag_value="failed", help="Only alerts given up after N attempts.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def alerts(status: str | None, as_json: bool) -> None:
+    """Show the alert outbox: every alert, to whom, its state, attempts and last error."""
+    from pipelines import outbox
+
+    _, store = _open_store()
+    try:
+        found = outbox.list_alerts(store.engine, status)
+    finally:
+        store.close()
+    if as_json:
+        fields = ("delivery_id", "subscription", "source", "kind", "title", "created_at", "status",
+                  "attempts", "next_attempt_at", "last_error", "sent_at")
+        _emit(json.dumps([{f: getattr(a, f) for f in fields} for a in found], ensure_ascii=False,
+                         indent=1).encode() + b"\n", None)
+        return
+    for alert in found:
+        when = alert.sent_at if alert.status == "sent" else f"next try {alert.next_attempt_at}"
+        error = f"  last error: {alert.last_error}" if alert.last_error else ""
+        click.echo(f"{alert.created_at}  {alert.status:<7} {alert.subscription:<16} "
+                   f"{alert.attempts} attempts, {when}  {alert.title}{error}")
+    click.echo(f"{len(found)} alerts", err=True)
+
+
+@cli.command()
+@click.option("--schedule", "schedule_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The schedule file (default: schedules/schedules.toml).")
+@click.option("--once", is_flag=True, help="Run every due job once and exit (for cron and tests).")
+@config_option
+def schedule(schedule_file: Path | None, once: bool, config_file: Path | None) -> None:
+    """Run the scheduler: probe each register, crawl when it changed (and daily), deliver
+    alerts with retries. Stops cleanly on SIGTERM or SIGINT."""
+    from schedules import daemon as scheduling
+    from regwatch.crawl import log_to_file, scrapy_settings
+
+    alerting, config_file = _alert_config(config_file)
+    try:
+        plan = scheduling.load_schedule(schedule_file or scheduling.DEFAULT_SCHEDULE)
+        scrapy_settings()  # the probe's fetch settings: a bad one stops us here
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    config, store = _open_store()
+    store.close()
+    log_to_file(config.data_dir / "schedule.log", "INFO")
+    _log_to_stderr()
+    sys.exit(scheduling.run(plan, config, alerting, config_file, once=once))
+
+
+def _log_to_stderr() -> None:
+    from scraper.redact import RedactingFilter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                           "%Y-%m-%d %H:%M:%S"))
+    handler.addFilter(RedactingFilter())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
 
 
 def main() -> None:

@@ -34,16 +34,18 @@ def scrapy_settings(overrides: dict[str, object] | None = None) -> Settings:
 
 
 def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = False,
-              progress: bool = False) -> Outcome:
-    """`progress`: also show the spider's page-by-page progress and retries on stdout."""
+              progress: bool = False, config_file: Path | None = None) -> Outcome:
+    """`progress`: also show the spider's page-by-page progress and retries on stdout.
+    `config_file`: the subscriptions whose alerts a stored change queues."""
     meta = load_source(source)
-    overrides: dict[str, object] = {"REGWATCH_ALLOW_DROP": allow_drop}
+    overrides: dict[str, object] = {"REGWATCH_ALLOW_DROP": allow_drop,
+                                    "REGWATCH_CONFIG": str(config_file or "")}
     if log_file is not None:
         overrides["LOG_ENABLED"] = False  # Scrapy's own handler would grow the file forever
     settings = scrapy_settings(overrides)
     process = CrawlerProcess(settings)
     if log_file is not None:
-        _log_to_file(log_file, settings.get("LOG_LEVEL"))
+        log_to_file(log_file, settings.get("LOG_LEVEL"))
     if progress:
         _show_progress([meta.spider, "scraper.fetching"])
     install_redaction()
@@ -62,7 +64,7 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     return outcome
 
 
-def _log_to_file(log_file: Path, level: str) -> None:
+def log_to_file(log_file: Path, level: str) -> None:
     """The full log, rotated: a scheduler polling every minute must not fill the disk."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,

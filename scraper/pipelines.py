@@ -6,7 +6,9 @@ import logging
 
 from pipelines.config import DataConfig
 from pipelines.ingest import REFUSED, Outcome, ingest
+from pipelines.outbox import queue_changes
 from pipelines.store import Store
+from regwatch.config import config_path, load_config
 from scraper.items import PullItem
 from scraper.sources import load_source
 
@@ -14,9 +16,10 @@ log = logging.getLogger(__name__)
 
 
 class StorePullPipeline:
-    def __init__(self, config: DataConfig, allow_drop: bool):
+    def __init__(self, config: DataConfig, allow_drop: bool, subscriptions=()):
         self.config = config
         self.allow_drop = allow_drop
+        self.subscriptions = subscriptions  # whose alerts a stored change queues
         self.store: Store | None = None
 
     @classmethod
@@ -24,7 +27,9 @@ class StorePullPipeline:
         settings = crawler.settings
         config = DataConfig.from_env({key: settings.get(key) or "" for key in
                                       ("REGWATCH_DATA_DIR", "REGWATCH_DATABASE_URL")})
-        pipeline = cls(config.prepare(), settings.getbool("REGWATCH_ALLOW_DROP"))
+        alerting = load_config(config_path(settings.get("REGWATCH_CONFIG")))  # checked by the CLI already
+        pipeline = cls(config.prepare(), settings.getbool("REGWATCH_ALLOW_DROP"),
+                       alerting.subscriptions)
         pipeline.crawler = crawler
         return pipeline
 
@@ -36,8 +41,15 @@ class StorePullPipeline:
         if not isinstance(item, PullItem):
             return item
         meta = load_source(item.pull.source)
+        last_modified = item.pull.last_modified
+
+        def queue_alerts(conn, snapshot_id, result, now):
+            return queue_changes(conn, self.subscriptions, meta, snapshot_id, result, now)
+
         outcome = ingest(item.pull, self.store, self.config.data_dir, meta.thresholds,
-                         allow_drop=self.allow_drop, problem=item.problem)
+                         allow_drop=self.allow_drop, problem=item.problem,
+                         queue_alerts=queue_alerts)
+        outcome.last_modified = last_modified
         self._record(spider, outcome)
         return item
 

@@ -14,7 +14,7 @@ def test_the_log_file_rotates_within_its_limits(tmp_path, monkeypatch):
     log_file = tmp_path / "regwatch.log"
     root = logging.getLogger()
     before = list(root.handlers)
-    crawl._log_to_file(log_file, "INFO")
+    crawl.log_to_file(log_file, "INFO")
     try:
         for i in range(500):
             logging.getLogger("regwatch.test").info("line %d of a long crawl log", i)

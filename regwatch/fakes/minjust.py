@@ -28,7 +28,7 @@ PREFIX = f"/rest/registry/{REGISTRY_ID}"
 SERVER_CAP = 1000
 
 FAULT_KINDS = ("truncated", "broken_json", "html_200", "reset", "timeout", "status_500",
-               "status_403", "size_mismatch")
+               "status_403", "size_mismatch", "slow")
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Fault:
     kind: str  # one of FAULT_KINDS
     route: str = "values"  # "info", "values", "export" or "any"
     times: int | None = None  # how many requests it hits; None: all of them
-    delay: float = 5.0  # for "timeout": how long to stall before answering
+    delay: float = 5.0  # for "timeout" and "slow": how long to stall (then close, or answer)
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -68,6 +68,7 @@ class Seen:
     path: str
     body: str
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.time)  # when it arrived (for time-to-alert figures)
 
 
 class FakeMinjust:
@@ -197,10 +198,10 @@ class FakeMinjust:
                     self.connection.close()
                     self.close_connection = True
                     return True
-                if fault.kind == "timeout":
+                if fault.kind in ("timeout", "slow"):
                     time.sleep(fault.delay)
                     self.close_connection = True
-                    return True
+                    return fault.kind == "timeout"  # a slow reply then comes as usual
                 if fault.kind == "html_200":
                     self._send(200, "<!DOCTYPE html><html><body><h1>Сервис временно недоступен</h1>"
                                     "</body></html>".encode(), "text/html; charset=utf-8")

@@ -1,0 +1,271 @@
+"""The alert outbox: what must be delivered to whom, kept in the database beside the
+history, so the queue survives restarts and nothing is sent twice.
+
+An alert is queued in the same transaction that stores the changes it reports (see
+`Store.commit_state`): a crash can lose neither. Each (change, subscription) pair is
+unique in `alert_changes`, and each alert has a unique `delivery_id`, sent with it so a
+receiver can recognise a repeat after a crash in the middle of a delivery.
+
+Also here: each source's health (consecutive failures, for the operator's alerts) and
+the last `lastModified` a good crawl saw (for the scheduler's cheap probe).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from pipelines.alerts import Message, Subscription, compose
+from pipelines.alerts import select as choose_changes
+from pipelines.diff import Diff
+from pipelines.export import change_record
+from pipelines.models import Change, Entry
+from pipelines.store import changes, metadata
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", String(255), nullable=False, unique=True),
+    Column("subscription", String(128), nullable=False, index=True),
+    Column("source", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # changes|operator
+    Column("snapshot_id", Integer),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # the webhook's JSON body
+    Column("created_at", String(32), nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # pending|sent|failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", String(32), nullable=False),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("sent_at", String(32)),
+)
+
+alert_changes = Table(
+    "alert_changes", metadata,
+    Column("alert_id", Integer, nullable=False, index=True),
+    Column("change_id", Integer, nullable=False),
+    Column("subscription", String(128), nullable=False),
+    UniqueConstraint("change_id", "subscription"),  # a change reaches a subscriber once
+)
+
+source_health = Table(
+    "source_health", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),  # consecutive
+    Column("failing_since", String(32), nullable=False, default=""),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("operator_told", Boolean, nullable=False, default=False),
+    Column("last_ok_at", String(32), nullable=False, default=""),
+    Column("last_modified_seen", Integer),  # /info's lastModified at the last good crawl
+)
+
+
+@dataclass(frozen=True)
+class QueuedAlert:
+    id: int
+    delivery_id: str
+    subscription: str
+    source: str
+    kind: str
+    title: str
+    text: str
+    payload: str
+    created_at: str
+    status: str
+    attempts: int
+    next_attempt_at: str
+    last_error: str
+    sent_at: str | None
+
+
+@dataclass(frozen=True)
+class HealthEvent:
+    """What the operator must hear after a crawl or probe: `failing` or `recovered`."""
+
+    kind: str
+    source: str
+    since: str
+    failures: int
+    detail: str
+
+
+def later(now: str, seconds: float) -> str:
+    moment = datetime.fromisoformat(now) + timedelta(seconds=seconds)
+    return moment.isoformat(timespec="milliseconds")
+
+
+# --- queueing --------------------------------------------------------------------------
+
+def webhook_payload(delivery_id: str, source: str, message: Message, body: Mapping[str, Any]) -> str:
+    """The JSON a webhook receives: the message text beside the data it is made of."""
+    return json.dumps({"delivery_id": delivery_id, "source": source,
+                       "message": {"title": message.title, "text": message.text}, **body},
+                      ensure_ascii=False, indent=1)
+
+
+def queue_changes(conn: Connection, subscriptions: Iterable[Subscription], source_meta: Any,
+                  snapshot_id: int, result: Diff, now: str) -> int:
+    """Queue one alert per subscriber for the changes of one stored crawl, inside the
+    transaction that stores them. Returns how many alerts were queued."""
+    stored = conn.execute(select(changes.c.id).where(changes.c.snapshot_id == snapshot_id)
+                          .order_by(changes.c.id)).scalars().all()
+    change_ids = {id(change): change_id for change, change_id in zip(result.changes, stored)}
+    entries: dict[str, Entry] = {e.entry_id: e for e in (*result.removed, *result.entries)}
+    queued = 0
+    for sub in subscriptions:
+        chosen = choose_changes(sub, source_meta.source, result.changes, entries)
+        if not chosen.changes:
+            continue
+        delivery_id = f"{source_meta.source}/{snapshot_id}/{sub.name}"
+        message = compose(chosen, entries, source_meta, sub.language, sub.max_items)
+        payload = webhook_payload(delivery_id, source_meta.source, message, {
+            "kind": "changes", "register": source_meta.title_en,
+            "official_source": source_meta.view_url(), "detected_at": now,
+            "watchlist_matches": [
+                {"entry_id": entry_id, **asdict(hit)}
+                for entry_id, hits in chosen.flagged.items() for hit in hits],
+            "changes": [change_record(c) for c in chosen.changes]})
+        alert_id = _insert_alert(conn, delivery_id, sub.name, source_meta.source, "changes",
+                                 message, payload, now, snapshot_id)
+        conn.execute(insert(alert_changes), [
+            {"alert_id": alert_id, "change_id": change_ids[id(c)], "subscription": sub.name}
+            for c in chosen.changes])
+        queued += 1
+    return queued
+
+
+def queue_operator(engine: Engine, operator: Subscription, delivery_id: str, source: str,
+                   message: Message, event: Mapping[str, Any], now: str) -> bool:
+    """Queue an alert for the operator unless one with this delivery_id exists."""
+    with engine.begin() as conn:
+        if conn.execute(select(alerts.c.id).where(alerts.c.delivery_id == delivery_id)).first():
+            return False
+        payload = webhook_payload(delivery_id, source, message, {"kind": "operator", **event})
+        _insert_alert(conn, delivery_id, operator.name, source, "operator", message, payload, now)
+    return True
+
+
+def _insert_alert(conn: Connection, delivery_id: str, subscription: str, source: str, kind: str,
+                  message: Message, payload: str, now: str, snapshot_id: int | None = None) -> int:
+    return conn.execute(insert(alerts).values(
+        delivery_id=delivery_id, subscription=subscription, source=source, kind=kind,
+        snapshot_id=snapshot_id, title=message.title, text=message.text, payload=payload,
+        created_at=now, status=PENDING, attempts=0, next_attempt_at=later(now, 0), last_error="",
+    )).inserted_primary_key[0]
+
+
+# --- delivering ------------------------------------------------------------------------
+
+def _queued(row: Any) -> QueuedAlert:
+    return QueuedAlert(**{name: getattr(row, name) for name in QueuedAlert.__dataclass_fields__})
+
+
+def due_alerts(engine: Engine, now: str, force: bool = False) -> list[QueuedAlert]:
+    """Pending alerts whose backoff has passed (all pending ones with `force`), oldest first."""
+    query = select(alerts).where(alerts.c.status == PENDING).order_by(alerts.c.id)
+    if not force:
+        query = query.where(alerts.c.next_attempt_at <= now)
+    with engine.connect() as conn:
+        return [_queued(row) for row in conn.execute(query)]
+
+
+def list_alerts(engine: Engine, status: str | None = None) -> list[QueuedAlert]:
+    query = select(alerts).order_by(alerts.c.id)
+    if status:
+        query = query.where(alerts.c.status == status)
+    with engine.connect() as conn:
+        return [_queued(row) for row in conn.execute(query)]
+
+
+def mark_sent(engine: Engine, alert_id: int, now: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(alerts).where(alerts.c.id == alert_id).values(
+            status=SENT, sent_at=now, attempts=alerts.c.attempts + 1, last_error=""))
+
+
+def mark_failed(engine: Engine, alert: QueuedAlert, error: str, now: str,
+                retry_in: float | None) -> None:
+    """`retry_in` None: give up (the alert is `failed`); else try again that many seconds later."""
+    values: dict[str, Any] = {"attempts": alert.attempts + 1, "last_error": error}
+    if retry_in is None:
+        values["status"] = FAILED
+    else:
+        values["next_attempt_at"] = later(now, retry_in)
+    with engine.begin() as conn:
+        conn.execute(update(alerts).where(alerts.c.id == alert.id).values(**values))
+
+
+# --- source health and the probe's memory ------------------------------------------------
+
+def _health(conn: Connection, source: str) -> Any:
+    row = conn.execute(select(source_health).where(source_health.c.source == source)).first()
+    if row is None:
+        conn.execute(insert(source_health).values(source=source, failures=0, failing_since="",
+                                                  last_error="", operator_told=False, last_ok_at=""))
+        row = conn.execute(select(source_health).where(source_health.c.source == source)).first()
+    return row
+
+
+def record_failure(engine: Engine, source: str, detail: str, now: str,
+                   threshold: int) -> HealthEvent | None:
+    """One more consecutive failure; the `threshold`-th one (only) is news for the operator."""
+    with engine.begin() as conn:
+        row = _health(conn, source)
+        failures, since = row.failures + 1, row.failing_since or now
+        tell = failures >= threshold and not row.operator_told
+        conn.execute(update(source_health).where(source_health.c.source == source).values(
+            failures=failures, failing_since=since, last_error=detail,
+            operator_told=row.operator_told or tell))
+    return HealthEvent("failing", source, since, failures, detail) if tell else None
+
+
+def record_success(engine: Engine, source: str, now: str,
+                   last_modified: int | None = None) -> HealthEvent | None:
+    """A good crawl: the failure streak ends; news for the operator if they were told of it."""
+    with engine.begin() as conn:
+        row = _health(conn, source)
+        values: dict[str, Any] = dict(failures=0, failing_since="", last_error="",
+                                      operator_told=False, last_ok_at=now)
+        if last_modified is not None:
+            values["last_modified_seen"] = last_modified
+        conn.execute(update(source_health).where(source_health.c.source == source).values(**values))
+    if row.operator_told:
+        return HealthEvent("recovered", source, row.failing_since, row.failures, row.last_error)
+    return None
+
+
+def health(engine: Engine, source: str) -> dict[str, Any]:
+    with engine.begin() as conn:
+        return dict(_health(conn, source)._mapping)
+
+
+def changes_of(engine: Engine, alert_id: int) -> list[Change]:
+    query = (select(changes).join(alert_changes, alert_changes.c.change_id == changes.c.id)
+             .where(alert_changes.c.alert_id == alert_id).order_by(changes.c.id))
+    with engine.connect() as conn:
+        return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new, r.detected_at)
+                for r in conn.execute(query)]
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

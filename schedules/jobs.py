@@ -1,0 +1,155 @@
+"""The scheduler's jobs: probe, crawl, deliver. APScheduler stores them in the database
+by reference ("schedules.jobs:probe_job"), so these names are part of the stored state.
+
+- A probe that sees a new `lastModified` (or a source that is failing) moves the crawl
+  job's next run to now: the crawl starts at once, and a restart in between still runs it.
+- Each crawl runs as a child process (`regwatch crawl`): Twisted's reactor cannot be
+  restarted, so the hundredth crawl works exactly like the first. A non-blocking lock
+  per source makes a second trigger of a running crawl a no-op, across processes too.
+- The delivery job sends queued alerts whose backoff has passed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.base import BaseScheduler
+
+from pipelines import outbox
+from pipelines.config import DataConfig
+from pipelines.store import Store
+from regwatch.config import AlertConfig
+from regwatch.delivery import deliver, tell_health
+from scraper.sources import load_source
+
+log = logging.getLogger("regwatch.schedule")
+
+
+# --- what the jobs need: set once by `run` -----------------------------------------------
+
+@dataclass
+class Runtime:
+    data: DataConfig
+    alerts: AlertConfig
+    config_file: Path | None
+    scheduler: BaseScheduler | None = None
+    crawl_timeout: float = 3600.0
+
+
+_runtime: Runtime | None = None
+
+
+def set_runtime(runtime: Runtime | None) -> None:
+    global _runtime
+    _runtime = runtime
+
+
+def _context() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("the scheduler's jobs run only inside `regwatch schedule`")
+    return _runtime
+
+
+@contextmanager
+def _store() -> Iterator[Store]:
+    store = Store(_context().data.database_url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+# --- the jobs ------------------------------------------------------------------------------
+
+def probe_job(source: str) -> None:
+    """GET /info; a new lastModified (or a failing source) starts the full crawl at once."""
+    from regwatch.probe import probe
+
+    runtime = _context()
+    result = probe(load_source(source))
+    now = outbox.now_utc()
+    with _store() as store:
+        if not result.ok:
+            log.warning("%s", result.error)
+            event = outbox.record_failure(store.engine, source, result.error, now,
+                                          runtime.alerts.failures_before_alert)
+            tell_health(store.engine, runtime.alerts, event, now)
+            return
+        health = outbox.health(store.engine, source)
+    seen, failing = health["last_modified_seen"], health["failures"] > 0
+    if result.last_modified == seen and not failing:
+        log.info("%s: probe: lastModified %s unchanged", source, result.last_modified)
+        return
+    reason = "the source is failing" if failing and result.last_modified == seen else \
+        f"lastModified {seen} → {result.last_modified}"
+    log.info("%s: probe: %s: crawling now", source, reason)
+    request_crawl(source)
+
+
+def request_crawl(source: str) -> None:
+    """Move the crawl job's next run to now (persisted: a restart still runs it)."""
+    scheduler = _context().scheduler
+    job = scheduler.get_job(f"{source}:crawl") if scheduler else None
+    if job is None:
+        crawl_job(source)
+        return
+    job.modify(next_run_time=datetime.now(UTC))
+
+
+def crawl_job(source: str) -> int | None:
+    """Run `regwatch crawl SOURCE` as a child process; it stores, queues and delivers.
+    Returns its exit code, or None when another crawl of the source was running."""
+    runtime = _context()
+    with crawl_lock(runtime.data.data_dir, source) as acquired:
+        if not acquired:
+            log.info("%s: a crawl is already running; this trigger is skipped", source)
+            return None
+        command = [sys.executable, "-m", "regwatch", "crawl", source, "--quiet"]
+        if runtime.config_file is not None:
+            command += ["--config", str(runtime.config_file)]
+        log.info("%s: crawl starts", source)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True,
+                                  timeout=runtime.crawl_timeout)
+        except subprocess.TimeoutExpired:
+            log.error("%s: the crawl took longer than %.0f s and was stopped", source,
+                      runtime.crawl_timeout)
+            return None
+        for line in (done.stdout + done.stderr).splitlines():
+            log.info("%s: crawl: %s", source, line)
+        log.info("%s: crawl ended with exit code %d", source, done.returncode)
+        return done.returncode
+
+
+def deliver_job() -> None:
+    runtime = _context()
+    with _store() as store:
+        report = deliver(store.engine, runtime.alerts, runtime.data.data_dir)
+    if report.sent or report.retrying or report.failed:
+        log.info("%s", report.summary())
+
+
+@contextmanager
+def crawl_lock(data_dir: Path, source: str) -> Iterator[bool]:
+    """A non-blocking per-source lock: yields False when a crawl of the source is running."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / f".{source}.crawl.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+

@@ -1,0 +1,191 @@
+"""The scheduler, really run: `regwatch schedule --once` and the daemon as a child process,
+against the local fake service, delivering to real local receivers."""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from regwatch.fakes.minjust import State
+from schedules.daemon import ScheduleError, load_schedule
+from tests.conftest import ROOT, SECOND_DAY, Workspace, load_state
+from tests.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
+from tests.test_alerts import SECRET, mail_sub, webhook_sub, write_config
+
+FAST = """timezone = "UTC"
+[deliver]
+interval = 0.5
+[[source]]
+name = "ru_minjust_undesirable"
+probe = { interval = %s }
+crawl = { interval = 86400 }
+"""
+
+
+def schedule_file(path: Path, probe_interval: float = 0.5) -> Path:
+    path.write_text(FAST % probe_interval, encoding="utf-8")
+    return path
+
+
+def bumped(state: State, by: int = 1) -> State:
+    """The same rows under a new lastModified stamp."""
+    new = State(copy.deepcopy(state.info), state.rows, state.export)
+    new.info["lastModified"] += by
+    return new
+
+
+def value_pulls(ws: Workspace) -> int:
+    """Full crawls the fake has served: each starts with the first page of /values."""
+    return sum(1 for r in ws.fake.requests if r.path.endswith("/values") and '"offset": 0' in r.body)
+
+
+def info_gets(ws: Workspace) -> int:
+    return sum(1 for r in ws.fake.requests if r.path.endswith("/info"))
+
+
+def once(ws: Workspace, plan: Path, config: Path | None = None):
+    args = ["schedule", "--once", "--schedule", str(plan)]
+    return ws.regwatch(*args, *(["--config", str(config)] if config else []))
+
+
+def test_the_shipped_schedule_loads():
+    plan = load_schedule(ROOT / "schedules" / "schedules.toml")
+    ids = [job.job_id for job in plan.jobs]
+    assert ids == ["deliver", "ru_minjust_undesirable:probe", "ru_minjust_undesirable:crawl"]
+    assert str(plan.timezone) == "Europe/Moscow"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[[source]]\nname = "nope"\nprobe = {interval = 1}\ncrawl = {interval = 1}\n', "unknown source"),
+    ('[[source]]\nname = "ru_minjust_undesirable"\nprobe = {cron = "61 * * * *"}\ncrawl = {interval = 1}\n',
+     "bad cron expression"),
+    ('[[source]]\nname = "ru_minjust_undesirable"\nprobe = {interval = 1}\n', "needs a crawl trigger"),
+    ('timezone = "Mars/Olympus"\n', "unknown timezone"),
+])
+def test_a_bad_schedule_file_is_named_with_its_problem(tmp_path, text, problem):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScheduleError, match=problem) as caught:
+        load_schedule(path)
+    assert str(path) in str(caught.value)
+
+
+def test_once_probes_then_crawls_only_when_last_modified_changes(workspace, tmp_path):
+    plan = schedule_file(tmp_path / "schedule.toml")
+    first = once(workspace, plan)
+    assert first.code == 0, first.output
+    assert value_pulls(workspace) == 1  # never crawled: the baseline at once
+    assert (workspace.exports / "latest.csv").exists()
+
+    time.sleep(0.6)  # the probe is due again; the register has not changed
+    assert once(workspace, plan).code == 0
+    assert info_gets(workspace) == 3 and value_pulls(workspace) == 1  # a probe, no crawl
+
+    workspace.fake.serve(bumped(load_state(SECOND_DAY)))
+    time.sleep(0.6)
+    result = once(workspace, plan)
+    assert result.code == 0, result.output
+    assert value_pulls(workspace) == 2
+    assert len(workspace.latest_rows()) == 390
+
+
+def test_overlapping_triggers_make_one_crawl(workspace, tmp_path):
+    plan = schedule_file(tmp_path / "schedule.toml")
+    workspace.fake.fail("slow", route="values", delay=1.0)  # a slow crawl: the triggers overlap
+    command = [sys.executable, "-m", "regwatch", "schedule", "--once", "--schedule", str(plan)]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=workspace.env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert value_pulls(workspace) == 1, outputs
+    assert "already running" in "".join(outputs)
+
+
+class Daemon:
+    """`regwatch schedule` as a child process in its own process group (so SIGKILL can
+    take its crawl children with it, as a power cut would)."""
+
+    def __init__(self, ws: Workspace, plan: Path, config: Path) -> None:
+        self.ws, self.plan, self.config = ws, plan, config
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Daemon:
+        self.log = open(self.ws.data_dir.parent / "daemon.out", "a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "regwatch", "schedule", "--schedule", str(self.plan),
+             "--config", str(self.config)], cwd=ROOT, env=self.ws.env, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=60)
+        self.log.close()
+        return code
+
+    def output(self) -> str:
+        return (self.ws.data_dir.parent / "daemon.out").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def receivers():
+    with WebhookReceiver(SECRET) as webhook, SmtpReceiver() as smtp:
+        yield webhook, smtp
+
+
+def test_daemon_delivers_a_state_switch_once_by_webhook_and_mail(crawled, receivers, tmp_path):
+    webhook, smtp = receivers
+    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook), mail_sub(smtp))
+    daemon = Daemon(crawled, schedule_file(tmp_path / "schedule.toml"), config).start()
+    try:
+        assert wait_for(lambda: info_gets(crawled) >= 1), daemon.output()
+        crawled.fake.serve(load_state(SECOND_DAY))
+        assert wait_for(lambda: webhook.calls and smtp.messages, timeout=60), daemon.output()
+        time.sleep(2)  # more probes: nothing new, nothing repeated
+    finally:
+        code = daemon.stop()
+    assert code == 0, daemon.output()
+    assert "SIGTERM received" in daemon.output()
+    assert len(webhook.calls) == 1 and len(smtp.messages) == 1
+    assert len(webhook.calls[0].json["changes"]) == 23
+    assert "Child Evangelism Fellowship" in mail_text(smtp.messages[0])
+    assert value_pulls(crawled) == 1
+
+
+def test_killed_between_crawl_and_delivery_delivers_once_after_restart(crawled, receivers, tmp_path):
+    webhook, smtp = receivers
+    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
+    plan = schedule_file(tmp_path / "schedule.toml")
+    webhook.stall = True  # the change is stored and queued; its delivery hangs
+    crawled.fake.serve(load_state(SECOND_DAY))
+    daemon = Daemon(crawled, plan, config).start()
+    try:
+        assert wait_for(lambda: (crawled.exports / "changes.csv").read_text().count("\n") > 20,
+                        timeout=60), daemon.output()
+        time.sleep(0.5)
+    finally:
+        daemon.kill()  # SIGKILL: no clean-up, the delivery never completed
+    webhook.stall = False
+    assert webhook.calls == []
+
+    daemon = Daemon(crawled, plan, config).start()
+    try:
+        assert wait_for(lambda: webhook.calls, timeout=60), daemon.output()
+        time.sleep(2)
+    finally:
+        assert daemon.stop() == 0
+    assert len(webhook.calls) == 1
+    assert len(webhook.calls[0].json["changes"]) == 23
+    assert value_pulls(crawled) == 1  # the restart did not crawl again: the change was stored
