@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run demo test install install-test bench clean
+.PHONY: run demo demo-alerts schedule test install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,18 @@ run: install          ## crawl the live register into output/ (needs REGWATCH_PR
 demo: install         ## the same job offline, against two recorded states, into output/demo/
 	$(BIN)/regwatch demo
 
+demo-alerts: install  ## the scheduler offline: a state switch alerts a local webhook and mailbox once
+	$(BIN)/regwatch demo --alerts
+
+schedule: install     ## the daemon: probe, crawl and alert on schedules/schedules.toml (Ctrl-C stops it)
+	$(BIN)/regwatch schedule
+
 test: install-test    ## the whole test suite (no network)
 	$(BIN)/python -m pytest -q
 
 bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/alerts.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

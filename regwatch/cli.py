@@ -210,14 +210,22 @@ def changes(since: str | None, fmt: str, source: str | None) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output/demo"),
-              show_default=True, help="Where the demo writes (wiped first).")
-def demo(out: Path) -> None:
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the demo writes (wiped first); default output/demo or output/demo-alerts.")
+@click.option("--alerts", is_flag=True,
+              help="Run the scheduler daemon instead, delivering to a local webhook and mail server.")
+def demo(out: Path | None, alerts: bool) -> None:
     """Run the whole job offline against two recorded states of the register
-    (2026-07-29, then 2026-08-14), served by the local fake of the official service."""
+    (2026-07-29, then 2026-08-14), served by the local fake of the official service.
+    With --alerts: the same through `regwatch schedule`, alerting a local webhook
+    receiver and a local SMTP server, each exactly once."""
+    if alerts:
+        from regwatch.demo_alerts import run_alerts_demo
+
+        sys.exit(run_alerts_demo(out or Path("output/demo-alerts")))
     from regwatch.demo import run_demo
 
-    sys.exit(run_demo(out))
+    sys.exit(run_demo(out or Path("output/demo")))
 
 
 @cli.command("deliver")
@@ -291,7 +299,7 @@ def schedule(schedule_file: Path | None, once: bool, config_file: Path | None) -
 
 
 def _log_to_stderr() -> None:
-    from scraper.redact import RedactingFilter
+    from scraper.redact import RedactingFilter, quiet_request_logs
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -299,6 +307,7 @@ def _log_to_stderr() -> None:
     handler.addFilter(RedactingFilter())
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
+    quiet_request_logs()
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from pipelines.ingest import REFUSED, Outcome
-from scraper.redact import RedactingFilter, install_redaction, redact
+from scraper.redact import RedactingFilter, install_redaction, quiet_request_logs, redact
 from scraper.sources import load_source
 
 log = logging.getLogger("regwatch.crawl")
@@ -49,6 +49,7 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     if progress:
         _show_progress([meta.spider, "scraper.fetching"])
     install_redaction()
+    quiet_request_logs()
     try:
         crawler = process.create_crawler(meta.spider)
         process.crawl(crawler)

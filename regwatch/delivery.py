@@ -81,7 +81,8 @@ def send_apprise(sub: Subscription, alert: outbox.QueuedAlert, timeout: float) -
     if not notifier.add(sub.url):
         raise DeliveryError("not a valid Apprise URL (see the Apprise documentation)")
     with apprise.LogCapture(level=logging.WARNING) as captured:
-        accepted = notifier.notify(title=alert.title, body=alert.text)
+        accepted = notifier.notify(title=alert.title, body=alert.text,
+                                   body_format=apprise.NotifyFormat.TEXT)
     if not accepted:
         detail = " ".join(line.strip() for line in captured.getvalue().splitlines()[-2:])
         raise DeliveryError(f"apprise could not deliver: {scrub(detail, sub) or 'no detail'}")

@@ -29,3 +29,10 @@ def install_redaction() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
+
+
+def quiet_request_logs() -> None:
+    """HTTP client libraries log every request's URL at INFO; a webhook URL may be a
+    credential (Slack-style hooks carry their token in the path). Warnings still show."""
+    for name in ("httpx2", "httpx", "httpcore2", "httpcore", "apprise"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SECOND_DAY, Workspace, load_state
-from tests.receivers import SmtpReceiver, WebhookReceiver, mail_text
+from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text
 from tests.states import with_exclusion
 
 SECRET = "s3cret-for-tests-only"
@@ -77,6 +77,7 @@ def test_a_published_change_reaches_webhook_and_mail_once(crawled, webhook, smtp
     assert "23" in mail["Subject"]
     body = mail_text(mail)
     assert NEW_IN_SECOND in body and "reestrs.minjust.gov.ru" in body
+    assert len(body.splitlines()) > 23  # one change per paragraph, not one run-on line
     assert "изменени" in mail["Subject"] + body  # the subscriber's language: Russian
 
     # Nothing is sent twice: a second (unchanged) crawl and an explicit delivery add nothing.

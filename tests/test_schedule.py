@@ -16,9 +16,10 @@ import pytest
 from regwatch.fakes.minjust import State
 from schedules.daemon import ScheduleError, load_schedule
 from tests.conftest import ROOT, SECOND_DAY, Workspace, load_state
-from tests.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
+from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
 from tests.test_alerts import SECRET, mail_sub, webhook_sub, write_config
 
+TOKEN = "T0KEN-4f9a8b7c6d5e"
 FAST = """timezone = "UTC"
 [deliver]
 interval = 0.5
@@ -147,6 +148,7 @@ def receivers():
 
 def test_daemon_delivers_a_state_switch_once_by_webhook_and_mail(crawled, receivers, tmp_path):
     webhook, smtp = receivers
+    webhook.path = f"/hook/{TOKEN}"  # as in Slack-style webhook URLs: the path is a credential
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook), mail_sub(smtp))
     daemon = Daemon(crawled, schedule_file(tmp_path / "schedule.toml"), config).start()
     try:
@@ -160,6 +162,8 @@ def test_daemon_delivers_a_state_switch_once_by_webhook_and_mail(crawled, receiv
     assert "SIGTERM received" in daemon.output()
     assert len(webhook.calls) == 1 and len(smtp.messages) == 1
     assert len(webhook.calls[0].json["changes"]) == 23
+    for log in (daemon.output(), *(p.read_text() for p in crawled.data_dir.glob("*.log"))):
+        assert TOKEN not in log and SECRET not in log  # webhook URLs and secrets stay out of logs
     assert "Child Evangelism Fellowship" in mail_text(smtp.messages[0])
     assert value_pulls(crawled) == 1
 
@@ -189,3 +193,14 @@ def test_killed_between_crawl_and_delivery_delivers_once_after_restart(crawled, 
     assert len(webhook.calls) == 1
     assert len(webhook.calls[0].json["changes"]) == 23
     assert value_pulls(crawled) == 1  # the restart did not crawl again: the change was stored
+
+
+def test_the_alerts_demo_delivers_each_change_once(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "regwatch", "demo", "--alerts", "--out",
+                             str(tmp_path / "demo")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300, env={k: v for k, v in os.environ.items()
+                                              if not k.startswith("REGWATCH_")})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "webhook: 1 call; signature verified; 23 changes" in result.stdout
+    assert "mail: 1 message" in result.stdout
+    assert "each change was delivered exactly once" in result.stdout
