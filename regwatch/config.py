@@ -59,6 +59,15 @@ _OPERATOR_KEYS = {"url", "webhook", "secret", "secret_env", "language", "failure
 _TOP_KEYS = {"subscription", "operator", "delivery"}
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
 def config_path(option: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
     env = os.environ if environ is None else environ
     value = option or env.get("REGWATCH_CONFIG") or ""
@@ -72,12 +81,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     origin = "environment"
     if path is not None:
         origin = str(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = read_toml(path, "configuration")
     _no_unknown(origin, "", data, _TOP_KEYS)
     subscriptions = [_subscription(origin, f"subscription[{i}]", s, env)
                      for i, s in enumerate(_tables(origin, "subscription", data.get("subscription", [])))]

@@ -13,7 +13,6 @@ import json
 import logging
 import signal
 import threading
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from pipelines.config import DataConfig
 from pipelines.ingest import source_lock
 from pipelines.store import Store, engine_options
-from regwatch.config import AlertConfig
+from regwatch.config import AlertConfig, ConfigError, read_toml
 from schedules.jobs import Runtime, set_runtime
 from scraper.sources import load_source
 
@@ -40,7 +39,7 @@ DEFAULT_SCHEDULE = Path(__file__).resolve().parent / "schedules.toml"
 JOB_TABLE = "apscheduler_jobs"
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ConfigError):
     """A problem in the schedule file; the message names the file and the key."""
 
 
@@ -67,12 +66,7 @@ class Schedule:
 # --- the schedule file -------------------------------------------------------------------
 
 def load_schedule(path: Path) -> Schedule:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScheduleError(f"{path}: cannot read the schedule: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScheduleError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "schedule")
     try:
         timezone = ZoneInfo(str(data.get("timezone", "UTC")))
     except (ZoneInfoNotFoundError, ValueError):
