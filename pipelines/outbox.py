@@ -123,35 +123,52 @@ def webhook_payload(delivery_id: str, source: str, message: Message, body: Mappi
                       ensure_ascii=False, indent=1)
 
 
-def queue_changes(conn: Connection, subscriptions: Iterable[Subscription], source_meta: Any,
-                  snapshot_id: int, result: Diff, now: str) -> int:
-    """Queue one alert per subscriber for the changes of one stored crawl, inside the
-    transaction that stores them. Returns how many alerts were queued."""
-    stored = conn.execute(select(changes.c.id).where(changes.c.snapshot_id == snapshot_id)
-                          .order_by(changes.c.id)).scalars().all()
-    change_ids = {id(change): change_id for change, change_id in zip(result.changes, stored)}
+@dataclass(frozen=True)
+class PlannedAlert:
+    """One subscriber's alert for one crawl, composed before anything is written."""
+
+    subscription: str
+    message: Message
+    body: dict[str, Any]  # the webhook JSON beside the message
+    changes: list[Change]
+
+
+def plan_alerts(subscriptions: Iterable[Subscription], source_meta: Any, result: Diff,
+                now: str) -> list[PlannedAlert]:
+    """Who gets which of a crawl's changes, and what their message says. Pure."""
     entries: dict[str, Entry] = {e.entry_id: e for e in (*result.removed, *result.entries)}
-    queued = 0
+    planned = []
     for sub in subscriptions:
         chosen = choose_changes(sub, source_meta.source, result.changes, entries)
-        if not chosen.changes:
-            continue
-        delivery_id = f"{source_meta.source}/{snapshot_id}/{sub.name}"
-        message = compose(chosen, entries, source_meta, sub.language, sub.max_items)
-        payload = webhook_payload(delivery_id, source_meta.source, message, {
-            "kind": "changes", "register": source_meta.title_en,
-            "official_source": source_meta.view_url(), "detected_at": now,
-            "watchlist_matches": [
-                {"entry_id": entry_id, **asdict(hit)}
-                for entry_id, hits in chosen.flagged.items() for hit in hits],
-            "changes": [change_record(c) for c in chosen.changes]})
-        alert_id = _insert_alert(conn, delivery_id, sub.name, source_meta.source, "changes",
-                                 message, payload, now, snapshot_id)
+        if chosen.changes:
+            planned.append(PlannedAlert(
+                sub.name, compose(chosen, entries, source_meta, sub.language, sub.max_items), {
+                    "kind": "changes", "register": source_meta.title_en,
+                    "official_source": source_meta.view_url(), "detected_at": now,
+                    "watchlist_matches": [{"entry_id": entry_id, **asdict(hit)}
+                                          for entry_id, hits in chosen.flagged.items()
+                                          for hit in hits],
+                    "changes": [change_record(c) for c in chosen.changes]},
+                chosen.changes))
+    return planned
+
+
+def queue_changes(conn: Connection, source: str, snapshot_id: int, planned: list[PlannedAlert],
+                  stored_changes: list[Change], now: str) -> int:
+    """Queue the planned alerts inside the transaction that stores their changes
+    (`stored_changes`, in the order they were inserted). Returns how many were queued."""
+    stored = conn.execute(select(changes.c.id).where(changes.c.snapshot_id == snapshot_id)
+                          .order_by(changes.c.id)).scalars().all()
+    change_ids = {id(change): change_id for change, change_id in zip(stored_changes, stored)}
+    for alert in planned:
+        delivery_id = f"{source}/{snapshot_id}/{alert.subscription}"
+        payload = webhook_payload(delivery_id, source, alert.message, alert.body)
+        alert_id = _insert_alert(conn, delivery_id, alert.subscription, source, "changes",
+                                 alert.message, payload, now, snapshot_id)
         conn.execute(insert(alert_changes), [
-            {"alert_id": alert_id, "change_id": change_ids[id(c)], "subscription": sub.name}
-            for c in chosen.changes])
-        queued += 1
-    return queued
+            {"alert_id": alert_id, "change_id": change_ids[id(c)], "subscription": alert.subscription}
+            for c in alert.changes])
+    return len(planned)
 
 
 def queue_operator(engine: Engine, operator: Subscription, delivery_id: str, source: str,

@@ -6,7 +6,7 @@ import logging
 
 from pipelines.config import DataConfig
 from pipelines.ingest import REFUSED, Outcome, ingest
-from pipelines.outbox import queue_changes
+from pipelines.outbox import plan_alerts, queue_changes
 from pipelines.store import Store
 from regwatch.config import config_path, load_config
 from scraper.items import PullItem
@@ -44,7 +44,13 @@ class StorePullPipeline:
         last_modified = item.pull.last_modified
 
         def queue_alerts(conn, snapshot_id, result, now):
-            return queue_changes(conn, self.subscriptions, meta, snapshot_id, result, now)
+            try:
+                planned = plan_alerts(self.subscriptions, meta, result, now)
+            except Exception:  # a bug in a message must not keep the changes from being stored
+                log.exception("%s: the alerts of this crawl could not be composed; its changes "
+                              "are stored (see `regwatch changes`) but nobody is alerted", meta.source)
+                return 0
+            return queue_changes(conn, meta.source, snapshot_id, planned, result.changes, now)
 
         outcome = ingest(item.pull, self.store, self.config.data_dir, meta.thresholds,
                          allow_drop=self.allow_drop, problem=item.problem,
