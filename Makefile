@@ -16,7 +16,7 @@ install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	@# The browser tests drive Debian's Chromium through its own chromedriver (never a download).
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  { command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; } || \
+	  { command -v apt-get >/dev/null && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; } || \
 	  echo "chromium/chromedriver missing and not installable: the browser tests will be skipped"
 
 run: install          ## crawl the live register into output/ (needs REGWATCH_PROXY outside Russia)
