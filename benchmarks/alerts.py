@@ -37,7 +37,7 @@ from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
 from schedules.daemon import DEFAULT_SCHEDULE, load_schedule, make_trigger  # noqa: E402
 from scraper.sources import load_source  # noqa: E402
 from tests.conftest import FIRST_DAY, ROOT, SECOND_DAY, load_state, make_env, run_regwatch  # noqa: E402
-from tests.receivers import WebhookReceiver, wait_for  # noqa: E402
+from regwatch.fakes.receivers import WebhookReceiver, wait_for  # noqa: E402
 from tests.states import with_exclusion  # noqa: E402
 from tests.test_alerts import SECRET, webhook_sub, write_config  # noqa: E402
 
