@@ -106,6 +106,7 @@ def write_status(data_dir: Path, source: str, outcome: Outcome, checked_at: str,
         "message": outcome.message,
         "exports_show": None if snapshot is None else {
             "snapshot_taken_at": snapshot.taken_at, "entries": snapshot.row_count,
+            "channel": snapshot.channel, "source_data_date": snapshot.as_of,
             "raw_replies_sha256": list(snapshot.replies)},
     }
     atomic_write_bytes(data_dir / source / "status.json",
@@ -194,7 +195,7 @@ def _commit(pull: Pull, store: Store, data_dir: Path, now: str, digest: str, rep
     then = None if queue_alerts is None else (lambda conn, sid: queue_alerts(conn, sid, result, now))
     snapshot_id = store.commit_state(pull.source, pull.channel, now, digest, replies,
                                      pull.last_modified, len(result.entries), result.touched,
-                                     result.removed, result.changes, then)
+                                     result.removed, result.changes, then, as_of=pull.as_of)
     store.log_poll(pull.source, pull.channel, outcome, now, replies, snapshot_id=snapshot_id)
     write_exports(data_dir, pull.source, result.entries, store.changes(pull.source), now, replies,
                   new_snapshot=True)

@@ -49,7 +49,8 @@ class Pull:
     last_modified: int | None = None  # the service's own change stamp (epoch ms)
     started_at: str = ""
     source_url: str = ""  # the human view of the register, cited in every row
-    channel: str = "api"
+    channel: str = "api"  # "api" (/values) or "xlsx" (/export)
+    as_of: str = ""  # the data date the source itself states (the XLSX's A2), ISO 8601
 
 
 @dataclass(frozen=True, slots=True)

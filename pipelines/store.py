@@ -30,6 +30,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     update,
 )
@@ -78,6 +79,7 @@ snapshots = Table(
     Column("content_hash", String(64), nullable=False),
     Column("replies", Text, nullable=False),  # JSON list of raw reply hashes
     Column("last_modified", Integer),
+    Column("as_of", String(32)),  # the data date the source itself states (the XLSX's A2)
 )
 
 entries = Table(
@@ -166,11 +168,12 @@ class Snapshot:
     row_count: int
     content_hash: str
     replies: tuple[str, ...]
+    as_of: str | None = None  # the data date the source stated, when it states one
 
 
 def _snapshot(row: Any) -> Snapshot:
     return Snapshot(row.id, row.source, row.channel, row.taken_at, row.row_count,
-                    row.content_hash, tuple(json.loads(row.replies)))
+                    row.content_hash, tuple(json.loads(row.replies)), row.as_of)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -185,6 +188,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             time.sleep(0.05)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+# Columns added after a release: (table, column, SQL type). create_all never alters an
+# existing table, so a database made by an older regwatch gets them here.
+_LATER_COLUMNS = (("snapshots", "as_of", "VARCHAR(32)"),)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    for table, column, sql_type in _LATER_COLUMNS:
+        if column not in {c["name"] for c in inspect(engine).get_columns(table)}:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
 def engine_options(url: str) -> dict[str, Any]:
@@ -205,6 +220,7 @@ class Store:
             except OperationalError as exc:  # another process created a table between our
                 if attempt == 4 or "already exists" not in str(exc):  # check and our create
                     raise
+        _add_missing_columns(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -328,7 +344,8 @@ class Store:
     def commit_state(self, source: str, channel: str, taken_at: str, content_hash: str,
                      replies: list[str], last_modified: int | None, row_count: int,
                      touched: list[Entry], removed: list[Entry], found: list[Change],
-                     then: Callable[[Connection, int], object] | None = None) -> int:
+                     then: Callable[[Connection, int], object] | None = None,
+                     as_of: str = "") -> int:
         """Store a new state in one transaction: a snapshot, a version for every entry that
         is new or different (`touched`), the changes; entries that vanished are marked
         absent. Entries published as before cost nothing. Statements go in bulk.
@@ -337,7 +354,7 @@ class Store:
             snapshot_id = conn.execute(insert(snapshots).values(
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
                 content_hash=content_hash, replies=json.dumps(replies),
-                last_modified=last_modified)).inserted_primary_key[0]
+                last_modified=last_modified, as_of=as_of or None)).inserted_primary_key[0]
             known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
             for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
                 self._store_versions(conn, source, snapshot_id, taken_at,

@@ -100,8 +100,11 @@ def cli() -> None:
               help="Accept a pull with more than 5 % fewer rows than the last one (after checking it by hand).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full log on stderr instead of the log file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines, only the result.")
+@click.option("--via", type=click.Choice(["api", "xlsx"]), default="api", show_default=True,
+              help="Read the JSON service (/values) or the official XLSX export (/export).")
 @config_option
-def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, config_file: Path | None) -> None:
+def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
+          config_file: Path | None) -> None:
     """Crawl SOURCE (default: ru_minjust_undesirable), store what changed and write the exports,
     then deliver the alerts it queued (what fails stays queued; it never fails the crawl).
 
@@ -121,7 +124,7 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, config_file
     log_file = None if verbose else config.data_dir / "regwatch.log"
     click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
-                        progress=not (quiet or verbose), config_file=config_file)
+                        progress=not (quiet or verbose), config_file=config_file, via=via)
     _after_crawl(source, outcome, alerting, config)
     if outcome.status == HELD:
         click.echo(outcome.message, err=True)
@@ -226,6 +229,48 @@ def demo(out: Path | None, alerts: bool) -> None:
     from regwatch.demo import run_demo
 
     sys.exit(run_demo(out or Path("output/demo")))
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE)
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def verify(source: str, as_json: bool) -> None:
+    """Pull SOURCE through both official channels (the JSON service and the XLSX export)
+    and report every row where they disagree. Stores nothing as current.
+
+    Exit 0 when they agree on every row, 1 when they disagree or a channel fails.
+    """
+    from regwatch.crawl import scrapy_settings
+    from regwatch.verify import run_verify
+
+    source = _source(source)
+    config, store = _open_store()
+    store.close()
+    try:
+        scrapy_settings()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    report = run_verify(source, config)
+    if as_json:
+        _emit(json.dumps({
+            "source": report.source, "agree": report.ok,
+            "channels": [{"channel": p.channel, "rows": len(p.entries), "source_data_date": p.as_of,
+                          "raw_replies_sha256": p.replies, "problem": p.problem} for p in report.pulls],
+            "disagreements": [vars(d) for d in report.disagreements]},
+            ensure_ascii=False, indent=1).encode() + b"\n", None)
+    else:
+        for pull in report.pulls:
+            date = f", data date {pull.as_of}" if pull.as_of else ""
+            state = f"FAILED: {pull.problem}" if pull.problem else f"{len(pull.entries)} rows{date}"
+            click.echo(f"{pull.channel:<5} {state}  (raw replies: {', '.join(r[:12] for r in pull.replies)})")
+        for d in report.disagreements:
+            click.echo(f"№{d.number}  {d.field}: {report.pulls[0].channel} {d.first!r} ≠ "
+                       f"{report.pulls[1].channel} {d.second!r}")
+        if report.ok:
+            click.echo(f"{source}: the channels agree on every row")
+        elif report.disagreements:
+            click.echo(f"{source}: {len(report.disagreements)} disagreements", err=True)
+    sys.exit(EXIT_OK if report.ok else EXIT_REFUSED)
 
 
 @cli.command("deliver")

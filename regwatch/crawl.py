@@ -34,7 +34,7 @@ def scrapy_settings(overrides: dict[str, object] | None = None) -> Settings:
 
 
 def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = False,
-              progress: bool = False, config_file: Path | None = None) -> Outcome:
+              progress: bool = False, config_file: Path | None = None, via: str = "api") -> Outcome:
     """`progress`: also show the spider's page-by-page progress and retries on stdout.
     `config_file`: the subscriptions whose alerts a stored change queues."""
     meta = load_source(source)
@@ -52,7 +52,7 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     quiet_request_logs()
     try:
         crawler = process.create_crawler(meta.spider)
-        process.crawl(crawler)
+        process.crawl(crawler, via=via)
         process.start()
     except Exception as exc:  # a bad setting (e.g. a malformed proxy URL) stops it before it starts
         message = f"{meta.source}: {redact(str(exc))}"

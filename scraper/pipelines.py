@@ -76,3 +76,18 @@ class StorePullPipeline:
             spider.outcome = Outcome(getattr(spider, "source", spider.name), REFUSED, problem)
         if self.store is not None:
             self.store.close()
+
+
+class KeepPullPipeline:
+    """For `regwatch verify`: keep the spider's pull on it, store nothing."""
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, PullItem):
+            (spider or self.crawler.spider).pulled = item
+        return item
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls()
+        pipeline.crawler = crawler
+        return pipeline

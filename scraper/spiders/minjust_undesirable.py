@@ -1,9 +1,12 @@
-"""The Ministry of Justice register of "undesirable" organisations, through its JSON API.
+"""The Ministry of Justice register of "undesirable" organisations, through its JSON API
+or (spider argument `via=xlsx`) its official XLSX export.
 
 GET /info gives the column titles (and a lastModified stamp); POST /values pages through
-the rows (offset/limit, the server caps limit at 1000, `size` is the total). Every reply
-is kept raw. Whatever goes wrong, the spider ends by yielding one PullItem: the whole
-register, or what it got plus the problem, so the pipeline can refuse it and say why.
+the rows (offset/limit, the server caps limit at 1000, `size` is the total). With
+via=xlsx, GET /export is the whole register in one workbook (scraper/export_xlsx.py),
+for when /values is down. Every reply is kept raw. Whatever goes wrong, the spider ends
+by yielding one PullItem: the whole register, or what it got plus the problem, so the
+pipeline can refuse it and say why.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from pipelines.models import Pull, RawReply
 from scraper.columns import ColumnError, map_columns
+from scraper.export_xlsx import ExportError, read_export
 from scraper.items import PullItem
 from scraper.redact import redact
 from scraper.sources import load_source
 
 META = load_source("ru_minjust_undesirable")
 
+CHANNELS = ("api", "xlsx")
 PROXY_HINT = ("the service answers only Russian IP addresses: set REGWATCH_PROXY to an "
               "http://, https:// or socks5:// proxy in Russia")
 
@@ -39,8 +44,11 @@ class MinjustUndesirableSpider(scrapy.Spider):
     name = META.spider
     source = META.source
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, via: str = "api", **kwargs):
         super().__init__(*args, **kwargs)
+        if via not in CHANNELS:
+            raise ValueError(f"via must be one of {', '.join(CHANNELS)}, not {via!r}")
+        self.via = via
         self.outcome = None  # set by the item pipeline
 
     @classmethod
@@ -52,12 +60,18 @@ class MinjustUndesirableSpider(scrapy.Spider):
         spider.proxy = settings.get("REGWATCH_PROXY") or ""
         api = f"{spider.base_url}/rest/registry/{META.registry_id}"
         spider.info_url, spider.values_url = f"{api}/info", f"{api}/values"
+        spider.export_url = f"{api}/export"
         spider.pull = Pull(source=cls.source, rows=[], size=0, started_at=now_utc(),
-                           source_url=META.view_url())  # cite the official view, not a mirror or proxy
+                           source_url=META.view_url(),  # cite the official view, not a mirror or proxy
+                           channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
         return spider
 
     async def start(self):
+        if self.via == "xlsx":
+            yield scrapy.Request(self.export_url, callback=self.parse_export, errback=self.on_error,
+                                 dont_filter=True)
+            return
         yield scrapy.Request(self.info_url, callback=self.parse_info, errback=self.on_error,
                              dont_filter=True)
 
@@ -100,6 +114,23 @@ class MinjustUndesirableSpider(scrapy.Spider):
             yield self._values_request(next_offset)
         else:
             yield PullItem(self.pull)
+
+    def parse_export(self, response: Response):
+        """/export → the whole register; A2's data date becomes the snapshot's "as of"."""
+        self._keep(response, response.request)
+        try:
+            if response.body.lstrip()[:1] == b"<":
+                raise ExportError(f"/export returned an HTML page instead of XLSX (HTTP {response.status})")
+            export = read_export(response.body)
+        except ExportError as exc:
+            yield self._give_up(str(exc))
+            return
+        for warning in export.warnings:
+            self.logger.warning("%s: /export: %s", self.source, warning)
+        self.pull.rows, self.pull.size, self.pull.as_of = export.rows, len(export.rows), export.as_of
+        self.logger.info("%s: %d rows from /export, data date %s", self.source, len(export.rows),
+                         export.as_of or "not stated")
+        yield PullItem(self.pull)
 
     def on_error(self, failure):
         """A request that failed for good (after retries): say why in one line."""
