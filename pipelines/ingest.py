@@ -132,6 +132,13 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
     validate.check_pull(pull, thresholds)
     digest = rows_hash(pull.rows)
     previous = store.last_snapshot(source)
+    if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
+        if store.has_snapshot_of(replies):  # importing the same copy twice changes nothing
+            log.info("%s: the copy captured %s was imported before", source, pull.captured_at)
+            return Outcome(source, UNCHANGED, "imported before", len(pull.rows))
+        raise SourceRefused(f"{source}: the copy captured {pull.captured_at} is older than the last "
+                            f"stored snapshot ({previous.taken_at}); import archived copies "
+                            "oldest first, before the first crawl")
     if previous is not None and previous.content_hash == digest:
         # Published exactly as last time: nothing to parse, compare or store.
         store.clear_hold(source)

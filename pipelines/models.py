@@ -51,6 +51,7 @@ class Pull:
     source_url: str = ""  # the human view of the register, cited in every row
     channel: str = "api"  # "api" (/values) or "xlsx" (/export)
     as_of: str = ""  # the data date the source itself states (the XLSX's A2), ISO 8601
+    captured_at: str = ""  # an archived copy: when the archive captured it (the snapshot's time)
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,12 @@ class Snapshot:
     as_of: str | None = None  # the data date the source stated, when it states one
 
 
+@dataclass(frozen=True)
+class Provenance:
+    snapshot: Snapshot
+    replies: tuple[dict[str, Any], ...]  # raw_replies rows: sha256, url, method, fetched_at, path…
+
+
 def _snapshot(row: Any) -> Snapshot:
     return Snapshot(row.id, row.source, row.channel, row.taken_at, row.row_count,
                     row.content_hash, tuple(json.loads(row.replies)), row.as_of)
@@ -283,6 +289,36 @@ class Store:
             key=lambda e: e.number,
         )
 
+    def entries_as_seen(self, source: str, moment: str) -> tuple[Snapshot | None, list[Entry]]:
+        """What the official list showed at `moment`: the last snapshot taken by then, and
+        each entry in it, in its version of then. An entry is out of it when a `removed`
+        change came at or before that snapshot and no version was stored since."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(snapshots).where(
+                (snapshots.c.source == source) & (snapshots.c.taken_at <= moment))
+                .order_by(snapshots.c.taken_at.desc(), snapshots.c.id.desc()).limit(1)).first()
+            if row is None:
+                return None, []
+            seen = _snapshot(row)
+            ids = select(entries.c.entry_id).where(entries.c.source == source)
+            versions = conn.execute(
+                select(entry_versions.c.entry_id, entry_versions.c.snapshot_id,
+                       entry_versions.c.valid_from, entry_versions.c.data)
+                .where(entry_versions.c.entry_id.in_(ids) & (entry_versions.c.snapshot_id <= seen.id))
+                .order_by(entry_versions.c.snapshot_id)).all()
+            removals = conn.execute(
+                select(changes.c.entry_id, func.max(changes.c.snapshot_id))
+                .where((changes.c.source == source) & (changes.c.kind == "removed")
+                       & (changes.c.snapshot_id <= seen.id)).group_by(changes.c.entry_id)).all()
+            first_seen = dict(conn.execute(select(entries.c.entry_id, entries.c.first_seen)
+                                           .where(entries.c.source == source)).all())
+        latest = {v.entry_id: v for v in versions}  # ordered by snapshot: the last one wins
+        removed_at = dict(removals)
+        shown = [v for eid, v in latest.items() if removed_at.get(eid, 0) < v.snapshot_id]
+        return seen, sorted((entry_from_json(v.data, first_seen=first_seen[v.entry_id],
+                                             last_changed=v.valid_from)  # as of then
+                             for v in shown), key=lambda e: e.number)
+
     def changes(self, source: str | None = None, since: str = "") -> list[Change]:
         query = select(changes).order_by(changes.c.id)
         if source:
@@ -292,6 +328,24 @@ class Store:
         with self.engine.connect() as conn:
             return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
                            r.detected_at) for r in conn.execute(query)]
+
+    def provenance(self, snapshot_id: int) -> Provenance | None:
+        """Where a snapshot came from: its channel, when it was taken, the data date the
+        source stated, and every raw reply it was read from (URL, time, SHA-256, file)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(snapshots).where(snapshots.c.id == snapshot_id)).first()
+            if row is None:
+                return None
+            snapshot = _snapshot(row)
+            found = {r.sha256: dict(r._mapping) for r in conn.execute(
+                select(raw_replies).where(raw_replies.c.sha256.in_(snapshot.replies)))}
+        return Provenance(snapshot, tuple(found[h] for h in snapshot.replies if h in found))
+
+    def has_snapshot_of(self, reply_hashes: list[str]) -> bool:
+        """Is there a snapshot read from exactly these raw replies?"""
+        with self.engine.connect() as conn:
+            return conn.execute(select(snapshots.c.id).where(
+                snapshots.c.replies == json.dumps(reply_hashes)).limit(1)).first() is not None
 
     def hold(self, source: str) -> tuple[str, str] | None:
         with self.engine.connect() as conn:
@@ -393,3 +447,42 @@ class Store:
         with self.engine.connect() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                     for t in metadata.sorted_tables}
+
+    # --- one entry's history (read-only, for the entry's web page) ----------
+
+    def entry_history(self, entry_id: str) -> EntryHistory | None:
+        """The entry as it stands (removed ones too), every stored version with the time
+        it became valid and its raw published cells, and its changes; None if unknown."""
+        with self.engine.connect() as conn:
+            head = conn.execute(select(entries).where(entries.c.entry_id == entry_id)).first()
+            if head is None:
+                return None
+            versions = conn.execute(
+                select(entry_versions.c.snapshot_id, entry_versions.c.valid_from,
+                       entry_versions.c.data)
+                .where(entry_versions.c.entry_id == entry_id).order_by(entry_versions.c.id)
+            ).all()
+            found = conn.execute(select(changes).where(changes.c.entry_id == entry_id)
+                                 .order_by(changes.c.id)).all()
+        dated = {"first_seen": head.first_seen, "last_changed": head.last_changed}
+        stored = tuple(EntryVersion(v.snapshot_id, v.valid_from, entry_from_json(v.data, **dated))
+                       for v in versions)
+        current = next(v.entry for v in stored if v.snapshot_id == head.version_snapshot_id)
+        return EntryHistory(current, head.present, stored, tuple(
+            Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new, r.detected_at)
+            for r in found))
+
+
+@dataclass(frozen=True)
+class EntryVersion:
+    snapshot_id: int
+    valid_from: str  # when the snapshot that stored this version was taken
+    entry: Entry  # as normalised then, `raw` holding the cells as published
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    entry: Entry  # the current version (the last one stored)
+    present: bool  # False once the entry vanished from the register
+    versions: tuple[EntryVersion, ...]  # oldest first
+    changes: tuple[Change, ...]  # oldest first

@@ -174,20 +174,35 @@ def describe(change) -> str:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True)
 @click.option("--at", "at", callback=_iso_day, metavar="YYYY-MM-DD",
-              help="The register as it stood that day (by the dates of the inclusion and exclusion orders).")
+              help="The register as it officially stood that day (by the dates of the inclusion and exclusion orders).")
+@click.option("--as-seen", "as_seen", callback=_iso_day, metavar="YYYY-MM-DD",
+              help="What the official list showed that day (the last snapshot taken by then).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True)
-def export(fmt: str, at: str | None, output: Path | None, source: str) -> None:
-    """Export the register (the latest state, or as it stood --at a date)."""
+def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, source: str) -> None:
+    """Export the register: the latest state, as it officially stood --at a date, or as
+    the official list showed it --as-seen on a date. The two differ when the list lagged
+    an order."""
     source = _source(source)
+    if at and as_seen:
+        raise click.UsageError("give --at or --as-seen, not both")
+    if (at or as_seen or "") > date.today().isoformat():
+        raise click.UsageError(f"{at or as_seen} is in the future")
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("XLSX is binary: give -o FILE")
     _, store = _open_store()
     if store.last_snapshot(source) is None:
         click.echo(f"{source}: nothing crawled yet; run `regwatch crawl` first", err=True)
         sys.exit(EXIT_REFUSED)
-    if at is None:
+    if as_seen:
+        snapshot, entries = store.entries_as_seen(source, as_seen + "T23:59:59+00:00")
+        if snapshot is None:
+            click.echo(f"{source}: no snapshot taken on or before {as_seen}", err=True)
+            sys.exit(EXIT_REFUSED)
+        click.echo(f"{source}: as seen in the snapshot of {snapshot.taken_at} "
+                   f"({snapshot.channel}, {len(entries)} rows)", err=True)
+    elif at is None:
         entries = store.current_entries(source)
     else:
         entries = register_at(store.entries_known_at(source, at + "T23:59:59+00:00"), at)
@@ -229,6 +244,65 @@ def demo(out: Path | None, alerts: bool) -> None:
     from regwatch.demo import run_demo
 
     sys.exit(run_demo(out or Path("output/demo")))
+
+
+@cli.command("import-html")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--as-of", "as_of", callback=_iso_day, metavar="YYYY-MM-DD",
+              help="The capture date, for copies whose URL or file name does not give it.")
+def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
+    """Load saved or web-archived copies of the old official page (files, folders of
+    them, or web-archive capture URLs) as historical snapshots, oldest first, so the
+    history reaches back before regwatch first ran. Importing a copy twice changes nothing.
+
+    Exit 0 when every copy was imported (or had been), 1 when one was refused.
+    """
+    from regwatch.crawl import run_spider
+    from regwatch.import_html import ImportError_, pages_to_import
+
+    try:
+        pages = pages_to_import(list(inputs), as_of)
+    except ImportError_ as exc:
+        raise click.UsageError(str(exc)) from None
+    config, store = _open_store()
+    store.close()
+    click.echo(f"importing {len(pages)} archived copies, oldest first (log: {config.data_dir / 'regwatch.log'})")
+    outcomes = run_spider("minjust_undesirable_html", DEFAULT_SOURCE,
+                          config.data_dir / "regwatch.log", progress=True, pages=pages)
+    for (url, captured), outcome in zip(pages, outcomes):
+        click.echo(f"  [{captured[:10]}] {outcome.status}: {outcome.message or outcome.entries}")
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        click.echo(outcome.message, err=True)
+    sys.exit(EXIT_REFUSED if failed or len(outcomes) < len(pages) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("entry_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def show(entry_id: str, as_json: bool) -> None:
+    """An entry's whole history: every version as published, with the snapshot and the raw
+    replies it came from (channel, URL, time, SHA-256). ENTRY_ID as in the exports,
+    e.g. ru_minjust_undesirable/57.
+
+    Exit 0, or 1 when no entry has that id.
+    """
+    from regwatch.show import history_record, history_text
+
+    _, store = _open_store()
+    try:
+        history = store.entry_history(entry_id)
+        if history is None:
+            click.echo(f"no entry {entry_id!r} (ids look like ru_minjust_undesirable/57; "
+                       "see `regwatch export`)", err=True)
+            sys.exit(EXIT_REFUSED)
+        record = history_record(history, store)
+    finally:
+        store.close()
+    if as_json:
+        _emit(json.dumps(record, ensure_ascii=False, indent=1).encode() + b"\n", None)
+    else:
+        click.echo("\n".join(history_text(record)))
 
 
 @cli.command()

@@ -38,6 +38,16 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     """`progress`: also show the spider's page-by-page progress and retries on stdout.
     `config_file`: the subscriptions whose alerts a stored change queues."""
     meta = load_source(source)
+    outcomes = run_spider(meta.spider, meta.source, log_file, allow_drop, progress, config_file,
+                          via=via)
+    return outcomes[-1]
+
+
+def run_spider(spider: str, source: str, log_file: Path | None = None, allow_drop: bool = False,
+               progress: bool = False, config_file: Path | None = None,
+               **spider_args: object) -> list[Outcome]:
+    """Run one spider of `source` in this process; the outcome of each pull it yielded
+    (one for a crawl, one per archived copy for an import), or one refusal."""
     overrides: dict[str, object] = {"REGWATCH_ALLOW_DROP": allow_drop,
                                     "REGWATCH_CONFIG": str(config_file or "")}
     if log_file is not None:
@@ -47,22 +57,22 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
     if log_file is not None:
         log_to_file(log_file, settings.get("LOG_LEVEL"))
     if progress:
-        _show_progress([meta.spider, "scraper.fetching"])
+        _show_progress([spider, "scraper.fetching"])
     install_redaction()
     quiet_request_logs()
     try:
-        crawler = process.create_crawler(meta.spider)
-        process.crawl(crawler, via=via)
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **spider_args)
         process.start()
     except Exception as exc:  # a bad setting (e.g. a malformed proxy URL) stops it before it starts
-        message = f"{meta.source}: {redact(str(exc))}"
+        message = f"{source}: {redact(str(exc))}"
         log.error(message, exc_info=True)
-        return Outcome(meta.source, REFUSED, message)
-    outcome = getattr(crawler.spider, "outcome", None)
-    if outcome is None:
+        return [Outcome(source, REFUSED, message)]
+    outcomes = getattr(crawler.spider, "outcomes", None) or [getattr(crawler.spider, "outcome", None)]
+    if outcomes[-1] is None:
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else "unknown"
-        return Outcome(meta.source, REFUSED, f"{meta.source}: the crawl ended without a result ({reason})")
-    return outcome
+        return [Outcome(source, REFUSED, f"{source}: the crawl ended without a result ({reason})")]
+    return outcomes
 
 
 def log_to_file(log_file: Path, level: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from pipelines.config import DataConfig
 from pipelines.ingest import REFUSED, Outcome, ingest
@@ -21,6 +22,7 @@ class StorePullPipeline:
         self.allow_drop = allow_drop
         self.subscriptions = subscriptions  # whose alerts a stored change queues
         self.store: Store | None = None
+        self.outcomes: list[Outcome] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,6 +44,8 @@ class StorePullPipeline:
             return item
         meta = load_source(item.pull.source)
         last_modified = item.pull.last_modified
+        archived = bool(item.pull.captured_at)  # an old copy: history, not news
+        thresholds = replace(meta.thresholds, min_rows=1) if archived else meta.thresholds
 
         def queue_alerts(conn, snapshot_id, result, now):
             try:
@@ -52,15 +56,17 @@ class StorePullPipeline:
                 return 0
             return queue_changes(conn, meta.source, snapshot_id, planned, result.changes, now)
 
-        outcome = ingest(item.pull, self.store, self.config.data_dir, meta.thresholds,
-                         allow_drop=self.allow_drop, problem=item.problem,
-                         queue_alerts=queue_alerts)
+        outcome = ingest(item.pull, self.store, self.config.data_dir, thresholds,
+                         now=item.pull.captured_at or None, allow_drop=self.allow_drop,
+                         problem=item.problem, queue_alerts=None if archived else queue_alerts)
+        self.outcomes.append(outcome)  # an import yields one pull per archived copy
         outcome.last_modified = last_modified
         self._record(spider, outcome)
         return item
 
     def _record(self, spider, outcome: Outcome) -> None:
         spider.outcome = outcome
+        spider.outcomes = self.outcomes
         stats = self.crawler.stats
         stats.set_value("regwatch/outcome", outcome.status)
         stats.set_value("regwatch/entries", outcome.entries)
