@@ -37,6 +37,8 @@ test: install-test    ## the whole test suite (no network)
 bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/alerts.py
+	$(BIN)/python benchmarks/check.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

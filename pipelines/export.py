@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from pipelines import xlsx
-from pipelines.atomic import atomic_write
+from pipelines.atomic import atomic_write, atomic_write_bytes
 from pipelines.diff import format_value
 from pipelines.models import EXCLUDED, LISTED, Change, Entry
 
@@ -149,7 +149,18 @@ def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes
             target = target.with_name(f"{snapshot_name(taken_at)[:-4]}_{suffix}.csv")  # sorts after
         with open(folder / "latest.csv", "rb") as latest:
             atomic_write(target, lambda h: shutil.copyfileobj(latest, h))
+    write_datapackage(folder, source, taken_at)
     return folder
+
+
+def write_datapackage(folder: Path, source: str, generated_at: str) -> None:
+    """datapackage.json (Frictionless Data) and the register's schema, beside the files."""
+    from pipelines.dictionary import REGISTER_SCHEMA_FILE, datapackage, table_schema  # it imports us
+
+    snapshots = sorted(f"snapshots/{p.name}" for p in (folder / "snapshots").glob("*.csv"))
+    for name, document in ((REGISTER_SCHEMA_FILE, table_schema(EXPORT_COLUMNS, "entry_id")),
+                           ("datapackage.json", datapackage(source, snapshots, generated_at))):
+        atomic_write_bytes(folder / name, json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n")
 
 
 def register_at(entries: list[Entry], day: str) -> list[Entry]:

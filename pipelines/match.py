@@ -55,6 +55,8 @@ _DIGIT_THREE_AS_ZE = re.compile(r"(?<=[^\W\d_])3(?=[^\W\d_])")  # «ОРГАНI3
 
 def _strip_marks(text: str) -> str:
     """Drop accents (NFKD, combining marks); ё becomes е, but й stays a letter of its own."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text).casefold()
     decomposed = unicodedata.normalize("NFKD", decomposed).replace("и\u0306", "й")
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -70,10 +72,11 @@ def _unmix(word: str) -> str:
     """A word in two scripts goes to the script whose letters the other cannot imitate
     (the majority when both could): lookalikes hidden in a name. A word with letters
     only one script has on both sides («КрымSOS») is meant that way and stays."""
-    latin = [c for c in word if _script(c) == "LATIN"]
-    cyrillic = [c for c in word if _script(c) == "CYRILLIC"]
-    if not latin or not cyrillic:
+    scripts = list(map(_script, word))
+    if "LATIN" not in scripts or "CYRILLIC" not in scripts:
         return word
+    latin = [c for c, script in zip(word, scripts) if script == "LATIN"]
+    cyrillic = [c for c, script in zip(word, scripts) if script == "CYRILLIC"]
     to_cyrillic = all(c in _LATIN_TO_CYRILLIC for c in latin)
     to_latin = all(c in _CYRILLIC_TO_LATIN for c in cyrillic)
     if to_cyrillic and to_latin:
@@ -83,6 +86,15 @@ def _unmix(word: str) -> str:
     if to_latin:
         return "".join(_CYRILLIC_TO_LATIN.get(c, c) for c in word)
     return word
+
+
+def latin_lookalike(folded: str) -> str:
+    """A folded word written in Cyrillic letters that all look Latin, in those Latin letters
+    («омст» → «omct»); any other text unchanged."""
+    cyrillic = [c for c in folded if _script(c) == "CYRILLIC"]
+    if not cyrillic or not all(c in _CYRILLIC_TO_LATIN for c in cyrillic):
+        return folded
+    return "".join(_CYRILLIC_TO_LATIN.get(c, c) for c in folded)
 
 
 def _join_initials(words: list[str]) -> list[str]:
@@ -100,8 +112,10 @@ def _join_initials(words: list[str]) -> list[str]:
 
 def _clean_word(word: str) -> str:
     """One word in one script; in a Cyrillic word a 3 between letters is a З."""
+    if word.isascii():  # most words: nothing to do, and this runs for every word indexed
+        return word
     word = _unmix(word)
-    if all(_script(c) == "CYRILLIC" for c in word if c.isalpha()):
+    if "3" in word and all(_script(c) == "CYRILLIC" for c in word if c.isalpha()):
         word = _DIGIT_THREE_AS_ZE.sub("з", word)
     return word
 
@@ -137,6 +151,11 @@ _TRAILING_FORMS = _forms(
     "gemeinnutzige ug haftungsbeschrankt", "ag", "bv", "nv", "sa", "sarl", "sro", "ops", "zs",
     "as", "ab", "ry", "iks", "инк", "лимитед", "ооо", "зс", "еф", leading=False,
 )
+
+
+# Every word of a legal form, for scorers that weigh words rather than cut name edges.
+LEGAL_FORM_WORDS = frozenset(word for forms in (_LEADING_FORMS, _TRAILING_FORMS)
+                             for group in forms.values() for form in group for word in form)
 
 
 def _form_length(words: list[str], forms: dict[str, tuple[tuple[str, ...], ...]],

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 the crawl was refused or failed (nothing stored as current);
 2 usage or configuration error; 3 held: the crawl saw vanished rows or a mass change
-and waits for a second pull to agree before reporting it.
+and waits for a second pull to agree before reporting it. `regwatch check`: 0 listed,
+1 not listed, 2 error.
 """
 
 from __future__ import annotations
@@ -228,6 +229,60 @@ def changes(since: str | None, fmt: str, source: str | None) -> None:
 
 
 @cli.command()
+@click.argument("name", required=False)
+@click.option("--file", "names_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check every name of a CSV file (its `name` column, else its first) and write a CSV of results.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --file: write the results here (atomically) instead of standard output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text (one name).")
+@click.option("--all-registers", is_flag=True, help="Check every register crawled, not only the default one.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="How many candidates to show.")
+@config_option
+def check(name: str | None, names_file: Path | None, output: Path | None, as_json: bool,
+          all_registers: bool, limit: int, config_file: Path | None) -> None:
+    """Is NAME on the register? Any spelling: English, Russian, transliterated, an acronym.
+
+    Exit 0 listed, 1 not listed (a possible match included), 2 error. With --file: exit 0
+    when the file was checked, whatever the verdicts (the counts go to stderr).
+    """
+    from regwatch import check as checking
+    from pipelines.check import QueryError, RegisterIndex
+
+    if (name is None) == (names_file is None):
+        raise click.UsageError("give either a NAME or --file names.csv")
+    alerting, _ = _alert_config(config_file)
+    rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
+    sources = source_names() if all_registers else [DEFAULT_SOURCE]
+    try:
+        index = RegisterIndex(checking.load_entries(_data_config().database_url, sources))
+    except checking.CheckError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(checking.EXIT_ERROR)
+    if names_file is not None:
+        _check_file(index, names_file, rules, output)
+        return
+    try:
+        verdict = index.check(name, limit=limit, false_positives=rules)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(checking.verdict_json(verdict) if as_json else checking.verdict_text(verdict), nl=False)
+    sys.exit(checking.EXIT_LISTED if verdict.listed else checking.EXIT_NOT_LISTED)
+
+
+def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: Path | None) -> None:
+    from regwatch import check as checking
+
+    try:
+        names = checking.read_names(names_file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"{names_file}: cannot read it as UTF-8 CSV: {exc}") from None
+    results = checking.check_all(index, names, rules)
+    _emit(checking.results_csv(results), output)
+    click.echo(checking.summary(results), err=True)
+
+
+@cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the demo writes (wiped first); default output/demo or output/demo-alerts.")
 @click.option("--alerts", is_flag=True,
@@ -415,6 +470,37 @@ def schedule(schedule_file: Path | None, once: bool, config_file: Path | None) -
     log_to_file(config.data_dir / "schedule.log", "INFO")
     _log_to_stderr()
     sys.exit(scheduling.run(plan, config, alerting, config_file, once=once))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@config_option
+def serve(host: str, port: int, config_file: Path | None) -> None:
+    """Serve the register on the web: the searchable table, "am I listed?", each entry's
+    history, the changes, the downloads and a chart, in English and Russian, with a JSON
+    API under /api/ (described at /openapi.json and /docs).
+
+    Read-only, except POST /api/crawl, which needs `Authorization: Bearer
+    $REGWATCH_API_TOKEN` (unset: disabled). The check applies the configuration's
+    [[false_positive]] rules, as `regwatch check` does.
+    """
+    import os
+
+    import uvicorn
+
+    from regwatch.web.app import create_app
+
+    alerting, _ = _alert_config(config_file)
+    config, store = _open_store()  # a database we cannot open stops us here, in one line
+    store.close()
+    app = create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE,
+                     false_positives=[(rule.query, rule.entry_id) for rule in alerting.false_positives])
+    click.echo(f"regwatch: serving {DEFAULT_SOURCE} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    # a 500-character Cyrillic query is 9 KB of URL once percent-encoded: allow 64 KB of head
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                h11_max_incomplete_event_size=65536)
 
 
 def _log_to_stderr() -> None:

@@ -40,12 +40,22 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class FalsePositive:
+    """A `regwatch check` match a person ruled out: this query does not name this entry."""
+
+    query: str
+    entry_id: str  # e.g. "ru_minjust_undesirable/159"
+    note: str = ""  # who ruled it out, when, why
+
+
+@dataclass(frozen=True)
 class AlertConfig:
     subscriptions: tuple[Subscription, ...] = ()
     operator: Subscription | None = None
     failures_before_alert: int = 3  # K consecutive failed crawls or probes of a source
     delivery: Delivery = field(default_factory=Delivery)
     origin: str = "defaults"  # where it was read from, for messages
+    false_positives: tuple[FalsePositive, ...] = ()  # [[false_positive]] tables, for `regwatch check`
 
     def subscription(self, name: str) -> Subscription | None:
         if self.operator is not None and name == OPERATOR:
@@ -56,7 +66,8 @@ class AlertConfig:
 _SUBSCRIPTION_KEYS = {"name", "url", "webhook", "secret", "secret_env", "language", "registers",
                       "kinds", "watchlist", "max_items"}
 _OPERATOR_KEYS = {"url", "webhook", "secret", "secret_env", "language", "failures_before_alert"}
-_TOP_KEYS = {"subscription", "operator", "delivery"}
+_FALSE_POSITIVE_KEYS = {"query", "entry_id", "note"}
+_TOP_KEYS = {"subscription", "operator", "delivery", "false_positive"}
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
@@ -98,8 +109,10 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
                              operator_table.pop("failures_before_alert", 3))
     operator = (_subscription(origin, "operator", {"name": OPERATOR, **operator_table}, env)
                 if {"url", "webhook"} & operator_table.keys() else None)
+    false_positives = tuple(_false_positive(origin, f"false_positive[{i}]", t) for i, t in
+                            enumerate(_tables(origin, "false_positive", data.get("false_positive", []))))
     return AlertConfig(tuple(subscriptions), operator, failures,
-                       _delivery(origin, data.get("delivery", {})), origin)
+                       _delivery(origin, data.get("delivery", {})), origin, false_positives)
 
 
 def _subscription(origin: str, where: str, table: Mapping[str, Any],
@@ -138,6 +151,20 @@ def _subscription(origin: str, where: str, table: Mapping[str, Any],
         registers=_strings(origin, f"{where}.registers", table.get("registers", [])),
         kinds=kinds, watchlist=_strings(origin, f"{where}.watchlist", table.get("watchlist", [])),
         max_items=_positive_int(origin, f"{where}.max_items", table.get("max_items", 30)))
+
+
+def _false_positive(origin: str, where: str, table: Mapping[str, Any]) -> FalsePositive:
+    _no_unknown(origin, where, table, _FALSE_POSITIVE_KEYS)
+    values = {key: table.get(key, "") for key in _FALSE_POSITIVE_KEYS}
+    if not all(isinstance(value, str) for value in values.values()):
+        raise ConfigError(f"{origin}: {where}: query, entry_id and note must be text")
+    query, entry_id = values["query"].strip(), values["entry_id"].strip()
+    if not query:
+        raise ConfigError(f"{origin}: {where} needs a query (the name as it was checked)")
+    if "/" not in entry_id:
+        raise ConfigError(f"{origin}: {where} needs an entry_id such as "
+                          f"\"ru_minjust_undesirable/159\", not {entry_id!r}")
+    return FalsePositive(query, entry_id, values["note"].strip())
 
 
 def _delivery(origin: str, table: Any) -> Delivery:

@@ -85,8 +85,8 @@ def test_write_exports_leaves_no_temporary_files(tmp_path):
                            new_snapshot=True)
     names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     assert json.loads((folder / "latest.json").read_text())["raw_replies_sha256"] == ["ab" * 32]
-    assert names == ["changes.csv", "latest.csv", "latest.json", "latest.xlsx",
-                     "snapshots/20260814T101500Z.csv"]
+    assert names == ["changes.csv", "datapackage.json", "latest.csv", "latest.json", "latest.xlsx",
+                     "register.schema.json", "snapshots/20260814T101500Z.csv"]
     write_exports(tmp_path, "src", [], [], "2026-08-14T10:15:00+00:00", [], new_snapshot=True)
     assert sorted(p.name for p in (folder / "snapshots").iterdir()) == [
         "20260814T101500Z.csv", "20260814T101500Z_2.csv"]

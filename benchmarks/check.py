@@ -1,0 +1,138 @@
+"""Name-check figures of regwatch against the goals of the name-check issue.
+
+    .venv/bin/python benchmarks/check.py            # real register + 100 000 synthetic entries (~2 min)
+    .venv/bin/python benchmarks/check.py --quick    # smoke run: 10 000 synthetic entries
+
+Prints figures and their ratio to each goal; it never asserts and exits 0. In process:
+`RegisterIndex(entries)` is built from entries normalised exactly as a crawl does (the
+recorded 2026-08-14 state, and `synthetic.synthetic_rows`), then every query of the
+labelled set (tests/data/check_labels.csv: exact names, other spellings, near misses,
+names not listed) and, on the synthetic register, as many of its own published names, is
+checked once per round. The fold and transliteration caches are emptied before each round,
+so no query is answered from a cache filled by an earlier round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from pipelines.check import RegisterIndex  # noqa: E402
+from pipelines.match import fold, transliterate  # noqa: E402
+from pipelines.models import Entry  # noqa: E402
+from pipelines.normalise import normalise_rows  # noqa: E402
+
+import synthetic  # noqa: E402
+from run import print_table  # noqa: E402
+
+LABELS = HERE.parent / "tests" / "data" / "check_labels.csv"
+MB = 1024 * 1024
+
+
+def entries_of(rows: list[dict]) -> list[Entry]:
+    """Rows in the service's shape → entries, as a crawl normalises them (not timed)."""
+    pull = synthetic.parse_replies(synthetic.replies(rows))
+    return normalise_rows(pull.rows)[0]
+
+
+def labelled_queries() -> list[str]:
+    with LABELS.open(encoding="utf-8") as handle:
+        return [row["query"] for row in csv.DictReader(handle)]
+
+
+def build(entries: list[Entry]) -> tuple[RegisterIndex, float]:
+    gc.collect()
+    start = time.perf_counter()
+    index = RegisterIndex(entries)
+    return index, time.perf_counter() - start
+
+
+def index_memory(entries: list[Entry]) -> float:
+    """Bytes Python allocated for the index (entries excluded: they exist anyway)."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    index = RegisterIndex(entries)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del index
+    return after - before
+
+
+def latencies(index: RegisterIndex, queries: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each check (CPU time is what other processes on the
+    machine do not inflate)."""
+    wall, cpu = [], []
+    for _ in range(rounds):
+        fold.cache_clear()
+        transliterate.cache_clear()
+        for query in queries:
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            index.check(query)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.thread_time() - start_cpu)
+    return wall, cpu
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def bench(label: str, entries: list[Entry], queries: list[str], rounds: int, p95_goal_ms: float,
+          table: list) -> None:
+    index, seconds = build(entries)
+    times, cpu = latencies(index, queries, rounds)
+    listed = sum(index.check(q).listed for q in queries)
+    how = f"{len(queries)} queries × {rounds} rounds, {listed} listed"
+    table.append((f"{label}: check p50", percentile(times, 0.5) * 1000, None, " ms", how))
+    table.append((f"{label}: check p95", percentile(times, 0.95) * 1000, p95_goal_ms, " ms", how))
+    table.append((f"{label}: check p95, CPU time", percentile(cpu, 0.95) * 1000, p95_goal_ms, " ms", how))
+    table.append((f"{label}: check max", max(times) * 1000, None, " ms", how))
+    table.append((f"{label}: index build", seconds, None, " s", f"{len(entries)} entries"))
+    table.append((f"{label}: index memory", index_memory(entries) / MB, None, " MB",
+                  "tracemalloc: entries excluded, the fold caches it fills included"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="10 000 synthetic entries, fewer rounds")
+    parser.add_argument("--rows", type=int, help="synthetic register size (default 100000, quick 10000)")
+    parser.add_argument("--rounds", type=int, help="rounds of every query (default 20 real, 3 synthetic)")
+    args = parser.parse_args()
+    rows = args.rows or (10_000 if args.quick else 100_000)
+    print(f"regwatch check benchmarks{' (quick)' if args.quick else ''}: {rows} synthetic entries")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}) on "
+          f"{platform.system()} {platform.machine()}; CPUs: {os.cpu_count()}")
+    started = time.perf_counter()
+    table: list = []
+    queries = labelled_queries()
+
+    real = entries_of(synthetic.real_rows(synthetic.SECOND_DAY))
+    bench(f"real register ({len(real)})", real, queries, args.rounds or (5 if args.quick else 20), 5.0, table)
+
+    synthetic_entries = entries_of(synthetic.synthetic_rows(rows))
+    own = [e.name for e in random.Random(3).sample(synthetic_entries, len(queries))]
+    bench(f"synthetic {rows}", synthetic_entries, queries + own, args.rounds or (2 if args.quick else 3),
+          50.0, table)
+    print()
+    print_table(table)
+    print(f"\nQueries: the {len(queries)} of the labelled set; on the synthetic register also "
+          f"{len(own)} of its own published names. Total run time {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

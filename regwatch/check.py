@@ -1,0 +1,154 @@
+"""`regwatch check`: one name, or a CSV file of names, against the current register.
+
+Exit status: one name: 0 listed, 1 not listed (a possible match included), 2 an error
+(bad query, nothing crawled yet, unreadable database or file). A file: 0 when it was read
+and checked, whatever the verdicts (the CSV has one row per name, verdict `error` for a name
+that cannot be checked; the counts go to stderr), 2 when it could not be.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from pipelines.check import (LISTED_SCORE, POSSIBLE_SCORE, Candidate, QueryError, RegisterIndex, Verdict,
+                             verdict_record)
+from pipelines.export import neutralise
+from pipelines.models import Entry
+from pipelines.store import Store
+from scraper.redact import redact
+
+EXIT_LISTED, EXIT_NOT_LISTED, EXIT_ERROR = 0, 1, 2
+LISTED, EXCLUDED, POSSIBLE, NOT_LISTED, ERROR = "listed", "excluded", "possible", "not listed", "error"
+RESULT_COLUMNS = ("query", "verdict", "entry_id", "number", "name", "score", "matched_on", "how")
+_PART_WORDS = {"name": "published name", "name_ru": "Russian name", "name_original": "original name",
+               "acronym": "acronym"}
+_HEADLINES = {LISTED: "LISTED", EXCLUDED: "not listed any more (excluded)",
+              POSSIBLE: "possible match, not confirmed", NOT_LISTED: "not listed"}
+
+
+class CheckError(Exception):
+    """Why no check could run; the message says what to do."""
+
+
+def load_entries(database_url: str, sources: Sequence[str]) -> list[Entry]:
+    """The current entries of every crawled source among `sources`; CheckError if none was."""
+    try:
+        store = Store(database_url)
+    except (SQLAlchemyError, ImportError) as exc:
+        raise CheckError(f"cannot open the database {redact(database_url)}: "
+                         f"{redact(str(getattr(exc, 'orig', None) or exc)).splitlines()[0]}") from None
+    try:
+        crawled = [source for source in sources if store.last_snapshot(source) is not None]
+        if not crawled:
+            raise CheckError(f"{', '.join(sources)}: nothing crawled yet; run `regwatch crawl` first "
+                             "(offline, the recorded register: `regwatch demo`, then "
+                             "REGWATCH_DATA_DIR=output/demo regwatch check NAME)")
+        return [entry for source in crawled for entry in store.current_entries(source)]
+    except SQLAlchemyError as exc:
+        raise CheckError(f"cannot read the database {redact(database_url)}: "
+                         f"{redact(str(exc)).splitlines()[0]}") from None
+    finally:
+        store.close()
+
+
+def verdict_word(verdict: Verdict) -> str:
+    """listed; excluded (a confident match of an entry no longer listed); possible; not listed."""
+    if verdict.listed:
+        return LISTED
+    if verdict.matches and verdict.matches[0].score >= LISTED_SCORE:
+        return EXCLUDED
+    return POSSIBLE if verdict.matches else NOT_LISTED
+
+
+def _dates(entry: Entry) -> str:
+    designated = entry.designated_on or "not published"
+    order = f" (order {entry.listing_order})" if entry.listing_order else ""
+    excluded = f", excluded {entry.excluded_on}" if entry.excluded_on else ""
+    return f"designated {designated}, listed {entry.listed_on or 'not published'}{order}{excluded}"
+
+
+def _candidate_lines(candidate: Candidate) -> list[str]:
+    entry = candidate.entry
+    return [f"  №{entry.number}  {entry.name}",
+            f"      {entry.entry_id}, status {entry.status}; {_dates(entry)}",
+            f"      score {candidate.score:.0f}: matched the {_PART_WORDS[candidate.part]} "
+            f"«{candidate.matched_on}», {candidate.how}",
+            f"      official source: {entry.source_url or 'not recorded'}"]
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The verdict first, then each candidate explained."""
+    word = verdict_word(verdict)
+    lines = [f"{_HEADLINES[word]}: {verdict.query}"]
+    if word == NOT_LISTED:
+        lines.append("  no name on the register comes close")
+    for candidate in verdict.matches:
+        lines.extend(_candidate_lines(candidate))
+    for candidate in verdict.ruled_out:
+        lines.append(f"  ruled out by a [[false_positive]] in the configuration: "
+                     f"№{candidate.entry.number} {candidate.entry.name}")
+    return "\n".join(lines) + "\n"
+
+
+def verdict_json(verdict: Verdict) -> str:
+    return json.dumps(verdict_record(verdict), ensure_ascii=False, indent=1) + "\n"
+
+
+def read_names(text: str) -> list[str]:
+    """The names in a CSV: the `name` column when the header has one, else the first column."""
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    if not rows:
+        return []
+    header = [cell.strip().casefold() for cell in rows[0]]
+    column, start = (header.index("name"), 1) if "name" in header else (0, 0)
+    return [row[column] for row in rows[start:] if len(row) > column and row[column].strip()]
+
+
+def _result_row(query: str, verdict: Verdict | str) -> list[str]:
+    if isinstance(verdict, str):  # the error message
+        return [query, ERROR, "", "", "", "", "", verdict]
+    best = verdict.matches[0] if verdict.matches else None
+    if best is None:
+        return [verdict.query, NOT_LISTED, "", "", "", "", "", ""]
+    entry = best.entry
+    return [verdict.query, verdict_word(verdict), entry.entry_id, str(entry.number), entry.name,
+            f"{best.score:.1f}", best.matched_on, best.how]
+
+
+def check_all(index: RegisterIndex, names: Iterable[str],
+              false_positives: Sequence[tuple[str, str]]) -> list[tuple[str, Verdict | str]]:
+    """Each name with its verdict, or with the reason it could not be checked."""
+    results: list[tuple[str, Verdict | str]] = []
+    for name in names:
+        try:
+            results.append((name, index.check(name, limit=1, false_positives=false_positives)))
+        except QueryError as exc:
+            results.append((name, str(exc)))
+    return results
+
+
+def results_csv(results: Sequence[tuple[str, Verdict | str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    writer.writerows([neutralise(cell) for cell in _result_row(query, verdict)]
+                     for query, verdict in results)
+    return out.getvalue().encode("utf-8")
+
+
+def summary(results: Sequence[tuple[str, Verdict | str]]) -> str:
+    words = [ERROR if isinstance(v, str) else verdict_word(v) for _, v in results]
+    excluded = f", {words.count(EXCLUDED)} excluded" if EXCLUDED in words else ""
+    return (f"{len(results)} names checked: {words.count(LISTED)} listed{excluded}, {words.count(POSSIBLE)} "
+            f"possible matches, {words.count(NOT_LISTED)} not listed, {words.count(ERROR)} errors"
+            f" (possible: a score of {POSSIBLE_SCORE:.0f} or more, to check by hand)")

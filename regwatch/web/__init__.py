@@ -1,0 +1,1 @@
+"""The web pages and JSON API of `regwatch serve`: `regwatch.web.app.create_app`."""

@@ -1,0 +1,63 @@
+"""What every route of one app shares: the data, the store, the register's live state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pipelines.check import Verdict
+from pipelines.config import DataConfig
+from pipelines.store import EntryHistory, Store
+from regwatch.web.crawling import CrawlRunner
+from regwatch.web.params import NotFound
+from regwatch.web.state import LiveRegister, RegisterState, read_status
+from scraper.sources import SourceMeta
+
+
+class NothingYet(Exception):
+    """Nothing crawled yet: a page says so in words (200), the API answers 503."""
+
+
+@dataclass
+class WebContext:
+    config: DataConfig
+    meta: SourceMeta
+    store: Store
+    register: LiveRegister
+    crawler: CrawlRunner
+    token: str | None  # REGWATCH_API_TOKEN: never shown, never logged
+    false_positives: tuple[tuple[str, str], ...] = ()  # (query, entry_id) ruled out by a person
+
+    @property
+    def folder(self) -> Path:
+        """Where the source's published files are."""
+        return self.config.data_dir / self.meta.source
+
+    def state(self) -> RegisterState:
+        return self.register.current()
+
+    def crawled_state(self) -> RegisterState:
+        """The current state; NothingYet before the first crawl."""
+        state = self.register.current()
+        if state.empty:
+            raise NothingYet()
+        return state
+
+    def history(self, entry_id: str) -> EntryHistory:
+        """One entry's history; NotFound for an id the register never had."""
+        found = self.store.entry_history(entry_id) if len(entry_id) <= 200 else None
+        if found is None:
+            raise NotFound("entry_not_found", entry_id=entry_id[:200])
+        return found
+
+    def check(self, state: RegisterState, query: str) -> Verdict | None:
+        return state.check(query, self.false_positives)
+
+    def status(self) -> dict | None:
+        return read_status(self.config.data_dir, self.meta.source)
+
+
+def today() -> date:
+    """Today in UTC, the time zone of every stamp regwatch writes."""
+    return datetime.now(UTC).date()

@@ -1,0 +1,141 @@
+"""The HTML pages. Each route reads its parameters, asks a pure function, renders a template."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from markupsafe import Markup
+
+from pipelines.export import CHANGE_COLUMNS, EXPORT_COLUMNS
+from pipelines.feeds import ATOM_FILE
+from pipelines.stats import monthly_designations, yearly_designations
+from regwatch.web import chart, params
+from regwatch.web.context import WebContext, today
+from regwatch.web.downloads import UTF8_BOM, latest_files, published, snapshot_files
+from regwatch.web.i18n import COLUMN_MEANINGS, how_text
+from regwatch.web.register import (CHANGE_KINDS, NO_COUNTRY, ORDERS, SORTS, STATUSES, ChangesQuery,
+                                   RegisterQuery, select, select_changes)
+from regwatch.web.render import View
+from regwatch.web.state import RegisterState, verdict_kind
+
+router = APIRouter(include_in_schema=False)
+
+# What the API page links to as an example of each call.
+API_EXAMPLES = {
+    "/api/entries": "/api/entries?country=DE&sort=listed_on&order=desc",
+    "/api/entries/{entry_id}": "/api/entries/ru_minjust_undesirable/57",
+    "/api/check": "/api/check?q=Bellingcat",
+    "/api/changes": "/api/changes?kind=added",
+}
+
+
+def _web(request: Request) -> WebContext:
+    return request.app.state.web
+
+
+@router.get("/")
+def register_page(request: Request) -> Response:
+    view, state = View(request), _web(request).crawled_state()
+    query = RegisterQuery.parse(request.query_params, today())
+    return view.render("register.html", title=view.t("register_title"), state=state, query=query,
+                       result=select(state.entries, state.folded_names, query),
+                       options=_filter_options(view, state))
+
+
+def _filter_options(view: View, state: RegisterState) -> dict[str, list[tuple[str, str]]]:
+    """(value, label) of each filter's choices, in the page's language."""
+    return {
+        "status": [(s, view.t(f"status_{s}")) for s in STATUSES],
+        "country": [(c.code, f"{view.country(c.code, c.published)} · {c.count}")
+                    for c in state.countries] + [(NO_COUNTRY, view.t("no_country"))],
+        "year": [(str(y), str(y)) for y in state.years],
+        "sort": [(column, view.t(f"sort_{column}")) for column in SORTS],
+        "order": [(order, view.t(f"order_{order}")) for order in ORDERS],
+    }
+
+
+@router.get("/check")
+def check_page(request: Request) -> Response:
+    view, web = View(request), _web(request)
+    state = web.crawled_state()
+    query = params.text(request.query_params.get("q"))
+    verdict = web.check(state, query) if query else None
+    return view.render("check.html", title=view.t("check_title"), state=state, query=query,
+                       asked="q" in request.query_params, verdict=verdict,
+                       kind=verdict and verdict_kind(verdict), how=how_text)
+
+
+@router.get("/entry/{entry_id:path}")
+def entry_page(request: Request, entry_id: str) -> Response:
+    view, history = View(request), _web(request).history(entry_id)
+    return view.render("entry.html", title=history.entry.name, history=history,
+                       entry=history.entry, columns=EXPORT_COLUMNS)
+
+
+@router.get("/changes")
+def changes_page(request: Request) -> Response:
+    view, state = View(request), _web(request).crawled_state()
+    query = ChangesQuery.parse(request.query_params, today())
+    return view.render("changes.html", title=view.t("changes_title"), query=query,
+                       result=select_changes(state.changes, query), today=today().isoformat(),
+                       kind_options=[(k, view.t(f"kind_{k}")) for k in CHANGE_KINDS])
+
+
+@router.get("/changes.atom")
+def atom_feed(request: Request) -> Response:
+    feed = published(_web(request).folder, ATOM_FILE)
+    if feed is None:
+        raise params.NotFound("not_found_text")
+    return FileResponse(feed.path, media_type=feed.media_type)
+
+
+@router.get("/downloads")
+def downloads_page(request: Request) -> Response:
+    view, web = View(request), _web(request)
+    return view.render("downloads.html", title=view.t("downloads_title"),
+                       latest=latest_files(web.folder), snapshots=snapshot_files(web.folder),
+                       export_columns=EXPORT_COLUMNS, change_columns=CHANGE_COLUMNS,
+                       meanings=COLUMN_MEANINGS, source=web.meta.source)
+
+
+@router.get("/downloads/{name:path}")
+def download(request: Request, name: str) -> Response:
+    """A published file as an attachment; `?bom=1` puts a byte-order mark before a CSV so
+    that Excel reads it as UTF-8 (the file on disk stays as published)."""
+    web = _web(request)
+    found = published(web.folder, name)
+    if found is None:
+        raise params.NotFound("not_found_text")
+    bom = params.choice(request.query_params.get("bom"), "bom", ("1",)) and found.name.endswith(".csv")
+    filename = found.download_name(web.meta.source)
+    if bom:
+        return Response(UTF8_BOM + found.path.read_bytes(), media_type=found.media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return FileResponse(found.path, media_type=found.media_type, filename=filename)
+
+
+@router.get("/chart")
+def chart_page(request: Request) -> Response:
+    view, state = View(request), _web(request).crawled_state()
+    months = monthly_designations(state.entries, state.read_on)
+    text = chart.ChartText(
+        view.t("chart_title"),
+        view.t("chart_desc", first=months[0].period, last=months[-1].period,
+               total=months[-1].cumulative) if months else "",
+        view.t("chart_axis_month"), view.t("chart_axis_total"))
+    return view.render("chart.html", title=view.t("chart_title"), months=months,
+                       years=yearly_designations(months),
+                       wide=Markup(chart.render_chart(months, text, chart.WIDE)),  # escaped there
+                       narrow=Markup(chart.render_chart(months, text, chart.NARROW)))
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    """The API described from the OpenAPI document, self-contained: FastAPI's own /docs
+    loads Swagger UI from a CDN, which offline readers and our CSP would both block."""
+    view = View(request)
+    spec = request.app.openapi()
+    operations = [(path, method.upper(), op) for path, methods in spec["paths"].items()
+                  for method, op in methods.items()]
+    return view.render("docs.html", title=view.t("api_title"), operations=operations,
+                       examples=API_EXAMPLES)

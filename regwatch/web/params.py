@@ -1,0 +1,84 @@
+"""Reading query parameters: each one checked, and a bad one named in words, never a 500.
+
+A `BadRequest` carries a message key of `i18n.STRINGS` and its values, so the same
+mistake reads in the page's language on a page and in English in the API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from pipelines.check import MAX_QUERY_LENGTH
+from pipelines.stats import FIRST_MONTH
+
+MAX_TEXT = MAX_QUERY_LENGTH  # characters of any query: longer is not a name
+FIRST_YEAR = int(FIRST_MONTH[:4])
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class BadRequest(Exception):
+    """A request we cannot answer as asked; `key` names its message in i18n.STRINGS."""
+
+    status_code = 400
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class NotFound(BadRequest):
+    status_code = 404
+
+
+def text(value: str | None) -> str:
+    """A free-text query, trimmed; at most MAX_TEXT characters."""
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT:
+        raise BadRequest("query_too_long", length=len(value), limit=MAX_TEXT)
+    return value
+
+
+def choice(value: str | None, name: str, choices: Iterable[str]) -> str:
+    """One of `choices`, or "" when not given."""
+    value = (value or "").strip()
+    allowed = tuple(choices)
+    if value and value not in allowed:
+        raise BadRequest("bad_choice", value=value[:40], name=name, choices=", ".join(allowed))
+    return value
+
+
+def whole_number(value: str | None, name: str, minimum: int = 1) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 9 or int(value) < minimum:
+        raise BadRequest("bad_number", value=value[:40], name=name)
+    return int(value)
+
+
+def day(value: str | None, today: date) -> str | None:
+    """An ISO day not after today."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:  # the pattern first: fromisoformat also takes 20260814 and 2026-W33-1
+        parsed = date.fromisoformat(value) if _ISO_DAY.fullmatch(value) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise BadRequest("bad_date", value=value[:40])
+    if parsed > today:
+        raise BadRequest("future_date", value=parsed.isoformat())
+    return parsed.isoformat()
+
+
+def year(value: str | None, today: date) -> int | None:
+    """A year of the register: 2015 to this year."""
+    number = whole_number(value, "year")
+    if number is not None and not FIRST_YEAR <= number <= today.year:
+        key = "future_date" if number > today.year else "bad_year"
+        raise BadRequest(key, value=number, this_year=today.year)
+    return number
