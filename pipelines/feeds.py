@@ -38,6 +38,10 @@ INDEX_FILE = "index.json"
 ATOM_FILE = "changes.atom"
 ATOM_LIMIT = 200
 BASELINE = "baseline"  # the outcome of a first crawl, and the kind of each entry it lists
+# An entry whose exported record moved without a change of the register: the same content
+# published in another form, or read from another source (the old page, then the API).
+# Listed so that a replay stays exact; not news, so not in the Atom feed.
+RESTATED = "restated"
 ATOM = "http://www.w3.org/2005/Atom"
 # RFC 4151 tag URIs. Never change this: feed readers know a change by its id.
 TAG_PREFIX = "tag:regwatch,2026:"
@@ -117,7 +121,7 @@ def recent_changes(files: Iterable[tuple[str, Record]],
         listed = [c for c in document["changes"] if c["kind"] == BASELINE]
         if listed:
             found.append((stem, _baseline_summary(listed)))
-        found.extend((stem, c) for c in document["changes"] if c["kind"] != BASELINE)
+        found.extend((stem, c) for c in document["changes"] if c["kind"] not in (BASELINE, RESTATED))
         if len(found) >= limit:  # older files are never read
             break
     return found[:limit]
@@ -210,12 +214,15 @@ def read_index(folder: Path, source: str = "") -> Record:
 
 
 def write_feeds(data_dir: Path, source: str, outcome: str, crawled_at: str,
-                snapshot_taken_at: str, changes: list[Change], entries: list[Entry]) -> None:
+                snapshot_taken_at: str, changes: list[Change], entries: list[Entry],
+                restated: Iterable[Entry] = ()) -> None:
     """After a good crawl, once the exports are written: one change file, the index, and
     the Atom feed when there is news (or no feed yet)."""
     folder = data_dir / source / FEED_FOLDER
     index = read_index(folder, source)
-    records = change_records(changes, entries)
+    records = change_records(changes, entries) + [
+        {**change_record(Change(RESTATED, e.entry_id, e.number, e.name, detected_at=crawled_at)),
+         "entry": entry_record(e)} for e in restated]
     if outcome == BASELINE or not index["files"]:  # a feed starts with the whole register
         records = baseline_records(_latest_entries(data_dir / source), crawled_at) + records
     name = feed_file_name(crawled_at, {row["file"] for row in index["files"]})

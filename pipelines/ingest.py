@@ -23,9 +23,9 @@ from sqlalchemy.engine import Connection
 from pipelines import validate
 from pipelines.atomic import atomic_write_bytes
 from pipelines.diff import Diff, baseline, diff
-from pipelines.export import exports_present, write_exports
+from pipelines.export import entry_record, exports_present, write_exports
 from pipelines.feeds import write_feeds
-from pipelines.models import Change, Pull, SourceRefused
+from pipelines.models import Change, Entry, Pull, SourceRefused
 from pipelines.normalise import normalise_rows, raw_cells
 from pipelines.raw_archive import archive_replies
 from pipelines.store import Snapshot, Store
@@ -152,7 +152,10 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
 
     current = store.current_entries(source) if previous is not None else []
     entries, problems = normalise_rows(pull.rows, pull.source_url,
-                                       known={e.raw: e for e in current})
+                                       # reuse needs the same cells *and* source: a row
+                                       # the old page showed is cited anew from the API
+                                       known={e.raw: e for e in current
+                                              if e.source_url == pull.source_url})
     size_warnings = validate.size_warnings(pull, thresholds)
     pull.rows.clear()  # every row lives on in its entry (`raw`); the dicts can go
     warnings = [str(p) for p in problems] + size_warnings
@@ -183,11 +186,21 @@ def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: valida
             return Outcome(source, HELD, message, len(entries), warnings=warnings)
         log.info("%s: a second pull agrees with the held one (%s)", source, reason)
     _commit(pull, store, data_dir, now, digest, replies, result, CHANGED, queue_alerts)
-    write_feeds(data_dir, source, CHANGED, now, now, result.changes, result.entries)
+    write_feeds(data_dir, source, CHANGED, now, now, result.changes, result.entries,
+                restated=restated(result, current))
     counts = (", ".join(f"{n} {k}" for k, n in _count_kinds(result.changes).items())
               or "no change in content (the published text differs in form only)")
     log.info("%s: %d entries, %s", source, len(result.entries), counts)
     return Outcome(source, CHANGED, counts, len(result.entries), result.changes, warnings)
+
+
+def restated(result: Diff, before: list[Entry]) -> list[Entry]:
+    """Entries whose exported record moved without a change of the register (e.g. a row
+    of the old page now read from the API cites the API): the change feed lists them."""
+    changed = {c.entry_id for c in result.changes}
+    old = {e.entry_id: entry_record(e) for e in before}
+    return [e for e in result.touched
+            if e.entry_id not in changed and e.entry_id in old and entry_record(e) != old[e.entry_id]]
 
 
 def _count_kinds(found: list[Change]) -> dict[str, int]:

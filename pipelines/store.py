@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -424,6 +424,40 @@ class Store:
             if then is not None:
                 then(conn, snapshot_id)
         return snapshot_id
+
+    def snapshots_of(self, source: str) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            return [_snapshot(r) for r in conn.execute(
+                select(snapshots).where(snapshots.c.source == source).order_by(snapshots.c.id))]
+
+    def reply_rows(self, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return {r.sha256: dict(r._mapping) for r in conn.execute(
+                select(raw_replies).where(raw_replies.c.sha256.in_(list(hashes))))}
+
+    def replace_history(self, source: str, states: Iterable[tuple[int, str, Any]]) -> None:
+        """Replace every entry, version and change of `source` by rebuilt ones, snapshot by
+        snapshot ((snapshot_id, taken_at, Diff)), in one transaction: all or nothing."""
+        with self.engine.begin() as conn:
+            ids = select(entries.c.entry_id).where(entries.c.source == source)
+            conn.execute(entry_versions.delete().where(entry_versions.c.entry_id.in_(ids)))
+            conn.execute(entries.delete().where(entries.c.source == source))
+            conn.execute(changes.delete().where(changes.c.source == source))
+            known: set[str] = set()
+            for snapshot_id, taken_at, result in states:
+                for start in range(0, len(result.touched), _BATCH):
+                    self._store_versions(conn, source, snapshot_id, taken_at,
+                                         result.touched[start:start + _BATCH], known)
+                known.update(e.entry_id for e in result.touched)
+                if result.removed:
+                    conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id"))
+                                 .values(present=False, last_changed=taken_at),
+                                 [{"b_id": e.entry_id} for e in result.removed])
+                if result.changes:
+                    conn.execute(insert(changes), [dict(source=source, snapshot_id=snapshot_id,
+                                                        **asdict(c)) for c in result.changes])
+                conn.execute(update(snapshots).where(snapshots.c.id == snapshot_id)
+                             .values(row_count=len(result.entries)))
 
     @staticmethod
     def _store_versions(conn: Connection, source: str, snapshot_id: int, taken_at: str,

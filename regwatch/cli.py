@@ -333,6 +333,36 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 
 
 @cli.command()
+@click.option("--source", default=DEFAULT_SOURCE, show_default=True)
+def reparse(source: str) -> None:
+    """Rebuild every snapshot, version and change of SOURCE from the raw replies kept on
+    disk (after a parser fix), in one transaction, rewrite the exports, and print what
+    changed in the rebuilt history. Nothing is downloaded.
+
+    Exit 0, or 1 when a snapshot cannot be read again (then nothing is changed).
+    """
+    from regwatch.reparse import reparse as rebuild_history
+
+    source = _source(source)
+    config, store = _open_store()
+    try:
+        delta = rebuild_history(store, config.data_dir, source)
+    except ValueError as exc:
+        click.echo(f"reparse: {exc}; nothing was changed", err=True)
+        sys.exit(EXIT_REFUSED)
+    finally:
+        store.close()
+    for label, found in (("new", delta.new_changes), ("gone", delta.dropped_changes)):
+        for change in found:
+            click.echo(f"{label:<4} {change.detected_at}  {describe(change)}")
+    click.echo(f"{source}: history rebuilt: {len(delta.new_changes)} changes new, "
+               f"{len(delta.dropped_changes)} gone, {len(delta.entries_changed)} entries read "
+               f"differently now" + (f" ({', '.join(delta.entries_changed[:10])}"
+                                     f"{'…' if len(delta.entries_changed) > 10 else ''})"
+                                     if delta.entries_changed else ""))
+
+
+@cli.command()
 @click.argument("entry_id")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
 def show(entry_id: str, as_json: bool) -> None:

@@ -58,6 +58,11 @@ def field_for_title(title: str) -> str | None:
     return None
 
 
+def canonical_row(row: dict, columns: dict[str, str]) -> dict[str, str]:
+    """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty."""
+    return {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}
+
+
 def map_columns(columns: list[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
     """[(service field name, title)] → ({service field name: canonical field}, warnings).
 

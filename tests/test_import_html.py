@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from pipelines.feeds import replay
 from regwatch.import_html import ImportError_, capture_time, pages_to_import
 from tests.conftest import FIXTURES
 
@@ -66,6 +67,8 @@ def test_three_pages_then_a_crawl_make_one_history(workspace):  # noqa: PLR0915 
     assert latest[1]["first_seen"].startswith("2023-09-29")  # from the oldest page showing it
     assert latest[150]["first_seen"].startswith("2024-05-02")
     assert latest[170]["first_seen"].startswith("2024-09-05")
+    # Rows the API now cites instead of the old page are restated in the change feed.
+    assert replay(workspace.exports / "changes") == workspace.latest_rows()
     changes = workspace.changes()
     renamed = {c["number"] for c in changes if c["kind"] == "modified" and c["field"] == "name"}
     assert renamed == {12, 13, 151}  # names the ministry really changed since 2024

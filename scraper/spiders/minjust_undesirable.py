@@ -19,7 +19,7 @@ from scrapy.http import JsonRequest, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from pipelines.models import Pull, RawReply
-from scraper.columns import ColumnError, map_columns
+from scraper.columns import ColumnError, canonical_row, map_columns
 from scraper.export_xlsx import ExportError, read_export
 from scraper.items import PullItem
 from scraper.redact import redact
@@ -182,9 +182,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         return rows, size
 
     def _parse_row(self, row: dict) -> dict[str, str]:
-        """Service fields → canonical fields; a field left out of the row is empty."""
-        return {field: "" if row.get(key) is None else str(row[key])
-                for key, field in self.columns.items()}
+        return canonical_row(row, self.columns)
 
     def _keep(self, response: Response, request) -> None:
         body = request.body.decode("utf-8", errors="replace") if request.body else ""

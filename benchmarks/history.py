@@ -1,0 +1,118 @@
+"""History figures of regwatch against the goals of the history issue.
+
+    .venv/bin/python benchmarks/history.py            # 100 pages to import, a year to reparse
+    .venv/bin/python benchmarks/history.py --quick    # 10 pages, 30 days (a smoke run)
+
+1. Import of 100 archived copies of the old page, 400 rows each (`regwatch import-html` on
+   a folder, one child process): goal under 30 s and under 300 MB.
+2. Reparse of a year of daily snapshots (365 copies imported first, untimed; then
+   `regwatch reparse`): goal under 60 s.
+
+The copies are made from the real register (2026-08-14, 390 rows, plus 10 made-up rows),
+in the old page's markup, one day apart, each with a few names edited so every day is a
+new snapshot. Peak memory is the child's maximum resident set size. Prints figures and
+ratios; never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]
+
+from run import print_table  # noqa: E402
+
+ROWS = ROOT / "regwatch" / "demo_data" / "minjust_undesirable" / "2026-08-14" / "rows.json"
+HEADER = ("<tr><th>№ п/п</th><th>Решение Минюста России о включении организации в перечень</th>"
+          "<th>Решение Генеральной прокуратуры Российской Федерации о признании деятельности "
+          "организации нежелательной</th><th>Полное и сокращенное (при наличии) наименование "
+          "организации</th><th>Решение Минюста России об исключении организации из перечня</th>"
+          "<th>Решение Генеральной прокуратуры Российской Федерации об отмене решения</th></tr>")
+
+
+def register_rows(count: int = 400) -> list[dict[str, str]]:
+    rows = [{"number": str(r["field_1_i"]), "listed_on": r.get("field_2_s") or "01.01.2026",
+             "order": r.get("field_3_s") or "", "decision": r.get("field_4_s") or "",
+             "name": r["field_5_s"]} for r in json.loads(ROWS.read_text(encoding="utf-8"))]
+    for number in range(len(rows) + 1, count + 1):
+        rows.append({"number": str(number), "listed_on": "20.08.2026", "order": f"{number}-р",
+                     "decision": "10.08.2026", "name": f"Made-up Foundation {number} («Фонд {number}»), США"})
+    return rows[:count]
+
+
+def page(rows: list[dict[str, str]], day: date, edited: set[int]) -> str:
+    lines = []
+    for i, row in enumerate(rows):
+        name = row["name"] + (f" (ред. {day:%d.%m})" if i in edited else "")
+        inclusion = f"№ {row['order']} от {row['listed_on']}" if row["order"] else row["listed_on"]
+        lines.append(f"<tr><td>{row['number']}</td><td>{inclusion}</td><td>{row['decision']}</td>"
+                     f"<td>{html.escape(name)}</td><td>&nbsp;</td><td>&nbsp;</td></tr>")
+    return (f'<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"></head><body><main>'
+            f"<p>Обновлено {day:%d.%m.%Y}</p><table><thead>{HEADER}</thead><tbody>"
+            + "\n".join(lines) + "</tbody></table></main></body></html>")
+
+
+def write_pages(folder: Path, days: int, first: date = date(2025, 1, 1)) -> None:
+    """One copy a day; each edits the names of three rows (different rows each day)."""
+    folder.mkdir(parents=True)
+    rows = register_rows()
+    for n in range(days):
+        day = first + timedelta(days=n)
+        edited = {(n * 3 + k) % len(rows) for k in range(3)}
+        (folder / f"{day.isoformat()}.html").write_text(page(rows, day, edited), encoding="utf-8")
+
+
+def regwatch(data_dir: Path, *args: str) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB of the child, and its output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
+    env["REGWATCH_DATA_DIR"] = str(data_dir)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "regwatch", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB; the largest child so far
+    if done.returncode != 0:
+        raise SystemExit(f"regwatch {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds, max(peak, before) / 1024, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 pages and 30 days")
+    args = parser.parse_args()
+    pages, days = (10, 30) if args.quick else (100, 365)
+    print(f"regwatch history benchmarks: {pages} pages to import, {days} daily snapshots to "
+          f"reparse; {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        write_pages(tmp / "pages", pages)
+        seconds, peak, _ = regwatch(tmp / "import", "import-html", str(tmp / "pages"))
+        rows += [(f"import {pages} pages × 400 rows: time", seconds, 30.0, " s"),
+                 (f"import {pages} pages × 400 rows: peak memory", peak, 300.0, " MB")]
+        write_pages(tmp / "year", days)
+        regwatch(tmp / "reparse", "import-html", str(tmp / "year"))  # building the history: untimed
+        seconds, _, output = regwatch(tmp / "reparse", "reparse")
+        rows.append((f"reparse {days} daily snapshots × 400 rows: time", seconds, 60.0, " s"))
+        print(output.strip().splitlines()[-1])
+    print_table([(label, value, goal, unit, "one child process") for label, value, goal, unit in rows])
+    print("\nPeak memory is the import child's maximum RSS (the interpreter, Scrapy and "
+          "SQLite included).")
+
+
+if __name__ == "__main__":
+    main()

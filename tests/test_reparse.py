@@ -1,0 +1,84 @@
+"""`regwatch reparse`: the history rebuilt from the raw replies on disk, in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import sqlite3
+import zipfile
+
+import pipelines.normalise
+from pipelines.config import DataConfig
+from pipelines.feeds import replay
+from pipelines.store import Store
+from regwatch.reparse import reparse
+from tests.conftest import FIXTURES, SECOND_DAY, load_state
+from tests.states import with_exclusion
+
+
+def unzipped(files: dict[str, bytes]) -> dict[str, object]:
+    """The export files, the XLSX by its members' contents (its zip stamps the write time)."""
+    def members(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return {name: book.read(name) for name in book.namelist()}
+    return {name: members(data) if name.endswith(".xlsx") else data for name, data in files.items()}
+
+
+def history(ws) -> None:
+    """Three archived pages, then the service (held, confirmed), the XLSX, an exclusion."""
+    assert ws.regwatch("import-html", str(FIXTURES / "html")).code == 0
+    assert ws.crawl().code == 3 and ws.crawl().code == 0
+    ws.fake.serve(load_state(SECOND_DAY))
+    assert ws.regwatch("crawl", "--via", "xlsx").code == 0
+    ws.fake.serve(with_exclusion(load_state(SECOND_DAY), 57))
+    assert ws.crawl().code == 0
+
+
+def test_an_unchanged_parser_rebuilds_the_same_history(workspace):
+    history(workspace)
+    before = workspace.fingerprint(), workspace.changes()
+    result = workspace.regwatch("reparse")
+    assert result.code == 0, result.output
+    assert "history rebuilt: 0 changes new, 0 gone, 0 entries read differently now" in result.stdout
+    assert workspace.changes() == before[1]
+    assert unzipped(workspace.fingerprint()) == unzipped(before[0])
+
+
+def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monkeypatch):
+    history(workspace)
+    store = Store(DataConfig.from_env(workspace.env).database_url)
+    german = {e.entry_id for e in store.current_entries("ru_minjust_undesirable")
+              if e.country_code == "DE"}
+    changes_before = store.changes("ru_minjust_undesirable")
+    real_split = pipelines.normalise.split_name
+
+    def split_without_germany(name):  # "a fix": German organisations get another code
+        parts = real_split(name)
+        return dataclasses.replace(parts, country_code="XD") if parts.country_code == "DE" else parts
+
+    monkeypatch.setattr(pipelines.normalise, "split_name", split_without_germany)
+    delta = reparse(store, workspace.data_dir, "ru_minjust_undesirable")
+    assert set(delta.entries_changed) == german and len(german) > 20
+    # Row 12 gained its country between the 2024 page and the service: that one change
+    # of its history now reads '' → XD instead of '' → DE. Nothing else moved.
+    moved = delta.new_changes + delta.dropped_changes
+    assert {(c.entry_id, c.field, c.new) for c in moved} == {
+        ("ru_minjust_undesirable/12", "country_code", "XD"), ("ru_minjust_undesirable/12", "country_code", "DE")}
+    after = store.current_entries("ru_minjust_undesirable")
+    assert {e.entry_id for e in after if e.country_code == "XD"} == german
+    assert len(store.changes("ru_minjust_undesirable")) == len(changes_before)
+    assert ",XD," in (workspace.exports / "latest.csv").read_text(encoding="utf-8")
+    assert replay(workspace.exports / "changes") == workspace.latest_rows()  # the feed follows
+    store.close()
+
+
+def test_a_missing_raw_reply_changes_nothing(workspace):
+    history(workspace)
+    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
+        path = db.execute("select path from raw_replies where url like '%/export'").fetchone()[0]
+    (workspace.data_dir / path).unlink()
+    before = (workspace.data_dir / "regwatch.db").read_bytes(), workspace.fingerprint()
+    result = workspace.regwatch("reparse")
+    assert result.code == 1
+    assert "FileNotFoundError" in result.stderr and "nothing was changed" in result.stderr
+    assert workspace.fingerprint() == before[1]
