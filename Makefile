@@ -39,6 +39,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/alerts.py
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/history.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

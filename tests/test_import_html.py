@@ -116,3 +116,18 @@ def test_a_web_archive_capture_url(workspace, tmp_path):
     status = json.loads((workspace.exports / "status.json").read_text())
     assert status["exports_show"]["snapshot_taken_at"] == "2024-05-02T09:30:00+00:00"
     assert status["exports_show"]["channel"] == "html"
+
+
+def test_variants_of_the_markup_through_the_real_spider(workspace, tmp_path):
+    real = (HTML / "2024-05-02.html").read_text(encoding="utf-8")
+    folder = tmp_path / "variants"
+    folder.mkdir()
+    (folder / "2024-05-02.html").write_text(  # the header row inside <tbody>, no <thead>
+        real.replace("<thead>", "<tbody>").replace("</thead>\n<tbody>", ""), encoding="utf-8")
+    (folder / "2024-05-03.html").write_text(  # empty cells as &nbsp; everywhere, another capture
+        real.replace("<td></td>", "<td>&nbsp;</td>") + "<!-- capture 2 -->", encoding="utf-8")
+    result = workspace.regwatch("import-html", str(folder))
+    assert result.code == 0, result.output
+    assert "[2024-05-02] baseline: first crawl: 159 entries" in result.stdout
+    assert "[2024-05-03] unchanged: no change" in result.stdout  # the same cells, once cleaned
+    assert "2/2 copy of 2024-05-03" in result.stdout  # the progress line

@@ -38,6 +38,8 @@ class MinjustUndesirableHtmlSpider(scrapy.Spider):
     def __init__(self, *args, pages: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pages = sorted(pages or [], key=lambda page: page[1])
+        if all(url.startswith("file://") for url, _ in self.pages):
+            self.download_delay = 0  # saved copies: no server to be polite to
         self.outcome = None  # set by the item pipeline
         self.outcomes: list = []
 
@@ -45,7 +47,7 @@ class MinjustUndesirableHtmlSpider(scrapy.Spider):
         for order, (url, captured_at) in enumerate(self.pages):
             yield scrapy.Request(url, callback=self.parse_copy, errback=self.on_error,
                                  priority=-order, dont_filter=True,
-                                 meta={"captured_at": captured_at})
+                                 meta={"captured_at": captured_at, "order": order + 1})
 
     def parse_copy(self, response: Response):
         captured_at = response.meta["captured_at"]
@@ -63,7 +65,9 @@ class MinjustUndesirableHtmlSpider(scrapy.Spider):
         for warning in page.warnings:
             self.logger.warning("%s: %s: %s", self.source, response.url, warning)
         pull.rows, pull.size, pull.as_of = page.rows, len(page.rows), page.updated_on
-        self.logger.info("%s: copy of %s: %d rows (page updated %s)", self.source,
+        done, total = response.meta["order"], len(self.pages)
+        bar = "#" * (20 * done // total) + "." * (20 - 20 * done // total)
+        self.logger.info("[%s] %d/%d copy of %s: %d rows (page updated %s)", bar, done, total,
                          captured_at[:10], len(page.rows), page.updated_on or "?")
         yield PullItem(pull)
 
