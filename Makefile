@@ -40,6 +40,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/history.py
+	$(BIN)/python benchmarks/extract.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -333,6 +333,40 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 
 
 @cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--date", "published_on", callback=_iso_day, metavar="YYYY-MM-DD",
+              help="The article's publication date (resolves 'on Monday', «16 февраля»).")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def extract(file: Path, published_on: str | None, as_json: bool) -> None:
+    """The designation events in one saved article (HTML or plain text): which organisation,
+    designated / included / excluded (or a prosecution, which is not a designation), the
+    decision and register dates, the authority, and the sentence it came from.
+
+    Exit 0 (an article without events prints an empty list), 2 when the file cannot be read.
+    """
+    from pipelines.extract import event_record, extract_events, extract_from_html
+
+    try:
+        raw = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{file}: not UTF-8 text or HTML") from None
+    looks_html = raw.lstrip()[:1] == "<" or file.suffix.lower() in (".html", ".htm")
+    events = (extract_from_html(raw, published_on) if looks_html
+              else extract_events(raw, published_on))
+    records = [event_record(e) for e in events]
+    if as_json:
+        _emit(json.dumps(records, ensure_ascii=False, indent=1).encode() + b"\n", None)
+        return
+    for record in records:
+        dates = ", ".join(f"{k} {record[k]}" for k in ("decision_date", "register_date") if record.get(k))
+        click.echo(f"{record['kind']:<11} {record['organisation']}"
+                   + (f" ({record['acronym']})" if record.get("acronym") else "")
+                   + (f" — {dates}" if dates else "") + (f" — {record['authority']}" if record.get("authority") else ""))
+        click.echo(f"            «{record['sentence'][:300]}»")
+    click.echo(f"{len(records)} events", err=True)
+
+
+@cli.command()
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True)
 def reparse(source: str) -> None:
     """Rebuild every snapshot, version and change of SOURCE from the raw replies kept on

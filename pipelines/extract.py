@@ -1,0 +1,600 @@
+"""Designation events from the text of an announcement: rule-based, English and Russian.
+
+An article becomes zero or more `Event`s: who was declared undesirable (`designated`, by
+the Prosecutor General's Office or a deputy), put in the Ministry of Justice's register
+(`included`) or taken out of it (`excluded`), and, separately, criminal or administrative
+cases for "participation" (`prosecution`, never a designation). Pure functions, no
+network, no models; the wording is near-boilerplate (see
+../shared/data/announcements/README.md), so sentences are matched, not parsed.
+
+Judgement calls:
+- A sentence yields events only when it holds an act (a verb of designation or
+  inclusion), an organisation name and nothing that undoes it: the media disclaimer
+  («*признана нежелательной на территории РФ»), a count with no name, a prediction or
+  call («могут быть признаны», "will soon be declared"), a prosecution, or an explicit
+  year before the article's ("designated … in 2021": an old designation in passing).
+- "Earlier the Prosecutor General declared X undesirable" (Ранее …) is an event: a
+  monitor links it like any other, and it confirms a register row.
+- An inclusion «на основании решения Генпрокуратуры от 18 сентября» is two events, the
+  inclusion and the decision, as the register has two columns.
+- Names: «…» and "…" quotes, Latin-script capitalised runs, and in Russian a capitalised
+  Cyrillic phrase not at the start of a sentence; authorities, countries, weekdays and
+  media names of the law are never organisations. A sentence with an act but no name
+  ("the Lithuanian organisation") takes the names of the sentence before it.
+- Dates: a day and month without a year take the publication year, the year before if
+  that falls after publication; "on Monday" / «в понедельник» is the last such day on or
+  before publication; a month-only publication date ("2025-05") resolves explicit days but
+  not weekdays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
+
+from bs4 import BeautifulSoup
+
+from pipelines.countries import country_code
+
+KINDS = ("designated", "included", "excluded", "prosecution")
+PROSECUTOR = "Prosecutor General's Office"
+DEPUTY = "Deputy Prosecutor General"
+MINISTRY = "Ministry of Justice"
+
+
+@dataclass(frozen=True)
+class Event:
+    organisation: str  # as named in the text, without quotes or disclaimer tails
+    kind: str  # one of KINDS
+    sentence: str  # the sentence it came from
+    acronym: str | None = None
+    country: str | None = None
+    decision_date: str | None = None  # ISO, the Prosecutor General's decision
+    register_date: str | None = None  # ISO, the Ministry of Justice's order
+    authority: str | None = None
+
+
+# --- publication date and the date resolver ---------------------------------------------
+
+@dataclass(frozen=True)
+class Published:
+    day: date  # the publication day, or the last day of its month/year when only that is known
+    exact: bool  # False for "2025-05": weekdays cannot be resolved against it
+
+
+def published(value: date | str | None) -> Published | None:
+    """"2025-05-19", "2025-05-19T19:17:05+03:00", "2025-05", "2025", a date, or None."""
+    if value is None or isinstance(value, date):
+        return value and Published(value, True)
+    parts = [int(p) for p in re.findall(r"\d+", value[:10])]
+    if len(parts) == 3:
+        return Published(date(*parts), True)
+    if len(parts) == 2:  # the month's last day: the latest the article can be
+        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return Published(following - timedelta(days=1), False)
+    return Published(date(parts[0], 12, 31), False) if parts else None
+
+
+_MONTHS_RU = ("январ", "феврал", "март", "апрел", "ма[йя]", "июн", "июл", "август",
+              "сентябр", "октябр", "ноябр", "декабр")
+_MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_RU = r"(?P<mru>" + "|".join(_MONTHS_RU) + r")[а-я]*"
+_EN_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+_MONTH_EN = r"(?P<men>" + _EN_MONTH + ")"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_DATE = re.compile(
+    r"\b(?P<d1>[0-3]?\d)(?:-?го|er|st|nd|rd|th)?\s+(?:" + _MONTH_RU + "|" + _MONTH_EN + r")" + _YEAR
+    + r"|\b(?P<men2>" + _EN_MONTH + r")\s+(?P<d2>[0-3]?\d)\b"
+    + r"(?:st|nd|rd|th)?(?:,?\s+(?P<year2>(?:19|20)\d\d))?"
+    + r"|\b(?P<d3>[0-3]\d)\.(?P<m3>[01]\d)\.(?P<y3>(?:19|20)\d\d)\b",
+    re.IGNORECASE)
+_WEEKDAYS = {
+    "понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5,
+    "воскресенье": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6,
+}
+# Russian needs its preposition: «в среде» is "in the milieu", «в среду» "on Wednesday"
+_WEEKDAY = re.compile(r"(?:\bв|\bво)\s+(понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b"
+                      r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:сегодня|today)\b", re.IGNORECASE)
+
+
+def _month(match: re.Match) -> int:
+    if match["mru"]:
+        return next(i for i, stem in enumerate(_MONTHS_RU, 1) if re.match(stem, match["mru"].lower()))
+    if match["d3"]:
+        return int(match["m3"])
+    return _MONTHS_EN.index((match["men"] or match["men2"])[:3].lower()) + 1
+
+
+def resolve_day(day: int, month: int, year: int | None, pub: Published | None) -> date | None:
+    """A day and month, with the year when given; without it the publication's year, or
+    the year before when that date would fall after publication."""
+    if year is not None:
+        return _date(year, month, day)
+    if pub is None:
+        return None
+    found = _date(pub.day.year, month, day)
+    return _date(pub.day.year - 1, month, day) if found and found > pub.day else found
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # "31 February" in a cut or garbled text
+        return None
+
+
+def resolve_weekday(weekday: int, pub: Published | None) -> date | None:
+    """The last `weekday` (0 = Monday) on or before the publication day."""
+    if pub is None or not pub.exact:
+        return None
+    return pub.day - timedelta(days=(pub.day.weekday() - weekday) % 7)
+
+
+def dates_in(text: str, pub: Published | None) -> list[tuple[int, date]]:
+    """Every date the text states, with its position: explicit days first, then
+    «сегодня»/"today" and weekdays, which only stand in when no day is written."""
+    found = []
+    for match in _DATE.finditer(text):
+        day = int(match["d1"] or match["d2"] or match["d3"])
+        year = match["year"] or match["year2"] or match["y3"]
+        resolved = resolve_day(day, _month(match), int(year) if year else None, pub)
+        if resolved:
+            found.append((match.start(), resolved))
+    if found or pub is None:
+        return found
+    if (today := _TODAY.search(text)) and pub.exact:
+        return [(today.start(), pub.day)]
+    weekday = _WEEKDAY.search(text)
+    resolved = weekday and resolve_weekday(_WEEKDAYS[(weekday[1] or weekday[2]).lower()], pub)
+    return [(weekday.start(), resolved)] if resolved else []
+
+
+# --- sentences and what undoes an act ----------------------------------------------------
+
+# The media disclaimer and footnotes after a listed name: «SOTA media (организация,
+# признанная нежелательной в РФ)», «Freedom House*», «…Предприятий»1»
+_DISCLAIMER = re.compile(
+    r"\((?:[^()]*?(?:признан|запрещен|иноагент|нежелательн)[^()]*?)\)"
+    r"|\*+\s*(?:деятельность\s+)?(?:организаци\w+,?\s+)?(?:признан\w*|внесен\w*)[^.\n]*"
+    r"|(?<=[\w»\"”])\*+|(?<=»)\d\b", re.IGNORECASE)
+_HEDGED = re.compile(
+    r"\b(?:мог(?:ут|ла|ли)?|может|будет|будут|предлож\w+|призыва\w+|потребова\w+|намерен\w*|"
+    r"could|may|might|will\s+(?:soon\s+)?be|would|should|stop\s+list|calls?\s+(?:on|for)|"
+    r"urge\w*)\b", re.IGNORECASE)
+_PROSECUTION = re.compile(
+    r"уголовн\w+\s+дел|административн\w+\s+(?:дел|протокол|штраф)|\bучасти\w+\s+в\s+деятельности|"
+    r"\bоштраф|\bарестова|\bзадержа|\bобвин\w+|\bсуд\s+(?:назначил|приговорил)|"
+    r"criminal\s+(?:case|charge|proceeding)|\bcharged\b|\bfined\b|\barrested\b|\bdetained\b|"
+    r"\bsentenced\b|participation\s+in\s+(?:the\s+)?(?:activities|an?\s+undesirable)",
+    re.IGNORECASE)
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁ«\"“*])")
+_INITIAL = re.compile(r"(?:\b[A-ZА-ЯЁ]|\b(?:Inc|Ltd|Int|St|Mr|Dr|e|V|Z\.S|U\.S|No|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec))\.[»\"”]?$")
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut into sentences; initials and legal forms ("L. Ron", "Inc. (") don't cut."""
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if _INITIAL.search(text[start:match.start()]):
+            continue
+        pieces.append(text[start:match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [" ".join(piece.split()) for piece in pieces if piece.strip()]
+
+
+def _is_old(sentence: str, pub: Published | None) -> bool:
+    """Explicit years all before the publication's: a designation mentioned in passing."""
+    years = [int(y) for y in _YEAR_IN.findall(sentence)]
+    return bool(pub and years and max(years) < pub.day.year and not _DATE.search(sentence))
+
+
+# --- acts and authorities -----------------------------------------------------------------
+
+_INCLUDED = re.compile(
+    r"\b(?:включ\w*|внес(?:ен\w*|л[аио]?|ли)?|внёс|добавил\w*|пополни\w*|вошл\w*|попал\w*|оказал\w*)\b"
+    r"[^.]{0,260}?\b(?:перечень|перечне|реестр\w*|спис(?:ок|ке|ка))\b"
+    r"|\b(?:перечень|перечне|реестр\w*|спис(?:ок|ке))\b[^.]{0,60}?\b(?:включ\w*|внес\w*|вошл\w*|попал\w*|оказал\w*)"
+    r"|(?:\b(?:added|included|put|placed|entered|registered|supplemented)\b[^.]{0,260}?\b(?:list|register|registry)\b)"
+    r"|\b(?:list|register)\b[^.]{0,40}\b(?:supplemented|now\s+includes|updated)",
+    re.IGNORECASE)
+_EXCLUDED = re.compile(r"\bисключ\w+[^.]{0,120}?\b(?:перечн|реестр|списк)|\b(?:removed|excluded|deleted)\b"
+                       r"[^.]{0,120}?\b(?:list|register)\b", re.IGNORECASE)
+_DESIGNATED = re.compile(
+    r"\b(?:призна\w*|объяви\w*|объявлен\w*|сочли|запрети\w*)\b[^.]{0,200}?\bнежелательн"
+    r"|\bнежелательн\w+[^.]{0,120}?\b(?:призна\w*|объяв\w*|сочли)\b"
+    r"|\bрешени\w+\s+(?:о|об)\s+признании\b[^.]{0,200}?нежелательн"
+    r"|\b(?:declar\w*|designat\w*|recogni[sz]\w*|label\w*|outlaw\w*|brand\w*|deem\w*|classif\w*|"
+    r"classing|consider\w*|ban\w*|ruled)\b[^.]{0,200}?\bundesirable"
+    r"|\bundesirable\b[^.]{0,60}?\bdesignation",
+    re.IGNORECASE)
+# The Prosecutor General's decision named inside an inclusion sentence
+_DECISION_REF = re.compile(r"решени\w+\s+(?:\S+\s+){0,4}(?:генпрокур|генеральн\w+\s+прокурор|заместител)"
+                           r"|признан\w*\s+генпрокуратур|генпрокуратур\w*\s+(?:ранее\s+)?призна"
+                           r"|decisions?\s+of\s+(?:the\s+)?(?:russian\s+)?(?:first\s+)?(?:deputy\s+)?"
+                           r"(?:prosecutor|general\s+prosecutor)"
+                           r"|deemed\s+undesirable\s+by\s+the\s+(?:russian\s+)?prosecutor"
+                           r"|declared\s+undesirable\s+in\s+russia\s+by\s+the\s+prosecutor", re.IGNORECASE)
+_DEPUTY_RE = re.compile(r"заместител\w+\s+генпрокурор|заместител\w+\s+генеральн\w+\s+прокурор|deputy\s+"
+                        r"(?:general\s+)?prosecutor", re.IGNORECASE)
+_PROSECUTOR_RE = re.compile(r"генпрокурат|генеральн\w+\s+прокуратур|прокурор|prosecutor|"
+                            r"attorney\s+general", re.IGNORECASE)
+_MINISTRY_RE = re.compile(r"минюст|министерств\w+\s+юстиции|justice\s+ministry|ministry\s+of\s+justice",
+                          re.IGNORECASE)
+
+
+# «направлена в Минюст для включения»: the Prosecutor General's promise, not an inclusion
+_PROMISE = re.compile(r"для\s+(?:включения|внесения)|чтобы\s+(?:внести|включить)|in\s+order\s+to|"
+                      r"\bto\s+(?:be\s+)?(?:include|includ\w+|add|added)\b|request\w*|sent\s+to", re.IGNORECASE)
+
+
+def acts(sentence: str, about_undesirables: bool = True) -> list[str]:
+    """The kinds of act a sentence states: inclusion, exclusion and/or designation."""
+    kinds: list[str] = []
+    if _PROMISE.search(sentence):
+        return kinds  # its «признана нежелательной» describes the register, not this act
+    prosecutor_only = _PROSECUTOR_RE.search(sentence) and not _MINISTRY_RE.search(sentence)
+    included = _INCLUDED.search(sentence)
+    # "Russia has added X to its list, the Prosecutor General's Office announced": a designation
+    added_by_prosecutor = included and prosecutor_only and not _DECISION_REF.search(sentence)
+    if _EXCLUDED.search(sentence):
+        kinds.append("excluded")
+    elif included and _register_word(sentence, about_undesirables):
+        kinds.append("designated" if added_by_prosecutor else "included")
+        if _DECISION_REF.search(sentence) and not added_by_prosecutor:
+            kinds.append("designated")
+    elif _DESIGNATED.search(sentence):
+        # the ministry "declaring" an organisation undesirable is its inclusion order
+        ministry = _MINISTRY_RE.search(sentence) and not _PROSECUTOR_RE.search(sentence)
+        kinds.append("included" if ministry else "designated")
+    return kinds
+
+
+def _register_word(sentence: str, about_undesirables: bool) -> bool:
+    # "added to the list" must be the list of undesirables, not of foreign agents
+    return about_undesirables and not re.search(
+        r"иноагент|иностранн\w+\s+агент|foreign\s+agent|экстремист|террорист|extremist|terrorist",
+        sentence, re.IGNORECASE)
+
+
+def authority(sentence: str, kind: str) -> str | None:
+    if kind in ("included", "excluded"):
+        return MINISTRY
+    if _DEPUTY_RE.search(sentence):
+        return DEPUTY
+    if _PROSECUTOR_RE.search(sentence):
+        return PROSECUTOR
+    return None
+
+
+# --- organisation names -------------------------------------------------------------------
+
+_QUOTED = re.compile(r"«((?:[^«»]|«[^«»]*»)+)»|\"([^\"]{2,150})\"|“([^“”]{2,150})”|„([^„“”]{2,150})[“”]")
+_CONNECTOR = (r"(?:of|for|the|and|in|to|on|at|de|des|du|la|le|les|pour|für|die|der|dei|da|di|e\.|V\.|"
+              r"&|a|an|se|z\.s\.|hinter|who|use|or|naši|vaši)")
+_LATIN_CHAR = r"(?:(?![а-яёА-ЯЁ])[\w'’.\-/+])"
+_LATIN_WORD = r"(?:[A-Z]" + _LATIN_CHAR + r"*|[0-9]+" + _LATIN_CHAR + r"*|[a-z]+[A-Z]" + _LATIN_CHAR + r"*)"
+_LATIN_RUN = re.compile(r"(?<![\w'’])(?=[A-Z]|[a-z]+[A-Z])" + _LATIN_WORD + r"(?:\s+(?:" + _CONNECTOR + r"\s+)*(?:" + _LATIN_WORD
+                        + r"|media|gittern|svobodu|gemeinnützige|gGmbH|inc\.?|ltd\.?))*")
+_CYRILLIC_RUN = re.compile(r"(?<=\s)[А-ЯЁ][а-яё\-]+(?:\s+(?:[А-ЯЁ]?[а-яё\-]+))*")
+_CYRILLIC_STOP = re.compile(
+    r"^(?:в|во|на|из|с|со|к|о|об|от|и|а|но|что|как|котор\w*|признан\w*|включ\w*|внес\w*|внёс|"
+    r"нежелательн\w*|деятельност\w*|организаци\w*|перечень|перечне|реестр\w*|список|списке|"
+    r"решени\w*|сообщ\w*|ранее|также|еще|ещё|уже|была?|были|было|это\w*|ее|её|их|его|"
+    r"росси\w*|рф|минюст\w*|генпрокурат\w*|москв\w*|формально|официально|сегодня|вчера|позже|"
+    r"затем|кроме|согласно|для|"
+    r"\w+(?:ла|ли|ло|ил|ал|ял|ет|ют|ат|ят|ется|ются))$", re.IGNORECASE)
+_NOT_NAMES = re.compile(
+    r"^(?:the\s+)?(?:russian?|russia['’]s|moscow|kremlin|ukraine|kyiv|europe|european\s+union|"
+    r"state\s+duma|federation\s+council|supreme\s+court|telegram|interfax|tass|ria|reuters|ap|afp|"
+    r"bbc|upi|dw\s+reported|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ngos?|nco|npo|ltd|inc|llc|sia|us|u\.s\.|uk|"
+    r"eu|un|he|she|it|they|this|these|that|a|an|in|on|earlier|later|meanwhile|however|moscow\s*\(ap\)|"
+    r"россия|москва|рф|нпо|нко|сми|цик|риа|тасс|интерфакс|ведомств\w*|генпрокуратур\w*|минюст\w*)$"
+    r"|prosecutor|attorney\s+general|ministry|minist[eè]re|justice|генеральн\w+\s+прокуратур|"
+    r"министерств|госдум|государственн\w+\s+дум|президент|president|government|authorities|"
+    r"^(?:the\s+)?russian\s+federation$|российск\w+\s+федерац|^росси\w*$|"
+    r"undesirable|нежелательн|иноагент|foreign\s+agent|federal\s+law|федеральн\w+\s+закон|"
+    r"^о\s+мерах|^on\s+measures|news|новости|^moscow,?$|^москва,?$|\bpress\s+service\b|"
+    r"^(?:the\s+)?(?:list|register|registry|office|organi[sz]ation|statement)$|russian\s+federation|"
+    r"^(?:z\.s|e\.\s?v|gmbh|inc|ltd|sia|llc)\.?$|^(?:federation|federal|limited|lgbt\w*\+?|interfax\S*|russophobia|western|telegram)$|['’]s$",
+    re.IGNORECASE)
+_COUNTRIES_EN = re.compile(
+    r"^(?:the\s+)?(?:usa|us|u\.s\.|united\s+states|uk|united\s+kingdom|great\s+britain|britain|"
+    r"germany|france|netherlands|latvia|lithuania|estonia|poland|czech\s+republic|czechia|ukraine|"
+    r"italy|georgia|finland|belgium|switzerland|sweden|norway|denmark|austria|spain|canada|"
+    r"montenegro|romania|moldova|republic\s+of\s+\w+)$", re.IGNORECASE)
+# Words that alone (or together) are no organisation: "German NGOs", "Berlin-based"
+_DESCRIPTIVE = re.compile(
+    r"^(?:ukrainian|german|british|american|french|dutch|czech|polish|latvian|lithuanian|italian|"
+    r"georgian|finnish|swiss|european|evangelical|berlin|london|paris|prague|riga|vilnius|warsaw|"
+    r"geneva|brussels|washington|bonn|\S+-based|ngos?|media|organi[sz]ations?|groups?|and|the)$",
+    re.IGNORECASE)
+_HEADLINE_VERB = re.compile(r"^.*?\b(?:Declares?|Adds|Bans|Outlaws|Labels|Designates|Expands|Deems|Slaps|Puts|"
+                            r"Blacklisted)\s+")
+_ACRONYM = re.compile(r"^(?:[A-ZА-ЯЁ][A-ZА-ЯЁa-z.\-/]{0,9}|[A-ZА-ЯЁ]{2,8}\s[A-Z]{2})$")
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    start: int
+    acronym: str | None = None
+    country: str | None = None
+
+
+def names(sentence: str) -> list[Name]:
+    """Organisation names in a sentence, in order, each with an acronym and country taken
+    from the brackets right after it ("Doctors Against … (DAFON, США)")."""
+    brackets = _bracket_spans(sentence)
+    quoted = [q for q in _quoted_spans(sentence) if not any(a < q[0] < b for a, b in brackets)]
+    spans = quoted + _run_spans(sentence, quoted)
+    latin = not re.search(r"[а-яё]", sentence, re.IGNORECASE)
+    found = []
+    for start, end in sorted(spans):
+        name = _clean(sentence[start:end])
+        if _is_name(name, start if latin else 3):
+            acronym, country = _brackets(sentence[end:])
+            found.append(Name(name, start, acronym, country))
+    return found
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    # a quote inside brackets is another spelling of the name before it, not a second name
+    spans = []
+    for match in _QUOTED.finditer(sentence):
+        group = next(i for i in range(1, 5) if match[i] is not None)
+        if len(match[group].split()) <= 12:  # longer quotes are statements, not names
+            spans.append((match.start(group), match.end(group)))
+    return spans
+
+
+def _run_spans(sentence: str, quoted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Latin-script runs anywhere, Cyrillic phrases after the sentence's first word, both
+    outside quotes and outside brackets (which hold alternative names and countries)."""
+    outside = _mask(sentence, quoted + _bracket_spans(sentence))
+    spans = [span for m in _LATIN_RUN.finditer(outside) for span in _split_run(outside, *m.span())]
+    for match in _CYRILLIC_RUN.finditer(outside):
+        words, start = match[0].split(), match.start()
+        kept = [words[0]] + list(_until_stop(words[1:7]))
+        if match.start() == 0 or _CYRILLIC_STOP.match(words[0]) or len(kept) < 2:
+            continue  # one capitalised Cyrillic word is a place or a surname, not a name
+        spans.append((start, start + len(" ".join(kept))))
+    return spans
+
+
+_RUN_LEAD = re.compile(r"^(?:(?:on|in|at|since|by|after|before|last|earlier|later|meanwhile|however|"
+                       r"according|under|while|when|with|and|but|as|it|this|these|its|their|"
+                       r"russia['’]s|russian|moscow|friday['’]s|monday['’]s|ukrainian|german|british|american|"
+                       r"french|dutch|czech|polish|latvian|lithuanian|italian|georgian|finnish)\s+)+", re.IGNORECASE)
+_RUN_CUT = re.compile(r"(?:^|\s+)(?:on\s+|in\s+|since\s+)?(?:[0-3]?\d\b|" + _EN_MONTH + r"(?:\s|$)|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b).*$",
+                      re.IGNORECASE)
+
+
+def _split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"Open Society Foundations and the OSI Assistance Foundation" → two runs, trimmed."""
+    cuts = [m.span() for m in re.finditer(r"\s+and\s+the\s+", text[start:end])]
+    bounds = [start] + [start + cut_end for _, cut_end in cuts]
+    ends = [start + cut_start for cut_start, _ in cuts] + [end]
+    return [span for a, b in zip(bounds, ends) if (span := _trim_run(text, a, b))]
+
+
+def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A Latin run without the words around a name: "On 19 May", "Amnesty … on Monday"."""
+    headline = _HEADLINE_VERB.match(text[start:end])
+    start += headline.end() if headline else 0
+    run = text[start:end]
+    lead = _RUN_LEAD.match(run)
+    start += lead.end() if lead else 0
+    run = _RUN_CUT.sub("", text[start:end])
+    run = re.sub(r"(?:\s+" + _CONNECTOR + r")+$", "", run)
+    return (start, start + len(run)) if run.strip() else None
+
+
+def _until_stop(words: list[str]):
+    for word in words:
+        if _CYRILLIC_STOP.match(word) or word[0].isupper():
+            return
+        yield word
+
+
+def _bracket_spans(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\([^()]*\)", sentence)]
+
+
+def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
+    # blank quoted and bracketed text (and the marks around it, hence ±1) so that a run
+    # never re-finds a quoted name or an alias in brackets as a second organisation
+    chars = list(sentence)
+    for start, end in spans:
+        chars[max(start - 1, 0):end + 1] = "\x00" * (min(end + 1, len(chars)) - max(start - 1, 0))
+    return "".join(chars)
+
+
+def _clean(name: str) -> str:
+    name = _DISCLAIMER.sub("", name)
+    return name.strip(" \t,;:.'’\"«»“”*-–—").replace("\x00", "").strip()
+
+
+def _is_name(name: str, start: int = 1) -> bool:
+    words = name.split()
+    if all(_DESCRIPTIVE.match(w) for w in words) or (start <= 2 and len(words) == 1 and name[1:].islower()):
+        return False  # a lone capitalised first word ("According", "The") is grammar
+    if all(country_code(part) or _COUNTRIES_EN.match(part) for part in re.split(r"\s+and\s+", name)):
+        return False
+    if len(name) < 2 or not re.search(r"[A-Za-zА-Яа-яЁё]", name) or _NOT_NAMES.search(name):
+        return False
+    if country_code(name) or _COUNTRIES_EN.match(name):
+        return False
+    return name[0].isupper() or name[0].isdigit() or bool(re.match(r"[a-z]+[A-Z]", name))
+
+
+def _brackets(after: str) -> tuple[str | None, str | None]:
+    """(ACRONYM, Country) from the brackets right after a name, when it has them."""
+    match = re.match(r"[»\"”*\s]*\(([^()]*)\)", after)
+    acronym = country = None
+    for part in (p.strip(" .«»\"") for p in re.split(r"[,;]", match[1])) if match else ():
+        if country_code(part) or _COUNTRIES_EN.match(part):
+            country = country or part
+        elif _ACRONYM.match(part) and sum(c.isupper() for c in part) >= 2:
+            acronym = acronym or part
+    return acronym, country
+
+
+# --- events ---------------------------------------------------------------------------------
+
+_COUNT = re.compile(r"\b(?:\d+|дв[ауе]х?|тр[её]х|три|четыр\w+|пят[иь]|шест\w+|сем[иь]|восьм\w+|"
+                    r"ряда|нескольк\w+|two|three|four|five|six|seven|eight|nine|ten|several|dozens?)\s+"
+                    r"(?:\S+\s+){0,3}(?:организаци|нпо|нко|структур|organi[sz]ations|ngos|entities|groups)",
+                    re.IGNORECASE)
+# "the above four organisations", «всех четырех организаций»: a number that refers back
+_BACK = re.compile(r"\b(?:above|these|those|этих|данных|указанных|всех|остальных)\b", re.IGNORECASE)
+# "has declared 12 organisations undesirable": a tally, whatever names follow
+_TALLY = re.compile(r"(?<![\d,.])\b(?:[1-9]\d|\d{3})\s+(?:\S+\s+){0,3}(?:organi[sz]ations|организаци\w*|нпо|entities|"
+                    r"структур)", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"\b(?:организаци\w+|нпо|нко|структур\w+|фонд\w*|издани\w+|служб\w+|их|"
+                          r"organi[sz]ations?|groups?|ngos?|foundation|it|its|their)\b", re.IGNORECASE)
+_DECISION_BEFORE = re.compile(r"(?:решени\w*|decisions?|генпрокуратур\w*|prosecutor\w*|прокуратур\w*)"
+                              r"[^.;]{0,70}$", re.IGNORECASE)
+_REGISTER_BEFORE = re.compile(r"(?:минюст\w*|перечень|реестр\w*|распоряжени\w*|ministry|list|register\w*)"
+                              r"[^.;]{0,40}$", re.IGNORECASE)
+
+
+def extract_events(text: str, published_on: date | str | None, language: str | None = None) -> list[Event]:
+    """The designation events (and prosecutions) an article's text states, in order."""
+    if (language or guess_language(text)) not in ("en", "ru"):
+        return []  # the rules know English and Russian wording only
+    pub = published(published_on)
+    events: list[Event] = []
+    context: list[Name] = []  # the names of the last sentence with an act, for "the organisation"
+    previous = ""
+    about = bool(re.search(r"нежелательн|undesirable", text, re.IGNORECASE))
+    for sentence in sentences(text):
+        found, context = _sentence_events(sentence, previous, context, pub, about)
+        if not found and events and _ATTRIBUTION.search(sentence):
+            events = _dated_by_attribution(events, sentence, pub)
+        events += found
+        previous = sentence
+    return _merge(events)
+
+
+# «Об этом сообщили в понедельник», "the agency said on Friday": the day of the act just told
+_ATTRIBUTION = re.compile(r"^(?:об этом|как|\W*the\s+\w+\s+(?:said|told|announced|reported))|"
+                          r"сообщил\w*\s+(?:в|во)\s+\w+\s+в\s+пресс-служб", re.IGNORECASE)
+
+
+def _dated_by_attribution(events: list[Event], sentence: str, pub: Published | None) -> list[Event]:
+    """Events of the sentence before, dated by an attribution that states only a day."""
+    if names(sentence) or not (found := dates_in(sentence, pub)):
+        return events
+    day = found[0][1].isoformat()
+    last = events[-1].sentence
+    return [_fill(e, replace(e, decision_date=day, register_date=None) if e.kind == "designated"
+                  else replace(e, decision_date=None, register_date=day)) if e.sentence == last else e
+            for e in events]
+
+
+def guess_language(text: str) -> str:
+    cyrillic = len(re.findall(r"[а-яё]", text, re.IGNORECASE))
+    latin = len(re.findall(r"[a-z]", text, re.IGNORECASE))
+    if cyrillic > latin / 2:
+        return "ru" if "ы" in text.lower() else "other"  # Bulgarian and Ukrainian have no «ы»
+    return "en" if re.search(r"\b(?:the|and|of)\b", text) else "other"
+
+
+def _sentence_events(sentence: str, previous: str, context: list[Name], pub: Published | None,
+                     about_undesirables: bool = True) -> tuple[list[Event], list[Name]]:
+    text = _DISCLAIMER.sub("", sentence)
+    if _PROSECUTION.search(text):
+        return [_event(n, "prosecution", sentence, text, pub) for n in names(text)], context
+    kinds = acts(text, about_undesirables)
+    if not kinds or _HEDGED.search(text) or _is_old(text, pub) or _TALLY.search(text):
+        return [], context
+    found = names(text)
+    if not found and _REFERS_BACK.search(text) and (_BACK.search(text) or not _COUNT.search(_DATE.sub("", text))):
+        found = context or names(_DISCLAIMER.sub("", previous))
+    return [_event(n, kind, sentence, text, pub, kinds) for kind in kinds for n in found], found or context
+
+
+def _event(name: Name, kind: str, sentence: str, text: str, pub: Published | None,
+           kinds: tuple[str, ...] | list[str] = ()) -> Event:
+    decision, register = _dates(text, pub)
+    if kind == "designated" and "included" not in kinds:
+        decision, register = decision or register, None
+    return Event(organisation=name.name, kind=kind, sentence=sentence, acronym=name.acronym,
+                 country=name.country, decision_date=decision, register_date=register,
+                 authority=None if kind == "prosecution" else authority(text, kind))
+
+
+def _dates(text: str, pub: Published | None) -> tuple[str | None, str | None]:
+    """(decision date, register date): a date right after «решение Генпрокуратуры» or
+    "decision of the Prosecutor" is the decision's, any other the act's own."""
+    decision = register = None
+    for position, day in dates_in(text, pub):
+        before = text[:position]
+        is_decision = _DECISION_BEFORE.search(before) and not _REGISTER_BEFORE.search(before)
+        if is_decision and decision is None:
+            decision = day.isoformat()
+        elif not is_decision and register is None:
+            register = day.isoformat()
+    return decision, register
+
+
+def _merge(events: list[Event]) -> list[Event]:
+    """One event per organisation and kind: a name repeated (headline, lead, quote), or one
+    name inside another ("Amnesty International" in "… Limited"), adds only missing dates."""
+    merged: list[Event] = []
+    for event in events:
+        same = next((i for i, kept in enumerate(merged) if kept.kind == event.kind
+                     and _same_name(kept, event)), None)
+        if same is None:
+            merged.append(event)
+        else:
+            kept = merged[same]
+            merged[same] = _fill(kept, event)
+    return merged
+
+
+def _same_name(one: Event, other: Event) -> bool:
+    if other.organisation in (one.acronym, one.organisation) or one.organisation == other.acronym:
+        return True
+    one_key, other_key = (_stems(event.organisation) for event in (one, other))
+    return one_key.startswith(other_key) or other_key.startswith(one_key)
+
+
+def _stems(name: str) -> str:
+    # five letters a word: «Институт»/«Института», «Медузу»/«Медуза» are one name
+    return " " + " ".join(word[:5] for word in re.sub(r"\W+", " ", name).lower().split()) + " "
+
+
+def _fill(kept: Event, other: Event) -> Event:
+    fields = {key: value for key, value in asdict(kept).items()}
+    for key in ("acronym", "country", "decision_date", "register_date", "authority"):
+        fields[key] = fields[key] or getattr(other, key)
+    return Event(**fields)
+
+
+_BLOCKS = ["p", "div", "li", "br", "tr", "title", "section", "article", "blockquote",
+           "h1", "h2", "h3", "h4", "h5", "h6"]
+
+
+def extract_from_html(html: str, published_on: date | str | None, language: str | None = None) -> list[Event]:
+    """extract_events on a saved page: scripts, styles and navigation dropped, blocks kept
+    as lines so a headline stays its own sentence."""
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "form"]):
+        tag.decompose()
+    for tag in soup(_BLOCKS):  # inline tags (<b>, <a>) must not cut a sentence
+        tag.insert_after("\n")
+    return extract_events(soup.get_text(), published_on, language)
+
+
+def event_record(event: Event) -> dict:
+    """An event as the JSON of `regwatch extract --json`."""
+    return asdict(event)
