@@ -219,6 +219,10 @@ class Store:
         self.engine: Engine = create_engine(url, **engine_options(url))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        # Modules that add their tables to `metadata` (imported here: they import this one).
+        import pipelines.articles  # noqa: F401
+        import pipelines.outbox  # noqa: F401
+
         for attempt in range(5):
             try:
                 metadata.create_all(self.engine)

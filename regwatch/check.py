@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from pipelines.articles import aliases_of, with_aliases
 from pipelines.check import (LISTED_SCORE, POSSIBLE_SCORE, Candidate, QueryError, RegisterIndex, Verdict,
                              verdict_record)
 from pipelines.export import neutralise
@@ -48,7 +49,9 @@ def load_entries(database_url: str, sources: Sequence[str]) -> list[Entry]:
             raise CheckError(f"{', '.join(sources)}: nothing crawled yet; run `regwatch crawl` first "
                              "(offline, the recorded register: `regwatch demo`, then "
                              "REGWATCH_DATA_DIR=output/demo regwatch check NAME)")
-        return [entry for source in crawled for entry in store.current_entries(source)]
+        # Names announcements gave an entry (e.g. "FIDH") find it too.
+        return with_aliases([entry for source in crawled for entry in store.current_entries(source)],
+                            aliases_of(store.engine))
     except SQLAlchemyError as exc:
         raise CheckError(f"cannot read the database {redact(database_url)}: "
                          f"{redact(str(exc)).splitlines()[0]}") from None

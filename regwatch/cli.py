@@ -156,6 +156,10 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
             event = outbox.record_failure(store.engine, source, outcome.message, now,
                                           alerting.failures_before_alert)
         tell_health(store.engine, alerting, event, now)
+        if outcome.ok:  # announced designations the register now shows become confirmed
+            from regwatch.announcements import link_pending
+
+            link_pending(store, source, now)
         report = deliver(store.engine, alerting, config.data_dir)
     except Exception as exc:  # alerting trouble is logged and shown, never fails the crawl
         logging.getLogger("regwatch.cli").exception("alerts after the crawl of %s", source)
@@ -330,6 +334,39 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
     for outcome in failed:
         click.echo(outcome.message, err=True)
     sys.exit(EXIT_REFUSED if failed or len(outcomes) < len(pages) else EXIT_OK)
+
+
+@cli.command()
+@click.option("--pending", is_flag=True, help="Only events the register does not show yet (early warnings).")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def announcements(pending: bool, as_json: bool) -> None:
+    """Designations announced by the Prosecutor General's Office, the media and NGOs, each
+    linked to its register entry (`confirmed`, with the lag from the announcement to the
+    inclusion order) or `pending` while the register does not show it yet."""
+    from pipelines import articles
+    from pipelines.ingest import utc_now
+    from regwatch.announcements import link_pending
+
+    _, store = _open_store()
+    try:
+        link_pending(store, DEFAULT_SOURCE, utc_now())
+        found = articles.events(store.engine, articles.PENDING if pending else None)
+    finally:
+        store.close()
+    if as_json:
+        fields = ("organisation", "acronym", "kind", "decision_date", "register_date", "authority",
+                  "status", "entry_id", "lag_days", "published_on", "url", "title", "sentence")
+        _emit(json.dumps([{f: e[f] for f in fields} for e in found], ensure_ascii=False,
+                         indent=1).encode() + b"\n", None)
+        return
+    for e in found:
+        link = (f"→ {e['entry_id']}" + (f" ({e['lag_days']:+d} days to the register)"
+                                        if e["lag_days"] is not None else "")
+                if e["entry_id"] else "")
+        click.echo(f"{e['published_on'][:10]}  {e['status']:<15} {e['kind']:<11} "
+                   f"{e['organisation']}{' (' + e['acronym'] + ')' if e['acronym'] else ''} {link}")
+        click.echo(f"            {e['url']}")
+    click.echo(f"{len(found)} events", err=True)
 
 
 @cli.command()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pipelines.articles import aliases_of, with_aliases
 from pipelines.check import QueryError, RegisterIndex, Verdict
 from pipelines.match import fold
 from pipelines.models import EXCLUDED, LISTED, Change, Entry
@@ -73,13 +74,14 @@ def _countries(entries: Sequence[Entry]) -> tuple[CountryOption, ...]:
 
 
 def build_state(meta: SourceMeta, snapshot: Snapshot | None, entries: Sequence[Entry],
-                changes: Sequence[Change]) -> RegisterState:
+                changes: Sequence[Change],
+                known_aliases: dict[str, list[tuple[str, str]]] | None = None) -> RegisterState:
     if snapshot is None:
         return RegisterState(meta, None)
     statuses = Counter(e.status for e in entries)
     return RegisterState(
         meta, snapshot, tuple(entries), tuple(fold(e.name) for e in entries), tuple(changes),
-        RegisterIndex(list(entries)), _countries(entries),
+        RegisterIndex(with_aliases(list(entries), known_aliases or {})), _countries(entries),
         tuple(sorted({y for e in entries if (y := designation_year(e)) is not None}, reverse=True)),
         {"total": len(entries), LISTED: statuses[LISTED], EXCLUDED: statuses[EXCLUDED]},
     )
@@ -106,7 +108,7 @@ class LiveRegister:
             if state is None or _snapshot_id(state.snapshot) != _snapshot_id(snapshot):
                 state = self._state = build_state(
                     self.meta, snapshot, self.store.current_entries(self.meta.source),
-                    self.store.changes(self.meta.source))
+                    self.store.changes(self.meta.source), aliases_of(self.store.engine))
             self._checked_at = time.monotonic()
             return state
 

@@ -1,0 +1,153 @@
+"""Announcements: the articles the announcement spiders bring back, the designation
+events found in them, and their link to register entries.
+
+An event is `pending` while the register shows no entry for it (the early warning),
+`confirmed` once an entry matches (with the lag from the announcement to the register's
+inclusion date), or `not_designation` for a prosecution of people. Names and acronyms
+from announcements become aliases of the entry they confirm, each with its source URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sqlalchemy import Column, Integer, String, Table, Text, UniqueConstraint, insert, select, update
+from sqlalchemy.engine import Engine
+
+from pipelines.models import Entry
+from pipelines.store import metadata
+
+PENDING, CONFIRMED, NOT_DESIGNATION = "pending", "confirmed", "not_designation"
+
+articles = Table(
+    "articles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("source", String(64), nullable=False, index=True),  # the spider's source id
+    Column("title", Text, nullable=False),
+    Column("published_on", String(32), nullable=False),  # ISO date (or datetime)
+    Column("language", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the raw page as served
+    Column("fetched_at", String(32), nullable=False),
+)
+
+announcement_events = Table(
+    "announcement_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, nullable=False, index=True),
+    Column("organisation", Text, nullable=False),
+    Column("acronym", Text, nullable=False, default=""),
+    Column("country", Text, nullable=False, default=""),
+    Column("kind", String(16), nullable=False),
+    Column("decision_date", String(10), nullable=False, default=""),
+    Column("register_date", String(10), nullable=False, default=""),
+    Column("authority", Text, nullable=False, default=""),
+    Column("sentence", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending|confirmed|not_designation
+    Column("entry_id", String(128)),
+    Column("lag_days", Integer),  # announcement → the register's inclusion date
+    Column("linked_at", String(32)),
+)
+
+aliases = Table(
+    "aliases", metadata,
+    Column("entry_id", String(128), nullable=False, index=True),
+    Column("alias", Text, nullable=False),
+    Column("source_url", Text, nullable=False),
+    UniqueConstraint("entry_id", "alias"),
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str
+    source: str
+    title: str
+    published_on: str
+    language: str
+    text: str
+    sha256: str
+    fetched_at: str
+
+
+def known_urls(engine: Engine, source: str) -> set[str]:
+    """Article URLs of a source already stored: a spider fetches only new ones."""
+    with engine.connect() as conn:
+        return set(conn.scalars(select(articles.c.url).where(articles.c.source == source)))
+
+
+def add_article(engine: Engine, article: Article) -> int | None:
+    """Store a new article; None when its URL is stored already (nothing is replaced)."""
+    with engine.begin() as conn:
+        if conn.execute(select(articles.c.id).where(articles.c.url == article.url)).first():
+            return None
+        return conn.execute(insert(articles).values(**asdict(article))).inserted_primary_key[0]
+
+
+def add_events(engine: Engine, article_id: int, records: list[dict[str, Any]]) -> None:
+    """The events found in an article (pipelines.extract.event_record shape), unlinked."""
+    if not records:
+        return
+    rows = [{"article_id": article_id, "organisation": r["organisation"],
+             "acronym": r.get("acronym") or "", "country": r.get("country") or "",
+             "kind": r["kind"], "decision_date": r.get("decision_date") or "",
+             "register_date": r.get("register_date") or "", "authority": r.get("authority") or "",
+             "sentence": r["sentence"],
+             "status": NOT_DESIGNATION if r["kind"] == "prosecution" else PENDING} for r in records]
+    with engine.begin() as conn:
+        conn.execute(insert(announcement_events), rows)
+
+
+def events(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
+    """Events with their article's URL, title and date, oldest announcement first."""
+    query = (select(announcement_events, articles.c.url, articles.c.title, articles.c.published_on,
+                    articles.c.source)
+             .join(articles, articles.c.id == announcement_events.c.article_id)
+             .order_by(articles.c.published_on, announcement_events.c.id))
+    if status:
+        query = query.where(announcement_events.c.status == status)
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def confirm(engine: Engine, event_id: int, entry_id: str, lag_days: int | None, now: str,
+            names: list[str], source_url: str) -> None:
+    """Link an event to its entry, and keep the names it used as the entry's aliases."""
+    with engine.begin() as conn:
+        conn.execute(update(announcement_events).where(announcement_events.c.id == event_id)
+                     .values(status=CONFIRMED, entry_id=entry_id, lag_days=lag_days, linked_at=now))
+        for name in names:
+            exists = conn.execute(select(aliases.c.alias).where(
+                (aliases.c.entry_id == entry_id) & (aliases.c.alias == name))).first()
+            if not exists:
+                conn.execute(insert(aliases).values(entry_id=entry_id, alias=name, source_url=source_url))
+
+
+def aliases_of(engine: Engine) -> dict[str, list[tuple[str, str]]]:
+    """entry_id → [(alias, source URL)]: names the register never prints."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(select(aliases).order_by(aliases.c.entry_id, aliases.c.alias)):
+            found.setdefault(row.entry_id, []).append((row.alias, row.source_url))
+    return found
+
+
+def with_aliases(entries: list[Entry], known: dict[str, list[tuple[str, str]]]) -> list[Entry]:
+    """Entries with the names announcements gave them: an acronym-like alias among the
+    acronyms, any other among the original names, so the status check finds them too."""
+    extended = []
+    for entry in entries:
+        names = [alias for alias, _ in known.get(entry.entry_id, ())]
+        acronyms = tuple(n for n in names if _acronym_like(n) and n not in entry.acronyms)
+        originals = tuple(n for n in names if not _acronym_like(n) and n not in entry.name_original
+                          and n not in entry.name_ru and n != entry.name)
+        extended.append(replace(entry, acronyms=entry.acronyms + acronyms,
+                                name_original=entry.name_original + originals)
+                        if acronyms or originals else entry)
+    return extended
+
+
+def _acronym_like(name: str) -> bool:
+    return " " not in name and len(name) <= 10 and sum(c.isupper() for c in name) >= 2

@@ -1,0 +1,61 @@
+"""Link announced designations to register entries: an event is `confirmed` once the
+register shows a confident match for its organisation (or its acronym), with the lag from
+the announcement to the register's inclusion date; until then it stays `pending`, the
+early warning. Names used in announcements become aliases of the entry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipelines import articles
+from pipelines.check import QueryError, RegisterIndex
+from pipelines.models import Entry
+from pipelines.store import Store
+
+LINKED_KINDS = ("designated", "included", "excluded")
+
+
+def lag_days(announced_on: str, entry: Entry) -> int | None:
+    """Days from the announcement to the inclusion order (negative: the register was first)."""
+    try:
+        return (date.fromisoformat(entry.listed_on) - date.fromisoformat(announced_on[:10])).days
+    except ValueError:
+        return None
+
+
+def match(index: RegisterIndex, names: list[str]) -> Entry | None:
+    for name in names:
+        try:
+            verdict = index.check(name)
+        except QueryError:
+            continue
+        if verdict.listed:
+            return verdict.matches[0].entry
+    return None
+
+
+def link_pending(store: Store, source: str, now: str) -> int:
+    """Confirm every pending event the register now shows; how many were confirmed. Runs
+    again while a pass confirms something: an alias one article taught ("FIDH") may be
+    the only name another article uses."""
+    total = 0
+    while confirmed := _link_pass(store, source, now):
+        total += confirmed
+    return total
+
+
+def _link_pass(store: Store, source: str, now: str) -> int:
+    pending = [e for e in articles.events(store.engine, articles.PENDING) if e["kind"] in LINKED_KINDS]
+    if not pending:
+        return 0
+    index = RegisterIndex(articles.with_aliases(store.current_entries(source),
+                                                articles.aliases_of(store.engine)))
+    confirmed = 0
+    for event in pending:
+        names = [n for n in (event["organisation"], event["acronym"]) if n]
+        entry = match(index, names)
+        if entry is not None:
+            articles.confirm(store.engine, event["id"], entry.entry_id,
+                             lag_days(event["published_on"], entry), now, names, event["url"])
+            confirmed += 1
+    return confirmed

@@ -1,0 +1,170 @@
+"""The announcement spiders crawl local fakes of their sites (listing or feed → article
+pages, built from real corpus texts) through `scrapy crawl`, as in production: articles
+stored with their fields and the hash of the page, designation events extracted, a second
+crawl fetches no article again, and a broken listing stores nothing and says so."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from pipelines.articles import announcement_events, articles
+from tests.conftest import ROOT, make_env
+
+FIXTURES = Path(__file__).parent / "fixtures" / "announcements"
+ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head>"
+              b"<body><h1>Service Temporarily Unavailable</h1><p>Try again later.</p></body></html>")
+
+# source → spider, base-URL variable, real site, listing paths, and per article (its path):
+# publication date, language, a phrase of its text, an organisation the extractor must find
+SOURCES = {
+    "genproc": ("announcements_genproc", "REGWATCH_GENPROC_URL", "https://epp.genproc.gov.ru",
+                ["/web/gprf/mass-media/news"], {
+                    "/web/gprf/mass-media/news?item=84993485": (
+                        "2023-01-31", "ru", "По результатам изучения поступивших материалов", "Форум свободной России"),
+                    "/web/gprf/mass-media/news?item=86340120": (
+                        "2023-03-20", "ru", "надзорного ведомства", "Институт государственного управления"),
+                    "/web/gprf/mass-media/news?item=55012347": (
+                        "2020-07-20", "ru", "семи иностранных неправительственных организаций", "Friends of Falun Gong"),
+                }),
+    "meduza": ("announcements_meduza", "REGWATCH_MEDUZA_URL", "https://meduza.io",
+               ["/rss/all", "/rss/en/all"], {
+                   "/news/2025/12/02/fidh-priznana-nezhelatelnoy-organizatsiey": (
+                       "2025-12-02", "ru", "Международная федерация прав человека", "Международная федерация прав человека"),
+                   "/en/feature/2022/08/04/blacklisted": (
+                       "2022-08-04", "en", "declared 12 organizations", "WOT Foundation"),
+                   "/en/news/2015/07/08/soros-and-macarthur-foundations-among-12-ngos-in-patriotic-stop-list": (
+                       "2015-07-08", "en", "patriotic stop list", None),
+               }),
+    "hrd_blog": ("announcements_hrd_blog", "REGWATCH_HRD_BLOG_URL", "https://humanrightsdefenders.blog",
+                 ["/tag/law-on-undesirable-organisations/feed/"], {
+                     "/2025/05/21/russian-federation-designation-of-amnesty-international-as-undesirable-organisation/": (
+                         "2025-05-21", "en", "renowned international human rights organisation", "Amnesty International"),
+                     "/2019/11/16/russian-federation-inclusion-of-people-in-need-in-the-list-of-undesirable-organisations/": (
+                         "2019-11-16", "en", "Observatory for the Protection of Human Rights Defenders", "People in Need"),
+                     "/2023/03/07/transparency-international-designated-as-undesirable-by-russian-federation/": (
+                         "2023-03-07", "en", "clearly extend beyond declared goals", "Transparency International"),
+                 }),
+}
+
+
+class FakeSite:
+    """The site's pages as routes.json maps them, on 127.0.0.1; `broken` answers every
+    listing with an HTML error page (HTTP 200, as some portals do)."""
+
+    def __init__(self, source: str) -> None:
+        self.folder = FIXTURES / source
+        self.routes = json.loads((self.folder / "routes.json").read_text(encoding="utf-8"))
+        self.listings = set(SOURCES[source][3])
+        self.requests: list[str] = []
+        self.broken = False
+
+    def page(self, route: str) -> bytes:
+        return (self.folder / self.routes[route]).read_bytes()
+
+    def __enter__(self) -> FakeSite:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                site.requests.append(self.path)
+                if site.broken and self.path in site.listings:
+                    body, kind = ERROR_PAGE, "text/html"
+                elif self.path in site.routes:
+                    body = site.page(self.path)
+                    kind = "application/rss+xml" if self.routes_to_xml() else "text/html; charset=utf-8"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def routes_to_xml(self) -> bool:
+                return site.routes[self.path].endswith(".xml")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def crawl(source: str, site: FakeSite, data_dir: Path) -> subprocess.CompletedProcess:
+    spider, variable = SOURCES[source][:2]
+    env = make_env("http://127.0.0.1:9", data_dir, **{variable: site.url})
+    return subprocess.run([sys.executable, "-m", "scrapy.cmdline", "crawl", spider], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def stored(data_dir: Path) -> tuple[list[dict], list[dict]]:
+    engine = create_engine(f"sqlite:///{data_dir / 'regwatch.db'}")
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(articles).order_by(articles.c.id))]
+        found = [dict(r._mapping) for r in conn.execute(select(announcement_events))]
+    engine.dispose()
+    return rows, found
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_crawl_stores_every_new_article_with_its_events_and_the_next_fetches_none(source, tmp_path):
+    _, _, real_site, listings, expected = SOURCES[source]
+    data_dir = tmp_path / "out"
+    with FakeSite(source) as site:
+        first = crawl(source, site, data_dir)
+        assert first.returncode == 0, first.stderr
+        assert "ERROR" not in first.stderr, first.stderr
+        assert sorted(site.requests) == sorted([*listings, *expected])
+        rows, found = stored(data_dir)
+        assert {row["url"]: row["sha256"] for row in rows} == {
+            real_site + path: hashlib.sha256(site.page(path)).hexdigest() for path in expected}
+        for row in rows:
+            published_on, language, phrase, organisation = expected[row["url"].removeprefix(real_site)]
+            assert (row["source"], row["published_on"], row["language"]) == (source, published_on, language)
+            assert row["title"] and row["fetched_at"]
+            assert phrase in row["text"]
+            assert "Распечатать" not in row["text"] and "powered by WordPress" not in row["text"]
+            events = [e for e in found if e["article_id"] == row["id"]]
+            if organisation:
+                assert any(organisation in e["organisation"] and e["status"] == "pending"
+                           for e in events), (row["url"], events)
+            else:  # a stop list proposed by parliament: no designation
+                assert events == [], events
+        assert f"'regwatch/articles_stored': {len(expected)}" in first.stderr
+
+        site.requests.clear()
+        second = crawl(source, site, data_dir)
+        assert second.returncode == 0, second.stderr
+        assert sorted(site.requests) == sorted(listings)  # no article page again
+        assert stored(data_dir) == (rows, found)
+        assert "'regwatch/articles_new': 0" in second.stderr
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_broken_listing_is_logged_and_stores_nothing(source, tmp_path):
+    data_dir = tmp_path / "out"
+    with FakeSite(source) as site:
+        site.broken = True
+        result = crawl(source, site, data_dir)
+    assert result.returncode == 0, result.stderr
+    listing = f"{site.url}{SOURCES[source][3][0]}"
+    assert (f"ERROR: {source}: {listing} lists no articles (HTTP 200, text/html): "
+            "an error page or a redesign; nothing stored from it") in result.stderr
+    assert sorted(site.requests) == sorted(SOURCES[source][3])
+    assert stored(data_dir) == ([], [])

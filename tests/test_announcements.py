@@ -1,0 +1,71 @@
+"""Announced designations linked to register entries: pending while the register does
+not show them, confirmed (with the lag) after the crawl that does; names from the
+announcements become aliases the status check finds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pipelines import articles
+from pipelines.config import DataConfig
+from pipelines.extract import event_record, extract_events
+from pipelines.store import Store
+from tests.conftest import SECOND_DAY, SHARED, load_state
+
+CORPUS = SHARED / "data" / "announcements" / "articles.jsonl"
+GAZETA = "https://www.gazeta.ru/social/news/2025/12/02/27317923.shtml"  # FIDH, HRW, 2 Dec 2025
+# Written in the Prosecutor General's boilerplate (the corpus ends before 2026): the
+# Victims of Communism Memorial Foundation entered the register on 14 August 2026 (№387).
+VOC = ("Генеральной прокуратурой Российской Федерации принято решение о признании нежелательной "
+       "на территории Российской Федерации деятельности иностранной неправительственной "
+       "организации «Фонд памяти жертв коммунизма» (Victims of Communism Memorial Foundation, США).")
+
+
+def store_article(ws, url: str, text: str, published: str, language: str) -> None:
+    """What an announcement spider stores: the article, then the events found in it."""
+    store = Store(DataConfig.from_env(ws.env).database_url)
+    article_id = articles.add_article(store.engine, articles.Article(
+        url, "test", url, published, language, text, hashlib.sha256(text.encode()).hexdigest(),
+        "2026-08-06T00:00:00+00:00"))
+    articles.add_events(store.engine, article_id,
+                        [event_record(e) for e in extract_events(text, published, language)])
+    store.close()
+
+
+def corpus(url: str) -> dict:
+    return next(a for line in CORPUS.read_text(encoding="utf-8").splitlines()
+                if (a := json.loads(line))["url"] == url)
+
+
+def listed(ws, *args: str) -> list[dict]:
+    result = ws.regwatch("announcements", "--json", *args)
+    assert result.code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the register of 2026-07-29
+    gazeta = corpus(GAZETA)
+    store_article(crawled, GAZETA, gazeta["text"], gazeta["published"], "ru")
+    store_article(crawled, "https://example.org/genproc/voc", VOC, "2026-08-05", "ru")
+
+    events = listed(crawled)
+    fidh = [e for e in events if e["acronym"] == "FIDH"]
+    assert fidh and all(e["status"] == "confirmed" for e in fidh)
+    assert {e["entry_id"] for e in fidh} == {"ru_minjust_undesirable/281"}
+    pending = listed(crawled, "--pending")
+    assert [e["organisation"] for e in pending] == ["Фонд памяти жертв коммунизма"]
+
+    check = crawled.regwatch("check", "FIDH", "--json")  # the register never prints "FIDH"
+    assert check.code == 0, check.output
+    assert json.loads(check.stdout)["matches"][0]["entry_id"] == "ru_minjust_undesirable/281"
+
+    crawled.fake.serve(load_state(SECOND_DAY))
+    assert crawled.crawl().code == 0
+    assert listed(crawled, "--pending") == []
+    voc = next(e for e in listed(crawled) if e["organisation"] == "Фонд памяти жертв коммунизма")
+    assert (voc["status"], voc["entry_id"], voc["lag_days"]) == (
+        "confirmed", "ru_minjust_undesirable/387", 9)  # announced 5 August, listed 14 August
+
+    text = crawled.regwatch("announcements").stdout
+    assert "pending" not in text and "+9 days to the register" in text
