@@ -59,3 +59,31 @@ def _link_pass(store: Store, source: str, now: str) -> int:
                              lag_days(event["published_on"], entry), now, names, event["url"])
             confirmed += 1
     return confirmed
+
+
+ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog")
+
+
+def fetch_articles(spiders: tuple[str, ...], log_file) -> dict[str, dict[str, object]]:
+    """Run the announcement spiders in this process (one reactor, one crawler each) and
+    return each one's counts: articles stored, already known, events found, and why it
+    finished."""
+    from scrapy.crawler import CrawlerProcess
+
+    from regwatch.crawl import log_to_file, scrapy_settings
+    from scraper.redact import install_redaction, quiet_request_logs
+
+    process = CrawlerProcess(scrapy_settings({"LOG_ENABLED": False}))
+    log_to_file(log_file, "INFO")
+    install_redaction()
+    quiet_request_logs()
+    crawlers = {name: process.create_crawler(name) for name in spiders}
+    for crawler in crawlers.values():
+        process.crawl(crawler)
+    process.start()
+    return {name: {"stored": c.stats.get_value("regwatch/articles_stored", 0),
+                   "known": c.stats.get_value("regwatch/articles_known", 0),
+                   "events": c.stats.get_value("regwatch/events", 0),
+                   "errors": c.stats.get_value("log_count/ERROR", 0),
+                   "finish_reason": c.stats.get_value("finish_reason")}
+            for name, c in crawlers.items()}

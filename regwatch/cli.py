@@ -339,14 +339,28 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 @cli.command()
 @click.option("--pending", is_flag=True, help="Only events the register does not show yet (early warnings).")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
-def announcements(pending: bool, as_json: bool) -> None:
+@click.option("--fetch", is_flag=True,
+              help="First fetch new articles from every announcement source (only new ones).")
+def announcements(pending: bool, as_json: bool, fetch: bool) -> None:
     """Designations announced by the Prosecutor General's Office, the media and NGOs, each
     linked to its register entry (`confirmed`, with the lag from the announcement to the
-    inclusion order) or `pending` while the register does not show it yet."""
+    inclusion order) or `pending` while the register does not show it yet.
+
+    With --fetch, exit 1 when a source could not be read (the others are still stored)."""
     from pipelines import articles
     from pipelines.ingest import utc_now
-    from regwatch.announcements import link_pending
+    from regwatch.announcements import ANNOUNCEMENT_SPIDERS, fetch_articles, link_pending
 
+    config, store = _open_store()
+    store.close()
+    failed = []
+    if fetch:
+        for name, counts in fetch_articles(ANNOUNCEMENT_SPIDERS, config.data_dir / "regwatch.log").items():
+            click.echo(f"{name}: {counts['stored']} new articles, {counts['known']} known, "
+                       f"{counts['events']} events" + (f", {counts['errors']} errors (see the log)"
+                                                       if counts["errors"] else ""), err=True)
+            if counts["errors"]:
+                failed.append(name)
     _, store = _open_store()
     try:
         link_pending(store, DEFAULT_SOURCE, utc_now())
@@ -358,7 +372,7 @@ def announcements(pending: bool, as_json: bool) -> None:
                   "status", "entry_id", "lag_days", "published_on", "url", "title", "sentence")
         _emit(json.dumps([{f: e[f] for f in fields} for e in found], ensure_ascii=False,
                          indent=1).encode() + b"\n", None)
-        return
+        sys.exit(EXIT_REFUSED if failed else EXIT_OK)
     for e in found:
         link = (f"→ {e['entry_id']}" + (f" ({e['lag_days']:+d} days to the register)"
                                         if e["lag_days"] is not None else "")
@@ -367,6 +381,7 @@ def announcements(pending: bool, as_json: bool) -> None:
                    f"{e['organisation']}{' (' + e['acronym'] + ')' if e['acronym'] else ''} {link}")
         click.echo(f"            {e['url']}")
     click.echo(f"{len(found)} events", err=True)
+    sys.exit(EXIT_REFUSED if failed else EXIT_OK)
 
 
 @cli.command()

@@ -69,3 +69,28 @@ def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the regis
 
     text = crawled.regwatch("announcements").stdout
     assert "pending" not in text and "+9 days to the register" in text
+
+
+def test_fetch_runs_every_announcement_spider_then_links(crawled):
+    from contextlib import ExitStack
+
+    from tests.test_announcement_spiders import SOURCES, FakeSite
+
+    with ExitStack() as stack:
+        sites = {source: stack.enter_context(FakeSite(source)) for source in SOURCES}
+        env = {SOURCES[source][1]: site.url for source, site in sites.items()}
+        first = crawled.regwatch("announcements", "--fetch", "--json", **env)
+        assert first.code == 0, first.output
+        assert "announcements_meduza: 3 new articles" in first.stderr
+        events = json.loads(first.stdout)
+        fidh = [e for e in events if e["entry_id"] == "ru_minjust_undesirable/281"]
+        assert fidh and fidh[0]["status"] == "confirmed"  # Meduza's FIDH article, linked
+        assert {e["status"] for e in events} <= {"confirmed", "pending", "not_designation"}
+
+        again = crawled.regwatch("announcements", "--fetch", **env)
+        assert again.code == 0 and "announcements_genproc: 0 new articles" in again.stderr
+        assert sum(path.startswith("/web/gprf/mass-media/news?item=") for path in sites["genproc"].requests) == 3
+        sites["genproc"].broken = True
+        broken = crawled.regwatch("announcements", "--fetch", **env)
+        assert broken.code == 1
+        assert "announcements_genproc: 0 new articles, 0 known, 0 events, 1 errors (see the log)" in broken.stderr
