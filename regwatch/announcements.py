@@ -61,7 +61,7 @@ def _link_pass(store: Store, source: str, now: str) -> int:
     return confirmed
 
 
-ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog")
+ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog", "announcements_tass")
 
 
 def fetch_articles(spiders: tuple[str, ...], log_file) -> dict[str, dict[str, object]]:

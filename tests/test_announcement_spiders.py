@@ -53,6 +53,15 @@ SOURCES = {
                      "/2023/03/07/transparency-international-designated-as-undesirable-by-russian-federation/": (
                          "2023-03-07", "en", "clearly extend beyond declared goals", "Transparency International"),
                  }),
+    "tass": ("announcements_tass", "REGWATCH_TASS_URL", "https://tass.ru",
+             ["/rss/v2.xml"], {
+                 "/obschestvo/12557867": (
+                     "2021-10-01", "ru", "Европейскую сеть организаций по наблюдению за выборами", "ENEMO"),
+                 "/obschestvo/17318871": (
+                     "2023-03-20", "ru", "агрессивной милитаристской риторикой", "Институт государственного управления"),
+                 "/obschestvo/9005985": (
+                     "2020-07-20", "ru", "шесть американских и одна британская организации", "Friends of Falun Gong"),
+             }),
 }
 
 
