@@ -84,6 +84,9 @@ def load_schedule(path: Path) -> Schedule:
                 raise ScheduleError(f"{path}: source {source!r} needs a {kind} trigger")
             jobs.append(JobSpec(f"{source}:{kind}", f"schedules.jobs:{kind}_job", (source,),
                                 _trigger_table(path, f"{source}.{kind}", table[kind])))
+    if "announcements" in data:  # the announcement spiders, then the linking
+        jobs.append(JobSpec("announcements", "schedules.jobs:announcements_job", (),
+                            _trigger_table(path, "announcements", data["announcements"])))
     schedule = Schedule(timezone, tuple(jobs), str(path))
     for job in schedule.jobs:
         make_trigger(job.trigger, timezone, f"{path}: {job.job_id}")  # fail now, not at 3 a.m.
@@ -215,7 +218,7 @@ def _next_run(trigger, previous: datetime) -> datetime | None:
 def run_due_once(scheduler: BackgroundScheduler, schedule: Schedule) -> None:
     """Every job whose stored next run has come, once, in order: probes, crawls, delivery
     (so a probe that asks for a crawl gets it in the same run)."""
-    order = {"probe": 0, "crawl": 1, "deliver": 2}
+    order = {"probe": 0, "crawl": 1, "announcements": 2, "deliver": 3}
     for spec in sorted(schedule.jobs, key=lambda j: order[j.job_id.rsplit(":", 1)[-1]]):
         job = scheduler.get_job(spec.job_id)
         now = datetime.now(UTC)

@@ -129,6 +129,27 @@ def crawl_job(source: str) -> int | None:
         return done.returncode
 
 
+def announcements_job() -> int | None:
+    """`regwatch announcements --fetch` as a child process: new articles from every
+    announcement source, their events, and the links to the register."""
+    runtime = _context()
+    with crawl_lock(runtime.data.data_dir, "announcements") as acquired:
+        if not acquired:
+            log.info("announcements: a fetch is already running; this trigger is skipped")
+            return None
+        try:
+            done = subprocess.run([sys.executable, "-m", "regwatch", "announcements", "--fetch", "--pending"],
+                                  capture_output=True, text=True, timeout=runtime.crawl_timeout)
+        except subprocess.TimeoutExpired:
+            log.error("announcements: the fetch took longer than %.0f s and was stopped",
+                      runtime.crawl_timeout)
+            return None
+        for line in done.stderr.splitlines():
+            log.info("announcements: %s", line)
+        log.info("announcements: fetch ended with exit code %d", done.returncode)
+        return done.returncode
+
+
 def deliver_job() -> None:
     runtime = _context()
     with _store() as store:

@@ -4,6 +4,7 @@ against the local fake service, delivering to real local receivers."""
 from __future__ import annotations
 
 import copy
+import json
 import os
 import signal
 import subprocess
@@ -59,7 +60,8 @@ def once(ws: Workspace, plan: Path, config: Path | None = None):
 def test_the_shipped_schedule_loads():
     plan = load_schedule(ROOT / "schedules" / "schedules.toml")
     ids = [job.job_id for job in plan.jobs]
-    assert ids == ["deliver", "ru_minjust_undesirable:probe", "ru_minjust_undesirable:crawl"]
+    assert ids == ["deliver", "ru_minjust_undesirable:probe", "ru_minjust_undesirable:crawl",
+                   "announcements"]
     assert str(plan.timezone) == "Europe/Moscow"
 
 
@@ -204,3 +206,20 @@ def test_the_alerts_demo_delivers_each_change_once(tmp_path):
     assert "webhook: 1 call; signature verified; 23 changes" in result.stdout
     assert "mail: 1 message" in result.stdout
     assert "each change was delivered exactly once" in result.stdout
+
+
+def test_once_fetches_the_announcements_when_scheduled(crawled, tmp_path):
+    from contextlib import ExitStack
+
+    from tests.test_announcement_spiders import SOURCES, FakeSite
+
+    plan = tmp_path / "schedule.toml"
+    plan.write_text((FAST % 3600) + "[announcements]\ninterval = 3600\n", encoding="utf-8")
+    with ExitStack() as stack:
+        sites = {source: stack.enter_context(FakeSite(source)) for source in SOURCES}
+        env = {SOURCES[source][1]: site.url for source, site in sites.items()}
+        result = crawled.regwatch("schedule", "--once", "--schedule", str(plan), **env)
+    assert result.code == 0, result.output
+    assert "announcements: announcements_tass: 3 new articles" in result.stderr
+    listed = json.loads(crawled.regwatch("announcements", "--json").stdout)
+    assert any(e["entry_id"] == "ru_minjust_undesirable/281" for e in listed)  # FIDH, linked
