@@ -114,13 +114,18 @@ def write_status(data_dir: Path, source: str, outcome: Outcome, checked_at: str,
 
 
 @contextmanager
-def source_lock(data_dir: Path, source: str) -> Iterator[None]:
-    """An exclusive lock per source in the data directory; a second crawl waits its turn."""
+def source_lock(data_dir: Path, source: str, wait: bool = True) -> Iterator[bool]:
+    """An exclusive lock per source in the data directory: a second holder waits its turn,
+    or with `wait=False` gets False at once (and holds nothing)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / f".{source}.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

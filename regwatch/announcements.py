@@ -68,15 +68,9 @@ def fetch_articles(spiders: tuple[str, ...], log_file) -> dict[str, dict[str, ob
     """Run the announcement spiders in this process (one reactor, one crawler each) and
     return each one's counts: articles stored, already known, events found, and why it
     finished."""
-    from scrapy.crawler import CrawlerProcess
+    from regwatch.crawl import crawler_process
 
-    from regwatch.crawl import log_to_file, scrapy_settings
-    from scraper.redact import install_redaction, quiet_request_logs
-
-    process = CrawlerProcess(scrapy_settings({"LOG_ENABLED": False}))
-    log_to_file(log_file, "INFO")
-    install_redaction()
-    quiet_request_logs()
+    process = crawler_process(log_file)
     crawlers = {name: process.create_crawler(name) for name in spiders}
     for crawler in crawlers.values():
         process.crawl(crawler)

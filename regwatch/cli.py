@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pipelines.atomic import atomic_write_bytes
 from pipelines.config import DataConfig
 from pipelines.export import changes_csv, changes_json, register_at, render
-from pipelines.ingest import HELD, utc_now
+from pipelines.ingest import BASELINE, CHANGED, HELD, utc_now
 from pipelines.store import Store
 from regwatch.config import AlertConfig, ConfigError, config_path, load_config
 from scraper.redact import redact
@@ -156,7 +156,7 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
             event = outbox.record_failure(store.engine, source, outcome.message, now,
                                           alerting.failures_before_alert)
         tell_health(store.engine, alerting, event, now)
-        if outcome.ok:  # announced designations the register now shows become confirmed
+        if outcome.status in (BASELINE, CHANGED):  # announced designations it now shows: confirmed
             from regwatch.announcements import link_pending
 
             link_pending(store, source, now)

@@ -48,18 +48,10 @@ def run_spider(spider: str, source: str, log_file: Path | None = None, allow_dro
                **spider_args: object) -> list[Outcome]:
     """Run one spider of `source` in this process; the outcome of each pull it yielded
     (one for a crawl, one per archived copy for an import), or one refusal."""
-    overrides: dict[str, object] = {"REGWATCH_ALLOW_DROP": allow_drop,
-                                    "REGWATCH_CONFIG": str(config_file or "")}
-    if log_file is not None:
-        overrides["LOG_ENABLED"] = False  # Scrapy's own handler would grow the file forever
-    settings = scrapy_settings(overrides)
-    process = CrawlerProcess(settings)
-    if log_file is not None:
-        log_to_file(log_file, settings.get("LOG_LEVEL"))
+    process = crawler_process(log_file, {"REGWATCH_ALLOW_DROP": allow_drop,
+                                         "REGWATCH_CONFIG": str(config_file or "")})
     if progress:
         _show_progress([spider, "scraper.fetching"])
-    install_redaction()
-    quiet_request_logs()
     try:
         crawler = process.create_crawler(spider)
         process.crawl(crawler, **spider_args)
@@ -73,6 +65,21 @@ def run_spider(spider: str, source: str, log_file: Path | None = None, allow_dro
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else "unknown"
         return [Outcome(source, REFUSED, f"{source}: the crawl ended without a result ({reason})")]
     return outcomes
+
+
+def crawler_process(log_file: Path | None, overrides: dict[str, object] | None = None) -> CrawlerProcess:
+    """A CrawlerProcess on our settings, logging to `log_file` (rotated) when given, with
+    credentials redacted and HTTP libraries' request lines kept out of the log."""
+    overrides = dict(overrides or {})
+    if log_file is not None:
+        overrides["LOG_ENABLED"] = False  # Scrapy's own handler would grow the file forever
+    settings = scrapy_settings(overrides)
+    process = CrawlerProcess(settings)
+    if log_file is not None:
+        log_to_file(log_file, settings.get("LOG_LEVEL"))
+    install_redaction()
+    quiet_request_logs()
+    return process
 
 
 def log_to_file(log_file: Path, level: str) -> None:

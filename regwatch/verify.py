@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scrapy.crawler import CrawlerProcess
-
 from pipelines.config import DataConfig
 from pipelines.models import Entry
 from pipelines.normalise import normalise_rows
 from pipelines.raw_archive import archive_replies
 from pipelines.store import Store
 from pipelines.verify import Disagreement, compare_channels
-from regwatch.crawl import log_to_file, scrapy_settings
-from scraper.redact import install_redaction, quiet_request_logs
+from regwatch.crawl import crawler_process
 from scraper.sources import load_source
 from scraper.spiders.minjust_undesirable import CHANNELS
 
@@ -44,11 +41,8 @@ class VerifyReport:
 def run_verify(source: str, data: DataConfig) -> VerifyReport:
     """Both channels at once (one reactor, two crawlers), then the comparison."""
     meta = load_source(source)
-    process = CrawlerProcess(scrapy_settings({
-        "ITEM_PIPELINES": {"scraper.pipelines.KeepPullPipeline": 300}, "LOG_ENABLED": False}))
-    log_to_file(data.data_dir / "regwatch.log", "INFO")
-    install_redaction()
-    quiet_request_logs()
+    process = crawler_process(data.data_dir / "regwatch.log",
+                              {"ITEM_PIPELINES": {"scraper.pipelines.KeepPullPipeline": 300}})
     crawlers = {via: process.create_crawler(meta.spider) for via in CHANNELS}
     for via, crawler in crawlers.items():
         process.crawl(crawler, via=via)

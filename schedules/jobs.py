@@ -11,7 +11,6 @@ by reference ("schedules.jobs:probe_job"), so these names are part of the stored
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from apscheduler.schedulers.base import BaseScheduler
 
 from pipelines import outbox
+from pipelines.ingest import source_lock
 from pipelines.config import DataConfig
 from pipelines.store import Store
 from regwatch.config import AlertConfig
@@ -107,46 +107,38 @@ def request_crawl(source: str) -> None:
 def crawl_job(source: str) -> int | None:
     """Run `regwatch crawl SOURCE` as a child process; it stores, queues and delivers.
     Returns its exit code, or None when another crawl of the source was running."""
-    runtime = _context()
-    with crawl_lock(runtime.data.data_dir, source) as acquired:
-        if not acquired:
-            log.info("%s: a crawl is already running; this trigger is skipped", source)
-            return None
-        command = [sys.executable, "-m", "regwatch", "crawl", source, "--quiet"]
-        if runtime.config_file is not None:
-            command += ["--config", str(runtime.config_file)]
-        log.info("%s: crawl starts", source)
-        try:
-            done = subprocess.run(command, capture_output=True, text=True,
-                                  timeout=runtime.crawl_timeout)
-        except subprocess.TimeoutExpired:
-            log.error("%s: the crawl took longer than %.0f s and was stopped", source,
-                      runtime.crawl_timeout)
-            return None
-        for line in (done.stdout + done.stderr).splitlines():
-            log.info("%s: crawl: %s", source, line)
-        log.info("%s: crawl ended with exit code %d", source, done.returncode)
-        return done.returncode
+    command = ["crawl", source, "--quiet"]
+    config_file = _context().config_file
+    if config_file is not None:
+        command += ["--config", str(config_file)]
+    return _run_child(f"{source}.crawl", f"{source}: crawl", command)
 
 
 def announcements_job() -> int | None:
     """`regwatch announcements --fetch` as a child process: new articles from every
     announcement source, their events, and the links to the register."""
+    return _run_child("announcements.crawl", "announcements", ["announcements", "--fetch", "--pending"])
+
+
+def _run_child(lock: str, label: str, args: list[str]) -> int | None:
+    """`regwatch ARGS` as a child process under a non-blocking lock (a second trigger while
+    it runs is a no-op, across processes too), its output into this log. Its exit code, or
+    None when it was already running or ran out of time."""
     runtime = _context()
-    with crawl_lock(runtime.data.data_dir, "announcements") as acquired:
+    with source_lock(runtime.data.data_dir, lock, wait=False) as acquired:
         if not acquired:
-            log.info("announcements: a fetch is already running; this trigger is skipped")
+            log.info("%s: already running; this trigger is skipped", label)
             return None
+        log.info("%s starts", label)
         try:
-            done = subprocess.run([sys.executable, "-m", "regwatch", "announcements", "--fetch", "--pending"],
-                                  capture_output=True, text=True, timeout=runtime.crawl_timeout)
+            done = subprocess.run([sys.executable, "-m", "regwatch", *args], capture_output=True,
+                                  text=True, timeout=runtime.crawl_timeout)
         except subprocess.TimeoutExpired:
-            log.error("announcements: the fetch took longer than %.0f s and was stopped",
-                      runtime.crawl_timeout)
+            log.error("%s took longer than %.0f s and was stopped", label, runtime.crawl_timeout)
             return None
-        for line in done.stderr.splitlines():
-            log.info("announcements: %s", line)
-        log.info("announcements: fetch ended with exit code %d", done.returncode)
+        for line in (done.stdout + done.stderr).splitlines():
+            log.info("%s: %s", label, line)
+        log.info("%s ended with exit code %d", label, done.returncode)
         return done.returncode
 
 
@@ -156,21 +148,3 @@ def deliver_job() -> None:
         report = deliver(store.engine, runtime.alerts, runtime.data.data_dir)
     if report.sent or report.retrying or report.failed:
         log.info("%s", report.summary())
-
-
-@contextmanager
-def crawl_lock(data_dir: Path, source: str) -> Iterator[bool]:
-    """A non-blocking per-source lock: yields False when a crawl of the source is running."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / f".{source}.crawl.lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-

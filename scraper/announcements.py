@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +21,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from pipelines.ingest import utc_now
 from pipelines.articles import Article, known_urls
 from pipelines.config import DataConfig
 from pipelines.extract import dates_in
@@ -29,10 +30,6 @@ from scraper.redact import redact
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _SPACES = re.compile(r"\s+")
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def data_config(settings) -> DataConfig:
@@ -146,7 +143,7 @@ class AnnouncementSpider(scrapy.Spider):
         yield ArticleItem(Article(url=listed.url, source=self.source, title=title,
                                   published_on=published_on, language=self._parse_language(response),
                                   text=text, sha256=hashlib.sha256(response.body).hexdigest(),
-                                  fetched_at=now_utc()))
+                                  fetched_at=utc_now()))
 
     def on_error(self, failure):
         """A request that failed for good (after retries): one line saying why."""

@@ -58,6 +58,15 @@ def field_for_title(title: str) -> str | None:
     return None
 
 
+def info_columns(info: dict) -> tuple[dict[str, str], list[str]]:
+    """/info's column list → `map_columns`' mapping and warnings (the spider and a reparse
+    of stored replies read it the same way)."""
+    columns = info.get("columns")
+    if not isinstance(columns, list) or not columns:
+        raise ColumnError("/info has no column list")
+    return map_columns([(str(c.get("name", "")), str(c.get("title", ""))) for c in columns])
+
+
 def canonical_row(row: dict, columns: dict[str, str]) -> dict[str, str]:
     """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty."""
     return {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}

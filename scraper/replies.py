@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from scraper.columns import canonical_row, map_columns
+from scraper.columns import canonical_row, info_columns
 from scraper.export_xlsx import read_export
 from scraper.html_page import parse_page
 
@@ -29,7 +29,7 @@ def _api_rows(replies: list[Reply]) -> list[dict[str, str]]:
     info = next((json.loads(body) for meta, body in replies if meta["url"].endswith("/info")), None)
     if info is None:
         raise ReplyParseError("no /info reply among the snapshot's replies")
-    columns, _ = map_columns([(str(c.get("name", "")), str(c.get("title", ""))) for c in info["columns"]])
+    columns, _ = info_columns(info)
     pages = sorted(((json.loads(meta["request_body"] or "{}").get("offset", 0), json.loads(body))
                     for meta, body in replies if meta["url"].endswith("/values")),
                    key=lambda page: page[0])

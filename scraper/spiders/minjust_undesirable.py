@@ -12,14 +12,14 @@ pipeline can refuse it and say why.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import scrapy
 from scrapy.http import JsonRequest, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from pipelines.ingest import utc_now
 from pipelines.models import Pull, RawReply
-from scraper.columns import ColumnError, canonical_row, map_columns
+from scraper.columns import ColumnError, canonical_row, info_columns
 from scraper.export_xlsx import ExportError, read_export
 from scraper.items import PullItem
 from scraper.redact import redact
@@ -34,10 +34,6 @@ PROXY_HINT = ("the service answers only Russian IP addresses: set REGWATCH_PROXY
 
 class ReplyError(ValueError):
     """A reply that is not what the protocol promises."""
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class MinjustUndesirableSpider(scrapy.Spider):
@@ -61,7 +57,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         api = f"{spider.base_url}/rest/registry/{META.registry_id}"
         spider.info_url, spider.values_url = f"{api}/info", f"{api}/values"
         spider.export_url = f"{api}/export"
-        spider.pull = Pull(source=cls.source, rows=[], size=0, started_at=now_utc(),
+        spider.pull = Pull(source=cls.source, rows=[], size=0, started_at=utc_now(),
                            source_url=META.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
@@ -81,11 +77,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         """/info → the column mapping, then the first page of rows."""
         try:
             info = self._json(response, "/info")
-            columns = info.get("columns")
-            if not isinstance(columns, list) or not columns:
-                raise ReplyError("/info has no column list")
-            self.columns, warnings = map_columns(
-                [(str(c.get("name", "")), str(c.get("title", ""))) for c in columns])
+            self.columns, warnings = info_columns(info)
         except (ReplyError, ColumnError) as exc:
             yield self._give_up(str(exc))
             return
@@ -189,7 +181,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         self.pull.replies.append(RawReply(
             url=response.url, method=request.method, request_body=body, status=response.status,
             content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
-            body=response.body, fetched_at=now_utc()))
+            body=response.body, fetched_at=utc_now()))
 
     def _give_up(self, problem: str) -> PullItem:
         message = f"{self.source}: {problem}"

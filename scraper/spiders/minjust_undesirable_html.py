@@ -9,11 +9,11 @@ scraper/html_page.py; the normaliser is the one the API spider uses.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 
 import scrapy
 from scrapy.http import Response
 
+from pipelines.ingest import utc_now
 from pipelines.models import Pull, RawReply
 from scraper.html_page import PageError, parse_page
 from scraper.items import PullItem
@@ -24,10 +24,6 @@ META = load_source("ru_minjust_undesirable")
 # The official address of the old page (dead since about February 2026), cited in every row;
 # the copy a row was read from (archive capture or file) is in its raw reply.
 OLD_PAGE = "https://minjust.gov.ru/ru/documents/7756/"
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class MinjustUndesirableHtmlSpider(scrapy.Spider):
@@ -51,12 +47,12 @@ class MinjustUndesirableHtmlSpider(scrapy.Spider):
 
     def parse_copy(self, response: Response):
         captured_at = response.meta["captured_at"]
-        pull = Pull(source=self.source, rows=[], size=0, started_at=now_utc(),
+        pull = Pull(source=self.source, rows=[], size=0, started_at=utc_now(),
                     source_url=OLD_PAGE, channel="html", captured_at=captured_at)
         pull.replies.append(RawReply(url=response.url, method="GET", request_body="",
                                      status=response.status, content_type=(response.headers.get(
                                          "Content-Type") or b"text/html").decode("latin-1"),
-                                     body=response.body, fetched_at=now_utc()))
+                                     body=response.body, fetched_at=utc_now()))
         try:
             page = parse_page(response.body)
         except PageError as exc:
