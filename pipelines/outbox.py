@@ -12,6 +12,7 @@ the last `lastModified` a good crawl saw (for the scheduler's cheap probe).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from pipelines import early_warning
 from pipelines.alerts import Message, Subscription, compose
 from pipelines.alerts import select as choose_changes
 from pipelines.diff import Diff
@@ -47,7 +49,7 @@ alerts = Table(
     Column("delivery_id", String(255), nullable=False, unique=True),
     Column("subscription", String(128), nullable=False, index=True),
     Column("source", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),  # changes|operator
+    Column("kind", String(16), nullable=False),  # changes|announced|operator
     Column("snapshot_id", Integer),
     Column("title", Text, nullable=False),
     Column("text", Text, nullable=False),
@@ -66,6 +68,16 @@ alert_changes = Table(
     Column("change_id", Integer, nullable=False),
     Column("subscription", String(128), nullable=False),
     UniqueConstraint("change_id", "subscription"),  # a change reaches a subscriber once
+)
+
+# Which announced designations (by their keys, see pipelines.early_warning) a subscriber
+# was told of: a decision reported by five articles in three spellings reaches it once.
+alert_announcements = Table(
+    "alert_announcements", metadata,
+    Column("alert_id", Integer, nullable=False, index=True),
+    Column("announcement_key", Text, nullable=False),
+    Column("subscription", String(128), nullable=False),
+    UniqueConstraint("announcement_key", "subscription"),
 )
 
 source_health = Table(
@@ -169,6 +181,36 @@ def queue_changes(conn: Connection, source: str, snapshot_id: int, planned: list
             {"alert_id": alert_id, "change_id": change_ids[id(c)], "subscription": alert.subscription}
             for c in alert.changes])
     return len(planned)
+
+
+def queue_announcements(engine: Engine, subscriptions: Iterable[Subscription],
+                        announcements: list[early_warning.Announcement], now: str) -> int:
+    """Queue, for each subscriber, the announced designations it was not told of yet (one
+    alert each), and remember their keys in the same transaction. How many were queued."""
+    if not announcements:
+        return 0
+    queued = 0
+    with engine.begin() as conn:
+        told: dict[str, set[str]] = {}
+        for row in conn.execute(select(alert_announcements.c.subscription,
+                                       alert_announcements.c.announcement_key)):
+            told.setdefault(row.subscription, set()).add(row.announcement_key)
+        for sub in subscriptions:
+            chosen = early_warning.choose(sub, announcements, told)
+            if not chosen:
+                continue
+            keys = sorted({k for c in chosen for k in c.announcement.keys})
+            digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+            delivery_id = f"{early_warning.REGISTER}/{early_warning.ANNOUNCED}/{digest}/{sub.name}"
+            message = early_warning.compose(chosen, sub.language)
+            payload = webhook_payload(delivery_id, early_warning.REGISTER, message,
+                                      early_warning.payload_body(chosen, now))
+            alert_id = _insert_alert(conn, delivery_id, sub.name, early_warning.REGISTER,
+                                     early_warning.ANNOUNCED, message, payload, now)
+            conn.execute(insert(alert_announcements), [
+                {"alert_id": alert_id, "announcement_key": key, "subscription": sub.name} for key in keys])
+            queued += 1
+    return queued
 
 
 def queue_operator(engine: Engine, operator: Subscription, delivery_id: str, source: str,

@@ -8,29 +8,37 @@ from __future__ import annotations
 from datetime import date
 
 from pipelines import articles
-from pipelines.check import QueryError, RegisterIndex
-from pipelines.models import Entry
+from pipelines.check import LISTED_SCORE, QueryError, RegisterIndex
+from pipelines.models import EXCLUDED, Entry
 from pipelines.store import Store
 
 LINKED_KINDS = ("designated", "included", "excluded")
 
 
-def lag_days(announced_on: str, entry: Entry) -> int | None:
-    """Days from the announcement to the inclusion order (negative: the register was first)."""
+def lag_days(announced_on: str, entry: Entry, kind: str) -> int | None:
+    """Days from the announcement to the register's order (negative: the register was first):
+    the exclusion order for an announced exclusion, the inclusion order otherwise."""
+    registered_on = entry.excluded_on if kind == "excluded" else entry.listed_on
     try:
-        return (date.fromisoformat(entry.listed_on) - date.fromisoformat(announced_on[:10])).days
+        return (date.fromisoformat(registered_on) - date.fromisoformat(announced_on[:10])).days
     except ValueError:
         return None
 
 
-def match(index: RegisterIndex, names: list[str]) -> Entry | None:
+def match(index: RegisterIndex, names: list[str], kind: str) -> Entry | None:
+    """The entry the register shows for an announced event: a confident match of one of its
+    names, listed or excluded since (the designation did reach the register); for an
+    announced exclusion, only an entry the register shows as excluded."""
     for name in names:
         try:
             verdict = index.check(name)
         except QueryError:
             continue
-        if verdict.listed:
-            return verdict.matches[0].entry
+        best = verdict.matches[0] if verdict.matches else None
+        if best is None or best.score < LISTED_SCORE:
+            continue
+        if kind != "excluded" or best.entry.status == EXCLUDED:
+            return best.entry
     return None
 
 
@@ -53,12 +61,22 @@ def _link_pass(store: Store, source: str, now: str) -> int:
     confirmed = 0
     for event in pending:
         names = [n for n in (event["organisation"], event["acronym"]) if n]
-        entry = match(index, names)
+        entry = match(index, names, event["kind"])
         if entry is not None:
             articles.confirm(store.engine, event["id"], entry.entry_id,
-                             lag_days(event["published_on"], entry), now, names, event["url"])
+                             lag_days(event["published_on"], entry, event["kind"]), now, names, event["url"])
             confirmed += 1
     return confirmed
+
+
+def queue_early_warnings(store: Store, subscriptions, now: str) -> int:
+    """Queue "announced, not yet in the register" alerts for the recent pending events
+    (after `link_pending`); each subscriber hears of each decision once."""
+    from pipelines import early_warning, outbox
+
+    pending = articles.events(store.engine, articles.PENDING)
+    announced = early_warning.group(pending, date.fromisoformat(now[:10]))
+    return outbox.queue_announcements(store.engine, subscriptions, announced, now)
 
 
 ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog", "announcements_tass")

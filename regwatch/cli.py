@@ -341,16 +341,21 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
 @click.option("--fetch", is_flag=True,
               help="First fetch new articles from every announcement source (only new ones).")
-def announcements(pending: bool, as_json: bool, fetch: bool) -> None:
+@config_option
+def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path | None) -> None:
     """Designations announced by the Prosecutor General's Office, the media and NGOs, each
     linked to its register entry (`confirmed`, with the lag from the announcement to the
     inclusion order) or `pending` while the register does not show it yet.
+
+    Subscribers hear of each recent pending designation once ("announced, not yet in the
+    register"); the alerts are queued and delivered here.
 
     With --fetch, exit 1 when a source could not be read (the others are still stored)."""
     from pipelines import articles
     from pipelines.ingest import utc_now
     from regwatch.announcements import ANNOUNCEMENT_SPIDERS, fetch_articles, link_pending
 
+    alerting, _ = _alert_config(config_file)
     config, store = _open_store()
     store.close()
     failed = []
@@ -365,6 +370,7 @@ def announcements(pending: bool, as_json: bool, fetch: bool) -> None:
     try:
         link_pending(store, DEFAULT_SOURCE, utc_now())
         found = articles.events(store.engine, articles.PENDING if pending else None)
+        _warn_early(store, alerting, config)
     finally:
         store.close()
     if as_json:
@@ -382,6 +388,26 @@ def announcements(pending: bool, as_json: bool, fetch: bool) -> None:
         click.echo(f"            {e['url']}")
     click.echo(f"{len(found)} events", err=True)
     sys.exit(EXIT_REFUSED if failed else EXIT_OK)
+
+
+def _warn_early(store, alerting: AlertConfig, config: DataConfig) -> None:
+    """Queue and deliver the early warnings; alerting trouble is logged and shown, and
+    never changes the exit code (what fails stays queued for the delivery job)."""
+    from pipelines import outbox
+    from regwatch.announcements import queue_early_warnings
+    from regwatch.delivery import deliver
+
+    try:
+        queued = queue_early_warnings(store, alerting.subscriptions, outbox.now_utc())
+        report = deliver(store.engine, alerting, config.data_dir)
+    except Exception as exc:
+        logging.getLogger("regwatch.cli").exception("early-warning alerts")
+        click.echo(f"alerts: {redact(str(exc))}", err=True)
+        return
+    if queued:
+        click.echo(f"{queued} early-warning alerts queued", err=True)
+    if report.sent or report.retrying or report.failed:
+        click.echo(report.summary(), err=True)
 
 
 @cli.command()

@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.alerts import Subscription
+from pipelines.early_warning import ANNOUNCED
 from pipelines.models import ADDED, EXCLUDED_KIND, MODIFIED, REINSTATED, REMOVED, RENUMBERED
 
-CHANGE_KINDS = (ADDED, EXCLUDED_KIND, REINSTATED, REMOVED, MODIFIED, RENUMBERED)
+# What a subscription's `kinds` may name: the register's changes, and `announced` (a
+# designation announced that the register does not show yet: pipelines.early_warning).
+ALERT_KINDS = (ADDED, EXCLUDED_KIND, REINSTATED, REMOVED, MODIFIED, RENUMBERED, ANNOUNCED)
 LANGUAGES = ("en", "ru")
 OPERATOR = "operator"  # the operator's subscription name (reserved)
 
@@ -142,10 +145,10 @@ def _subscription(origin: str, where: str, table: Mapping[str, Any],
     if language not in LANGUAGES:
         raise ConfigError(f"{origin}: {where}: language must be one of {', '.join(LANGUAGES)}")
     kinds = _strings(origin, f"{where}.kinds", table.get("kinds", []))
-    unknown = sorted(set(kinds) - set(CHANGE_KINDS))
+    unknown = sorted(set(kinds) - set(ALERT_KINDS))
     if unknown:
         raise ConfigError(f"{origin}: {where}: unknown change kinds {', '.join(unknown)}; "
-                          f"known: {', '.join(CHANGE_KINDS)}")
+                          f"known: {', '.join(ALERT_KINDS)}")
     return Subscription(
         name=name, channel=channel, url=url, secret=secret, language=language,
         registers=_strings(origin, f"{where}.registers", table.get("registers", [])),

@@ -107,17 +107,20 @@ def request_crawl(source: str) -> None:
 def crawl_job(source: str) -> int | None:
     """Run `regwatch crawl SOURCE` as a child process; it stores, queues and delivers.
     Returns its exit code, or None when another crawl of the source was running."""
-    command = ["crawl", source, "--quiet"]
-    config_file = _context().config_file
-    if config_file is not None:
-        command += ["--config", str(config_file)]
-    return _run_child(f"{source}.crawl", f"{source}: crawl", command)
+    return _run_child(f"{source}.crawl", f"{source}: crawl", _with_config(["crawl", source, "--quiet"]))
 
 
 def announcements_job() -> int | None:
     """`regwatch announcements --fetch` as a child process: new articles from every
     announcement source, their events, and the links to the register."""
-    return _run_child("announcements.crawl", "announcements", ["announcements", "--fetch", "--pending"])
+    return _run_child("announcements.crawl", "announcements",
+                      _with_config(["announcements", "--fetch", "--pending"]))
+
+
+def _with_config(command: list[str]) -> list[str]:
+    """The child reads the daemon's subscriptions: it queues and delivers their alerts."""
+    config_file = _context().config_file
+    return command + ["--config", str(config_file)] if config_file is not None else command
 
 
 def _run_child(lock: str, label: str, args: list[str]) -> int | None:

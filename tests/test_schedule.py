@@ -210,16 +210,25 @@ def test_the_alerts_demo_delivers_each_change_once(tmp_path):
 
 def test_once_fetches_the_announcements_when_scheduled(crawled, tmp_path):
     from contextlib import ExitStack
+    from datetime import date
 
     from tests.test_announcement_spiders import SOURCES, FakeSite
+    from tests.test_announcements import VOC, store_article
 
     plan = tmp_path / "schedule.toml"
     plan.write_text((FAST % 3600) + "[announcements]\ninterval = 3600\n", encoding="utf-8")
+    # An announcement of today that the register does not show: the job's early warning.
+    store_article(crawled, "https://example.org/genproc/voc", VOC, date.today().isoformat(), "ru")
     with ExitStack() as stack:
+        receiver = stack.enter_context(WebhookReceiver(SECRET))
+        config = write_config(tmp_path / "regwatch.toml", webhook_sub(receiver))
         sites = {source: stack.enter_context(FakeSite(source)) for source in SOURCES}
         env = {SOURCES[source][1]: site.url for source, site in sites.items()}
-        result = crawled.regwatch("schedule", "--once", "--schedule", str(plan), **env)
+        result = crawled.regwatch("schedule", "--once", "--schedule", str(plan), "--config", str(config), **env)
     assert result.code == 0, result.output
     assert "announcements: announcements_tass: 3 new articles" in result.stderr
     listed = json.loads(crawled.regwatch("announcements", "--json").stdout)
     assert any(e["entry_id"] == "ru_minjust_undesirable/281" for e in listed)  # FIDH, linked
+    (call,) = receiver.calls  # the fixture articles are old news: only today's announcement
+    assert call.signature_ok and call.json["kind"] == "announced"
+    assert call.json["announcements"][0]["organisation"] == "Фонд памяти жертв коммунизма"
