@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, String, Table, Text, UniqueConstraint, insert, select, update
 from sqlalchemy.engine import Engine
 
+from pipelines.check import RegisterIndex
 from pipelines.models import Entry
 from pipelines.store import metadata
 
@@ -147,6 +148,13 @@ def with_aliases(entries: list[Entry], known: dict[str, list[tuple[str, str]]]) 
                                 name_original=entry.name_original + originals)
                         if acronyms or originals else entry)
     return extended
+
+
+def register_index(entries: list[Entry], known: dict[str, list[tuple[str, str]]]) -> RegisterIndex:
+    """The status check's index over the entries and the names announcements gave them,
+    each such name with the announcement it came from (shown with a match on it)."""
+    sources = {(entry_id, alias): url for entry_id, names in known.items() for alias, url in names}
+    return RegisterIndex(with_aliases(entries, known), sources)
 
 
 def _acronym_like(name: str) -> bool:

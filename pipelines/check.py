@@ -31,7 +31,7 @@ import html
 import re
 import unicodedata
 from array import array
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from pipelines.fuzzy import FUZZY_PHRASES, TokenScorer, folded_tokens, fuzzy_tokens
@@ -60,6 +60,7 @@ class Candidate:
     matched_on: str  # the entry's name part that matched, as published
     part: str  # "name" | "name_ru" | "name_original" | "acronym"
     how: str  # e.g. "exact", "folded (case, diacritics)", "transliterated", "fuzzy tokens 91"
+    alias_source: str = ""  # the announcement that gave the entry this name, when it is one
 
 
 @dataclass(frozen=True)
@@ -192,8 +193,12 @@ class RegisterIndex:
     """Every entry's name parts under their keys, and their words for fuzzy scoring. Items
     (one per name part) are kept in parallel arrays: a 100 000-entry register has 400 000."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry],
+                 alias_sources: Mapping[tuple[str, str], str] | None = None) -> None:
+        """`alias_sources`: (entry_id, name) → the URL of the announcement that gave an
+        entry a name the register does not print (see pipelines.articles.with_aliases)."""
         self.entries: list[Entry] = list(entries)
+        self._alias_sources = dict(alias_sources or {})
         self._entry_of = array("I")  # item → position in self.entries
         self._part_of = bytearray()  # item → position in _PARTS
         self._text_of: list[str] = []  # item → the part as published (the entry's own string)
@@ -241,8 +246,9 @@ class RegisterIndex:
         return Verdict(text, listed, kept[: max(limit, 1)], dropped)
 
     def _candidate(self, item: int, score: float, how: str) -> Candidate:
-        return Candidate(self.entries[self._entry_of[item]], score, self._text_of[item],
-                         _PARTS[self._part_of[item]], how)
+        entry, text = self.entries[self._entry_of[item]], self._text_of[item]
+        return Candidate(entry, score, text, _PARTS[self._part_of[item]], how,
+                         self._alias_sources.get((entry.entry_id, text), ""))
 
     def _key_hits(self, text: str) -> list[Candidate]:
         return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]))
@@ -321,10 +327,11 @@ def _explain(level: str, query: str, matched: str) -> str:
 
 def verdict_record(verdict: Verdict) -> dict[str, object]:
     """The verdict as JSON-ready data (`regwatch check --json`, the web API); each match also
-    says which `part` matched and `how`."""
+    says which `part` matched and `how`, and `alias_source`: the announcement that gave
+    the entry the matched name, when the register does not print it ("" otherwise)."""
     return {"query": verdict.query, "listed": verdict.listed, "matches": [
         {"entry_id": c.entry.entry_id, "number": c.entry.number, "name": c.entry.name,
          "status": c.entry.status, "designated_on": c.entry.designated_on,
          "listed_on": c.entry.listed_on, "score": round(c.score, 1), "matched_on": c.matched_on,
-         "part": c.part, "how": c.how}
+         "part": c.part, "how": c.how, "alias_source": c.alias_source}
         for c in verdict.matches]}

@@ -56,8 +56,7 @@ def _link_pass(store: Store, source: str, now: str) -> int:
     pending = [e for e in articles.events(store.engine, articles.PENDING) if e["kind"] in LINKED_KINDS]
     if not pending:
         return 0
-    index = RegisterIndex(articles.with_aliases(store.current_entries(source),
-                                                articles.aliases_of(store.engine)))
+    index = articles.register_index(store.current_entries(source), articles.aliases_of(store.engine))
     confirmed = 0
     for event in pending:
         names = [n for n in (event["organisation"], event["acronym"]) if n]

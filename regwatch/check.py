@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.articles import aliases_of, with_aliases
+from pipelines.articles import aliases_of, register_index
 from pipelines.check import (LISTED_SCORE, POSSIBLE_SCORE, Candidate, QueryError, RegisterIndex, Verdict,
                              verdict_record)
 from pipelines.export import neutralise
@@ -36,8 +36,9 @@ class CheckError(Exception):
     """Why no check could run; the message says what to do."""
 
 
-def load_entries(database_url: str, sources: Sequence[str]) -> list[Entry]:
-    """The current entries of every crawled source among `sources`; CheckError if none was."""
+def load_index(database_url: str, sources: Sequence[str]) -> RegisterIndex:
+    """The index of the current entries of every crawled source among `sources`, with the
+    names announcements gave them; CheckError if none was crawled."""
     try:
         store = Store(database_url)
     except (SQLAlchemyError, ImportError) as exc:
@@ -50,8 +51,8 @@ def load_entries(database_url: str, sources: Sequence[str]) -> list[Entry]:
                              "(offline, the recorded register: `regwatch demo`, then "
                              "REGWATCH_DATA_DIR=output/demo regwatch check NAME)")
         # Names announcements gave an entry (e.g. "FIDH") find it too.
-        return with_aliases([entry for source in crawled for entry in store.current_entries(source)],
-                            aliases_of(store.engine))
+        return register_index([entry for source in crawled for entry in store.current_entries(source)],
+                              aliases_of(store.engine))
     except SQLAlchemyError as exc:
         raise CheckError(f"cannot read the database {redact(database_url)}: "
                          f"{redact(str(exc)).splitlines()[0]}") from None
@@ -81,6 +82,8 @@ def _candidate_lines(candidate: Candidate) -> list[str]:
             f"      {entry.entry_id}, status {entry.status}; {_dates(entry)}",
             f"      score {candidate.score:.0f}: matched the {_PART_WORDS[candidate.part]} "
             f"«{candidate.matched_on}», {candidate.how}",
+            *([f"      «{candidate.matched_on}» is not printed by the register: an announcement "
+               f"named the entry so, {candidate.alias_source}"] if candidate.alias_source else []),
             f"      official source: {entry.source_url or 'not recorded'}"]
 
 

@@ -251,7 +251,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     when the file was checked, whatever the verdicts (the counts go to stderr).
     """
     from regwatch import check as checking
-    from pipelines.check import QueryError, RegisterIndex
+    from pipelines.check import QueryError
 
     if (name is None) == (names_file is None):
         raise click.UsageError("give either a NAME or --file names.csv")
@@ -259,7 +259,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
     sources = source_names() if all_registers else [DEFAULT_SOURCE]
     try:
-        index = RegisterIndex(checking.load_entries(_data_config().database_url, sources))
+        index = checking.load_index(_data_config().database_url, sources)
     except checking.CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(checking.EXIT_ERROR)

@@ -33,6 +33,19 @@ def store_article(ws, url: str, text: str, published: str, language: str) -> Non
     store.close()
 
 
+def assert_the_web_check_cites(ws, query: str, source_url: str) -> None:
+    """The web page's check explains a match on an alias with a link to its announcement."""
+    from fastapi.testclient import TestClient
+
+    from regwatch.web.app import create_app
+
+    with TestClient(create_app(DataConfig.from_env(ws.env), token="t")) as client:
+        page = client.get("/check", params={"q": query})
+    assert page.status_code == 200
+    assert f'<a href="{source_url}" rel="nofollow noopener">' in page.text
+    assert "The register does not print “FIDH”" in page.text
+
+
 def corpus(url: str) -> dict:
     return next(a for line in CORPUS.read_text(encoding="utf-8").splitlines()
                 if (a := json.loads(line))["url"] == url)
@@ -58,7 +71,15 @@ def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the regis
 
     check = crawled.regwatch("check", "FIDH", "--json")  # the register never prints "FIDH"
     assert check.code == 0, check.output
-    assert json.loads(check.stdout)["matches"][0]["entry_id"] == "ru_minjust_undesirable/281"
+    best = json.loads(check.stdout)["matches"][0]
+    assert (best["entry_id"], best["matched_on"], best["alias_source"]) == (
+        "ru_minjust_undesirable/281", "FIDH", GAZETA)  # the explanation cites the announcement
+    assert f"«FIDH» is not printed by the register: an announcement named the entry so, {GAZETA}" in \
+        crawled.regwatch("check", "FIDH").stdout
+    published = json.loads(crawled.regwatch(
+        "check", "Fédération internationale pour les droits humains", "--json").stdout)["matches"][0]
+    assert (published["entry_id"], published["alias_source"]) == ("ru_minjust_undesirable/281", "")
+    assert_the_web_check_cites(crawled, "FIDH", GAZETA)
 
     crawled.fake.serve(load_state(SECOND_DAY))
     assert crawled.crawl().code == 0

@@ -91,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ruled_out": "Ruled out by the operator as a known false match: № {number} · {name}.",
         "match_listed_on": "Listed on {listed_on} (order {order}); Prosecutor General's decision of {designated_on}.",
         "match_matched": "Matched “{text}”, the {part}: {how}.",
+        "match_alias": "The register does not print “{text}”; an announcement names the organisation so:",
         "score": "{score} / 100",
         # entry
         "entry_fields": "As it stands",
@@ -245,6 +246,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ruled_out": "Оператор отметил как известное ложное совпадение: № {number} · {name}.",
         "match_listed_on": "Включена {listed_on} (распоряжение {order}); решение Генпрокуратуры от {designated_on}.",
         "match_matched": "Совпадение: «{text}» ({part}): {how}.",
+        "match_alias": "В перечне нет наименования «{text}»; так организацию называет сообщение:",
         "score": "{score} из 100",
         "entry_fields": "Текущие сведения",
         "entry_history": "История",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipelines.articles import aliases_of, with_aliases
+from pipelines.articles import aliases_of, register_index
 from pipelines.check import QueryError, RegisterIndex, Verdict
 from pipelines.match import fold
 from pipelines.models import EXCLUDED, LISTED, Change, Entry
@@ -81,7 +81,7 @@ def build_state(meta: SourceMeta, snapshot: Snapshot | None, entries: Sequence[E
     statuses = Counter(e.status for e in entries)
     return RegisterState(
         meta, snapshot, tuple(entries), tuple(fold(e.name) for e in entries), tuple(changes),
-        RegisterIndex(with_aliases(list(entries), known_aliases or {})), _countries(entries),
+        register_index(list(entries), known_aliases or {}), _countries(entries),
         tuple(sorted({y for e in entries if (y := designation_year(e)) is not None}, reverse=True)),
         {"total": len(entries), LISTED: statuses[LISTED], EXCLUDED: statuses[EXCLUDED]},
     )
