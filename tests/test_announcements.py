@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from pipelines import articles
 from pipelines.config import DataConfig
@@ -115,3 +116,64 @@ def test_fetch_runs_every_announcement_spider_then_links(crawled):
         broken = crawled.regwatch("announcements", "--fetch", **env)
         assert broken.code == 1
         assert "announcements_genproc: 0 new articles, 0 known, 0 events, 1 errors (see the log)" in broken.stderr
+
+
+# --- linking the whole corpus ---------------------------------------------------------------
+
+LINK_LABELS = Path(__file__).parent / "data" / "announcement_links.json"
+# Levels reached (benchmarks/announcements.py prints the misses): every link on a labelled
+# article is right; the labelled rows the register shows are found but for names it does not
+# print (Meduza, «Новая газета — Европа», Free Idel-Ural, Greenpeace…).
+LINK_PRECISION, LINK_RECALL = 1.0, 0.85
+
+
+def store_corpus(store: Store) -> int:
+    """Every corpus article, stored as a spider stores it, with the events found in it."""
+    stored = 0
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        article = json.loads(line)
+        text, published = article["text"], article.get("published") or ""
+        article_id = articles.add_article(store.engine, articles.Article(
+            article["url"], "corpus", article["url"], published, article["lang"], text,
+            hashlib.sha256(text.encode()).hexdigest(), "2026-11-26T00:00:00+00:00"))
+        if article_id is not None:
+            stored += 1
+            articles.add_events(store.engine, article_id, [
+                event_record(e) for e in extract_events(text, published or None, article["lang"])])
+    return stored
+
+
+def link_score(events: list[dict], numbers: dict[str, int]) -> dict:
+    """Links on the hand-labelled articles against their rows (labels.json's register_rows
+    and announcement_links.json's also_named): right and wrong links, rows found and missed
+    among those the register (`numbers`: entry_id → number) shows."""
+    labels = json.loads((SHARED / "data" / "announcements" / "labels.json").read_text(encoding="utf-8"))
+    also = json.loads(LINK_LABELS.read_text(encoding="utf-8"))["also_named"]
+    right_rows = {url: set(label["register_rows"]) | set(also.get(url, ())) for url, label in labels.items()}
+    linked = [e for e in events if e["status"] == articles.CONFIRMED and e["url"] in labels]
+    wrong = [e for e in linked if numbers[e["entry_id"]] not in right_rows[e["url"]]]
+    present = set(numbers.values())
+    expected = {(url, row) for url, label in labels.items() for row in label["register_rows"] if row in present}
+    found = {(e["url"], numbers[e["entry_id"]]) for e in linked} & expected
+    return {"links": len(linked), "wrong": wrong, "expected": len(expected), "found": len(found),
+            "missed": sorted(expected - found),
+            "precision": 1 - len(wrong) / max(len(linked), 1), "recall": len(found) / max(len(expected), 1)}
+
+
+def test_links_from_the_whole_corpus_are_right(crawled):
+    from regwatch.announcements import link_pending
+
+    crawled.fake.serve(load_state(SECOND_DAY))  # 390 rows
+    assert crawled.crawl().code == 0
+    store = Store(DataConfig.from_env(crawled.env).database_url)
+    try:
+        assert store_corpus(store) > 130
+        link_pending(store, "ru_minjust_undesirable", "2026-11-26T00:00:00+00:00")
+        numbers = {e.entry_id: e.number for e in store.current_entries("ru_minjust_undesirable")}
+        score = link_score(articles.events(store.engine), numbers)
+    finally:
+        store.close()
+    print(f"links on labelled articles: {score['links']}, precision {score['precision']:.3f}, "
+          f"recall {score['found']}/{score['expected']} = {score['recall']:.3f}")
+    assert [(e["organisation"], e["entry_id"], e["url"]) for e in score["wrong"]] == []
+    assert score["precision"] >= LINK_PRECISION and score["recall"] >= LINK_RECALL, score["missed"]
