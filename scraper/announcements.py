@@ -129,6 +129,7 @@ class AnnouncementSpider(scrapy.Spider):
             self.known.add(item.url)  # two listings may show the same article
             yield scrapy.Request(self._fetch_url(item.url), callback=self.parse_article,
                                  errback=self.on_error, cb_kwargs={"listed": item})
+        yield from self._next_listings(response, new)
 
     def parse_article(self, response: Response, listed: Listed):
         """An article page → its title, date, language, text and the hash of its bytes."""
@@ -153,6 +154,11 @@ class AnnouncementSpider(scrapy.Spider):
         else:
             detail = redact(str(failure.value) or type(failure.value).__name__)
             self._problem(f"cannot fetch {request.url} ({type(failure.value).__name__}: {detail})")
+
+    def _next_listings(self, response: Response, new: list[Listed]):
+        """Requests for further listing pages after this one (an archive's next page, say),
+        given the articles it showed that were not stored yet: none by default."""
+        return ()
 
     # --- fields -------------------------------------------------------------------------
 

@@ -62,7 +62,34 @@ SOURCES = {
                  "/obschestvo/9005985": (
                      "2020-07-20", "ru", "шесть американских и одна британская организации", "Friends of Falun Gong"),
              }),
+    "tass_en": ("announcements_tass_en", "REGWATCH_TASS_EN_URL", "https://tass.com",
+                ["/rss/v2.xml"], {
+                    "/society/1405821": (
+                        "2022-02-18", "en", "made a decision to recognize the activity", "Free Idel-Ural"),
+                    "/society/1331921": (
+                        "2021-08-30", "en", "contains 46 organizations", "New Generation International Christian Movement"),
+                    "/society/840274": (  # the corpus holds its AMP copy; the feed links this URL
+                        "2015-11-30", "en", "Marina Gridneva said", "Open Society Foundations"),
+                    "/russia/806763": (
+                        "2015-07-07", "en", "a draft document received by TASS", None),
+                }),
+    # Mediazona's layout around other publishers' texts: the corpus has no zona.media page
+    "mediazona": ("announcements_mediazona", "REGWATCH_MEDIAZONA_URL", "https://zona.media",
+                  ["/rss"], {
+                      "/news/2022/11/14/open-press": (
+                          "2022-11-14", "ru", "известила пресс-служба Генпрокуратуры", "Open Press"),
+                      "/news/2025/05/19/amnesty": (
+                          "2025-05-19", "ru", "центром подготовки глобальных русофобских проектов",
+                          "Amnesty International"),
+                      "/news/2024/05/16/sota": (  # its first paragraph is the page's lead block
+                          "2024-05-16", "ru", "зарегистрированной в Литве", "SOTA media"),
+                  }),
 }
+
+
+# listing pages a first crawl reads beyond the source's listings: the Prosecutor General's
+# archive page, as the news list shows new articles (its fixture lists only known ones)
+FOLLOWED_ON_A_FIRST_CRAWL = {"genproc": ["/web/gprf/mass-media/news/archive"]}
 
 
 class FakeSite:
@@ -115,9 +142,9 @@ class FakeSite:
         self.server.server_close()
 
 
-def crawl(source: str, site: FakeSite, data_dir: Path) -> subprocess.CompletedProcess:
+def crawl(source: str, site: FakeSite, data_dir: Path, **settings: str) -> subprocess.CompletedProcess:
     spider, variable = SOURCES[source][:2]
-    env = make_env("http://127.0.0.1:9", data_dir, **{variable: site.url})
+    env = make_env("http://127.0.0.1:9", data_dir, **{variable: site.url}, **settings)
     return subprocess.run([sys.executable, "-m", "scrapy.cmdline", "crawl", spider], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -139,7 +166,7 @@ def test_a_crawl_stores_every_new_article_with_its_events_and_the_next_fetches_n
         first = crawl(source, site, data_dir)
         assert first.returncode == 0, first.stderr
         assert "ERROR" not in first.stderr, first.stderr
-        assert sorted(site.requests) == sorted([*listings, *expected])
+        assert sorted(site.requests) == sorted([*listings, *FOLLOWED_ON_A_FIRST_CRAWL.get(source, []), *expected])
         rows, found = stored(data_dir)
         assert {row["url"]: row["sha256"] for row in rows} == {
             real_site + path: hashlib.sha256(site.page(path)).hexdigest() for path in expected}
@@ -177,3 +204,113 @@ def test_a_broken_listing_is_logged_and_stores_nothing(source, tmp_path):
             "an error page or a redesign; nothing stored from it") in result.stderr
     assert sorted(site.requests) == sorted(SOURCES[source][3])
     assert stored(data_dir) == ([], [])
+
+
+# --- the Prosecutor General's archive walk ------------------------------------------------
+
+GENPROC = "https://epp.genproc.gov.ru"
+ARCHIVE = "/web/gprf/mass-media/news/archive"
+# the portlet instance id the fixture archive pages carry
+ARCHIVE_PORTLET = "ru_voskhod_gpparf_portal_feeds_main_page_portlet_FeedsListViewPortlet_INSTANCE_kXq2Rt9mZp4L"
+# articles only the archive shows (fixture routes_archive_walk.json): the archive page
+# listing it, and an organisation the extractor must find
+ARCHIVED = {
+    "/web/gprf/mass-media/news?item=84725518": (1, "Medusa Project"),
+    "/web/gprf/mass-media/news?item=63512808": (2, "Project Media"),
+    "/web/gprf/mass-media/news?item=12204417": (3, "Открытая Россия"),
+}
+
+
+def archive_page(page: int) -> str:
+    """What the spider must request for archive page `page` > 1 (written out, not computed
+    by the spider's own helper, so a change to the URL fails here)."""
+    return (f"{ARCHIVE}?p_p_id={ARCHIVE_PORTLET}&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view"
+            f"&_{ARCHIVE_PORTLET}_delta=40&_{ARCHIVE_PORTLET}_resetCur=false&_{ARCHIVE_PORTLET}_cur={page}")
+
+
+def serve(site: FakeSite, routes_file: str) -> None:
+    """Change the fake site's pages as routes_file says (the site published more)."""
+    site.routes.update(json.loads((site.folder / routes_file).read_text(encoding="utf-8")))
+
+
+def archive_requests(site: FakeSite) -> list[str]:
+    return [path for path in site.requests if path.startswith(ARCHIVE)]
+
+
+def test_genproc_walks_the_archive_while_pages_show_new_articles_and_stops_at_the_bound(tmp_path):
+    data_dir = tmp_path / "out"
+    with FakeSite("genproc") as site:
+        serve(site, "routes_archive_walk.json")  # archive pages 1-4, each with an article not stored
+        first = crawl("genproc", site, data_dir)
+        assert first.returncode == 0, first.stderr
+        assert "ERROR" not in first.stderr, first.stderr
+        # page 4 exists and shows a new article, but the default bound is 3 pages
+        assert archive_requests(site) == [ARCHIVE, archive_page(2), archive_page(3)]
+        assert "'regwatch/archive_pages': 3" in first.stderr
+        rows, found = stored(data_dir)
+        news_list = SOURCES["genproc"][4]
+        assert {row["url"]: row["sha256"] for row in rows} == {
+            GENPROC + path: hashlib.sha256(site.page(path)).hexdigest() for path in [*news_list, *ARCHIVED]}
+        for path, (_, organisation) in ARCHIVED.items():
+            row = next(r for r in rows if r["url"] == GENPROC + path)
+            assert row["source"] == "genproc" and row["language"] == "ru" and "Распечатать" not in row["text"]
+            assert any(organisation in e["organisation"] for e in found if e["article_id"] == row["id"]), path
+
+        # later: one new item on the news list; the archive's first page shows nothing else new
+        serve(site, "routes_later.json")
+        site.requests.clear()
+        second = crawl("genproc", site, data_dir)
+        assert second.returncode == 0, second.stderr
+        assert sorted(site.requests) == sorted(
+            ["/web/gprf/mass-media/news", "/web/gprf/mass-media/news?item=95588014", ARCHIVE])
+        assert "'regwatch/articles_stored': 1" in second.stderr
+        rows_after, found_after = stored(data_dir)
+        assert rows_after[:len(rows)] == rows and len(rows_after) == len(rows) + 1
+        newest = rows_after[-1]
+        assert (newest["url"], newest["published_on"]) == (GENPROC + "/web/gprf/mass-media/news?item=95588014",
+                                                           "2025-09-14")
+        assert any("Royal United Services Institute" in e["organisation"]
+                   for e in found_after if e["article_id"] == newest["id"])
+
+        # nothing new anywhere: no archive page at all
+        site.requests.clear()
+        third = crawl("genproc", site, data_dir)
+        assert third.returncode == 0, third.stderr
+        assert site.requests == ["/web/gprf/mass-media/news"]
+
+
+@pytest.mark.parametrize("pages", [0, 1, 2])
+def test_genproc_archive_pages_bounds_the_walk(pages, tmp_path):
+    with FakeSite("genproc") as site:
+        serve(site, "routes_archive_walk.json")
+        result = crawl("genproc", site, tmp_path / "out", REGWATCH_GENPROC_ARCHIVE_PAGES=str(pages))
+    assert result.returncode == 0, result.stderr
+    assert archive_requests(site) == [ARCHIVE, archive_page(2)][:pages]
+    archived = {GENPROC + path for path, (page, _) in ARCHIVED.items() if page <= pages}
+    rows, _ = stored(tmp_path / "out")
+    assert {row["url"] for row in rows} == {GENPROC + path for path in SOURCES["genproc"][4]} | archived
+
+
+def test_a_bad_archive_pages_setting_is_refused_with_its_name(tmp_path):
+    with FakeSite("genproc") as site:
+        result = crawl("genproc", site, tmp_path / "out", REGWATCH_GENPROC_ARCHIVE_PAGES="all")
+    assert result.returncode != 0
+    assert "REGWATCH_GENPROC_ARCHIVE_PAGES must be a whole number of pages" in result.stderr
+    assert site.requests == []
+
+
+def test_tass_en_reads_the_pages_dateformat_stamp_in_moscow_time():
+    from scrapy.http import HtmlResponse
+
+    from scraper.spiders.announcements_tass_en import TassEnAnnouncementsSpider
+
+    def page(stamp: str) -> HtmlResponse:
+        body = (f'<html><body><div class="news-header__date"><dateformat time="{stamp}" mode="abs">'
+                f'</dateformat></div></body></html>')
+        return HtmlResponse("https://tass.com/society/1", body=body.encode(), encoding="utf-8")
+
+    spider = TassEnAnnouncementsSpider()
+    assert spider._parse_date(page("1645173120")) == "2022-02-18"  # 08:32 UTC = 11:32 MSK
+    assert spider._parse_date(page("1645134300")) == "2022-02-18"  # 21:45 UTC on the 17th: 00:45 MSK
+    assert spider._parse_date(page("1645134300000")) == "2022-02-18"  # the same stamp in milliseconds
+    assert spider._parse_date(page("soon")) == ""
