@@ -45,6 +45,7 @@ announcement_events = Table(
     Column("decision_date", String(10), nullable=False, default=""),
     Column("register_date", String(10), nullable=False, default=""),
     Column("authority", Text, nullable=False, default=""),
+    Column("date_basis", String(16)),  # "text": stated; "article": the article's day, an upper bound
     Column("sentence", Text, nullable=False),
     Column("status", String(16), nullable=False),  # pending|confirmed|not_designation
     Column("entry_id", String(128)),
@@ -95,6 +96,7 @@ def add_events(engine: Engine, article_id: int, records: list[dict[str, Any]]) -
              "acronym": r.get("acronym") or "", "country": r.get("country") or "",
              "kind": r["kind"], "decision_date": r.get("decision_date") or "",
              "register_date": r.get("register_date") or "", "authority": r.get("authority") or "",
+             "date_basis": r.get("date_basis"),
              "sentence": r["sentence"],
              "status": NOT_DESIGNATION if r["kind"] == "prosecution" else PENDING} for r in records]
     with engine.begin() as conn:

@@ -50,6 +50,7 @@ class Announcement:
     register_date: str
     authority: str
     reports: tuple[Report, ...]  # oldest first
+    decision_date_basis: str = ""  # "text" (stated) or "article" (the article's day: on or before)
 
     @property
     def first_reported_on(self) -> str:
@@ -105,9 +106,13 @@ def _announcement(events: list[Mapping[str, Any]]) -> Announcement:
     reports: dict[str, Report] = {}  # one per article, its first event's sentence
     for e in events:
         reports.setdefault(e["url"], Report(e["url"], e["title"], e["published_on"], e["source"], e["sentence"]))
+    # A decision date the text states beats the day of an article that states none.
+    dated = sorted((e for e in events if e["decision_date"]), key=lambda e: e.get("date_basis") != "text")
     return Announcement(keys, events[0]["organisation"], _first(events, "acronym"),
-                        _first(events, "country"), events[0]["kind"], _first(events, "decision_date"),
-                        _first(events, "register_date"), _first(events, "authority"), tuple(reports.values()))
+                        _first(events, "country"), events[0]["kind"],
+                        dated[0]["decision_date"] if dated else "",
+                        _first(events, "register_date"), _first(events, "authority"), tuple(reports.values()),
+                        (dated[0].get("date_basis") or "") if dated else "")
 
 
 # --- to whom ---------------------------------------------------------------------------------
@@ -153,6 +158,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "kind.included": ("to be added to the register", "включается в перечень"),
     "kind.excluded": ("to be excluded from the register", "исключается из перечня"),
     "decision": ("Decision: {date}", "Решение: {date}"),
+    "decision.article": ("Decision: on or before {date} (the article's date)",
+                         "Решение: не позднее {date} (дата сообщения)"),
     "register_date": ("Register date given: {date}", "Дата в перечне по сообщению: {date}"),
     "authority": ("By: {authority}", "Орган: {authority}"),
     "hit": ('Watch name "{query}" matched "{matched}"', "Имя из списка наблюдения «{query}» совпало с «{matched}»"),
@@ -187,7 +194,8 @@ def _block(i: int, chosen: Chosen, language: str) -> str:
     lines = [_name(a)]
     lines += [_say("hit", language, query=h.query, matched=h.matched) for h in chosen.hits]
     if a.decision_date:
-        lines.append(_say("decision", language, date=_date(a.decision_date, language)))
+        key = "decision.article" if a.decision_date_basis == "article" else "decision"
+        lines.append(_say(key, language, date=_date(a.decision_date, language)))
     if a.register_date:
         lines.append(_say("register_date", language, date=_date(a.register_date, language)))
     if a.authority:
@@ -220,6 +228,7 @@ def payload_body(chosen: Sequence[Chosen], detected_at: str) -> dict[str, Any]:
                 "organisation": c.announcement.organisation, "acronym": c.announcement.acronym,
                 "country": c.announcement.country, "kind": c.announcement.kind,
                 "decision_date": c.announcement.decision_date,
+                "decision_date_basis": c.announcement.decision_date_basis,
                 "register_date": c.announcement.register_date,
                 "authority": c.announcement.authority,
                 "watchlist_matches": [{"query": h.query, "matched": h.matched, "part": h.part, "how": h.how}

@@ -25,6 +25,14 @@ Judgement calls:
   that falls after publication; "on Monday" / «в понедельник» is the last such day on or
   before publication; a month-only publication date ("2025-05") resolves explicit days but
   not weekdays.
+- Dates told outside the event's sentence count: a dated sentence without a named act just
+  before it («17 января Минюст обновил реестр. В список вошли X…»), a follow-up that dates
+  the act just told («Распоряжение Минюста вышло 1 декабря», "the Prosecutor General's Office
+  initially issued the ban on Nov. 10"; a prosecutor's date there makes or corrects the
+  decision), and, for an act still undated, the article's own day: its dateline ("MOSCOW,
+  August 30. /TASS/."), its lead's date, or the exact publication day, an upper bound like
+  "on Monday". Acts told as earlier ones («Ранее…», «Тогда же», "In January 2024") and
+  the decision behind an inclusion take no article day.
 """
 
 from __future__ import annotations
@@ -53,6 +61,9 @@ class Event:
     decision_date: str | None = None  # ISO, the Prosecutor General's decision
     register_date: str | None = None  # ISO, the Ministry of Justice's order
     authority: str | None = None
+    # "text" when the text states the dates (a day, "on Monday"), "article" when an undated
+    # act took the article's own day (its dateline or publication day): an upper bound only
+    date_basis: str | None = None
 
 
 # --- publication date and the date resolver ---------------------------------------------
@@ -86,8 +97,8 @@ _MONTH_EN = r"(?P<men>" + _EN_MONTH + ")"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _DATE = re.compile(
     r"\b(?P<d1>[0-3]?\d)(?:-?го|er|st|nd|rd|th)?\s+(?:" + _MONTH_RU + "|" + _MONTH_EN + r")" + _YEAR
-    + r"|\b(?P<men2>" + _EN_MONTH + r")\s+(?P<d2>[0-3]?\d)\b"
-    + r"(?:st|nd|rd|th)?(?:,?\s+(?P<year2>(?:19|20)\d\d))?"
+    + r"|\b(?P<men2>" + _EN_MONTH + r")\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b"
+    + r"(?:,?\s+(?P<year2>(?:19|20)\d\d))?"
     + r"|\b(?P<d3>[0-3]\d)\.(?P<m3>[01]\d)\.(?P<y3>(?:19|20)\d\d)\b",
     re.IGNORECASE)
 _WEEKDAYS = {
@@ -163,7 +174,7 @@ _DISCLAIMER = re.compile(
     r"|(?<=[\w»\"”])\*+|(?<=»)\d\b", re.IGNORECASE)
 _HEDGED = re.compile(
     r"\b(?:мог(?:ут|ла|ли)?|может|будет|будут|предлож\w+|призыва\w+|потребова\w+|намерен\w*|"
-    r"could|may|might|will\s+(?:soon\s+)?be|would|should|stop\s+list|calls?\s+(?:on|for)|"
+    r"could|(?<!\d\s)(?<!\d\s\s)may(?!\s+\d)|might|will\s+(?:soon\s+)?be|would|should|stop\s+list|calls?\s+(?:on|for)|"
     r"urge\w*)\b", re.IGNORECASE)
 _PROSECUTION = re.compile(
     r"уголовн\w+\s+дел|административн\w+\s+(?:дел|протокол|штраф)|\bучасти\w+\s+в\s+деятельности|"
@@ -172,7 +183,7 @@ _PROSECUTION = re.compile(
     r"\bsentenced\b|participation\s+in\s+(?:the\s+)?(?:activities|an?\s+undesirable)",
     re.IGNORECASE)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁ«\"“*])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁ«\"“*])|\n(?=[-–—•]\s)")
 _INITIAL = re.compile(r"(?:\b[A-ZА-ЯЁ]|\b(?:Inc|Ltd|Int|St|Mr|Dr|e|V|Z\.S|U\.S|No|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec))\.[»\"”]?$")
 
 
@@ -219,7 +230,10 @@ _DECISION_REF = re.compile(r"решени\w+\s+(?:\S+\s+){0,4}(?:генпрок�
                            r"|decisions?\s+of\s+(?:the\s+)?(?:russian\s+)?(?:first\s+)?(?:deputy\s+)?"
                            r"(?:prosecutor|general\s+prosecutor)"
                            r"|deemed\s+undesirable\s+by\s+the\s+(?:russian\s+)?prosecutor"
-                           r"|declared\s+undesirable\s+in\s+russia\s+by\s+the\s+prosecutor", re.IGNORECASE)
+                           r"|declared\s+undesirable\s+in\s+russia\s+by\s+the\s+prosecutor"
+                           # "… but the Attorney General's Office had already signed the order on November 10th"
+                           r"|(?:prosecutor|attorney\s+general)\S*\s+(?:office\s+)?(?:had\s+)?(?:already\s+|initially\s+)?"
+                           r"(?:signed|issued|made|took)\s+(?:the\s+|an?\s+)?(?:order|decision|ban)", re.IGNORECASE)
 _DEPUTY_RE = re.compile(r"заместител\w+\s+генпрокурор|заместител\w+\s+генеральн\w+\s+прокурор|deputy\s+"
                         r"(?:general\s+)?prosecutor", re.IGNORECASE)
 _PROSECUTOR_RE = re.compile(r"генпрокурат|генеральн\w+\s+прокуратур|прокурор|prosecutor|"
@@ -303,7 +317,7 @@ _NOT_NAMES = re.compile(
     r"undesirable|нежелательн|иноагент|foreign\s+agent|federal\s+law|федеральн\w+\s+закон|"
     r"^о\s+мерах|^on\s+measures|news|новости|^moscow,?$|^москва,?$|\bpress\s+service\b|"
     r"^(?:the\s+)?(?:list|register|registry|office|organi[sz]ation|statement)$|russian\s+federation|"
-    r"^(?:z\.s|e\.\s?v|gmbh|inc|ltd|sia|llc)\.?$|^(?:federation|federal|limited|lgbt\w*\+?|interfax\S*|russophobia|western|telegram)$|['’]s$",
+    r"^(?:z\.s|e\.\s?v|gmbh|inc|ltd|sia|llc)\.?$|^(?:federation|federal|limited|lgbt\w*\+?|interfax\S*|russophob\w*|western|telegram)$|['’]s$",
     re.IGNORECASE)
 _COUNTRIES_EN = re.compile(
     r"^(?:the\s+)?(?:usa|us|u\.s\.|united\s+states|uk|united\s+kingdom|great\s+britain|britain|"
@@ -460,7 +474,7 @@ _TALLY = re.compile(r"(?<![\d,.])\b(?:[1-9]\d|\d{3})\s+(?:\S+\s+){0,3}(?:organi[
                     r"структур)", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(?:организаци\w+|нпо|нко|структур\w+|фонд\w*|издани\w+|служб\w+|их|"
                           r"organi[sz]ations?|groups?|ngos?|foundation|it|its|their)\b", re.IGNORECASE)
-_DECISION_BEFORE = re.compile(r"(?:решени\w*|decisions?|генпрокуратур\w*|prosecutor\w*|прокуратур\w*)"
+_DECISION_BEFORE = re.compile(r"(?:решени\w*|decisions?|генпрокуратур\w*|prosecutor\w*|прокуратур\w*|attorney\s+general)"
                               r"[^.;]{0,70}$", re.IGNORECASE)
 _REGISTER_BEFORE = re.compile(r"(?:минюст\w*|перечень|реестр\w*|распоряжени\w*|ministry|list|register\w*)"
                               r"[^.;]{0,40}$", re.IGNORECASE)
@@ -473,15 +487,22 @@ def extract_events(text: str, published_on: date | str | None, language: str | N
     pub = published(published_on)
     events: list[Event] = []
     context: list[Name] = []  # the names of the last sentence with an act, for "the organisation"
-    previous = ""
+    previous = carry = ""
     about = bool(re.search(r"нежелательн|undesirable", text, re.IGNORECASE))
-    for sentence in sentences(text):
-        found, context = _sentence_events(sentence, previous, context, pub, about)
+    cut = sentences(text)
+    for sentence in cut:
+        found, context = _sentence_events(sentence, previous, context, pub, about, carry)
         if not found and events and _ATTRIBUTION.search(sentence):
             events = _dated_by_attribution(events, sentence, pub)
+        elif not found and events:
+            events = _dated_by_follow_up(events, sentence, pub)
+        if found and (rest := _rest_day(sentence, pub)):
+            found += _the_others(events, found, sentence, rest)
         events += found
+        carry = _carried(sentence, pub) if not found else ""
         previous = sentence
-    return _merge(events)
+    return [replace(e, date_basis="text") if e.date_basis is None and (e.decision_date or e.register_date) else e
+            for e in _announced(_merge(events), text, cut, pub)]
 
 
 # «Об этом сообщили в понедельник», "the agency said on Friday": the day of the act just told
@@ -500,31 +521,196 @@ def _dated_by_attribution(events: list[Event], sentence: str, pub: Published | N
             for e in events]
 
 
+# «… о признании Truth Hounds нежелательной датировано 16 октября, остальных организаций — 17 октября»
+_REST = re.compile(r"(?:остальн\w+|прочих|the\s+(?:others|rest|remaining\s+\w+|other\s+\w+))[^.;\d]{0,30}$",
+                   re.IGNORECASE)
+_REST_WORD = re.compile(r"остальн|прочих|\bthe\s+(?:others|rest|remaining|other)\b", re.IGNORECASE)
+
+
+def _rest_day(sentence: str, pub: Published | None) -> str | None:
+    """The day a sentence gives "the other organisations", when it gives them one."""
+    if not _REST_WORD.search(sentence):
+        return None
+    return next((d.isoformat() for p, d in dates_in(sentence, pub) if _REST.search(sentence[max(0, p - 60):p])), None)
+
+
+def _the_others(events: list[Event], found: list[Event], sentence: str, day: str) -> list[Event]:
+    """Decisions of that day for the organisations told before that the sentence does not name."""
+    others: list[Event] = []
+    for event in events:
+        if event.kind in ("designated", "included") and not any(_same_name(event, e) for e in found + others):
+            others.append(Event(event.organisation, "designated", sentence, event.acronym, event.country,
+                                decision_date=day, authority=authority(sentence, "designated")))
+    return others
+
+
+# «Распоряжение Минюста вышло 1 декабря», "the Prosecutor General's Office initially issued the
+# ban on Nov. 10", "the move": a sentence that dates the act told just before
+_FOLLOW_UP = re.compile(r"решени|распоряжени|приказ|датирован|\bdecision|\border\b|\bban\b|\bmove\b|"
+                        r"\bregistered\b|\bsigned\b|\bstatement\b", re.IGNORECASE)
+_REGISTER_WORDS = re.compile(r"минюст|министерств\w+\s+юстиции|распоряжени|перечень|перечн|реестр|"
+                             r"ministry|justice|register|\blist\b", re.IGNORECASE)
+
+
+def _dated_by_follow_up(events: list[Event], sentence: str, pub: Published | None) -> list[Event]:
+    """Events of the last sentence with events, dated by a sentence without an act of its own
+    that names no other organisation: a date after the Prosecutor General or «решение» is the
+    decision's (and a decision of a name only said to be included is a designation), one after
+    the ministry or its register the inclusion's, any other the act's own."""
+    text = _DISCLAIMER.sub("", sentence)
+    if not _FOLLOW_UP.search(text) or _is_old(text, pub):
+        return events
+    told = [e for e in events if e.sentence == events[-1].sentence and e.kind in ("designated", "included")]
+    if not told or not (found := _dates(text, pub)) or found == (None, None):
+        return events
+    decision, register = found
+    if not _REGISTER_WORDS.search(text):
+        decision = register = decision or register  # "the move came on 13 November": the act's own day
+    by_prosecutor = decision and _PROSECUTOR_RE.search(text)
+    own = [Event(n.name, "designated", "", n.acronym) for n in names(text)]
+    if any(not any(_same_name(e, n) for e in told) for n in own):
+        return events  # it tells of another organisation
+    out = list(events)
+    for told_event in told:
+        same = [i for i, e in enumerate(out) if _same_name(e, told_event)]
+        designated = [i for i in same if out[i].kind == "designated"]
+        for i in designated:
+            if decision and (out[i].decision_date is None or by_prosecutor and out[i].authority is None):
+                out[i] = replace(out[i], decision_date=decision, authority=out[i].authority or authority(text, "designated"))
+        if not designated and by_prosecutor:
+            out.append(Event(told_event.organisation, "designated", sentence, told_event.acronym, told_event.country,
+                             decision_date=decision, authority=authority(text, "designated")))
+        for i in same:
+            if out[i].kind == "included" and register and out[i].register_date is None:
+                out[i] = replace(out[i], register_date=register)
+    return out
+
+
+# "MOSCOW, August 30. /TASS/.", "May 19 (UPI) --", a line «25 марта, 19:51» or «28 июня 2023»
+_DATELINE_HEAD = re.compile(r"(?:[A-ZА-ЯЁ][A-ZА-ЯЁ\-]+(?:\s+[A-ZА-ЯЁ\-]+)?,\s*)?")
+_DATELINE_TAIL = re.compile(r"[.,]?\s*(?:/\s*[A-ZА-ЯЁ][\w\-]*\s*/|\([A-Z][\w\-]*\)\s*(?:--|—|–|-))"
+                            r"|[,\s]*(?:в\s*)?(?:[0-2]?\d:[0-5]\d)?\s*$")
+
+
+def _dateline(text: str, pub: Published | None) -> str | None:
+    """The day the article itself states it was filed: an agency dateline or a date line."""
+    for line in text.split("\n"):
+        line = line.strip()
+        match = _DATE.search(line, 0, 40)
+        if (match and _DATELINE_HEAD.fullmatch(line, 0, match.start())
+                and _DATELINE_TAIL.match(line, match.end()) and (found := dates_in(match[0], pub))):
+            return found[0][1].isoformat()
+    return None
+
+
+def _lead_dates(cut: list[str], pub: Published | None, own: set[str]) -> tuple[str | None, str | None]:
+    """(decision, register) dates of the lead: the first of the opening sentences that has an
+    authority and a date, weekdays included ("the Office said on Friday"), and no event of its
+    own ("On May 19, the office declared Greenpeace…" dates Greenpeace only)."""
+    for sentence in cut[:3]:
+        if sentence in own or not (_PROSECUTOR_RE.search(sentence) or _MINISTRY_RE.search(sentence)):
+            continue
+        if not _EARLIER.search(sentence) and not _is_old(sentence, pub) \
+                and (found := _dates(sentence, pub)) != (None, None):
+            return found
+    return None, None
+
+
+def _announced(events: list[Event], text: str, cut: list[str], pub: Published | None) -> list[Event]:
+    """Events whose text states no day take the day of the announcement: the dateline, the
+    lead's date, or the exact publication day, an upper bound on the act (as "on Monday" is).
+    Not for acts told as earlier ones («Ранее…», "In January 2024"), nor for the decision
+    behind an inclusion, which comes days before the inclusion's announcement."""
+    undated = [i for i, e in enumerate(events) if e.kind in ("designated", "included", "excluded")
+               and e.decision_date is None and e.register_date is None and not _EARLIER.search(e.sentence)
+               and not (e.kind == "designated" and any(o.kind == "included" and _same_name(o, e) for o in events))]
+    if not undated:
+        return events
+    dateline = _dateline(text, pub)
+    lead_decision, lead_register = (None, None) if dateline else _lead_dates(cut, pub, {e.sentence for e in events})
+    day = pub.day.isoformat() if pub and pub.exact else None
+    out = list(events)
+    for i in undated:
+        if out[i].kind == "designated":
+            found = lead_decision or lead_register
+            out[i] = replace(out[i], decision_date=dateline or found or day)
+        else:
+            found = lead_register
+            out[i] = replace(out[i], register_date=dateline or found or day)
+        if dateline or not found:
+            out[i] = replace(out[i], date_basis="article" if (dateline or day) else None)
+    return out
+
+
 def guess_language(text: str) -> str:
     cyrillic = len(re.findall(r"[а-яё]", text, re.IGNORECASE))
     latin = len(re.findall(r"[a-z]", text, re.IGNORECASE))
     if cyrillic > latin / 2:
-        return "ru" if "ы" in text.lower() else "other"  # Bulgarian and Ukrainian have no «ы»
+        lowered = text.lower()
+        if "ы" in lowered or "э" in lowered:
+            return "ru"
+        # Ukrainian writes і ї є ґ, Bulgarian «ъ» inside words («България», «със»); a short
+        # Russian text may have no «ы» at all («…признании нежелательной деятельности…»)
+        if re.search("[іїєґ]|[а-яё]ъ[а-яё]", lowered):
+            return "other"
+        return "ru"
     return "en" if re.search(r"\b(?:the|and|of)\b", text) else "other"
 
 
+# "The Observatory … condemns the designation of X": the act as a noun; names before it are
+# its subject (who speaks), the designated organisation is the object after it
+_NOMINAL_ACT = re.compile(r"\b(?:designation|declaration|recognition|labell?ing|branding|banning|listing)\s+of\b"
+                          r"|\bdecision\s+to\s+(?:designate|declare|recogni[sz]e|label|ban)\b", re.IGNORECASE)
+# «Ранее …», "Earlier", «В конце ноября», "In January 2024": an act of another day than the article's
+_EARLIER = re.compile(r"\b(?:ранее|раньше|до\s+этого|прежде|тогда|earlier|previously|before\s+that|already|"
+                      r"at\s+that\s+time|"
+                      r"в\s+(?:конце|начале|середине)|(?:в|во|in|since|last|at\s+the\s+(?:end|start)\s+of)\s+"
+                      r"(?:" + "|".join(_MONTHS_RU) + r"|" + _EN_MONTH + r"|(?:19|20)\d\d|прошл|this\s+year))",
+                      re.IGNORECASE)
+# a sentence whose date is the act's next one states: «17 января Минюст обновил реестр.»
+_ACT_WORDS = re.compile(r"минюст|министерств\w+\s+юстиции|генпрокуратур|генеральн\w+\s+прокуратур|перечень|"
+                        r"перечн|реестр|список|ministry|prosecutor|attorney\s+general|\blist\b|register",
+                        re.IGNORECASE)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _carried(sentence: str, pub: Published | None) -> str:
+    """A sentence with a date and an act's words but no event of its own ("On October 31, the
+    Ministry of Justice added two NGOs"): its date is the one of the named act that follows."""
+    if not _DIGIT.search(sentence):
+        return ""  # cheap first: only a written day is carried
+    text = _DISCLAIMER.sub("", sentence)
+    if not _DATE.search(text) or _EARLIER.search(text) or not _ACT_WORDS.search(text) or _is_old(text, pub):
+        return ""
+    return text
+
+
 def _sentence_events(sentence: str, previous: str, context: list[Name], pub: Published | None,
-                     about_undesirables: bool = True) -> tuple[list[Event], list[Name]]:
+                     about_undesirables: bool = True, carry: str = "") -> tuple[list[Event], list[Name]]:
     text = _DISCLAIMER.sub("", sentence)
     if _PROSECUTION.search(text):
         return [_event(n, "prosecution", sentence, text, pub) for n in names(text)], context
     kinds = acts(text, about_undesirables)
-    if not kinds or _HEDGED.search(text) or _is_old(text, pub) or _TALLY.search(text):
+    undated = _DATE.sub("", text)  # "16 октября, остальных организаций" is a day, not a tally
+    if not kinds or _HEDGED.search(undated) or _is_old(text, pub) or _TALLY.search(undated):
         return [], context
     found = names(text)
-    if not found and _REFERS_BACK.search(text) and (_BACK.search(text) or not _COUNT.search(_DATE.sub("", text))):
+    if (nominal := _NOMINAL_ACT.search(text)) and any(n.start >= nominal.end() for n in found):
+        found = [n for n in found if n.start >= nominal.end()]
+    if not found and (any(n.name in text for n in context) or _REFERS_BACK.search(text)
+                      and (_BACK.search(text) or not _COUNT.search(undated))):
         found = context or names(_DISCLAIMER.sub("", previous))
-    return [_event(n, kind, sentence, text, pub, kinds) for kind in kinds for n in found], found or context
+    dates = _dates(text, pub)
+    if dates == (None, None) and carry and not _EARLIER.search(text):
+        dates = _dates(carry, pub)  # the date told in the sentence just before
+    return [_event(n, kind, sentence, text, pub, kinds, dates) for kind in kinds for n in found], found or context
 
 
 def _event(name: Name, kind: str, sentence: str, text: str, pub: Published | None,
-           kinds: tuple[str, ...] | list[str] = ()) -> Event:
-    decision, register = _dates(text, pub)
+           kinds: tuple[str, ...] | list[str] = (), dates: tuple[str | None, str | None] | None = None) -> Event:
+    decision, register = dates or _dates(text, pub)
     if kind == "designated" and "included" not in kinds:
         decision, register = decision or register, None
     return Event(organisation=name.name, kind=kind, sentence=sentence, acronym=name.acronym,
@@ -537,7 +723,9 @@ def _dates(text: str, pub: Published | None) -> tuple[str | None, str | None]:
     "decision of the Prosecutor" is the decision's, any other the act's own."""
     decision = register = None
     for position, day in dates_in(text, pub):
-        before = text[:position]
+        if decision and register:
+            break
+        before = text[max(0, position - 90):position]  # the patterns look 70 characters back at most
         is_decision = _DECISION_BEFORE.search(before) and not _REGISTER_BEFORE.search(before)
         if is_decision and decision is None:
             decision = day.isoformat()
@@ -557,6 +745,11 @@ def _merge(events: list[Event]) -> list[Event]:
             merged.append(event)
         else:
             kept = merged[same]
+            if (kept.kind == "designated" and kept.authority is None and event.authority in (PROSECUTOR, DEPUTY)
+                    and event.decision_date):
+                # "Russia designated X on 28 November" then "the Prosecutor General made the decision
+                # on 10 November": the prosecutor's own date is the decision's
+                kept = replace(kept, decision_date=event.decision_date, authority=event.authority)
             merged[same] = _fill(kept, event)
     return merged
 
@@ -564,6 +757,8 @@ def _merge(events: list[Event]) -> list[Event]:
 def _same_name(one: Event, other: Event) -> bool:
     if other.organisation in (one.acronym, one.organisation) or one.organisation == other.acronym:
         return True
+    if one.acronym and one.acronym == other.acronym:
+        return True  # «Международная федерация прав человека» (FIDH) and "Fédération … (FIDH)"
     one_key, other_key = (_stems(event.organisation) for event in (one, other))
     return one_key.startswith(other_key) or other_key.startswith(one_key)
 

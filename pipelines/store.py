@@ -198,12 +198,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 # Columns added after a release: (table, column, SQL type). create_all never alters an
 # existing table, so a database made by an older regwatch gets them here.
-_LATER_COLUMNS = (("snapshots", "as_of", "VARCHAR(32)"),)
+_LATER_COLUMNS = (("snapshots", "as_of", "VARCHAR(32)"),
+                  ("announcement_events", "date_basis", "VARCHAR(16)"))
 
 
 def _add_missing_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
     for table, column, sql_type in _LATER_COLUMNS:
-        if column not in {c["name"] for c in inspect(engine).get_columns(table)}:
+        if not inspector.has_table(table):
+            continue  # created with the column when its module is first used
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
             with engine.begin() as conn:
                 conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 

@@ -374,7 +374,7 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     finally:
         store.close()
     if as_json:
-        fields = ("organisation", "acronym", "kind", "decision_date", "register_date", "authority",
+        fields = ("organisation", "acronym", "kind", "decision_date", "register_date", "date_basis", "authority",
                   "status", "entry_id", "lag_days", "published_on", "url", "title", "sentence")
         _emit(json.dumps([{f: e[f] for f in fields} for e in found], ensure_ascii=False,
                          indent=1).encode() + b"\n", None)
@@ -437,6 +437,8 @@ def extract(file: Path, published_on: str | None, as_json: bool) -> None:
         return
     for record in records:
         dates = ", ".join(f"{k} {record[k]}" for k in ("decision_date", "register_date") if record.get(k))
+        if dates and record.get("date_basis") == "article":
+            dates += " (on or before: the article's own date; the text states none)"
         click.echo(f"{record['kind']:<11} {record['organisation']}"
                    + (f" ({record['acronym']})" if record.get("acronym") else "")
                    + (f" — {dates}" if dates else "") + (f" — {record['authority']}" if record.get("authority") else ""))

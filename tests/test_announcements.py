@@ -177,3 +177,25 @@ def test_links_from_the_whole_corpus_are_right(crawled):
           f"recall {score['found']}/{score['expected']} = {score['recall']:.3f}")
     assert [(e["organisation"], e["entry_id"], e["url"]) for e in score["wrong"]] == []
     assert score["precision"] >= LINK_PRECISION and score["recall"] >= LINK_RECALL, score["missed"]
+
+
+def test_an_older_database_gains_the_later_columns(tmp_path):
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    Store(url).close()
+    old = Store(url)
+    with old.engine.begin() as conn:  # as the tables were before these columns existed
+        conn.exec_driver_sql("ALTER TABLE announcement_events DROP COLUMN date_basis")
+        conn.exec_driver_sql("ALTER TABLE snapshots DROP COLUMN as_of")
+    old.close()
+    store = Store(url)
+    try:
+        assert "date_basis" in {c["name"] for c in inspect(store.engine).get_columns("announcement_events")}
+        assert "as_of" in {c["name"] for c in inspect(store.engine).get_columns("snapshots")}
+        article_id = articles.add_article(store.engine, articles.Article(
+            "https://example.org/v", "test", "t", "2026-08-05", "ru", VOC, "0" * 64, "2026-08-05T00:00:00+00:00"))
+        articles.add_events(store.engine, article_id, [event_record(e) for e in extract_events(VOC, "2026-08-05", "ru")])
+        assert [e["date_basis"] for e in articles.events(store.engine)] == ["article"]
+    finally:
+        store.close()

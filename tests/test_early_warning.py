@@ -147,6 +147,9 @@ def test_an_announced_designation_is_told_once_then_the_register_confirms_it(cra
     assert call.json["delivery_id"].endswith("/newsroom")
     (announced,) = call.json["announcements"]
     assert (announced["organisation"], announced["kind"], announced["country"]) == (VOC_RU, "designated", "США")
+    # the text states no day: the decision came on or before the article's
+    assert (announced["decision_date"], announced["decision_date_basis"]) == (TODAY, "article")
+    assert f"Decision: on or before {TODAY} (the article's date)" in call.json["message"]["text"]
     assert [r["url"] for r in announced["reports"]] == ["https://example.org/genproc/voc"]
     assert VOC_RU in call.json["message"]["title"]
     (mail,) = smtp.messages

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.extract import (
     Event, dates_in, event_record, extract_events, extract_from_html, published, resolve_day,
-    resolve_weekday,
+    resolve_weekday, sentences,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,9 +102,12 @@ def test_precision_and_recall_on_the_labelled_set():
     for wrong in result["false_positives"]:
         print("  false ", wrong)
     # the levels reached (goals: precision 0.95, recall 0.9); a change that lowers them fails
-    assert result["precision"] >= 0.98
-    assert result["recall"] >= 0.9
-    assert result["date_accuracy"] >= 0.5  # dates told in another sentence (datelines) are left out
+    assert result["precision"] >= 0.99
+    assert result["recall"] >= 0.92
+    # dates told in another sentence, a dateline or only by the publication day are resolved;
+    # left wrong: the decision behind an inclusion named only in another language (line 1) and
+    # «остальных организаций — 17 октября» (line 87)
+    assert result["date_accuracy"] >= 0.95
 
 
 # --- the date resolver ----------------------------------------------------------------------
@@ -240,3 +243,178 @@ def test_html_is_stripped_and_records_have_the_cli_fields():
 ])
 def test_publication_dates(value, expected):
     assert published(value).day == expected
+
+
+# --- dates told outside the event's sentence (sentences from the shared corpus) ----------------
+
+def _dated(events: list[Event]) -> dict:
+    return {(e.kind, e.organisation): e.decision_date if e.kind == "designated" else e.register_date
+            for e in events}
+
+
+def test_may_the_month_is_no_hedge():
+    # Observatory (FIDH-OMCT), May 2025: "May" in "19 May 2025" is no "may be declared"
+    text = ("On 19 May 2025, the Russian Prosecutor’s General Office announced that it had declared Amnesty "
+            "International an “undesirable organisation”.")
+    [event] = extract_events(text, "2025-05")
+    assert (event.organisation, event.decision_date) == ("Amnesty International", "2025-05-19")
+    assert extract_events("Amnesty International may be declared undesirable.", "2025-05-19") == []
+
+
+def test_ordinal_days_are_dates():
+    assert [d for _, d in dates_in("registered on November 28th in the register", published("2025-11-30"))] \
+        == [date(2025, 11, 28)]
+
+
+def test_the_subject_of_a_designation_noun_is_not_designated():
+    text = ("The Observatory has been informed about the designation of Amnesty International, a renowned "
+            "international human rights organisation, as an “undesirable organisation” by the Russian authorities.")
+    assert [e.organisation for e in extract_events(text, "2025-05-19")] == ["Amnesty International"]
+    text = ("The Observatory for the Protection of Human Rights Defenders condemns the designation of the "
+            "International Federation for Human Rights as an undesirable organisation.")
+    assert [e.organisation for e in extract_events(text, "2025-12-02")] == \
+        ["International Federation for Human Rights"]
+
+
+def test_agency_dateline_dates_an_undated_act():
+    text = ("MOSCOW, August 30. /TASS/. Russia’s justice ministry has put four Evangelical organizations from "
+            "Latvia and Ukraine on its list of undesirable non-government organizations.\n\nThe list has been "
+            "supplemented with the following organizations: the New Generation International Christian "
+            "Movement (Latvia).")
+    assert _dated(extract_events(text, "2021-08-31")) == \
+        {("included", "New Generation International Christian Movement"): "2021-08-30"}
+    text = ("May 19 (UPI) -- The Russian government announced Monday that the nonprofit Amnesty International "
+            "is no longer welcome within its borders.\n\nThe Prosecutor General's Office of the Russian "
+            "Federation put out a statement that it \"has made a decision to recognize the activities of the "
+            "international non-governmental organization Amnesty International Limited, registered in London, "
+            "as undesirable on the territory of the Russian Federation.\"")
+    assert _dated(extract_events(text, "2025-05-20")) == {("designated", "Amnesty International Limited"): "2025-05-19"}
+
+
+def test_a_date_line_of_its_own_dates_an_undated_act():
+    text = ("Минюст РФ внес польскую Fundacja Otwarty Dialog в реестр нежелательных организаций\n\n"
+            "25 марта, 19:51\n\nМинистерство юстиции РФ добавило в перечень иностранных и международных "
+            "неправительственных организаций (НПО), деятельность которых на территории России признана "
+            "нежелательной, польскую Fundacja Otwarty Dialog (Фонд \"Открытый диалог\").")
+    assert _dated(extract_events(text, "2024-03-26")) == {("included", "Fundacja Otwarty Dialog"): "2024-03-25"}
+
+
+def test_the_date_of_the_sentence_before():
+    # Газета.Ru 2025-01-28: the day is told with the register, the names in the next sentence
+    text = ("17 января Минюст РФ обновил реестр нежелательных организаций. В список вошли фонд «Помоги героям "
+            "Украины» (Help Heroes Of Ukraine) и «Международный альянс за свободу вероисповедания».")
+    assert set(_dated(extract_events(text, "2025-01-28")).values()) == {"2025-01-17"}
+    # thevoterbrief 2025-10-31: a count with the day, then a sentence between, then the names
+    text = ("On October 31, the Ministry of Justice added two non-governmental organizations from the United "
+            "States and Germany to the undesirable list. This is evidenced by data on the agency’s website. "
+            "The updated list now includes the American “International Center for Journalists”.")
+    assert _dated(extract_events(text, "2025-11-05")) == {("included", "International Center for Journalists"): "2025-10-31"}
+
+
+def test_an_earlier_act_takes_no_date_of_the_article():
+    text = ("Минюст внес французскую Международную федерацию за права человека в перечень нежелательных в России "
+            "организаций, следует из реестра ведомства. В августе Минюст объявил нежелательной организацией "
+            "Human Rights Funders Network. Тогда же в список нежелательных организаций попал Helsinki Foundation "
+            "for Human Rights.")
+    assert _dated(extract_events(text, "2025-12-02")) == {
+        ("included", "Международную федерацию за права человека"): "2025-12-02",  # the publication day
+        ("included", "Human Rights Funders Network"): None, ("included", "Helsinki Foundation for Human Rights"): None}
+
+
+def test_a_follow_up_sentence_dates_the_act_before():
+    # Газета.Ru 2025-12-02: «Распоряжение Минюста вышло 1 декабря» is the inclusion's day
+    text = ("Ассоциацию «Международная федерация прав человека» (FIDH), внесли в перечень нежелательных "
+            "организаций. Из информации на сайте следует, что Генпрокуратура приняла решение о признании "
+            "организации нежелательной 13 ноября. Распоряжение Минюста вышло 1 декабря.")
+    assert _dated(extract_events(text, "2025-12-02")) == {
+        ("included", "Международная федерация прав человека"): "2025-12-01",
+        ("designated", "Международная федерация прав человека"): "2025-11-13"}
+    # news.ru 2025-08-14: both acts' days in one follow-up; the decision becomes an event
+    text = ("Ранее Минюст РФ внес организацию «Институт Андрея Сахарова» (L'Institut Sakharov) в список НПО, "
+            "деятельность которых признана нежелательной на территории России. Распоряжение Минюста датировано "
+            "22 июля, решение Генпрокуратуры — 1 июля.")
+    assert _dated(extract_events(text, "2025-08-14")) == {
+        ("included", "Институт Андрея Сахарова"): "2025-07-22", ("designated", "Институт Андрея Сахарова"): "2025-07-01"}
+    # The Kyiv Independent 2025-11-30: the ban "initially issued" by the Prosecutor General
+    text = ("Russia declares Human Rights Watch an 'undesirable organization'\n\nRussia’s Ministry of Justice "
+            "designated Human Rights Watch an “undesirable organization” on Nov. 28, effectively banning the group "
+            "from operating in the country.\n\nThe Prosecutor General’s Office initially issued the ban on the "
+            "organization on Nov. 10.")
+    assert _dated(extract_events(text, "2025-11-30")) == {
+        ("designated", "Human Rights Watch"): "2025-11-10", ("included", "Human Rights Watch"): "2025-11-28"}
+    # RFE/RL 2025-05-19: "the move"
+    text = ("Russia has labeled Amnesty International an \"undesirable organization,\" effectively outlawing the "
+            "global human rights group.\n\nRussia's Prosecutor General said in a statement on May 19 the move was "
+            "taken because Amnesty \"is the center of preparation of global Russophobic projects.\"")
+    assert _dated(extract_events(text, "2025-05-20")) == {("designated", "Amnesty International"): "2025-05-19"}
+
+
+def test_the_prosecutors_own_date_is_the_decision():
+    # fundsforngos 2025-11: "Russia officially designated" on the 28th was the ministry's act
+    text = ("On November 28, 2025, Russia officially designated Human Rights Watch as an “undesirable” foreign "
+            "organization, effectively banning its operations in the country. The Prosecutor General’s Office made "
+            "the decision on November 10, and it is recorded in the Ministry of Justice’s updated register of "
+            "“undesirable” organizations.")
+    assert _dated(extract_events(text, "2025-11")) == {("designated", "Human Rights Watch"): "2025-11-10"}
+    # lnginnorthernbc 2025-11-30: register and decision days in one sentence
+    text = ("The Russian Ministry of Justice declared Human Rights Watch an “undesirable organization”.\n"
+            "The decision was registered on November 28th in the official register of the Ministry of Justice, "
+            "but the Attorney General’s Office had already signed the order on November 10th.")
+    assert _dated(extract_events(text, "2025-11-30")) == {
+        ("included", "Human Rights Watch"): "2025-11-28", ("designated", "Human Rights Watch"): "2025-11-10"}
+
+
+def test_a_quote_repeating_the_act_dates_it_by_its_attribution():
+    # Interfax-Ukraine 2023-05-19: the possessive "Greenpeace's" is the organisation of the lead
+    text = ("The Russian Prosecutor General's Office has designated Greenpeace as undesirable in Russia.\n\n"
+            "\"The Russian Prosecutor General's Office has decided to designate Greenpeace's activity as "
+            "undesirable in the Russian territory,\" the Office said on Friday.")
+    assert _dated(extract_events(text, "2023-05-19")) == {("designated", "Greenpeace"): "2023-05-19"}
+
+
+def test_a_date_of_a_day_is_no_tally():
+    text = ("В перечне решение ведомства о признании Truth Hounds нежелательной датировано 16 октября, "
+            "остальных организаций — 17 октября.")
+    assert _dated(extract_events(text, "2025-10-31")) == {("designated", "Truth Hounds"): "2025-10-16"}
+
+
+def test_the_publication_day_only_when_exact():
+    text = "Генпрокуратура РФ признала нежелательной немецкую DJA"
+    assert _dated(extract_events(text, "2025-08-14", "ru")) == {("designated", "DJA"): "2025-08-14"}
+    assert _dated(extract_events(text, "2025-08", "ru")) == {("designated", "DJA"): None}
+
+
+def test_the_other_organisations_take_their_day():
+    # Новости Mail 2025-10-31: the register's decision days, one named and «остальных организаций»
+    text = ("Минюст РФ внес International Center for Jounalists* («Международный центр для журналистов») и Ideas "
+            "for Change* («Идеи для перемен») в список организаций, деятельность которых нежелательна в РФ, сказано "
+            "на сайте ведомства.\nКроме того, Минюст добавил в соответствующий перечень Truth Hounds* («Трус "
+            "Хаундс»).\nРешение о признании организаций нежелательными принимает Генпрокуратура. В перечне решение "
+            "ведомства о признании Truth Hounds нежелательной датировано 16 октября, остальных организаций — "
+            "17 октября.")
+    dated = _dated(extract_events(text, "2025-10-31"))
+    assert {name: day for (kind, name), day in dated.items() if kind == "designated"} == {
+        "Truth Hounds": "2025-10-16", "International Center for Jounalists": "2025-10-17", "Ideas for Change": "2025-10-17"}
+    assert {day for (kind, _), day in dated.items() if kind == "included"} == {"2025-10-31"}
+
+
+def test_the_lead_dates_an_undated_act_unless_it_is_another_acts_date():
+    # joearotnews 2025-12-14: the statement "on Saturday" in the lead, "DW reported on Sunday" is no act
+    text = ("Moscow has labelled Germany's international broadcaster Deutsche Welle (DW) an \"undesirable "
+            "organization,\" effectively banning its activities in the country.\nThe move follows a recommendation "
+            "by the State Duma, Russia's lower house of parliament, DW reported on Sunday.\nA government statement "
+            "posted on Telegram on Saturday said the General Prosecutor's Office now considers DW to be \"at the "
+            "forefront of hostile anti-Russian propaganda.\"")
+    assert _dated(extract_events(text, "2025-12-14")) == {("designated", "Deutsche Welle"): "2025-12-13"}
+    # russianfreepress 2023-06: "On May 19" is Greenpeace's own date, not Novaya Gazeta Europe's
+    text = ("The Prosecutor General's Office of the Russian Federation recognized the newspaper Novaya Gazeta "
+            "Europe as an \"undesirable\" organization.\n\nOn May 19, the Russian Prosecutor General's Office "
+            "declared the activities of the activist environmental organization Greenpeace \"undesirable\".")
+    assert _dated(extract_events(text, "2023-06")) == {
+        ("designated", "Novaya Gazeta Europe"): None, ("designated", "Greenpeace"): "2023-05-19"}
+
+
+def test_list_items_are_sentences_of_their_own():
+    text = ("EUROPEAN ORGANIZATIONS DECLARED UNDESIRABLE IN RUSSIA\n- Open Russia Civic Movement, United Kingdom, "
+            "April 27, 2017\n- Black Sea Trust for Regional Cooperation, Romania, July 03, 2017")
+    assert len(sentences(text)) == 3

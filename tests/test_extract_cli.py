@@ -54,3 +54,21 @@ def test_an_article_without_a_designation_and_a_bad_file(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     bad = extract(binary)
     assert bad.code == 2 and "not UTF-8" in bad.stderr
+
+
+def test_a_short_russian_text_without_the_letter_y_and_an_undated_act(tmp_path):
+    """«ы» is no test of Russian: one sentence of the Prosecutor General's boilerplate may
+    lack it. An act the text does not date takes the article's day, said to be an upper bound."""
+    from tests.test_announcements import VOC
+
+    assert "ы" not in VOC
+    saved = tmp_path / "voc.txt"
+    saved.write_text(VOC, encoding="utf-8")
+    found = json.loads(extract(saved, "--date", "2026-08-05", "--json").stdout)
+    assert [(e["organisation"], e["kind"], e["decision_date"], e["date_basis"]) for e in found] == [
+        ("Фонд памяти жертв коммунизма", "designated", "2026-08-05", "article")]
+    shown = extract(saved, "--date", "2026-08-05").stdout
+    assert "decision_date 2026-08-05 (on or before: the article's own date; the text states none)" in shown
+    ukrainian = tmp_path / "uk.txt"
+    ukrainian.write_text("Генпрокуратура РФ визнала небажаною організацію «Фонд Альфа».", encoding="utf-8")
+    assert json.loads(extract(ukrainian, "--json").stdout) == []  # the rules know English and Russian only
