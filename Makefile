@@ -41,6 +41,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/announcements.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

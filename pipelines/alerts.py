@@ -237,7 +237,7 @@ def _breakdown(changes: Iterable[Change], language: str) -> str:
                      for kind in order if counts[kind])
 
 
-def _date(iso: str, language: str) -> str:
+def format_date(iso: str, language: str) -> str:
     """ISO in English; in Russian as the register itself writes dates (29.07.2015)."""
     if language == "ru" and len(iso) == 10:
         year, month, day = iso.split("-")
@@ -250,7 +250,7 @@ def _value(field_name: str, text: str, language: str) -> str:
     if not text:
         return _say("empty", language)
     if field_name in _DATE_FIELDS:
-        return _date(text, language)
+        return format_date(text, language)
     if prefix := _WORDED_FIELDS.get(field_name):
         return _say_or(f"{prefix}.{text}", language, text)
     return text
@@ -284,7 +284,7 @@ def _record(entry: Entry, language: str) -> list[str]:
     """The entry's dates and order numbers, those it has."""
     lines = []
     if entry.designated_on:
-        lines.append(_say("designated", language, date=_date(entry.designated_on, language),
+        lines.append(_say("designated", language, date=format_date(entry.designated_on, language),
                           by=_value("designated_by", entry.designated_by, language)))
     for step, date, order in (("listed", entry.listed_on, entry.listing_order),
                               ("excluded", entry.excluded_on, entry.exclusion_order)):

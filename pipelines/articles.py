@@ -115,6 +115,16 @@ def events(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
+# An event as `regwatch announcements --json` and the web API give it.
+EVENT_FIELDS = ("organisation", "acronym", "kind", "decision_date", "register_date", "date_basis", "authority",
+                "status", "entry_id", "lag_days", "published_on", "url", "title", "source", "sentence")
+STATUSES = (PENDING, CONFIRMED, NOT_DESIGNATION)
+
+
+def event_json(event: dict[str, Any]) -> dict[str, Any]:
+    return {field: event[field] for field in EVENT_FIELDS}
+
+
 def confirm(engine: Engine, event_id: int, entry_id: str, lag_days: int | None, now: str,
             names: list[str], source_url: str) -> None:
     """Link an event to its entry, and keep the names it used as the entry's aliases."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pipelines.alerts import Message, Subscription
+from pipelines.alerts import Message, Subscription, format_date
 from pipelines.match import WatchHit, fold, watchlist_hits
 from pipelines.models import Entry
 
@@ -178,10 +178,6 @@ def _say(key: str, language: str, **values: object) -> str:
     return phrase.format(**values) if values else phrase
 
 
-def _date(iso: str, language: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if language == "ru" and len(iso) == 10 else iso
-
-
 def _name(announcement: Announcement) -> str:
     acronym = announcement.acronym
     shown = announcement.organisation + (f" ({acronym})" if acronym and acronym not in announcement.organisation else "")
@@ -195,15 +191,15 @@ def _block(i: int, chosen: Chosen, language: str) -> str:
     lines += [_say("hit", language, query=h.query, matched=h.matched) for h in chosen.hits]
     if a.decision_date:
         key = "decision.article" if a.decision_date_basis == "article" else "decision"
-        lines.append(_say(key, language, date=_date(a.decision_date, language)))
+        lines.append(_say(key, language, date=format_date(a.decision_date, language)))
     if a.register_date:
-        lines.append(_say("register_date", language, date=_date(a.register_date, language)))
+        lines.append(_say("register_date", language, date=format_date(a.register_date, language)))
     if a.authority:
         lines.append(_say("authority", language, authority=a.authority))
     first = a.reports[0]
     sentence = first.sentence if len(first.sentence) <= _QUOTE_LIMIT else first.sentence[:_QUOTE_LIMIT] + "…"
     lines.append(_say("quote", language, sentence=sentence))
-    lines += _say("first", language, date=_date(a.first_reported_on, language),
+    lines += _say("first", language, date=format_date(a.first_reported_on, language),
                   title=first.title, url=first.url).split("\n")
     if others := tuple(dict.fromkeys(r.url for r in a.reports[1:])):
         lines.append(_say("also", language, urls=", ".join(others)))

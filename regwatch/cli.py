@@ -374,9 +374,7 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     finally:
         store.close()
     if as_json:
-        fields = ("organisation", "acronym", "kind", "decision_date", "register_date", "date_basis", "authority",
-                  "status", "entry_id", "lag_days", "published_on", "url", "title", "sentence")
-        _emit(json.dumps([{f: e[f] for f in fields} for e in found], ensure_ascii=False,
+        _emit(json.dumps([articles.event_json(e) for e in found], ensure_ascii=False,
                          indent=1).encode() + b"\n", None)
         sys.exit(EXIT_REFUSED if failed else EXIT_OK)
     for e in found:

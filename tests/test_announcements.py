@@ -34,17 +34,40 @@ def store_article(ws, url: str, text: str, published: str, language: str) -> Non
     store.close()
 
 
-def assert_the_web_check_cites(ws, query: str, source_url: str) -> None:
-    """The web page's check explains a match on an alias with a link to its announcement."""
+def web(ws):
     from fastapi.testclient import TestClient
 
     from regwatch.web.app import create_app
 
-    with TestClient(create_app(DataConfig.from_env(ws.env), token="t")) as client:
+    return TestClient(create_app(DataConfig.from_env(ws.env), token="t", recheck_seconds=0))
+
+
+def assert_the_web_check_cites(ws, query: str, source_url: str) -> None:
+    """The web page's check explains a match on an alias with a link to its announcement."""
+    with web(ws) as client:
         page = client.get("/check", params={"q": query})
     assert page.status_code == 200
     assert f'<a href="{source_url}" rel="nofollow noopener">' in page.text
     assert "The register does not print “FIDH”" in page.text
+
+
+def assert_the_web_lists(ws, pending: list[str], confirmed: dict[str, str]) -> None:
+    """The announcements page and API: the pending organisations, and the confirmed ones
+    (organisation → entry number) linked to their entries."""
+    with web(ws) as client:
+        api = client.get("/api/announcements", params={"status": "pending"})
+        assert api.status_code == 200
+        assert [e["organisation"] for e in api.json()["announcements"]] == pending
+        listed = client.get("/api/announcements").json()["announcements"]
+        page, russian = client.get("/announcements"), client.get("/announcements", params={"lang": "ru"})
+        bad = client.get("/api/announcements", params={"status": "maybe"})
+    assert {e["organisation"]: e["entry_id"].rsplit("/", 1)[1] for e in listed if e["entry_id"]} == confirmed
+    assert page.status_code == 200 and russian.status_code == 200 and bad.status_code == 400
+    for organisation in pending:
+        assert organisation in page.text and "announced, not yet in the register" in page.text
+        assert "объявлено, в перечне ещё нет" in russian.text
+    for organisation, number in confirmed.items():
+        assert organisation in page.text and f">№ {number}</a>" in page.text
 
 
 def corpus(url: str) -> dict:
@@ -81,6 +104,9 @@ def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the regis
         "check", "Fédération internationale pour les droits humains", "--json").stdout)["matches"][0]
     assert (published["entry_id"], published["alias_source"]) == ("ru_minjust_undesirable/281", "")
     assert_the_web_check_cites(crawled, "FIDH", GAZETA)
+    assert_the_web_lists(crawled, pending=["Фонд памяти жертв коммунизма"], confirmed={
+        "FIDH": "281", "Международная федерация прав человека": "281", "Human Rights Watch": "279",
+        "Free Peoples of Russia House": "277"})
 
     crawled.fake.serve(load_state(SECOND_DAY))
     assert crawled.crawl().code == 0

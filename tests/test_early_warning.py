@@ -14,9 +14,9 @@ import pytest
 
 from pipelines import early_warning
 from pipelines.alerts import Subscription
-from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text
+from regwatch.fakes.receivers import WebhookReceiver, mail_text
 from tests.conftest import SECOND_DAY, load_state
-from tests.test_alerts import SECRET, mail_sub, webhook_sub, write_config
+from tests.test_alerts import mail_sub, smtp, webhook, webhook_sub, write_config  # noqa: F401 (fixtures)
 from tests.test_announcements import VOC, store_article
 
 TODAY = date.today().isoformat()
@@ -110,18 +110,6 @@ def test_message_in_both_languages_cites_every_report():
 
 
 # --- end to end ---------------------------------------------------------------------------------
-
-@pytest.fixture
-def webhook():
-    with WebhookReceiver(SECRET) as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def smtp():
-    with SmtpReceiver() as server:
-        yield server
-
 
 def announcements(ws, config, *args: str):
     result = ws.regwatch("announcements", "--config", str(config), *args)

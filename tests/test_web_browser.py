@@ -204,6 +204,55 @@ def test_no_page_overflows_a_phone(browser, base_url):
     _screenshot(browser, "docs", PHONE)
 
 
+def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_path_factory, baseline_dir,
+                                                                   tmp_path):
+    """A copy of the history with two stored announcements: one the register shows (FIDH,
+    linked to its entry), one it does not (pending). Filter, follow the link, fit a phone."""
+    from datetime import date
+
+    from pipelines import articles
+    from pipelines.extract import event_record, extract_events
+    from pipelines.store import Store
+    from regwatch.announcements import link_pending
+    from tests.test_announcements import GAZETA, VOC, corpus
+
+    data_dir = tmp_path / "history"
+    shutil.copytree(shared_history(tmp_path_factory, baseline_dir), data_dir,
+                    ignore=shutil.ignore_patterns("serve.log"))
+    store = Store(f"sqlite:///{data_dir / 'regwatch.db'}")
+    gazeta = corpus(GAZETA)
+    for url, text, published in ((GAZETA, gazeta["text"], gazeta["published"]),
+                                 ("https://example.org/genproc/voc", VOC.replace("Фонд памяти жертв коммунизма",
+                                                                                 "Фонд Альфа"), date.today().isoformat())):
+        article_id = articles.add_article(store.engine, articles.Article(
+            url, "test", f"Article {len(url)}", published, "ru", text, "0" * 64, "2026-11-26T00:00:00+00:00"))
+        articles.add_events(store.engine, article_id, [event_record(e) for e in extract_events(text, published, "ru")])
+    link_pending(store, "ru_minjust_undesirable", "2026-11-26T00:00:00+00:00")
+    store.close()
+
+    with serving(data_dir) as url:
+        browser.set_window_size(*DESKTOP)
+        browser.get(url + "/announcements")
+        assert _css(browser, "h1")[0].text == "Announced designations"
+        statuses = [s.text for s in _css(browser, "table.announcements .status")]
+        assert "announced, not yet in the register" in statuses and "in the register" in statuses
+        _both(browser, "announcements")
+        from selenium.webdriver.support.ui import Select
+
+        Select(_css(browser, "#f-status")[0]).select_by_value("pending")
+        _css(browser, "form.filters button")[0].click()
+        rows = _css(browser, "table.announcements tbody tr")
+        assert [r.find_element("css selector", ".col-name").text for r in rows] == ["Фонд Альфа, США"]
+        browser.get(url + "/announcements?status=confirmed")
+        fidh = next(a for a in _css(browser, "table.announcements a") if a.text == "№ 281")
+        fidh.click()
+        assert "Fédération internationale pour les droits humains" in _css(browser, "h1")[0].text
+        browser.set_window_size(*PHONE)
+        browser.get(url + "/announcements?lang=ru")
+        assert _css(browser, "h1")[0].text == "Объявленные решения"
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+
+
 def test_bad_input_gets_a_clear_page(browser, base_url):
     from selenium.common.exceptions import NoAlertPresentException
 

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from pipelines import articles
 from pipelines.check import verdict_record
 from pipelines.export import change_record, entry_record
 from pipelines.stats import by_field, monthly_designations, yearly_designations
@@ -100,6 +101,18 @@ def changes(
     result = select_changes(state.changes, query)
     return {"source": state.meta.source, **_page(result),
             "changes": [change_record(c) for c in result.items]}
+
+
+@router.get("/announcements", summary="Designations announced by the Prosecutor General's Office, "
+                                      "the media and NGOs, linked to their entries or pending")
+def announcements(
+    request: Request,
+    status: str | None = Query(None, description="pending (not in the register yet), confirmed, "
+                                                 "not_designation (a prosecution of people)"),
+) -> dict[str, Any]:
+    web: WebContext = request.app.state.web
+    chosen = params.choice(status, "status", articles.STATUSES) or None
+    return {"announcements": [articles.event_json(e) for e in web.announcements(chosen)]}
 
 
 @router.get("/stats", summary="Counts: by status, country, year and month (cumulative since 2015)")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from pipelines import articles
 from pipelines.check import Verdict
 from pipelines.config import DataConfig
 from pipelines.store import EntryHistory, Store
@@ -53,6 +54,10 @@ class WebContext:
 
     def check(self, state: RegisterState, query: str) -> Verdict | None:
         return state.check(query, self.false_positives)
+
+    def announcements(self, status: str | None = None) -> list[dict]:
+        """Announced events, newest announcement first (`status`: only those)."""
+        return list(reversed(articles.events(self.store.engine, status)))
 
     def status(self) -> dict | None:
         return read_status(self.config.data_dir, self.meta.source)

@@ -19,7 +19,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "site_tagline": "Russia's register of “undesirable” organisations, with its history",
         "nav_register": "Register",
         "nav_check": "Am I listed?",
-        "nav_changes": "Changes",
+        "nav_changes": "Changes", "nav_announcements": "Announced",
         "nav_chart": "Chart",
         "nav_downloads": "Downloads",
         "nav_api": "API",
@@ -105,6 +105,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "entry_official": "See it in the official register",
         "entry_json": "This entry as JSON",
         "change_detail": "{field}: “{old}” → “{new}”",
+        # announcements
+        "announcements_title": "Announced designations",
+        "announcements_intro": "The Prosecutor General's Office decides days or weeks before the register "
+                               "lists an organisation. These are the designations announced by the "
+                               "Prosecutor General's Office, news agencies, the media and NGOs, each linked "
+                               "to its register entry once the register shows it.",
+        "announcements_status": "Status",
+        "announcements_none": "No announcement stored yet: `regwatch announcements --fetch` reads the sources.",
+        "announced_pending": "announced, not yet in the register",
+        "announced_confirmed": "in the register",
+        "announced_not_designation": "not a designation (prosecution)",
+        "col_announced_on": "Announced", "col_organisation": "Organisation as named",
+        "col_event": "Event", "col_register_entry": "Register entry", "col_article": "Article",
+        "announced_kind_designated": "declared undesirable", "announced_kind_included": "added to the register",
+        "announced_kind_excluded": "excluded", "announced_kind_prosecution": "prosecution of people",
+        "announced_decision": "decision {day}", "announced_decision_bound": "decision on or before {day}",
+        "announced_lag": "{days} days after the announcement",
+        "announced_count": "{count} events",
         # changes
         "changes_title": "Changes to the register",
         "changes_intro": "Every addition, exclusion, reinstatement, removal, edit and renumbering "
@@ -177,7 +195,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "site_tagline": "Реестр «нежелательных» организаций России и его история",
         "nav_register": "Реестр",
         "nav_check": "Есть ли мы в списке?",
-        "nav_changes": "Изменения",
+        "nav_changes": "Изменения", "nav_announcements": "Объявлено",
         "nav_chart": "График",
         "nav_downloads": "Файлы",
         "nav_api": "API",
@@ -259,6 +277,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "entry_official": "Открыть официальный реестр",
         "entry_json": "Эта запись в JSON",
         "change_detail": "{field}: «{old}» → «{new}»",
+        # announcements
+        "announcements_title": "Объявленные решения",
+        "announcements_intro": "Генеральная прокуратура принимает решение за дни или недели до того, как "
+                               "организация появляется в перечне. Здесь решения, о которых сообщили "
+                               "Генпрокуратура, агентства, СМИ и НКО; каждое связано с записью перечня, "
+                               "когда она появляется.",
+        "announcements_status": "Статус",
+        "announcements_none": "Сообщений пока нет: `regwatch announcements --fetch` читает источники.",
+        "announced_pending": "объявлено, в перечне ещё нет",
+        "announced_confirmed": "в перечне",
+        "announced_not_designation": "не признание (уголовное преследование)",
+        "col_announced_on": "Сообщено", "col_organisation": "Организация, как названа",
+        "col_event": "Событие", "col_register_entry": "Запись перечня", "col_article": "Сообщение",
+        "announced_kind_designated": "признана нежелательной", "announced_kind_included": "включена в перечень",
+        "announced_kind_excluded": "исключена", "announced_kind_prosecution": "преследование людей",
+        "announced_decision": "решение {day}", "announced_decision_bound": "решение не позднее {day}",
+        "announced_lag": "через {days} дн. после сообщения",
+        "announced_count": "Событий: {count}",
         "changes_title": "Изменения реестра",
         "changes_intro": "Все включения, исключения, восстановления, удаления, правки и перенумерации, "
                          "замеченные regwatch, от новых к старым.",

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
 
+from pipelines import articles
 from pipelines.export import CHANGE_COLUMNS, EXPORT_COLUMNS
 from pipelines.feeds import ATOM_FILE
 from pipelines.stats import monthly_designations, yearly_designations
@@ -26,6 +27,7 @@ API_EXAMPLES = {
     "/api/entries/{entry_id}": "/api/entries/ru_minjust_undesirable/57",
     "/api/check": "/api/check?q=Bellingcat",
     "/api/changes": "/api/changes?kind=added",
+    "/api/announcements": "/api/announcements?status=pending",
 }
 
 
@@ -79,6 +81,16 @@ def changes_page(request: Request) -> Response:
     return view.render("changes.html", title=view.t("changes_title"), query=query,
                        result=select_changes(state.changes, query), today=today().isoformat(),
                        kind_options=[(k, view.t(f"kind_{k}")) for k in CHANGE_KINDS])
+
+
+@router.get("/announcements")
+def announcements_page(request: Request) -> Response:
+    view, web = View(request), _web(request)
+    status = params.choice(request.query_params.get("status"), "status", articles.STATUSES) or None
+    numbers = {e.entry_id: e.number for e in web.state().entries}  # the entries' current numbers
+    return view.render("announcements.html", title=view.t("announcements_title"), chosen=status,
+                       events=web.announcements(status), numbers=numbers,
+                       status_options=[(s, view.t(f"announced_{s}")) for s in articles.STATUSES])
 
 
 @router.get("/changes.atom")
