@@ -343,6 +343,10 @@ class Name:
     country: str | None = None
 
 
+_LEADING_ACT = re.compile(r"(?:designation|declaration|recognition|inclusion|listing|labell?ing|banning|exclusion)"
+                          r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def names(sentence: str) -> list[Name]:
     """Organisation names in a sentence, in order, each with an acronym and country taken
     from the brackets right after it ("Doctors Against … (DAFON, США)")."""
@@ -353,6 +357,9 @@ def names(sentence: str) -> list[Name]:
     found = []
     for start, end in sorted(spans):
         name = _clean(sentence[start:end])
+        if lead := _LEADING_ACT.match(name):  # a headline's capitals: "Designation of Amnesty International"
+            start = sentence.find(name, start) + lead.end()
+            name = name[lead.end():]
         if _is_name(name, start if latin else 3):
             acronym, country = _brackets(sentence[end:])
             found.append(Name(name, start, acronym, country))

@@ -276,6 +276,12 @@ def test_the_subject_of_a_designation_noun_is_not_designated():
         ["International Federation for Human Rights"]
 
 
+def test_a_headline_in_capitals_names_the_organisation_not_the_act():
+    # NGO headline style: "Russian Federation: Designation of Amnesty International as …"
+    text = "Russian Federation: Designation of Amnesty International as undesirable organisation"
+    assert [e.organisation for e in extract_events(text, "2025-05-21", "en")] == ["Amnesty International"]
+
+
 def test_agency_dateline_dates_an_undated_act():
     text = ("MOSCOW, August 30. /TASS/. Russia’s justice ministry has put four Evangelical organizations from "
             "Latvia and Ukraine on its list of undesirable non-government organizations.\n\nThe list has been "
