@@ -137,7 +137,7 @@ def queue_early_warnings(store: Store, subscriptions, now: str) -> int:
     return outbox.queue_announcements(store.engine, subscriptions, announced, now)
 
 
-ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog", "announcements_tass", "announcements_tass_en", "announcements_mediazona")
+ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog", "announcements_tass", "announcements_tass_en", "announcements_mediazona", "announcements_ovdinfo", "announcements_hrw")
 
 
 def fetch_articles(spiders: tuple[str, ...], log_file) -> dict[str, dict[str, object]]:

@@ -1,7 +1,8 @@
 """The announcement spiders crawl local fakes of their sites (listing or feed → article
 pages, built from real corpus texts) through `scrapy crawl`, as in production: articles
-stored with their fields and the hash of the page, designation events extracted, a second
-crawl fetches no article again, and a broken listing stores nothing and says so."""
+stored with their fields and the hash of the page, designation events extracted (and for
+a prosecution for "participation", none), a second crawl fetches no article again, and a
+broken listing stores nothing and says so."""
 
 from __future__ import annotations
 
@@ -23,8 +24,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "announcements"
 ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head>"
               b"<body><h1>Service Temporarily Unavailable</h1><p>Try again later.</p></body></html>")
 
+# what an article about a prosecution for "participation" must yield: prosecution events
+# (status not_designation) and no designation
+PROSECUTION = "<a prosecution, no designation>"
+
 # source → spider, base-URL variable, real site, listing paths, and per article (its path):
-# publication date, language, a phrase of its text, an organisation the extractor must find
+# publication date, language, a phrase of its text, and an organisation the extractor must
+# find (None: no event at all; PROSECUTION: prosecution events only)
 SOURCES = {
     "genproc": ("announcements_genproc", "REGWATCH_GENPROC_URL", "https://epp.genproc.gov.ru",
                 ["/web/gprf/mass-media/news"], {
@@ -84,7 +90,32 @@ SOURCES = {
                       "/news/2024/05/16/sota": (  # its first paragraph is the page's lead block
                           "2024-05-16", "ru", "зарегистрированной в Литве", "SOTA media"),
                   }),
+    # OVD-Info's layout around other publishers' Russian texts: the corpus has no ovd.info page
+    "ovdinfo": ("announcements_ovdinfo", "REGWATCH_OVDINFO_URL", "https://ovd.info",
+                ["/rss.xml"], {
+                    "/express-news/2025/12/01/prokuratura-potrebovala-vozbudit-delo-protiv-zhurnalista-meduzy": (
+                        "2025-12-01", "ru", "по статье об участии в деятельности", PROSECUTION),
+                    "/express-news/2025/10/27/dve-ukrainskie-organizacii-priznany-nezhelatelnymi": (  # OpenGraph only
+                        "2025-10-27", "ru", "усиление санкционного давления", "Truth Hounds"),
+                    "/express-news/2023/06/28/genprokuratura-priznala-nezhelatelnoy-novuyu-gazetu-evropa": (
+                        "2023-06-28", "ru", "опубликованной в Telegram-канале ведомства", "Новая газета — Европа"),
+                }),
+    # HRW's layout around FIDH's, the Observatory's and OMCT's texts (paths invented: see the fixture README)
+    "hrw": ("announcements_hrw", "REGWATCH_HRW_URL", "https://www.hrw.org",
+            ["/rss/news"], {
+                "/news/2019/11/15/russian-federation-inclusion-people-need-list-undesirable-organisations": (
+                    "2019-11-15", "en", "requests your intervention in the following situation", "People in Need"),
+                "/news/2025/05/20/russian-federation-designation-amnesty-international-undesirable-organisation": (
+                    "2025-05-20", "en", "center for the preparation of global Russophobic projects",
+                    "Amnesty International"),  # the page's date, not the feed's (the 21st in UTC)
+                "/news/2021/06/10/designations-undesirable-organisations-russia-must-end": (
+                    "2021-06-10", "en", "Statement by members of the Civic Solidarity Platform\n\n4 June 2021",
+                    None),  # dated by the feed's pubDate; its subtitle heads the text
+            }),
 }
+# page chrome no stored text may hold
+CHROME = ("Распечатать", "powered by WordPress", "Поддержите ОВД-Инфо", "Join our movement today")
+DESIGNATION_KINDS = ("designated", "included", "excluded")
 
 
 # listing pages a first crawl reads beyond the source's listings: the Prosecutor General's
@@ -175,12 +206,16 @@ def test_a_crawl_stores_every_new_article_with_its_events_and_the_next_fetches_n
             assert (row["source"], row["published_on"], row["language"]) == (source, published_on, language)
             assert row["title"] and row["fetched_at"]
             assert phrase in row["text"]
-            assert "Распечатать" not in row["text"] and "powered by WordPress" not in row["text"]
+            assert not [chrome for chrome in CHROME if chrome in row["text"]], row["text"]
             events = [e for e in found if e["article_id"] == row["id"]]
-            if organisation:
+            if organisation is PROSECUTION:  # stored, but never a designation
+                assert events, row["url"]
+                assert [e for e in events if e["kind"] in DESIGNATION_KINDS] == [], events
+                assert all(e["kind"] == "prosecution" and e["status"] == "not_designation" for e in events), events
+            elif organisation:
                 assert any(organisation in e["organisation"] and e["status"] == "pending"
                            for e in events), (row["url"], events)
-            else:  # a stop list proposed by parliament: no designation
+            else:  # a stop list proposed by parliament, designations named by no name: no event
                 assert events == [], events
         assert f"'regwatch/articles_stored': {len(expected)}" in first.stderr
 
@@ -314,3 +349,55 @@ def test_tass_en_reads_the_pages_dateformat_stamp_in_moscow_time():
     assert spider._parse_date(page("1645134300")) == "2022-02-18"  # 21:45 UTC on the 17th: 00:45 MSK
     assert spider._parse_date(page("1645134300000")) == "2022-02-18"  # the same stamp in milliseconds
     assert spider._parse_date(page("soon")) == ""
+
+
+def test_ovdinfo_reads_json_ld_then_opengraph_then_the_page():
+    from scrapy.http import HtmlResponse
+
+    from scraper.spiders.announcements_ovdinfo import OvdInfoAnnouncementsSpider
+
+    def page(head: str, body: str) -> HtmlResponse:
+        html = (f"<html><head>{head}</head><body><header><p>Меню</p></header>{body}"
+                "<footer><p>Подвал</p></footer></body></html>")
+        return HtmlResponse("https://ovd.info/express-news/2025/01/01/x", body=html.encode(), encoding="utf-8")
+
+    spider = OvdInfoAnnouncementsSpider()
+    og = ('<meta property="og:title" content="Из OpenGraph">'
+          '<meta property="article:published_time" content="2025-03-02T23:30:00+03:00">')
+    ld = ('<script type="application/ld+json">{"broken": </script>'  # skipped, as browsers do
+          '<script type="application/ld+json">[{"@type": "Organization", "name": "ОВД-Инфо"},'
+          ' {"@type": ["NewsArticle"], "headline": "Из JSON-LD",'
+          ' "datePublished": "2025-03-01T10:00:00+03:00"}]</script>')
+    both = page(ld + og, "<main><h1>Из h1</h1><article><p>Абзац статьи.</p></article><p>Вне статьи.</p></main>")
+    assert (spider._parse_title(both), spider._parse_date(both)) == ("Из JSON-LD", "2025-03-01")
+    assert spider._parse_text(both) == "Абзац статьи."
+    meta_only = page(og, "<main><h1>Из h1</h1><p>Первый.</p><p>Второй.</p></main>")
+    assert (spider._parse_title(meta_only), spider._parse_date(meta_only)) == ("Из OpenGraph", "2025-03-02")
+    assert spider._parse_text(meta_only) == "Первый.\n\nВторой."
+    bare = page("", '<h1>Из <em>h1</em></h1><time datetime="2025-03-03">3 марта</time><p>Без main.</p>')
+    assert (spider._parse_title(bare), spider._parse_date(bare)) == ("Из h1", "2025-03-03")
+    assert spider._parse_text(bare) == ""  # no <article> or <main>: no text, never the chrome
+
+
+def test_hrw_reads_its_headline_dated_time_subtitle_and_article_body():
+    from scrapy.http import HtmlResponse
+
+    from scraper.spiders.announcements_hrw import HrwAnnouncementsSpider
+
+    def page(body: str) -> HtmlResponse:
+        html = (f"<html lang='en'><head><meta property='og:title' content='From og:title'></head><body>"
+                f"<header><p>Donate Now</p></header>{body}"
+                "<aside><p class='subtitle'>A related subtitle</p><time datetime='2025-01-01'>1 Jan</time></aside>"
+                "<footer><p>Join our movement today.</p></footer></body></html>")
+        return HtmlResponse("https://www.hrw.org/news/2025/12/02/x", body=html.encode(), encoding="utf-8")
+
+    spider = HrwAnnouncementsSpider()
+    full = page("<h1 class='site-name'>Human Rights Watch</h1><h1 class='title--huge'>The <em>headline</em></h1>"
+                "<p class='subtitle'>The subtitle</p><time datetime='2025-11-30'>related</time>"
+                "<time class='date' datetime='2025-12-02T20:00:00-05:00'>December 2, 2025</time>"
+                "<div class='article-body'><p>First.</p><ul><li>A list item</li></ul><p>Last.</p></div>")
+    assert (spider._parse_title(full), spider._parse_date(full)) == ("The headline", "2025-12-02")
+    assert spider._parse_text(full) == "The subtitle\n\nFirst.\n\nA list item\n\nLast."
+    bare = page("<h1>A plain headline</h1><div class='article-body'><p>Only the body.</p></div>")
+    assert (spider._parse_title(bare), spider._parse_date(bare)) == ("A plain headline", "")  # the feed's date then
+    assert spider._parse_text(bare) == "Only the body."  # never the related item's subtitle
