@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -91,7 +92,10 @@ class AnnouncementSpider(scrapy.Spider):
     date_css: tuple[str, ...] = ()
     body_css: tuple[str, ...] = ()
     cut_at = ""  # page chrome that ends the article text
-    custom_settings = {"ITEM_PIPELINES": {"scraper.article_pipeline.StoreArticlePipeline": 300}}
+    # Polite to sites that are not an official register: their robots.txt is obeyed (the
+    # ministry's JSON API is not a page crawler's business, so the register spider does not).
+    custom_settings = {"ITEM_PIPELINES": {"scraper.article_pipeline.StoreArticlePipeline": 300},
+                       "ROBOTSTXT_OBEY": True}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -151,6 +155,8 @@ class AnnouncementSpider(scrapy.Spider):
         request = failure.request
         if failure.check(HttpError):
             self._problem(f"{request.url} answered HTTP {failure.value.response.status}")
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self._problem(f"{request.url} is disallowed by the site's robots.txt: not fetched")
         else:
             detail = redact(str(failure.value) or type(failure.value).__name__)
             self._problem(f"cannot fetch {request.url} ({type(failure.value).__name__}: {detail})")

@@ -131,8 +131,10 @@ class FakeSite:
         self.folder = FIXTURES / source
         self.routes = json.loads((self.folder / "routes.json").read_text(encoding="utf-8"))
         self.listings = set(SOURCES[source][3])
-        self.requests: list[str] = []
+        self.requests: list[str] = []  # every path asked for but /robots.txt
         self.broken = False
+        self.robots: str | None = None  # the robots.txt served; None: 404, everything allowed
+        self.robots_asked = 0
 
     def page(self, route: str) -> bytes:
         return (self.folder / self.routes[route]).read_bytes()
@@ -142,6 +144,13 @@ class FakeSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                if self.path == "/robots.txt":
+                    site.robots_asked += 1
+                    if site.robots is None:
+                        self.send_error(404)
+                    else:
+                        self.reply(site.robots.encode(), "text/plain")
+                    return
                 site.requests.append(self.path)
                 if site.broken and self.path in site.listings:
                     body, kind = ERROR_PAGE, "text/html"
@@ -151,6 +160,9 @@ class FakeSite:
                 else:
                     self.send_error(404)
                     return
+                self.reply(body, kind)
+
+            def reply(self, body: bytes, kind: str) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
@@ -239,6 +251,21 @@ def test_a_broken_listing_is_logged_and_stores_nothing(source, tmp_path):
             "an error page or a redesign; nothing stored from it") in result.stderr
     assert sorted(site.requests) == sorted(SOURCES[source][3])
     assert stored(data_dir) == ([], [])
+
+
+@pytest.mark.parametrize("source", ["meduza", "genproc"])
+def test_robots_txt_is_obeyed_and_a_disallowed_page_is_named(source, tmp_path):
+    data_dir = tmp_path / "out"
+    listings = SOURCES[source][3]
+    with FakeSite(source) as site:
+        site.robots = "User-agent: *\nDisallow: " + listings[0] + "\n"
+        result = crawl(source, site, data_dir)
+    assert site.robots_asked == 1
+    assert f"ERROR: {source}: {site.url}{listings[0]} is disallowed by the site's robots.txt: not fetched" \
+        in result.stderr
+    assert listings[0] not in site.requests  # never asked for
+    if len(listings) == 1:
+        assert site.requests == [] and stored(data_dir) == ([], [])
 
 
 # --- the Prosecutor General's archive walk ------------------------------------------------
