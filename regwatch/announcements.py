@@ -154,6 +154,29 @@ def fetch_articles(spiders: tuple[str, ...], log_file) -> dict[str, dict[str, ob
     return {name: {"stored": c.stats.get_value("regwatch/articles_stored", 0),
                    "known": c.stats.get_value("regwatch/articles_known", 0),
                    "events": c.stats.get_value("regwatch/events", 0),
-                   "errors": c.stats.get_value("log_count/ERROR", 0),
+                   "errors": _errors(c.stats.get_stats()),
+                   "problem": c.stats.get_value("regwatch/first_problem", ""),
                    "finish_reason": c.stats.get_value("finish_reason")}
             for name, c in crawlers.items()}
+
+
+def _errors(stats: dict[str, object]) -> int:
+    """A spider's own problems and its callbacks' exceptions. Not log_count/ERROR: with
+    several crawlers in one process, each one's log counter counts every crawler's errors."""
+    exceptions = sum(int(v) for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    return int(stats.get("regwatch/problems", 0)) + exceptions
+
+
+def record_health(store: Store, alerting, fetched: dict[str, dict[str, object]], now: str) -> None:
+    """Each announcement spider's run counts for its health as a register crawl does: the
+    operator hears when one fails K runs in a row (a redesign, a block) and when it recovers."""
+    from pipelines import outbox
+    from regwatch.delivery import tell_health
+
+    for name, counts in fetched.items():
+        if counts["errors"]:
+            detail = f"{counts['problem'] or 'errors in the log'} ({counts['errors']} errors in this run)"
+            event = outbox.record_failure(store.engine, name, detail, now, alerting.failures_before_alert)
+        else:
+            event = outbox.record_success(store.engine, name, now)
+        tell_health(store.engine, alerting, event, now)

@@ -358,9 +358,10 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     alerting, _ = _alert_config(config_file)
     config, store = _open_store()
     store.close()
-    failed = []
+    failed, fetched = [], {}
     if fetch:
-        for name, counts in fetch_articles(ANNOUNCEMENT_SPIDERS, config.data_dir / "regwatch.log").items():
+        fetched = fetch_articles(ANNOUNCEMENT_SPIDERS, config.data_dir / "regwatch.log")
+        for name, counts in fetched.items():
             click.echo(f"{name}: {counts['stored']} new articles, {counts['known']} known, "
                        f"{counts['events']} events" + (f", {counts['errors']} errors (see the log)"
                                                        if counts["errors"] else ""), err=True)
@@ -370,7 +371,7 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     try:
         link_pending(store, DEFAULT_SOURCE, utc_now())
         found = articles.events(store.engine, articles.PENDING if pending else None)
-        _warn_early(store, alerting, config)
+        _alert_after_announcements(store, alerting, config, fetched)
     finally:
         store.close()
     if as_json:
@@ -388,14 +389,17 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     sys.exit(EXIT_REFUSED if failed else EXIT_OK)
 
 
-def _warn_early(store, alerting: AlertConfig, config: DataConfig) -> None:
-    """Queue and deliver the early warnings; alerting trouble is logged and shown, and
-    never changes the exit code (what fails stays queued for the delivery job)."""
+def _alert_after_announcements(store, alerting: AlertConfig, config: DataConfig,
+                               fetched: dict[str, dict[str, object]]) -> None:
+    """Record each spider's health (the operator hears of K failed runs in a row), queue the
+    early warnings, deliver. Alerting trouble is logged and shown, and never changes the
+    exit code (what fails stays queued for the delivery job)."""
     from pipelines import outbox
-    from regwatch.announcements import queue_early_warnings
+    from regwatch.announcements import queue_early_warnings, record_health
     from regwatch.delivery import deliver
 
     try:
+        record_health(store, alerting, fetched, outbox.now_utc())
         queued = queue_early_warnings(store, alerting.subscriptions, outbox.now_utc())
         report = deliver(store.engine, alerting, config.data_dir)
     except Exception as exc:

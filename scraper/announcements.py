@@ -219,6 +219,8 @@ class AnnouncementSpider(scrapy.Spider):
     def _problem(self, problem: str) -> None:
         self.logger.error("%s: %s", self.source, problem)
         self.crawler.stats.inc_value("regwatch/problems")
+        if not self.crawler.stats.get_value("regwatch/first_problem"):  # what the operator is told
+            self.crawler.stats.set_value("regwatch/first_problem", problem)
 
     def feed_items(self, response: Response) -> list[Listed]:
         """RSS 2.0 <item> or Atom <entry>: link and date; [] when the reply is not a feed."""

@@ -12,7 +12,9 @@ from pipelines import articles
 from pipelines.config import DataConfig
 from pipelines.extract import event_record, extract_events
 from pipelines.store import Store
+from regwatch.fakes.receivers import WebhookReceiver
 from tests.conftest import SECOND_DAY, SHARED, load_state
+from tests.test_alerts import SECRET, write_config
 
 CORPUS = SHARED / "data" / "announcements" / "articles.jsonl"
 GAZETA = "https://www.gazeta.ru/social/news/2025/12/02/27317923.shtml"  # FIDH, HRW, 2 Dec 2025
@@ -138,10 +140,27 @@ def test_fetch_runs_every_announcement_spider_then_links(crawled):
         again = crawled.regwatch("announcements", "--fetch", **env)
         assert again.code == 0 and "announcements_genproc: 0 new articles" in again.stderr
         assert sum(path.startswith("/web/gprf/mass-media/news?item=") for path in sites["genproc"].requests) == 3
+        # A listing that fails two runs in a row (K = 2) reaches the operator once, and its
+        # recovery too; the other sources' runs are still stored.
+        receiver = stack.enter_context(WebhookReceiver(SECRET))
+        config = write_config(crawled.data_dir.parent / "regwatch.toml",
+                              operator=f'webhook = "{receiver.url}"\nsecret = "{SECRET}"\nfailures_before_alert = 2\n')
         sites["genproc"].broken = True
-        broken = crawled.regwatch("announcements", "--fetch", **env)
-        assert broken.code == 1
-        assert "announcements_genproc: 0 new articles, 0 known, 0 events, 1 errors (see the log)" in broken.stderr
+        for _ in range(3):
+            broken = crawled.regwatch("announcements", "--fetch", "--config", str(config), **env)
+            assert broken.code == 1
+            assert "announcements_genproc: 0 new articles, 0 known, 0 events, 1 errors (see the log)" in broken.stderr
+            others = [line for line in broken.stderr.splitlines()
+                      if line.startswith("announcements_") and not line.startswith("announcements_genproc")]
+            assert len(others) == len(SOURCES) - 1 and not any("errors" in line for line in others)
+        (told,) = receiver.calls
+        assert told.json["kind"] == "operator" and told.json["event"] == "failing"
+        assert told.json["message"]["title"] == "regwatch: announcements_genproc is failing"
+        assert "/web/gprf/mass-media/news lists no articles" in told.json["message"]["text"]
+        sites["genproc"].broken = False
+        fixed = crawled.regwatch("announcements", "--fetch", "--config", str(config), **env)
+        assert fixed.code == 0, fixed.output
+        assert [c.json["event"] for c in receiver.calls] == ["failing", "recovered"]
 
 
 # --- linking the whole corpus ---------------------------------------------------------------
