@@ -40,6 +40,7 @@ announcement_events = Table(
     Column("article_id", Integer, nullable=False, index=True),
     Column("organisation", Text, nullable=False),
     Column("acronym", Text, nullable=False, default=""),
+    Column("other_name", Text),  # the name in the other script, when the text gives it
     Column("country", Text, nullable=False, default=""),
     Column("kind", String(16), nullable=False),
     Column("decision_date", String(10), nullable=False, default=""),
@@ -93,7 +94,8 @@ def add_events(engine: Engine, article_id: int, records: list[dict[str, Any]]) -
     if not records:
         return
     rows = [{"article_id": article_id, "organisation": r["organisation"],
-             "acronym": r.get("acronym") or "", "country": r.get("country") or "",
+             "acronym": r.get("acronym") or "", "other_name": r.get("other_name") or "",
+             "country": r.get("country") or "",
              "kind": r["kind"], "decision_date": r.get("decision_date") or "",
              "register_date": r.get("register_date") or "", "authority": r.get("authority") or "",
              "date_basis": r.get("date_basis"),
@@ -116,7 +118,7 @@ def events(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
 
 
 # An event as `regwatch announcements --json` and the web API give it.
-EVENT_FIELDS = ("organisation", "acronym", "kind", "decision_date", "register_date", "date_basis", "authority",
+EVENT_FIELDS = ("organisation", "acronym", "other_name", "kind", "decision_date", "register_date", "date_basis", "authority",
                 "status", "entry_id", "lag_days", "published_on", "url", "title", "source", "sentence")
 STATUSES = (PENDING, CONFIRMED, NOT_DESIGNATION)
 

@@ -44,6 +44,7 @@ class Announcement:
     keys: tuple[str, ...]  # "name:<fold>", "acronym:<fold>"
     organisation: str  # as the first report names it
     acronym: str
+    other_name: str  # in the other script, when a report gives it
     country: str
     kind: str  # designated | included | excluded
     decision_date: str
@@ -57,8 +58,8 @@ class Announcement:
         return self.reports[0].published_on[:10]
 
 
-def event_keys(organisation: str, acronym: str) -> tuple[str, ...]:
-    keys = [f"name:{folded}"] if (folded := fold(organisation)) else []
+def event_keys(organisation: str, acronym: str, other_name: str = "") -> tuple[str, ...]:
+    keys = [f"name:{folded}" for name in (organisation, other_name) if name and (folded := fold(name))]
     if acronym and (folded_acronym := fold(acronym)):
         keys.append(f"acronym:{folded_acronym}")
     return tuple(keys)
@@ -81,7 +82,7 @@ def group(pending: Iterable[Mapping[str, Any]], today: date,
     for event in pending:
         if event["kind"] not in ANNOUNCED_KINDS or not is_recent(event["published_on"], today, window_days):
             continue
-        keys = event_keys(event["organisation"], event["acronym"])
+        keys = event_keys(event["organisation"], event["acronym"], event.get("other_name") or "")
         found = sorted({group_of_key[k] for k in keys if k in group_of_key})
         if not found:
             groups.append([])
@@ -97,18 +98,19 @@ def group(pending: Iterable[Mapping[str, Any]], today: date,
 
 
 def _first(events: Sequence[Mapping[str, Any]], field: str) -> str:
-    return next((e[field] for e in events if e[field]), "")
+    return next((e[field] for e in events if e.get(field)), "")
 
 
 def _announcement(events: list[Mapping[str, Any]]) -> Announcement:
     events = sorted(events, key=lambda e: (e["published_on"], e["id"]))
-    keys = tuple(dict.fromkeys(k for e in events for k in event_keys(e["organisation"], e["acronym"])))
+    keys = tuple(dict.fromkeys(k for e in events
+                               for k in event_keys(e["organisation"], e["acronym"], e.get("other_name") or "")))
     reports: dict[str, Report] = {}  # one per article, its first event's sentence
     for e in events:
         reports.setdefault(e["url"], Report(e["url"], e["title"], e["published_on"], e["source"], e["sentence"]))
     # A decision date the text states beats the day of an article that states none.
     dated = sorted((e for e in events if e["decision_date"]), key=lambda e: e.get("date_basis") != "text")
-    return Announcement(keys, events[0]["organisation"], _first(events, "acronym"),
+    return Announcement(keys, events[0]["organisation"], _first(events, "acronym"), _first(events, "other_name"),
                         _first(events, "country"), events[0]["kind"],
                         dated[0]["decision_date"] if dated else "",
                         _first(events, "register_date"), _first(events, "authority"), tuple(reports.values()),
@@ -119,7 +121,7 @@ def _announcement(events: list[Mapping[str, Any]]) -> Announcement:
 
 def _as_entry(announcement: Announcement) -> Entry:
     """The announced names in an entry's shape, for the subscribers' watchlists."""
-    names = tuple(dict.fromkeys(r for r in (announcement.organisation,) if r))
+    names = tuple(dict.fromkeys(n for n in (announcement.organisation, announcement.other_name) if n))
     return Entry("", 0, announcement.organisation, name_original=names,
                  acronyms=(announcement.acronym,) if announcement.acronym else ())
 
@@ -180,7 +182,8 @@ def _say(key: str, language: str, **values: object) -> str:
 
 def _name(announcement: Announcement) -> str:
     acronym = announcement.acronym
-    shown = announcement.organisation + (f" ({acronym})" if acronym and acronym not in announcement.organisation else "")
+    aside = [n for n in (announcement.other_name, acronym) if n and n not in announcement.organisation]
+    shown = announcement.organisation + (f" ({', '.join(aside)})" if aside else "")
     return shown + (f", {announcement.country}" if announcement.country else "")
 
 
@@ -222,6 +225,7 @@ def payload_body(chosen: Sequence[Chosen], detected_at: str) -> dict[str, Any]:
     return {"kind": ANNOUNCED, "register": REGISTER, "detected_at": detected_at,
             "announcements": [{
                 "organisation": c.announcement.organisation, "acronym": c.announcement.acronym,
+                "other_name": c.announcement.other_name,
                 "country": c.announcement.country, "kind": c.announcement.kind,
                 "decision_date": c.announcement.decision_date,
                 "decision_date_basis": c.announcement.decision_date_basis,

@@ -64,6 +64,7 @@ class Event:
     # "text" when the text states the dates (a day, "on Monday"), "article" when an undated
     # act took the article's own day (its dateline or publication day): an upper bound only
     date_basis: str | None = None
+    other_name: str | None = None  # the name in the other script, when the text gives it
 
 
 # --- publication date and the date resolver ---------------------------------------------
@@ -341,6 +342,7 @@ class Name:
     start: int
     acronym: str | None = None
     country: str | None = None
+    other_name: str | None = None  # in the other script, from the brackets after it
 
 
 _LEADING_ACT = re.compile(r"(?:designation|declaration|recognition|inclusion|listing|labell?ing|banning|exclusion)"
@@ -361,8 +363,8 @@ def names(sentence: str) -> list[Name]:
             start = sentence.find(name, start) + lead.end()
             name = name[lead.end():]
         if _is_name(name, start if latin else 3):
-            acronym, country = _brackets(sentence[end:])
-            found.append(Name(name, start, acronym, country))
+            acronym, country, other_name = _brackets(sentence[end:], name)
+            found.append(Name(name, start, acronym, country, other_name))
     return found
 
 
@@ -456,16 +458,27 @@ def _is_name(name: str, start: int = 1) -> bool:
     return name[0].isupper() or name[0].isdigit() or bool(re.match(r"[a-z]+[A-Z]", name))
 
 
-def _brackets(after: str) -> tuple[str | None, str | None]:
-    """(ACRONYM, Country) from the brackets right after a name, when it has them."""
+def _brackets(after: str, name: str) -> tuple[str | None, str | None, str | None]:
+    """(ACRONYM, Country, other name) from the brackets right after a name, when it has
+    them; the other name is the same organisation's in the other script, as the Prosecutor
+    General writes it: «Фонд памяти жертв коммунизма» (Victims of Communism Memorial
+    Foundation, США)."""
     match = re.match(r"[»\"”*\s]*\(([^()]*)\)", after)
-    acronym = country = None
-    for part in (p.strip(" .«»\"") for p in re.split(r"[,;]", match[1])) if match else ():
+    acronym = country = other_name = None
+    for part in (p.strip(" .«»\"“”") for p in re.split(r"[,;]", match[1])) if match else ():
         if country_code(part) or _COUNTRIES_EN.match(part):
             country = country or part
         elif _ACRONYM.match(part) and sum(c.isupper() for c in part) >= 2:
             acronym = acronym or part
-    return acronym, country
+        elif (other_name is None and _in_other_script(part, name) and len(part.split()) >= 2 and _is_name(part)
+              and part.casefold() != name.casefold()):
+            other_name = part
+    return acronym, country, other_name
+
+
+def _in_other_script(one: str, other: str) -> bool:
+    cyrillic = re.compile("[а-яё]", re.IGNORECASE)
+    return bool(cyrillic.search(one)) != bool(cyrillic.search(other))
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -547,7 +560,8 @@ def _the_others(events: list[Event], found: list[Event], sentence: str, day: str
     for event in events:
         if event.kind in ("designated", "included") and not any(_same_name(event, e) for e in found + others):
             others.append(Event(event.organisation, "designated", sentence, event.acronym, event.country,
-                                decision_date=day, authority=authority(sentence, "designated")))
+                                decision_date=day, authority=authority(sentence, "designated"),
+                                other_name=event.other_name))
     return others
 
 
@@ -586,7 +600,8 @@ def _dated_by_follow_up(events: list[Event], sentence: str, pub: Published | Non
                 out[i] = replace(out[i], decision_date=decision, authority=out[i].authority or authority(text, "designated"))
         if not designated and by_prosecutor:
             out.append(Event(told_event.organisation, "designated", sentence, told_event.acronym, told_event.country,
-                             decision_date=decision, authority=authority(text, "designated")))
+                             decision_date=decision, authority=authority(text, "designated"),
+                             other_name=told_event.other_name))
         for i in same:
             if out[i].kind == "included" and register and out[i].register_date is None:
                 out[i] = replace(out[i], register_date=register)
@@ -722,7 +737,7 @@ def _event(name: Name, kind: str, sentence: str, text: str, pub: Published | Non
         decision, register = decision or register, None
     return Event(organisation=name.name, kind=kind, sentence=sentence, acronym=name.acronym,
                  country=name.country, decision_date=decision, register_date=register,
-                 authority=None if kind == "prosecution" else authority(text, kind))
+                 authority=None if kind == "prosecution" else authority(text, kind), other_name=name.other_name)
 
 
 def _dates(text: str, pub: Published | None) -> tuple[str | None, str | None]:
@@ -766,6 +781,8 @@ def _same_name(one: Event, other: Event) -> bool:
         return True
     if one.acronym and one.acronym == other.acronym:
         return True  # «Международная федерация прав человека» (FIDH) and "Fédération … (FIDH)"
+    if other.organisation == one.other_name or one.organisation == other.other_name:
+        return True  # «Фонд памяти жертв коммунизма» (Victims of Communism Memorial Foundation)
     one_key, other_key = (_stems(event.organisation) for event in (one, other))
     return one_key.startswith(other_key) or other_key.startswith(one_key)
 
@@ -777,7 +794,7 @@ def _stems(name: str) -> str:
 
 def _fill(kept: Event, other: Event) -> Event:
     fields = {key: value for key, value in asdict(kept).items()}
-    for key in ("acronym", "country", "decision_date", "register_date", "authority"):
+    for key in ("acronym", "country", "decision_date", "register_date", "authority", "other_name"):
         fields[key] = fields[key] or getattr(other, key)
     return Event(**fields)
 

@@ -199,7 +199,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 # Columns added after a release: (table, column, SQL type). create_all never alters an
 # existing table, so a database made by an older regwatch gets them here.
 _LATER_COLUMNS = (("snapshots", "as_of", "VARCHAR(32)"),
-                  ("announcement_events", "date_basis", "VARCHAR(16)"))
+                  ("announcement_events", "date_basis", "VARCHAR(16)"),
+                  ("announcement_events", "other_name", "TEXT"))
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -113,14 +113,14 @@ def _link_pass(store: Store, source: str, now: str) -> int:
     index = articles.register_index(store.current_entries(source), articles.aliases_of(store.engine))
     confirmed = 0
     for event in pending:
-        names = [n for n in (event["organisation"], event["acronym"]) if n]
+        names = [n for n in (event["organisation"], event["acronym"], event["other_name"]) if n]
         found = match(index, names, event["kind"], event["published_on"])
         if found is not None:
             entry, matched = found
             organisation = event["organisation"]
             if matched == nominative_guess(organisation):
                 organisation = matched  # an inflected name becomes an alias in the nominative
-            aliases = [n for n in (organisation, event["acronym"]) if n]
+            aliases = [n for n in (organisation, event["acronym"], event["other_name"]) if n]
             articles.confirm(store.engine, event["id"], entry.entry_id,
                              lag_days(event["published_on"], entry, event["kind"]), now, aliases, event["url"])
             confirmed += 1

@@ -53,6 +53,16 @@ def test_reports_of_one_decision_group_by_name_or_acronym():
     assert "acronym:fidh" in groups[0].keys and "name:human rights watch" in groups[1].keys
 
 
+def test_a_russian_and_an_english_report_group_by_the_name_in_brackets():
+    events = [event(VOC_RU, url="u1", event_id=1, other_name="Victims of Communism Memorial Foundation"),
+              event("Victims of Communism Memorial Foundation", url="u2", event_id=2)]
+    (only,) = early_warning.group(events, date.today())
+    assert [r.url for r in only.reports] == ["u1", "u2"]
+    assert only.other_name == "Victims of Communism Memorial Foundation"
+    text = early_warning.compose(early_warning.choose(sub(), [only], {}), "en").text
+    assert f"{VOC_RU} (Victims of Communism Memorial Foundation)" in text
+
+
 def test_a_later_name_joins_two_groups_into_one():
     events = [event("Alpha Foundation", url="u1", event_id=1), event("AF Trust", "AFT", url="u2", event_id=2),
               event("Alpha Foundation", "AFT", url="u3", event_id=3)]

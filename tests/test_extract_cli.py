@@ -67,6 +67,8 @@ def test_a_short_russian_text_without_the_letter_y_and_an_undated_act(tmp_path):
     found = json.loads(extract(saved, "--date", "2026-08-05", "--json").stdout)
     assert [(e["organisation"], e["kind"], e["decision_date"], e["date_basis"]) for e in found] == [
         ("Фонд памяти жертв коммунизма", "designated", "2026-08-05", "article")]
+    # the brackets give the name in the other script beside the country
+    assert (found[0]["other_name"], found[0]["country"]) == ("Victims of Communism Memorial Foundation", "США")
     shown = extract(saved, "--date", "2026-08-05").stdout
     assert "decision_date 2026-08-05 (on or before: the article's own date; the text states none)" in shown
     ukrainian = tmp_path / "uk.txt"
