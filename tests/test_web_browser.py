@@ -216,14 +216,16 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
     from regwatch.announcements import link_pending
     from tests.test_announcements import GAZETA, VOC, corpus
 
+    # An organisation no register lists, in the Prosecutor General's wording.
+    alpha = VOC.replace("Фонд памяти жертв коммунизма", "Фонд Альфа").replace(
+        "Victims of Communism Memorial Foundation", "Alpha Foundation")
     data_dir = tmp_path / "history"
     shutil.copytree(shared_history(tmp_path_factory, baseline_dir), data_dir,
                     ignore=shutil.ignore_patterns("serve.log"))
     store = Store(f"sqlite:///{data_dir / 'regwatch.db'}")
     gazeta = corpus(GAZETA)
     for url, text, published in ((GAZETA, gazeta["text"], gazeta["published"]),
-                                 ("https://example.org/genproc/voc", VOC.replace("Фонд памяти жертв коммунизма",
-                                                                                 "Фонд Альфа"), date.today().isoformat())):
+                                 ("https://example.org/genproc/alpha", alpha, date.today().isoformat())):
         article_id = articles.add_article(store.engine, articles.Article(
             url, "test", f"Article {len(url)}", published, "ru", text, "0" * 64, "2026-11-26T00:00:00+00:00"))
         articles.add_events(store.engine, article_id, [event_record(e) for e in extract_events(text, published, "ru")])
@@ -242,7 +244,7 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
         Select(_css(browser, "#f-status")[0]).select_by_value("pending")
         _css(browser, "form.filters button")[0].click()
         rows = _css(browser, "table.announcements tbody tr")
-        assert [r.find_element("css selector", ".col-name").text for r in rows] == ["Фонд Альфа, США"]
+        assert [r.find_element("css selector", ".col-name").text for r in rows] == ["Фонд Альфа (Alpha Foundation), США"]
         browser.get(url + "/announcements?status=confirmed")
         fidh = next(a for a in _css(browser, "table.announcements a") if a.text == "№ 281")
         fidh.click()
