@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pipelines.linking import FirstWord
 from pipelines.match import WatchHit, watchlist_hits
 from pipelines.models import (ADDED, EXCLUDED, EXCLUDED_KIND, LISTED, MODIFIED, REINSTATED,
                               REMOVED, RENUMBERED, Change, Entry)
@@ -129,6 +130,9 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "more": ("… and {n} more {noun}: {breakdown}", "… и ещё {n} {noun}: {breakdown}"),
     "none": ("No changes.", "Изменений нет."),
     "source": ("Official source: {title}\n{url}", "Официальный источник: {title}\n{url}"),
+    "first_word": ("First announced {date}, {lag} before the inclusion order: {url}",
+                   "Впервые объявлено {date}, за {lag} до распоряжения о включении: {url}"),
+    "days": ("day|days|days", "день|дня|дней"),
     # what happened, in a heading / in a count
     f"kind.{ADDED}": ("added to the list", "добавлена в перечень"),
     f"kind.{EXCLUDED_KIND}": ("excluded from the list", "исключена из перечня"),
@@ -295,7 +299,7 @@ def _record(entry: Entry, language: str) -> list[str]:
 
 
 def _block(i: int, change: Change, selection: Selection, entries: Mapping[str, Entry],
-           language: str) -> str:
+           language: str, first_words: Mapping[str, FirstWord]) -> str:
     """One change: heading, name, why it is flagged, what changed, dates and orders."""
     flagged = selection.is_flagged(change)
     marker = f"[{_say('marker', language)}] " if flagged else ""
@@ -307,6 +311,9 @@ def _block(i: int, change: Change, selection: Selection, entries: Mapping[str, E
     lines += _what_changed(change, language)
     if (entry := entries.get(change.entry_id)) is not None:
         lines += _record(entry, language)
+    if change.kind == ADDED and (word := first_words.get(change.entry_id)) is not None:
+        lines.append(_say("first_word", language, date=format_date(word.published_on, language),
+                          lag=_count(word.lag_days or 0, "days", language), url=word.url))
     return "\n".join([f"{i}. {marker}{number}: {kind}", *("   " + line for line in lines)])
 
 
@@ -328,12 +335,13 @@ def _source_link(selection: Selection, entries: Mapping[str, Entry], source_meta
 
 
 def compose(selection: Selection, entries: Mapping[str, Entry], source_meta: SourceInfo,
-            language: str, max_items: int = 30) -> Message:
+            language: str, max_items: int = 30, first_words: Mapping[str, FirstWord] | None = None) -> Message:
     """One message for one subscriber's share of one crawl. Beyond `max_items` changes
-    (flagged ones are always shown) a line counts the rest by kind."""
+    (flagged ones are always shown) a line counts the rest by kind. `first_words`: for an
+    added entry, the announcement that came first (pipelines.linking.first_announced)."""
     changes = selection.changes
     shown = changes[: max(max_items, sum(map(selection.is_flagged, changes)))]
-    blocks = [_block(i, change, selection, entries, language)
+    blocks = [_block(i, change, selection, entries, language, first_words or {})
               for i, change in enumerate(shown, 1)] or [_say("none", language)]
     if hidden := changes[len(shown) :]:
         blocks.append(_say("more", language, n=len(hidden), breakdown=_breakdown(hidden, language),

@@ -38,7 +38,8 @@ from pipelines.alerts import Message, Subscription, compose
 from pipelines.alerts import select as choose_changes
 from pipelines.diff import Diff
 from pipelines.export import change_record
-from pipelines.models import Change, Entry
+from pipelines.linking import FirstWord
+from pipelines.models import ADDED, Change, Entry
 from pipelines.store import changes, metadata
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -146,21 +147,25 @@ class PlannedAlert:
 
 
 def plan_alerts(subscriptions: Iterable[Subscription], source_meta: Any, result: Diff,
-                now: str) -> list[PlannedAlert]:
-    """Who gets which of a crawl's changes, and what their message says. Pure."""
+                now: str, first_words: Mapping[str, FirstWord] | None = None) -> list[PlannedAlert]:
+    """Who gets which of a crawl's changes, and what their message says (`first_words`: the
+    first announcement of each added entry, said beside it). Pure."""
+    first_words = first_words or {}
     entries: dict[str, Entry] = {e.entry_id: e for e in (*result.removed, *result.entries)}
     planned = []
     for sub in subscriptions:
         chosen = choose_changes(sub, source_meta.source, result.changes, entries)
         if chosen.changes:
             planned.append(PlannedAlert(
-                sub.name, compose(chosen, entries, source_meta, sub.language, sub.max_items), {
+                sub.name, compose(chosen, entries, source_meta, sub.language, sub.max_items, first_words), {
                     "kind": "changes", "register": source_meta.title_en,
                     "official_source": source_meta.view_url(), "detected_at": now,
                     "watchlist_matches": [{"entry_id": entry_id, **asdict(hit)}
                                           for entry_id, hits in chosen.flagged.items()
                                           for hit in hits],
-                    "changes": [change_record(c) for c in chosen.changes]},
+                    "changes": [change_record(c) for c in chosen.changes],
+                    "first_announced": {c.entry_id: asdict(first_words[c.entry_id]) for c in chosen.changes
+                                        if c.kind == ADDED and c.entry_id in first_words}},
                 chosen.changes))
     return planned
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from pipelines import articles
 from pipelines.config import DataConfig
+from pipelines.linking import first_announced
 from pipelines.ingest import REFUSED, Outcome, ingest
 from pipelines.outbox import plan_alerts, queue_changes
 from pipelines.store import Store
@@ -46,10 +48,11 @@ class StorePullPipeline:
         last_modified = item.pull.last_modified
         archived = bool(item.pull.captured_at)  # an old copy: history, not news
         thresholds = replace(meta.thresholds, min_rows=1) if archived else meta.thresholds
+        pending = self._pending_announcements() if self.subscriptions and not archived else []
 
         def queue_alerts(conn, snapshot_id, result, now):
             try:
-                planned = plan_alerts(self.subscriptions, meta, result, now)
+                planned = plan_alerts(self.subscriptions, meta, result, now, _first_words(result, pending))
             except Exception:  # a bug in a message must not keep the changes from being stored
                 log.exception("%s: the alerts of this crawl could not be composed; its changes "
                               "are stored (see `regwatch changes`) but nobody is alerted", meta.source)
@@ -63,6 +66,14 @@ class StorePullPipeline:
         outcome.last_modified = last_modified
         self._record(spider, outcome)
         return item
+
+    def _pending_announcements(self) -> list[dict]:
+        """Read before the crawl's transaction: an alert names an added entry's first word."""
+        try:
+            return articles.events(self.store.engine, articles.PENDING)
+        except Exception:  # an alert's extra line must never cost the crawl
+            log.exception("pending announcements could not be read; alerts go without them")
+            return []
 
     def _record(self, spider, outcome: Outcome) -> None:
         spider.outcome = outcome
@@ -97,3 +108,16 @@ class KeepPullPipeline:
         pipeline = cls()
         pipeline.crawler = crawler
         return pipeline
+
+
+def _first_words(result, pending: list[dict]) -> dict:
+    """For each entry this crawl adds, the earliest pending announcement of it (matched on
+    the whole new register, with the aliases announcements taught)."""
+    added = [c.entry_id for c in result.changes if c.kind == "added"]
+    if not added or not pending:
+        return {}
+    try:
+        return first_announced(articles.register_index(list(result.entries), {}), added, pending)
+    except Exception:  # the line is extra: the alert goes without it
+        log.exception("the first announcements of the added entries could not be found")
+        return {}

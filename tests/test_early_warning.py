@@ -207,3 +207,22 @@ def test_kinds_accept_announced_and_name_it_when_unknown(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace('"announced"', '"anounced"'), encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown change kinds anounced; known: .*announced"):
         load_config(path)
+
+
+def test_the_registers_alert_says_when_the_first_word_came(crawled, webhook, tmp_path):
+    """Announced on 5 August (an old article by now: no early warning), listed on 14 August:
+    the crawl's alert for the addition says when and where it was first announced."""
+    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook), webhook_sub(webhook, "ru", 'language = "ru"'))
+    store_article(crawled, "https://example.org/genproc/voc", VOC, "2026-08-05", "ru")
+    crawled.fake.serve(load_state(SECOND_DAY))
+    assert crawled.regwatch("crawl", "--config", str(config)).code == 0
+    by_subscriber = {c.json["delivery_id"].rsplit("/", 1)[1]: c.json for c in webhook.calls}
+    english, russian = by_subscriber["newsroom"], by_subscriber["ru"]
+    assert english["first_announced"] == {"ru_minjust_undesirable/387": {
+        "published_on": "2026-08-05", "url": "https://example.org/genproc/voc",
+        "title": "https://example.org/genproc/voc", "lag_days": 9}}
+    assert ("First announced 2026-08-05, 9 days before the inclusion order: https://example.org/genproc/voc"
+            in english["message"]["text"])
+    assert ("Впервые объявлено 05.08.2026, за 9 дней до распоряжения о включении: "
+            "https://example.org/genproc/voc") in russian["message"]["text"]
+    assert len(english["changes"]) == 23 and len(english["first_announced"]) == 1  # only VOC was announced
