@@ -108,7 +108,7 @@ def add_events(engine: Engine, article_id: int, records: list[dict[str, Any]]) -
 def events(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
     """Events with their article's URL, title and date, oldest announcement first."""
     query = (select(announcement_events, articles.c.url, articles.c.title, articles.c.published_on,
-                    articles.c.source)
+                    articles.c.source, articles.c.fetched_at)
              .join(articles, articles.c.id == announcement_events.c.article_id)
              .order_by(articles.c.published_on, announcement_events.c.id))
     if status:

@@ -20,6 +20,8 @@ of rows would push every real change out of the feed, and are not news.
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -167,6 +169,34 @@ def _atom_entry(source: str, stem: str, change: Record, register_url: str) -> et
         _add(entry, "link", rel="alternate", href=link)
     _add(entry, "content", "\n".join(atom_details(change)), type="text")
     return entry
+
+
+def announcements_atom(events: list[Record], generated_at: str) -> bytes:
+    """RFC 4287 feed of announced designations (`pipelines.articles.events` rows, newest
+    first): the early warnings for a feed reader, each linked to its article; an entry's id
+    is made of its article and organisation, so it survives a rebuilt database."""
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
+    _add(feed, "id", TAG_PREFIX + "announcements")
+    _add(feed, "title", "Designations announced, seen by regwatch")
+    _add(feed, "updated", max((e["fetched_at"] for e in events), default=generated_at))
+    _add(_add(feed, "author"), "name", "regwatch")
+    _add(feed, "generator", "regwatch")
+    for event in events:
+        entry = _add(feed, "entry")
+        key = "\n".join((event["url"], event["organisation"], event["kind"]))
+        _add(entry, "id", TAG_PREFIX + "announcement:" + hashlib.sha256(key.encode()).hexdigest()[:32])
+        status = "not yet in the register" if event["status"] == "pending" else (
+            f"in the register as {event['entry_id']}" if event["entry_id"] else event["status"])
+        _add(entry, "title", f"{str(event['kind']).capitalize()}: {event['organisation']} ({status})")
+        _add(entry, "updated", event["fetched_at"])
+        if event["url"].startswith(("https://", "http://")):
+            _add(entry, "link", rel="alternate", href=event["url"])
+        facts = (("Organisation", "organisation"), ("Also named", "other_name"), ("Acronym", "acronym"),
+                 ("Country", "country"), ("Decision", "decision_date"), ("Register date", "register_date"),
+                 ("Authority", "authority"), ("Published", "published_on"), ("Article", "title"))
+        lines = [f"{label}: {event[key]}" for label, key in facts if event.get(key)]
+        _add(entry, "content", "\n".join([*lines, f"«{event['sentence']}»"]), type="text")
+    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
 def _add(parent: etree._Element, tag: str, text: str = "", **attributes: str) -> etree._Element:

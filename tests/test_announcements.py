@@ -63,6 +63,8 @@ def assert_the_web_lists(ws, pending: list[str], confirmed: dict[str, str]) -> N
         listed = client.get("/api/announcements").json()["announcements"]
         page, russian = client.get("/announcements"), client.get("/announcements", params={"lang": "ru"})
         bad = client.get("/api/announcements", params={"status": "maybe"})
+        feeds = [client.get("/announcements.atom") for _ in range(2)]
+    assert_the_feed_lists(feeds, pending, confirmed)
     assert {e["organisation"]: e["entry_id"].rsplit("/", 1)[1] for e in listed if e["entry_id"]} == confirmed
     assert page.status_code == 200 and russian.status_code == 200 and bad.status_code == 400
     for organisation in pending:
@@ -70,6 +72,30 @@ def assert_the_web_lists(ws, pending: list[str], confirmed: dict[str, str]) -> N
         assert "объявлено, в перечне ещё нет" in russian.text
     for organisation, number in confirmed.items():
         assert organisation in page.text and f">№ {number}</a>" in page.text
+
+
+def assert_the_feed_lists(replies, pending: list[str], confirmed: dict[str, str]) -> None:
+    """/announcements.atom: valid RFC 4287, the same ids on every request, pending first-word
+    entries and confirmed ones saying where they are in the register."""
+    from lxml import etree
+
+    from tests.test_feeds import ATOM_SCHEMA
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    documents = []
+    for reply in replies:
+        assert reply.status_code == 200 and reply.headers["content-type"].startswith("application/atom+xml")
+        document = etree.fromstring(reply.content)
+        assert ATOM_SCHEMA.validate(document), ATOM_SCHEMA.error_log
+        documents.append(document)
+    titles = [t.text for t in documents[0].iter(f"{atom}title")][1:]
+    ids = [[i.text for i in d.iter(f"{atom}id")][1:] for d in documents]
+    assert ids[0] == ids[1] and len(set(ids[0])) == len(ids[0]) == len(titles)
+    for organisation in pending:
+        assert f"Designated: {organisation} (not yet in the register)" in titles
+    for organisation, number in confirmed.items():
+        assert any(t.endswith(f": {organisation} (in the register as ru_minjust_undesirable/{number})")
+                   for t in titles), titles
 
 
 def corpus(url: str) -> dict:

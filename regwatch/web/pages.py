@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 from pipelines import articles
 from pipelines.export import CHANGE_COLUMNS, EXPORT_COLUMNS
-from pipelines.feeds import ATOM_FILE
+from pipelines.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
+from pipelines.ingest import utc_now
 from pipelines.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
 from regwatch.web.context import WebContext, today
@@ -91,6 +92,13 @@ def announcements_page(request: Request) -> Response:
     return view.render("announcements.html", title=view.t("announcements_title"), chosen=status,
                        events=web.announcements(status), numbers=numbers,
                        status_options=[(s, view.t(f"announced_{s}")) for s in articles.STATUSES])
+
+
+@router.get("/announcements.atom")
+def announcements_feed(request: Request) -> Response:
+    """The announced designations (not prosecutions), newest 200, for a feed reader."""
+    events = [e for e in _web(request).announcements() if e["status"] != articles.NOT_DESIGNATION]
+    return Response(announcements_atom(events[:ATOM_LIMIT], utc_now()), media_type="application/atom+xml")
 
 
 @router.get("/changes.atom")
