@@ -20,7 +20,6 @@ import gc
 import os
 import platform
 import random
-import statistics
 import sys
 import time
 import tracemalloc

@@ -75,7 +75,7 @@ def run_alerts_demo(out: Path) -> int:
 
 def _switch_and_wait(fake: FakeMinjust, second: State, webhook: WebhookReceiver,
                      smtp: SmtpReceiver, out: Path) -> bool:
-    click.echo(f"\n== `regwatch schedule` starts: probe every 2 s; the first crawl sets the baseline")
+    click.echo("\n== `regwatch schedule` starts: probe every 2 s; the first crawl sets the baseline")
     if not wait_for(lambda: (out / "ru_minjust_undesirable" / "latest.csv").exists(), timeout=60):
         click.echo(f"demo: no baseline after 60 s; see {out / 'schedule.log'}", err=True)
         return False

@@ -81,6 +81,11 @@ def test_unchanged_polls_only_record_that_they_looked(crawled):
         assert db.execute("select count(*) from entry_versions").fetchone() == (367,)
         polls = db.execute("select outcome, polls from crawl_log order by id").fetchall()
     assert polls == [("baseline", 1), ("unchanged", 2)]
+    # the exports stay byte for byte; the change feed gains one "nothing changed" file a poll
+    after = crawled.fingerprint()
+    assert len(set(after) - set(before)) == 2 and all(f.startswith("changes/") for f in set(after) - set(before))
+    assert {f: b for f, b in after.items() if not f.startswith("changes/")} == \
+        {f: b for f, b in before.items() if not f.startswith("changes/")}
 
 
 def test_pages_through_values_and_survives_the_server_cap(workspace):

@@ -201,7 +201,7 @@ def test_kinds_accept_announced_and_name_it_when_unknown(tmp_path):
     from regwatch.config import ConfigError, load_config
 
     path = tmp_path / "regwatch.toml"
-    path.write_text(f'[[subscription]]\nname = "n"\nwebhook = "https://example.org/h"\nsecret = "x"\n'
+    path.write_text('[[subscription]]\nname = "n"\nwebhook = "https://example.org/h"\nsecret = "x"\n'
                     'kinds = ["announced"]\n', encoding="utf-8")
     assert load_config(path).subscriptions[0].kinds == ("announced",)
     path.write_text(path.read_text(encoding="utf-8").replace('"announced"', '"anounced"'), encoding="utf-8")

@@ -90,6 +90,17 @@ def _both(driver, name: str) -> None:
     driver.set_window_size(*DESKTOP)
 
 
+def _then_wait(driver, act) -> None:
+    """Submit or click (`act`), then wait for the next page: reading elements at once may
+    still see the old page, or none, on a busy machine."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = driver.current_url
+    act()
+    WebDriverWait(driver, 20).until(
+        lambda d: d.current_url != before and d.execute_script("return document.readyState") == "complete")
+
+
 def _css(driver, selector: str):
     from selenium.webdriver.common.by import By
 
@@ -103,10 +114,10 @@ def test_search_then_sort_the_register(browser, base_url):
     _both(browser, "register")
     box = _css(browser, "#f-q")[0]
     box.send_keys("bellingcat")
-    box.submit()
+    _then_wait(browser, box.submit)
     names = [a.text for a in _css(browser, "td.col-name a")]
     assert names == ["Stichting Bellingcat (Нидерланды)", "Bellingcat Ltd. (Великобритания)"]
-    _css(browser, "th.col-name a")[0].click()  # sort by name, the search kept
+    _then_wait(browser, _css(browser, "th.col-name a")[0].click)  # sort by name, the search kept
     names = [a.text for a in _css(browser, "td.col-name a")]
     assert names == ["Bellingcat Ltd. (Великобритания)", "Stichting Bellingcat (Нидерланды)"]
     _both(browser, "register-search")
@@ -121,7 +132,7 @@ def test_check_a_name_listed_possible_and_not_listed(browser, base_url):
         browser.get(base_url + "/check")
         box = _css(browser, "#f-q")[0]
         box.send_keys(query)
-        box.submit()
+        _then_wait(browser, box.submit)
         assert _css(browser, "#verdict-heading")[0].text == heading
         _both(browser, shot)
 
@@ -129,7 +140,7 @@ def test_check_a_name_listed_possible_and_not_listed(browser, base_url):
 def test_open_an_entry_with_its_history_and_source(browser, base_url):
     browser.set_window_size(*DESKTOP)
     browser.get(base_url + "/?q=Child+Evangelism")
-    _css(browser, "td.col-name a")[0].click()
+    _then_wait(browser, _css(browser, "td.col-name a")[0].click)
     assert browser.current_url.startswith(base_url + "/entry/ru_minjust_undesirable/371")
     assert "Child Evangelism Fellowship" in _css(browser, "h1")[0].text
     assert [k.text for k in _css(browser, "ol.timeline .kind")] == ["added"]
@@ -183,14 +194,14 @@ def test_russian_pages_and_the_language_switch(browser, base_url):
     browser.set_window_size(*DESKTOP)
     browser.get(base_url + "/?lang=ru")
     assert _css(browser, "h1")[0].text == "Реестр «нежелательных» организаций"
-    _css(browser, "nav a[href^='/check']")[0].click()
+    _then_wait(browser, _css(browser, "nav a[href^='/check']")[0].click)
     assert _css(browser, "h1")[0].text == "Есть ли мы в списке?"  # the language is kept
     box = _css(browser, "#f-q")[0]
     box.send_keys("Открытое общество")
-    box.submit()
+    _then_wait(browser, box.submit)
     assert _css(browser, "#verdict-heading")[0].text == "Возможное совпадение — не подтверждено"
     _both(browser, "check-ru")
-    _css(browser, "a.lang")[0].click()
+    _then_wait(browser, _css(browser, "a.lang")[0].click)
     assert _css(browser, "h1")[0].text == "Am I listed?"
 
 
@@ -242,12 +253,12 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
         from selenium.webdriver.support.ui import Select
 
         Select(_css(browser, "#f-status")[0]).select_by_value("pending")
-        _css(browser, "form.filters button")[0].click()
+        _then_wait(browser, _css(browser, "form.filters button")[0].click)
         rows = _css(browser, "table.announcements tbody tr")
         assert [r.find_element("css selector", ".col-name").text for r in rows] == ["Фонд Альфа (Alpha Foundation), США"]
         browser.get(url + "/announcements?status=confirmed")
         fidh = next(a for a in _css(browser, "table.announcements a") if a.text == "№ 281")
-        fidh.click()
+        _then_wait(browser, fidh.click)
         assert "Fédération internationale pour les droits humains" in _css(browser, "h1")[0].text
         browser.set_window_size(*PHONE)
         browser.get(url + "/announcements?lang=ru")
