@@ -42,6 +42,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/announcements.py
+	$(BIN)/python benchmarks/early_warning.py
 
 clean:
 	rm -rf $(VENV) *.egg-info
