@@ -95,7 +95,8 @@ class AnnouncementSpider(scrapy.Spider):
     # Polite to sites that are not an official register: their robots.txt is obeyed (the
     # ministry's JSON API is not a page crawler's business, so the register spider does not).
     custom_settings = {"ITEM_PIPELINES": {"scraper.article_pipeline.StoreArticlePipeline": 300},
-                       "ROBOTSTXT_OBEY": True}
+                       # the operator's escape hatch when a site's robots.txt bars its own news feed
+                       "ROBOTSTXT_OBEY": os.environ.get("REGWATCH_ROBOTSTXT_OBEY", "1").strip() != "0"}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -156,7 +157,8 @@ class AnnouncementSpider(scrapy.Spider):
         if failure.check(HttpError):
             self._problem(f"{request.url} answered HTTP {failure.value.response.status}")
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            self._problem(f"{request.url} is disallowed by the site's robots.txt: not fetched")
+            self._problem(f"{request.url} is disallowed by the site's robots.txt: not fetched "
+                          "(REGWATCH_ROBOTSTXT_OBEY=0 fetches it anyway, at the operator's decision)")
         else:
             detail = redact(str(failure.value) or type(failure.value).__name__)
             self._problem(f"cannot fetch {request.url} ({type(failure.value).__name__}: {detail})")

@@ -266,6 +266,11 @@ def test_robots_txt_is_obeyed_and_a_disallowed_page_is_named(source, tmp_path):
     assert listings[0] not in site.requests  # never asked for
     if len(listings) == 1:
         assert site.requests == [] and stored(data_dir) == ([], [])
+    with FakeSite(source) as site:  # the operator's decision: fetched all the same
+        site.robots = "User-agent: *\nDisallow: /\n"
+        result = crawl(source, site, data_dir, REGWATCH_ROBOTSTXT_OBEY="0")
+    assert site.robots_asked == 0 and listings[0] in site.requests
+    assert "robots.txt" not in result.stderr and stored(data_dir)[0]
 
 
 # --- the Prosecutor General's archive walk ------------------------------------------------
