@@ -17,11 +17,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from pipelines.alerts import Message, Subscription, format_date
+from pipelines.linking import LINKED_KINDS
 from pipelines.match import WatchHit, fold, watchlist_hits
 from pipelines.models import Entry
 
 ANNOUNCED = "announced"  # the alert kind a subscription's `kinds` may name
-ANNOUNCED_KINDS = ("designated", "included", "excluded")
 # The register follows a decision within 1–50 days (median about two weeks): an older
 # pending announcement is not an early warning any more, only a name the matcher missed.
 NEWS_WINDOW_DAYS = 60
@@ -80,7 +80,7 @@ def group(pending: Iterable[Mapping[str, Any]], today: date,
     groups: list[list[Mapping[str, Any]]] = []
     group_of_key: dict[str, int] = {}
     for event in pending:
-        if event["kind"] not in ANNOUNCED_KINDS or not is_recent(event["published_on"], today, window_days):
+        if event["kind"] not in LINKED_KINDS or not is_recent(event["published_on"], today, window_days):
             continue
         keys = event_keys(event["organisation"], event["acronym"], event.get("other_name") or "")
         found = sorted({group_of_key[k] for k in keys if k in group_of_key})

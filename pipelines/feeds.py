@@ -139,12 +139,8 @@ def _baseline_summary(listed: list[Record]) -> Record:
 def atom_feed(source: str, changes: list[tuple[str, Record]], generated_at: str) -> bytes:
     """RFC 4287 feed of `changes` ((file stem, change), newest first)."""
     register_url = next((c["entry"]["source_url"] for _, c in changes if c["entry"]), "")
-    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
-    _add(feed, "id", TAG_PREFIX + quote(source, safe=""))
-    _add(feed, "title", f"{source}: changes seen by regwatch")
-    _add(feed, "updated", changes[0][1]["detected_at"] if changes else generated_at)
-    _add(_add(feed, "author"), "name", "regwatch")
-    _add(feed, "generator", "regwatch")
+    feed = _feed(quote(source, safe=""), f"{source}: changes seen by regwatch",
+                 changes[0][1]["detected_at"] if changes else generated_at)
     if register_url:
         _add(feed, "link", rel="alternate", href=register_url)
     for stem, change in changes:
@@ -175,12 +171,8 @@ def announcements_atom(events: list[Record], generated_at: str) -> bytes:
     """RFC 4287 feed of announced designations (`pipelines.articles.events` rows, newest
     first): the early warnings for a feed reader, each linked to its article; an entry's id
     is made of its article and organisation, so it survives a rebuilt database."""
-    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
-    _add(feed, "id", TAG_PREFIX + "announcements")
-    _add(feed, "title", "Designations announced, seen by regwatch")
-    _add(feed, "updated", max((e["fetched_at"] for e in events), default=generated_at))
-    _add(_add(feed, "author"), "name", "regwatch")
-    _add(feed, "generator", "regwatch")
+    feed = _feed("announcements", "Designations announced, seen by regwatch",
+                 max((e["fetched_at"] for e in events), default=generated_at))
     for event in events:
         entry = _add(feed, "entry")
         key = "\n".join((event["url"], event["organisation"], event["kind"]))
@@ -197,6 +189,17 @@ def announcements_atom(events: list[Record], generated_at: str) -> bytes:
         lines = [f"{label}: {event[key]}" for label, key in facts if event.get(key)]
         _add(entry, "content", "\n".join([*lines, f"«{event['sentence']}»"]), type="text")
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def _feed(feed_id: str, title: str, updated: str) -> etree._Element:
+    """An Atom feed element with what RFC 4287 requires of it (id, title, updated, author)."""
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
+    _add(feed, "id", TAG_PREFIX + feed_id)
+    _add(feed, "title", title)
+    _add(feed, "updated", updated)
+    _add(_add(feed, "author"), "name", "regwatch")
+    _add(feed, "generator", "regwatch")
+    return feed
 
 
 def _add(parent: etree._Element, tag: str, text: str = "", **attributes: str) -> etree._Element:

@@ -18,7 +18,12 @@ from typing import Any
 from pipelines.check import LISTED_SCORE, QueryError, RegisterIndex
 from pipelines.models import EXCLUDED, Entry
 
-LINKED_KINDS = ("designated", "included", "excluded")
+LINKED_KINDS = ("designated", "included", "excluded")  # the designation events, not prosecutions
+
+
+def event_names(event: Mapping[str, Any]) -> list[str]:
+    """The names an event (a `pipelines.articles.events` row) gives its organisation."""
+    return [n for n in (event["organisation"], event["acronym"], event.get("other_name")) if n]
 
 
 def lag_days(announced_on: str, entry: Entry, kind: str) -> int | None:
@@ -120,8 +125,7 @@ def first_announced(index: RegisterIndex, entry_ids: Iterable[str],
     for event in sorted(pending, key=lambda e: e["published_on"]):
         if event["kind"] not in ("designated", "included"):
             continue
-        names = [n for n in (event["organisation"], event["acronym"], event.get("other_name")) if n]
-        linked = match(index, names, event["kind"], event["published_on"])
+        linked = match(index, event_names(event), event["kind"], event["published_on"])
         if linked is None or linked[0].entry_id not in wanted or linked[0].entry_id in found:
             continue
         lag = lag_days(event["published_on"], linked[0], event["kind"])

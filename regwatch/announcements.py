@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipelines import articles
-from pipelines.linking import LINKED_KINDS, lag_days, match, nominative_guess
+from pipelines.linking import LINKED_KINDS, event_names, lag_days, match, nominative_guess
 from pipelines.store import Store
 
 
@@ -29,8 +29,7 @@ def _link_pass(store: Store, source: str, now: str) -> int:
     index = articles.register_index(store.current_entries(source), articles.aliases_of(store.engine))
     confirmed = 0
     for event in pending:
-        names = [n for n in (event["organisation"], event["acronym"], event["other_name"]) if n]
-        found = match(index, names, event["kind"], event["published_on"])
+        found = match(index, event_names(event), event["kind"], event["published_on"])
         if found is not None:
             entry, matched = found
             organisation = event["organisation"]
