@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/alerts.py --interval 60 --changes 12 --seed 1
 
 Prints figures and their ratio to each goal; it never asserts and exits 0.
-- Cost when nothing changes: the body bytes of one probe (`regwatch.probe.probe`) and of one
+- Cost when nothing changes: the body bytes of one probe (`scraper.probe.probe`) and of one
   full crawl (`regwatch crawl`, the `size` of its archived replies) of the real 2026-08-14
   register served by the local fake, times the shipped schedule's fires over a real week.
 - Time-to-alert: the real daemon (`regwatch schedule`, a child process) probes the fake;
@@ -33,15 +33,22 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from run import print_table  # noqa: E402
+
 from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
-from schedules.daemon import DEFAULT_SCHEDULE, load_schedule, make_trigger  # noqa: E402
-from scraper.sources import load_source  # noqa: E402
-from tests.conftest import FIRST_DAY, ROOT, SECOND_DAY, load_state, make_env, run_regwatch  # noqa: E402
 from regwatch.fakes.receivers import WebhookReceiver, wait_for  # noqa: E402
+from schedules.daemon import DEFAULT_SCHEDULE, load_schedule, make_trigger  # noqa: E402
+from scraper.registers import load_source  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    FIRST_DAY,
+    ROOT,
+    SECOND_DAY,
+    load_state,
+    make_env,
+    run_regwatch,
+)
 from tests.states import with_exclusion  # noqa: E402
 from tests.test_alerts import SECRET, webhook_sub, write_config  # noqa: E402
-
-from run import print_table  # noqa: E402
 
 SOURCE = "ru_minjust_undesirable"
 SCHEDULE = """timezone = "UTC"
@@ -61,7 +68,7 @@ def bench_cost(tmp: Path, table: list, notes: list) -> None:
     with FakeMinjust(load_state(SECOND_DAY)) as fake:
         env = make_env(fake.url, data_dir)
         os.environ.update(env)  # scraper.settings reads REGWATCH_* when first imported
-        from regwatch.probe import probe
+        from scraper.probe import probe
 
         probe_bytes = probe(load_source(SOURCE)).bytes_fetched
         done = run_regwatch(["crawl"], env)

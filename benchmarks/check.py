@@ -28,13 +28,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from pipelines.check import RegisterIndex  # noqa: E402
-from pipelines.match import fold, transliterate  # noqa: E402
-from pipelines.models import Entry  # noqa: E402
-from pipelines.normalise import normalise_rows  # noqa: E402
-
 import synthetic  # noqa: E402
 from run import print_table  # noqa: E402
+
+from pipelines.matching.index import RegisterIndex  # noqa: E402
+from pipelines.matching.watchlist import fold, transliterate  # noqa: E402
+from pipelines.register.models import Entry  # noqa: E402
+from pipelines.register.normalise import normalise_rows  # noqa: E402
 
 LABELS = HERE.parent / "tests" / "data" / "check_labels.csv"
 MB = 1024 * 1024

@@ -33,9 +33,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from run import print_table  # noqa: E402
+
 from regwatch.demo import run_demo  # noqa: E402
 from regwatch.fakes.receivers import WebhookReceiver  # noqa: E402
-from run import print_table  # noqa: E402
 from tests.conftest import make_env, run_regwatch  # noqa: E402
 from tests.test_announcement_spiders import FIXTURES, SOURCES, FakeSite  # noqa: E402
 

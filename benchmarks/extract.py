@@ -28,8 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from pipelines.extract import extract_events  # noqa: E402
 from run import print_table  # noqa: E402
+
+from pipelines.announcements.extract import extract_events  # noqa: E402
 from tests.test_extract import corpus, labelled_documents, score  # noqa: E402
 
 

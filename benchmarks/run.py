@@ -6,7 +6,7 @@
 
 Prints figures and their ratio to each goal; it never asserts and exits 0. Every crawl
 runs the real code in process: the raw /values reply bytes are parsed into a Pull as the
-spider does (json.loads, columns by title, `_parse_row`), then `pipelines.ingest.ingest`
+spider does (json.loads, columns by title, `_parse_row`), then `pipelines.crawl.ingest`
 normalises, diffs, stores (SQLite in a temporary directory) and writes the exports.
 """
 
@@ -33,13 +33,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from pipelines.diff import baseline, diff  # noqa: E402
-from pipelines.ingest import ingest  # noqa: E402
-from pipelines.normalise import normalise_rows  # noqa: E402
-from pipelines.store import Store  # noqa: E402
-from pipelines.validate import Thresholds  # noqa: E402
-
 import synthetic  # noqa: E402
+
+from pipelines.crawl import ingest  # noqa: E402
+from pipelines.register.diff import baseline, diff  # noqa: E402
+from pipelines.register.normalise import normalise_rows  # noqa: E402
+from pipelines.storage.store import Store  # noqa: E402
+from scraper.registers import Thresholds  # noqa: E402
 
 SOURCE = synthetic.META.source
 SYNTHETIC_THRESHOLDS = Thresholds(min_rows=1)  # defaults otherwise

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from pipelines.models import Pull, RawReply
-from scraper.columns import map_columns
-from scraper.sources import load_source
+from scraper.items import Pull, RawReply
+from scraper.parsers.columns import map_columns
+from scraper.registers import load_source
 from scraper.spiders.minjust_undesirable import MinjustUndesirableSpider as Spider
 
 DEMO = Path(__file__).resolve().parents[1] / "regwatch" / "demo_data" / "minjust_undesirable"

@@ -31,8 +31,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import httpx2 as httpx  # noqa: E402
 
-from pipelines.check import RegisterIndex  # noqa: E402
-from pipelines.store import Store  # noqa: E402
+from pipelines.matching.index import RegisterIndex  # noqa: E402
+from pipelines.storage.store import Store  # noqa: E402
 from tests.web_support import SOURCE, crawl_history, serving  # noqa: E402
 
 QUERIES = (

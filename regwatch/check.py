@@ -15,12 +15,19 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.articles import aliases_of, register_index
-from pipelines.check import (LISTED_SCORE, POSSIBLE_SCORE, Candidate, QueryError, RegisterIndex, Verdict,
-                             verdict_record)
-from pipelines.export import neutralise
-from pipelines.models import Entry
-from pipelines.store import Store
+from pipelines.announcements.articles import aliases_of, register_index
+from pipelines.matching.index import (
+    LISTED_SCORE,
+    POSSIBLE_SCORE,
+    Candidate,
+    QueryError,
+    RegisterIndex,
+    Verdict,
+    verdict_record,
+)
+from pipelines.publish.export import neutralise
+from pipelines.register.models import Entry
+from pipelines.storage.store import Store
 from scraper.redact import redact
 
 EXIT_LISTED, EXIT_NOT_LISTED, EXIT_ERROR = 0, 1, 2

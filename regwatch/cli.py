@@ -17,16 +17,17 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.atomic import atomic_write_bytes
-from pipelines.config import DataConfig
-from pipelines.export import changes_csv, changes_json, register_at, render
-from pipelines.ingest import BASELINE, CHANGED, HELD, utc_now
-from pipelines.store import Store
-from regwatch.config import AlertConfig, ConfigError, config_path, load_config
+from pipelines.alerts.config import AlertConfig, ConfigError, config_path, load_config
+from pipelines.crawl import BASELINE, CHANGED, HELD
+from pipelines.publish.export import changes_csv, changes_json, register_at, render
+from pipelines.storage.atomic import atomic_write_bytes
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import Store
+from scraper.items import utc_now
 from scraper.redact import redact
-from scraper.sources import load_source, source_names
+from scraper.registers import load_source, source_names
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
+EXIT_OK, EXIT_REFUSED, EXIT_HELD = 0, 1, 3  # 2, a usage error, is click's own (UsageError)
 DEFAULT_SOURCE = "ru_minjust_undesirable"
 
 
@@ -112,7 +113,8 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
     for a second pull to confirm vanished rows or a mass change.
     """
-    from regwatch.crawl import run_crawl, scrapy_settings
+    from regwatch.crawl import run_crawl
+    from scraper.project import scrapy_settings
 
     source = _source(source)
     alerting, config_file = _alert_config(config_file)
@@ -142,12 +144,12 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
 def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig) -> None:
     """Record the source's health (the operator hears of K failures in a row, and of the
     recovery), then deliver what is queued. Nothing here changes the crawl's exit code."""
-    from pipelines import outbox
-    from regwatch.delivery import deliver, tell_health
+    from pipelines.alerts import outbox
+    from pipelines.alerts.delivery import deliver, tell_health
 
     _, store = _open_store()
     try:
-        now = outbox.now_utc()
+        now = utc_now("milliseconds")
         if outcome.ok:
             event = outbox.record_success(store.engine, source, now, outcome.last_modified)
         elif outcome.status == HELD:
@@ -157,7 +159,7 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
                                           alerting.failures_before_alert)
         tell_health(store.engine, alerting, event, now)
         if outcome.status in (BASELINE, CHANGED):  # announced designations it now shows: confirmed
-            from regwatch.announcements import link_pending
+            from pipelines.announcements.confirm import link_pending
 
             link_pending(store, source, now)
         report = deliver(store.engine, alerting, config.data_dir)
@@ -250,8 +252,8 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     Exit 0 listed, 1 not listed (a possible match included), 2 error. With --file: exit 0
     when the file was checked, whatever the verdicts (the counts go to stderr).
     """
+    from pipelines.matching.index import QueryError
     from regwatch import check as checking
-    from pipelines.check import QueryError
 
     if (name is None) == (names_file is None):
         raise click.UsageError("give either a NAME or --file names.csv")
@@ -351,9 +353,10 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     register"); the alerts are queued and delivered here.
 
     With --fetch, exit 1 when a source could not be read (the others are still stored)."""
-    from pipelines import articles
-    from pipelines.ingest import utc_now
-    from regwatch.announcements import ANNOUNCEMENT_SPIDERS, fetch_articles, link_pending
+    from pipelines.announcements import articles
+    from pipelines.announcements.confirm import link_pending
+    from regwatch.fetch_announcements import ANNOUNCEMENT_SPIDERS, fetch_articles
+    from scraper.items import utc_now
 
     alerting, _ = _alert_config(config_file)
     config, store = _open_store()
@@ -394,13 +397,12 @@ def _alert_after_announcements(store, alerting: AlertConfig, config: DataConfig,
     """Record each spider's health (the operator hears of K failed runs in a row), queue the
     early warnings, deliver. Alerting trouble is logged and shown, and never changes the
     exit code (what fails stays queued for the delivery job)."""
-    from pipelines import outbox
-    from regwatch.announcements import queue_early_warnings, record_health
-    from regwatch.delivery import deliver
+    from pipelines.alerts.delivery import deliver
+    from pipelines.announcements.confirm import queue_early_warnings, record_health
 
     try:
-        record_health(store, alerting, fetched, outbox.now_utc())
-        queued = queue_early_warnings(store, alerting.subscriptions, outbox.now_utc())
+        record_health(store, alerting, fetched, utc_now("milliseconds"))
+        queued = queue_early_warnings(store, alerting.subscriptions, utc_now("milliseconds"))
         report = deliver(store.engine, alerting, config.data_dir)
     except Exception as exc:
         logging.getLogger("regwatch.cli").exception("early-warning alerts")
@@ -424,7 +426,11 @@ def extract(file: Path, published_on: str | None, as_json: bool) -> None:
 
     Exit 0 (an article without events prints an empty list), 2 when the file cannot be read.
     """
-    from pipelines.extract import event_record, extract_events, extract_from_html
+    from pipelines.announcements.extract import (
+        event_record,
+        extract_events,
+        extract_from_html,
+    )
 
     try:
         raw = file.read_bytes().decode("utf-8")
@@ -515,8 +521,8 @@ def verify(source: str, as_json: bool) -> None:
 
     Exit 0 when they agree on every row, 1 when they disagree or a channel fails.
     """
-    from regwatch.crawl import scrapy_settings
     from regwatch.verify import run_verify
+    from scraper.project import scrapy_settings
 
     source = _source(source)
     config, store = _open_store()
@@ -555,7 +561,7 @@ def deliver_command(config_file: Path | None) -> None:
 
     Exit 0 when the queue is empty afterwards, 1 when some alert could not be delivered.
     """
-    from regwatch.delivery import deliver
+    from pipelines.alerts.delivery import deliver
 
     alerting, _ = _alert_config(config_file)
     config, store = _open_store()
@@ -573,7 +579,7 @@ def deliver_command(config_file: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
 def alerts(status: str | None, as_json: bool) -> None:
     """Show the alert outbox: every alert, to whom, its state, attempts and last error."""
-    from pipelines import outbox
+    from pipelines.alerts import outbox
 
     _, store = _open_store()
     try:
@@ -602,8 +608,9 @@ def alerts(status: str | None, as_json: bool) -> None:
 def schedule(schedule_file: Path | None, once: bool, config_file: Path | None) -> None:
     """Run the scheduler: probe each register, crawl when it changed (and daily), deliver
     alerts with retries. Stops cleanly on SIGTERM or SIGINT."""
+    from regwatch.crawl import log_to_file
     from schedules import daemon as scheduling
-    from regwatch.crawl import log_to_file, scrapy_settings
+    from scraper.project import scrapy_settings
 
     alerting, config_file = _alert_config(config_file)
     try:

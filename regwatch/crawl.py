@@ -13,24 +13,20 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
-from pipelines.ingest import REFUSED, Outcome
-from scraper.redact import RedactingFilter, install_redaction, quiet_request_logs, redact
-from scraper.sources import load_source
+from pipelines.crawl import REFUSED, Outcome
+from scraper.project import scrapy_settings
+from scraper.redact import (
+    RedactingFilter,
+    install_redaction,
+    quiet_request_logs,
+    redact,
+)
+from scraper.registers import load_source
 
 log = logging.getLogger("regwatch.crawl")
 
 LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5  # regwatch.log and five older files at most
-
-
-def scrapy_settings(overrides: dict[str, object] | None = None) -> Settings:
-    # The settings module reads REGWATCH_* from the environment when imported.
-    settings = Settings()
-    settings.setmodule("scraper.settings", priority="project")
-    for key, value in (overrides or {}).items():
-        settings.set(key, value, priority="cmdline")
-    return settings
 
 
 def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = False,

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.export import write_exports
-from pipelines.feeds import write_feeds
-from pipelines.ingest import source_lock, utc_now
-from pipelines.raw_archive import read_reply
-from pipelines.reparse import HistoryDelta, SnapshotRows, compare, rebuild
-from pipelines.store import Snapshot, Store
-from scraper.replies import ReplyParseError, rows_from_replies
-from scraper.sources import load_source
+from pipelines.publish.export import write_exports
+from pipelines.publish.feeds import write_feeds
+from pipelines.register.rebuild import HistoryDelta, SnapshotRows, compare, rebuild
+from pipelines.storage.locks import source_lock
+from pipelines.storage.raw_archive import read_reply
+from pipelines.storage.store import Snapshot, Store
+from scraper.items import utc_now
+from scraper.parsers.replies import ReplyParseError, rows_from_replies
+from scraper.registers import load_source
 from scraper.spiders.minjust_undesirable_html import OLD_PAGE
 
 REPARSED = "reparsed"  # the outcome named in the change feed's file for a rebuild

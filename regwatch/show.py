@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.export import change_record, entry_record
-from pipelines.store import EntryHistory, Provenance, Store
+from pipelines.publish.export import change_record, entry_record
+from pipelines.storage.store import EntryHistory, Provenance, Store
 
 
 def history_record(history: EntryHistory, store: Store) -> dict[str, Any]:

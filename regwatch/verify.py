@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.config import DataConfig
-from pipelines.models import Entry
-from pipelines.normalise import normalise_rows
-from pipelines.raw_archive import archive_replies
-from pipelines.store import Store
-from pipelines.verify import Disagreement, compare_channels
+from pipelines.register.channels import Disagreement, compare_channels
+from pipelines.register.models import Entry
+from pipelines.register.normalise import normalise_rows
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.raw_archive import archive_replies
+from pipelines.storage.store import Store
 from regwatch.crawl import crawler_process
-from scraper.sources import load_source
+from scraper.registers import load_source
 from scraper.spiders.minjust_undesirable import CHANNELS
 
 
@@ -42,7 +42,7 @@ def run_verify(source: str, data: DataConfig) -> VerifyReport:
     """Both channels at once (one reactor, two crawlers), then the comparison."""
     meta = load_source(source)
     process = crawler_process(data.data_dir / "regwatch.log",
-                              {"ITEM_PIPELINES": {"scraper.pipelines.KeepPullPipeline": 300}})
+                              {"ITEM_PIPELINES": {"pipelines.item_pipelines.KeepPullPipeline": 300}})
     crawlers = {via: process.create_crawler(meta.spider) for via in CHANNELS}
     for via, crawler in crawlers.items():
         process.crawl(crawler, via=via)

@@ -26,12 +26,12 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from pipelines.config import DataConfig
-from pipelines.ingest import source_lock
-from pipelines.store import Store, engine_options
-from regwatch.config import AlertConfig, ConfigError, read_toml
+from pipelines.alerts.config import AlertConfig, ConfigError, read_toml
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.locks import source_lock
+from pipelines.storage.store import Store, engine_options
 from schedules.jobs import Runtime, set_runtime
-from scraper.sources import load_source
+from scraper.registers import load_source
 
 log = logging.getLogger("regwatch.schedule")
 

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from pipelines import outbox
-from pipelines.ingest import source_lock
-from pipelines.config import DataConfig
-from pipelines.store import Store
-from regwatch.config import AlertConfig
-from regwatch.delivery import deliver, tell_health
-from scraper.sources import load_source
+from pipelines.alerts import outbox
+from pipelines.alerts.config import AlertConfig
+from pipelines.alerts.delivery import deliver, tell_health
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.locks import source_lock
+from pipelines.storage.store import Store
+from scraper.items import utc_now
+from scraper.registers import load_source
 
 log = logging.getLogger("regwatch.schedule")
 
@@ -71,11 +72,11 @@ def _store() -> Iterator[Store]:
 
 def probe_job(source: str) -> None:
     """GET /info; a new lastModified (or a failing source) starts the full crawl at once."""
-    from regwatch.probe import probe
+    from scraper.probe import probe
 
     runtime = _context()
     result = probe(load_source(source))
-    now = outbox.now_utc()
+    now = utc_now("milliseconds")
     with _store() as store:
         if not result.ok:
             log.warning("%s", result.error)

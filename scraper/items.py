@@ -1,10 +1,50 @@
-"""What a spider hands to the item pipeline: one whole pull of a register."""
+"""What spiders hand to the item pipelines: one whole pull of a register (PullItem) or
+one article (ArticleItem), and the raw replies they were read from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from pipelines.models import Pull
+
+def utc_now(timespec: str = "seconds") -> str:
+    """Now, in regwatch's one timestamp format: ISO 8601 in UTC (to the second; the alert
+    outbox orders attempts to the millisecond)."""
+    return datetime.now(UTC).isoformat(timespec=timespec)
+
+
+@dataclass(frozen=True)
+class RawReply:
+    """One reply exactly as the server sent it, archived before anything parses it."""
+
+    url: str
+    method: str
+    request_body: str
+    status: int
+    content_type: str
+    body: bytes
+    fetched_at: str  # ISO 8601 UTC
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass
+class Pull:
+    """Everything one crawl of a register brought back, before normalisation."""
+
+    source: str  # e.g. "ru_minjust_undesirable"
+    rows: list[dict[str, str]]  # canonical field name → published text
+    size: int  # the total the service announced
+    replies: list[RawReply] = field(default_factory=list)
+    last_modified: int | None = None  # the service's own change stamp (epoch ms)
+    started_at: str = ""
+    source_url: str = ""  # the human view of the register, cited in every row
+    channel: str = "api"  # "api" (/values) or "xlsx" (/export)
+    as_of: str = ""  # the data date the source itself states (the XLSX's A2), ISO 8601
+    captured_at: str = ""  # an archived copy: when the archive captured it (the snapshot's time)
 
 
 @dataclass
@@ -15,3 +55,23 @@ class PullItem:
     def __repr__(self) -> str:  # Scrapy logs items on errors: a summary, not megabytes of rows
         return (f"PullItem({self.pull.source}: {len(self.pull.rows)} rows of {self.pull.size}, "
                 f"{len(self.pull.replies)} replies, problem={self.problem!r})")
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str
+    source: str
+    title: str
+    published_on: str
+    language: str
+    text: str
+    sha256: str
+    fetched_at: str
+
+
+@dataclass
+class ArticleItem:
+    article: Article
+
+    def __repr__(self) -> str:  # Scrapy logs items: the URL, not the whole text
+        return f"ArticleItem({self.article.source}: {self.article.url})"

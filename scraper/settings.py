@@ -71,7 +71,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.fetching.BackoffRetryMiddleware": 550,
     "scraper.fetching.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750) moves credentials to a header
 }
-ITEM_PIPELINES = {"scraper.pipelines.StorePullPipeline": 300}
+ITEM_PIPELINES = {"pipelines.item_pipelines.StorePullPipeline": 300}
 
 LOG_LEVEL = _env("REGWATCH_LOG_LEVEL") or "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

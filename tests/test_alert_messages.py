@@ -7,12 +7,28 @@ from dataclasses import replace
 
 import pytest
 
-from pipelines.alerts import Message, Selection, Subscription, compose, operator_message, select
-from pipelines.diff import baseline
-from pipelines.models import (ADDED, EXCLUDED, EXCLUDED_KIND, LISTED, MODIFIED, REINSTATED,
-                              REMOVED, RENUMBERED, Change)
-from pipelines.normalise import normalise_rows
-from scraper.sources import load_source
+from pipelines.alerts.compose import (
+    Message,
+    Selection,
+    Subscription,
+    compose,
+    operator_message,
+    select,
+)
+from pipelines.register.diff import baseline
+from pipelines.register.models import (
+    ADDED,
+    EXCLUDED,
+    EXCLUDED_KIND,
+    LISTED,
+    MODIFIED,
+    REINSTATED,
+    REMOVED,
+    RENUMBERED,
+    Change,
+)
+from pipelines.register.normalise import normalise_rows
+from scraper.registers import load_source
 from tests.test_normalise import combined_rows
 
 SOURCE = "ru_minjust_undesirable"

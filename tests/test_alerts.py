@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SECOND_DAY, Workspace, load_state
 from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text
+from tests.conftest import SECOND_DAY, Workspace, load_state
 from tests.states import with_exclusion
 
 SECRET = "s3cret-for-tests-only"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from pipelines.articles import announcement_events, articles
+from pipelines.announcements.articles import announcement_events, articles
 from tests.conftest import ROOT, make_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "announcements"

@@ -8,10 +8,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from pipelines import articles
-from pipelines.config import DataConfig
-from pipelines.extract import event_record, extract_events
-from pipelines.store import Store
+from pipelines.announcements import articles
+from pipelines.announcements.extract import event_record, extract_events
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import Store
 from regwatch.fakes.receivers import WebhookReceiver
 from tests.conftest import SECOND_DAY, SHARED, load_state
 from tests.test_alerts import SECRET, write_config
@@ -232,7 +232,7 @@ def link_score(events: list[dict], numbers: dict[str, int]) -> dict:
 
 
 def test_links_from_the_whole_corpus_are_right(crawled):
-    from regwatch.announcements import link_pending
+    from pipelines.announcements.confirm import link_pending
 
     crawled.fake.serve(load_state(SECOND_DAY))  # 390 rows
     assert crawled.crawl().code == 0

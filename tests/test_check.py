@@ -15,11 +15,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.check import (HOW_PHRASES, LISTED_SCORE, MAX_QUERY_LENGTH, Candidate, QueryError,
-                             RegisterIndex, Verdict, verdict_record)
-from pipelines.normalise import normalise_rows
+from pipelines.alerts.config import ConfigError, load_config
+from pipelines.matching.index import (
+    HOW_PHRASES,
+    LISTED_SCORE,
+    MAX_QUERY_LENGTH,
+    Candidate,
+    QueryError,
+    RegisterIndex,
+    Verdict,
+    verdict_record,
+)
+from pipelines.register.normalise import normalise_rows
 from regwatch.check import read_names
-from regwatch.config import ConfigError, load_config
 from tests.test_normalise import combined_rows
 
 SOURCE = "ru_minjust_undesirable"

@@ -11,8 +11,8 @@ import sys
 import openpyxl
 import pytest
 
-from pipelines.export import CHANGE_COLUMNS, EXPORT_COLUMNS
-from tests.conftest import ROOT, SECOND_DAY, load_state, run_regwatch, make_env
+from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from tests.conftest import ROOT, SECOND_DAY, load_state, make_env, run_regwatch
 
 
 @pytest.fixture

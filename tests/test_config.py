@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from regwatch.config import ConfigError, load_config
+from pipelines.alerts.config import ConfigError, load_config
 
 HOOK = 'webhook = "https://example.org/hook"\nsecret = "x"\n'
 

@@ -8,8 +8,8 @@ import io
 import json
 import sqlite3
 
-from pipelines.export import EXPORT_COLUMNS
-from pipelines.raw_archive import read_reply
+from pipelines.publish.dictionary import EXPORT_COLUMNS
+from pipelines.storage.raw_archive import read_reply
 from tests import states
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.diff import baseline, diff, entry_id_for
-from pipelines.models import EXCLUDED, Entry
+from pipelines.register.diff import baseline, diff, entry_id_for
+from pipelines.register.models import EXCLUDED, Entry
 
 SRC = "ru_minjust_undesirable"
 T0, T1, T2 = "2026-07-29T10:00:00+00:00", "2026-08-14T10:00:00+00:00", "2026-08-20T10:00:00+00:00"
@@ -115,7 +115,8 @@ def test_a_state_compared_with_itself_has_no_changes(n):
 
 
 def test_guardrails_hold_vanished_rows_and_mass_edits_but_not_weekly_batches():
-    from pipelines.validate import Thresholds, hold_reason
+    from pipelines.register.validate import hold_reason
+    from scraper.registers import Thresholds
 
     old = register(400)
     thresholds = Thresholds()

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from pipelines import early_warning
-from pipelines.alerts import Subscription
+from pipelines.alerts.compose import Subscription
+from pipelines.announcements import early_warning
 from regwatch.fakes.receivers import WebhookReceiver, mail_text
 from tests.conftest import SECOND_DAY, load_state
 from tests.test_alerts import mail_sub, smtp, webhook, webhook_sub, write_config  # noqa: F401 (fixtures)
@@ -198,7 +198,7 @@ def test_no_warning_for_old_announcements_or_what_the_register_shows(crawled, we
 
 
 def test_kinds_accept_announced_and_name_it_when_unknown(tmp_path):
-    from regwatch.config import ConfigError, load_config
+    from pipelines.alerts.config import ConfigError, load_config
 
     path = tmp_path / "regwatch.toml"
     path.write_text('[[subscription]]\nname = "n"\nwebhook = "https://example.org/h"\nsecret = "x"\n'

@@ -9,8 +9,8 @@ import json
 import openpyxl
 import pytest
 
-from pipelines.export import (
-    EXPORT_COLUMNS,
+from pipelines.publish.dictionary import EXPORT_COLUMNS
+from pipelines.publish.export import (
     entries_csv,
     entries_json,
     entries_xlsx,
@@ -19,7 +19,7 @@ from pipelines.export import (
     snapshot_name,
     write_exports,
 )
-from pipelines.models import EXCLUDED, Entry
+from pipelines.register.models import EXCLUDED, Entry
 
 HOSTILE = Entry(entry_id="ru_minjust_undesirable/1", number=1, name='=HYPERLINK("http://x","y")',
                 country="#N/A",

@@ -14,10 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import (
-    Event, dates_in, event_record, extract_events, extract_from_html, published, resolve_day,
-    resolve_weekday, sentences,
+from pipelines.announcements.extract import (
+    Event,
+    event_record,
+    extract_events,
+    extract_from_html,
+    sentences,
 )
+from scraper.parsers.dates import dates_in, published, resolve_day, resolve_weekday
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"

@@ -15,11 +15,18 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pipelines import feeds
-from pipelines.export import CHANGE_COLUMNS
+from pipelines.publish import feeds
+from pipelines.publish.dictionary import CHANGE_COLUMNS
 from regwatch.fakes.minjust import FakeMinjust, State
 from tests import states
-from tests.conftest import FIRST_DAY, SECOND_DAY, Workspace, load_state, make_env, run_regwatch
+from tests.conftest import (
+    FIRST_DAY,
+    SECOND_DAY,
+    Workspace,
+    load_state,
+    make_env,
+    run_regwatch,
+)
 
 SOURCE = "ru_minjust_undesirable"
 NAMED = 57  # the row renamed to a name that XML must escape

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from pipelines.models import CONTENT_FIELDS
-from pipelines.normalise import normalise_rows
-from scraper.html_page import PageError, parse_page, split_order
+from pipelines.register.models import CONTENT_FIELDS
+from pipelines.register.normalise import normalise_rows
+from scraper.parsers.html_page import PageError, parse_page, split_order
 from tests.conftest import FIRST_DAY, FIXTURES, load_state
 from tests.test_xlsx_channel import api_rows
 

@@ -9,9 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.match import WatchHit, fold, transliterate, watchlist_hits, without_legal_forms
-from pipelines.models import Entry
-from pipelines.normalise import normalise_rows
+from pipelines.matching.watchlist import (
+    WatchHit,
+    fold,
+    transliterate,
+    watchlist_hits,
+    without_legal_forms,
+)
+from pipelines.register.models import Entry
+from pipelines.register.normalise import normalise_rows
 from tests.test_normalise import combined_rows
 
 ENTRIES = normalise_rows(combined_rows())[0]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.countries import COUNTRY_CODES, country_code
-from pipelines.names import NameParts, normalise_whitespace, split_name
+from pipelines.register.countries import COUNTRY_CODES, country_code
+from pipelines.register.names import NameParts, normalise_whitespace, split_name
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # as in conftest.py
 COMBINED = SHARED / "data/minjust_undesirable/register_combined.json"

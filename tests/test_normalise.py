@@ -6,8 +6,13 @@ import json
 
 import pytest
 
-from pipelines.models import EXCLUDED, LISTED
-from pipelines.normalise import PROSECUTOR_GENERAL, normalise_row, normalise_rows, parse_date
+from pipelines.register.models import EXCLUDED, LISTED
+from pipelines.register.normalise import (
+    PROSECUTOR_GENERAL,
+    normalise_row,
+    normalise_rows,
+    parse_date,
+)
 from tests.conftest import FIXTURES, REGISTER_COMBINED
 
 COMBINED_FIELDS = {  # register_combined.json key → canonical row field

@@ -7,10 +7,10 @@ import io
 import sqlite3
 import zipfile
 
-import pipelines.normalise
-from pipelines.config import DataConfig
-from pipelines.feeds import replay
-from pipelines.store import Store
+import pipelines.register.normalise
+from pipelines.publish.feeds import replay
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import Store
 from regwatch.reparse import reparse
 from tests.conftest import FIXTURES, SECOND_DAY, load_state
 from tests.states import with_exclusion
@@ -50,13 +50,13 @@ def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monk
     german = {e.entry_id for e in store.current_entries("ru_minjust_undesirable")
               if e.country_code == "DE"}
     changes_before = store.changes("ru_minjust_undesirable")
-    real_split = pipelines.normalise.split_name
+    real_split = pipelines.register.normalise.split_name
 
     def split_without_germany(name):  # "a fix": German organisations get another code
         parts = real_split(name)
         return dataclasses.replace(parts, country_code="XD") if parts.country_code == "DE" else parts
 
-    monkeypatch.setattr(pipelines.normalise, "split_name", split_without_germany)
+    monkeypatch.setattr(pipelines.register.normalise, "split_name", split_without_germany)
     delta = reparse(store, workspace.data_dir, "ru_minjust_undesirable")
     assert set(delta.entries_changed) == german and len(german) > 20
     # Row 12 gained its country between the 2024 page and the service: that one change

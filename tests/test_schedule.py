@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from regwatch.fakes.minjust import State
+from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
 from schedules.daemon import ScheduleError, load_schedule
 from tests.conftest import ROOT, SECOND_DAY, Workspace, load_state
-from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
 from tests.test_alerts import SECRET, mail_sub, webhook_sub, write_config
 
 TOKEN = "T0KEN-4f9a8b7c6d5e"

@@ -18,18 +18,23 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pipelines.config import DataConfig
-from pipelines.export import CHANGE_COLUMNS, EXPORT_COLUMNS
-from pipelines.models import ADDED, EXCLUDED, LISTED, Change, Entry
-from pipelines.stats import PeriodCount, designation_day, monthly_designations, yearly_designations
-from pipelines.store import Store
+from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from pipelines.register.models import ADDED, EXCLUDED, LISTED, Change, Entry
+from pipelines.register.stats import (
+    PeriodCount,
+    designation_day,
+    monthly_designations,
+    yearly_designations,
+)
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import Store
 from regwatch.web import i18n, params
 from regwatch.web.app import create_app
 from regwatch.web.chart import NARROW, WIDE, ChartText, axis_ticks, render_chart
 from regwatch.web.crawling import refusal
 from regwatch.web.register import ChangesQuery, RegisterQuery, select, select_changes
 from regwatch.web.state import LiveRegister
-from scraper.sources import load_source
+from scraper.registers import load_source
 from tests.web_support import SECOND_STATE_ENTRIES, SOURCE, shared_history
 
 TOKEN = "test-token-0123456789"
@@ -456,7 +461,7 @@ def test_the_live_register_rebuilds_only_when_a_newer_snapshot_is_stored(tmp_pat
 
 
 def test_every_explanation_of_a_match_has_a_russian_translation():
-    from pipelines.check import HOW_PHRASES
+    from pipelines.matching.index import HOW_PHRASES
     from regwatch.web.i18n import how_text
 
     for phrase in HOW_PHRASES:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from pipelines.export import EXPORT_COLUMNS
+from pipelines.publish.dictionary import EXPORT_COLUMNS
 from tests.conftest import ROOT
 from tests.web_support import SECOND_STATE_ENTRIES, serving, shared_history
 
@@ -221,10 +221,10 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
     linked to its entry), one it does not (pending). Filter, follow the link, fit a phone."""
     from datetime import date
 
-    from pipelines import articles
-    from pipelines.extract import event_record, extract_events
-    from pipelines.store import Store
-    from regwatch.announcements import link_pending
+    from pipelines.announcements import articles
+    from pipelines.announcements.confirm import link_pending
+    from pipelines.announcements.extract import event_record, extract_events
+    from pipelines.storage.store import Store
     from tests.test_announcements import GAZETA, VOC, corpus
 
     # An organisation no register lists, in the Prosecutor General's wording.

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines.xlsx import write_xlsx
+from pipelines.publish.xlsx import write_xlsx
 
 TRICKY = ["=1+1", "#N/A", "a & b <c> «d»", "  leading and trailing  ", "007", "2026-08-14",
           "Zeugen Jehovas\x07", "Ҫeҫen Kafkas Muhacirlerı", ""]

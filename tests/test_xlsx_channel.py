@@ -8,11 +8,11 @@ import sqlite3
 
 import pytest
 
-from pipelines.normalise import normalise_rows
-from pipelines.store import Store
+from pipelines.register.normalise import normalise_rows
+from pipelines.storage.store import Store
 from regwatch.fakes.minjust import State
-from scraper.columns import map_columns
-from scraper.export_xlsx import ExportError, read_export
+from scraper.parsers.columns import map_columns
+from scraper.parsers.xlsx_export import ExportError, read_export
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 from tests.states import with_name
 

@@ -16,7 +16,14 @@ from pathlib import Path
 import httpx2 as httpx
 
 from regwatch.fakes.minjust import FakeMinjust
-from tests.conftest import FIRST_DAY, ROOT, SECOND_DAY, load_state, make_env, run_regwatch
+from tests.conftest import (
+    FIRST_DAY,
+    ROOT,
+    SECOND_DAY,
+    load_state,
+    make_env,
+    run_regwatch,
+)
 
 SOURCE = "ru_minjust_undesirable"
 SECOND_STATE_ENTRIES = 390  # 367 on 2026-07-29, then 23 added

@@ -10,15 +10,24 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from pipelines import articles
-from pipelines.check import verdict_record
-from pipelines.export import change_record, entry_record
-from pipelines.stats import by_field, monthly_designations, yearly_designations
+from pipelines.announcements import articles
+from pipelines.matching.index import verdict_record
+from pipelines.publish.export import change_record, entry_record
+from pipelines.register.stats import by_field, monthly_designations, yearly_designations
 from regwatch.web import params
 from regwatch.web.context import WebContext, today
 from regwatch.web.crawling import refusal
-from regwatch.web.register import (CHANGE_KINDS, NO_COUNTRY, SORTS, STATUSES, ChangesQuery,
-                                   RegisterQuery, ResultPage, select, select_changes)
+from regwatch.web.register import (
+    CHANGE_KINDS,
+    NO_COUNTRY,
+    SORTS,
+    STATUSES,
+    ChangesQuery,
+    RegisterQuery,
+    ResultPage,
+    select,
+    select_changes,
+)
 from regwatch.web.state import RegisterState
 
 router = APIRouter(prefix="/api", tags=["register"])

@@ -18,8 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipelines.config import DataConfig
-from pipelines.store import Store
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import Store
 from regwatch.web import api, pages
 from regwatch.web.context import NothingYet, WebContext
 from regwatch.web.crawling import CrawlRunner, crawl_command
@@ -27,7 +27,7 @@ from regwatch.web.i18n import translator
 from regwatch.web.params import BadRequest
 from regwatch.web.render import View
 from regwatch.web.state import LiveRegister
-from scraper.sources import load_source
+from scraper.registers import load_source
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = [

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from pipelines.stats import PeriodCount
+from pipelines.register.stats import PeriodCount
 
 BAR_COLOUR = "#3d6a9e"
 LINE_COLOUR = "#b3261e"

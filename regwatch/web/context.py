@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipelines import articles
-from pipelines.check import Verdict
-from pipelines.config import DataConfig
-from pipelines.store import EntryHistory, Store
+from pipelines.announcements import articles
+from pipelines.matching.index import Verdict
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import EntryHistory, Store
 from regwatch.web.crawling import CrawlRunner
 from regwatch.web.params import NotFound
 from regwatch.web.state import LiveRegister, RegisterState, read_status
-from scraper.sources import SourceMeta
+from scraper.registers import SourceMeta
 
 
 class NothingYet(Exception):

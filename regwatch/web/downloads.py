@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.export import LATEST_FILES
-from pipelines.feeds import ATOM_FILE
+from pipelines.publish.export import LATEST_FILES
+from pipelines.publish.feeds import ATOM_FILE
 
 SNAPSHOTS = "snapshots"
 _SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z(?:_\d+)?\.csv$")

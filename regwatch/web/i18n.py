@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipelines.dictionary import COLUMN_MEANINGS  # noqa: F401 (the pages' data dictionary)
+from pipelines.publish.dictionary import COLUMN_MEANINGS  # noqa: F401 (the pages' data dictionary)
 
 LANGUAGES = ("en", "ru")
 DEFAULT = "en"
@@ -396,7 +396,7 @@ COUNTRY_NAMES_EN: dict[str, str] = {
     "SK": "Slovakia", "TR": "Turkey", "UA": "Ukraine", "US": "United States",
 }
 
-# The matcher explains a candidate in English (pipelines.check); its phrases in Russian.
+# The matcher explains a candidate in English (pipelines.matching.index); its phrases in Russian.
 _HOW_RU = {
     "exact": "точно как написано",
     "acronym, exact": "аббревиатура, точно как написана",

@@ -6,19 +6,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
 
-from pipelines import articles
-from pipelines.export import CHANGE_COLUMNS, EXPORT_COLUMNS
-from pipelines.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
-from pipelines.ingest import utc_now
-from pipelines.stats import monthly_designations, yearly_designations
+from pipelines.announcements import articles
+from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from pipelines.publish.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
+from pipelines.register.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
 from regwatch.web.context import WebContext, today
 from regwatch.web.downloads import UTF8_BOM, latest_files, published, snapshot_files
 from regwatch.web.i18n import COLUMN_MEANINGS, how_text
-from regwatch.web.register import (CHANGE_KINDS, NO_COUNTRY, ORDERS, SORTS, STATUSES, ChangesQuery,
-                                   RegisterQuery, select, select_changes)
+from regwatch.web.register import (
+    CHANGE_KINDS,
+    NO_COUNTRY,
+    ORDERS,
+    SORTS,
+    STATUSES,
+    ChangesQuery,
+    RegisterQuery,
+    select,
+    select_changes,
+)
 from regwatch.web.render import View
 from regwatch.web.state import RegisterState, verdict_kind
+from scraper.items import utc_now
 
 router = APIRouter(include_in_schema=False)
 

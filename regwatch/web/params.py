@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from pipelines.check import MAX_QUERY_LENGTH
-from pipelines.stats import FIRST_MONTH
+from pipelines.matching.index import MAX_QUERY_LENGTH
+from pipelines.register.stats import FIRST_MONTH
 
 MAX_TEXT = MAX_QUERY_LENGTH  # characters of any query: longer is not a name
 FIRST_YEAR = int(FIRST_MONTH[:4])

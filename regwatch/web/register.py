@@ -7,10 +7,20 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
-from pipelines.match import fold
-from pipelines.models import (ADDED, EXCLUDED, EXCLUDED_KIND, LISTED, MODIFIED, REINSTATED,
-                              REMOVED, RENUMBERED, Change, Entry)
-from pipelines.stats import designation_day, designation_year
+from pipelines.matching.watchlist import fold
+from pipelines.register.models import (
+    ADDED,
+    EXCLUDED,
+    EXCLUDED_KIND,
+    LISTED,
+    MODIFIED,
+    REINSTATED,
+    REMOVED,
+    RENUMBERED,
+    Change,
+    Entry,
+)
+from pipelines.register.stats import designation_day, designation_year
 from regwatch.web import params
 
 T = TypeVar("T")

@@ -10,8 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from pipelines.diff import format_value
-from pipelines.models import Entry
+from pipelines.register.diff import format_value
+from pipelines.register.models import Entry
 from regwatch.web import i18n
 from regwatch.web.downloads import human_size
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipelines.articles import aliases_of, register_index
-from pipelines.check import QueryError, RegisterIndex, Verdict
-from pipelines.match import fold
-from pipelines.models import EXCLUDED, LISTED, Change, Entry
-from pipelines.stats import designation_year
-from pipelines.store import Snapshot, Store
-from scraper.sources import SourceMeta
+from pipelines.announcements.articles import aliases_of, register_index
+from pipelines.matching.index import QueryError, RegisterIndex, Verdict
+from pipelines.matching.watchlist import fold
+from pipelines.register.models import EXCLUDED, LISTED, Change, Entry
+from pipelines.register.stats import designation_year
+from pipelines.storage.store import Snapshot, Store
+from scraper.registers import SourceMeta
 
 
 @dataclass(frozen=True)

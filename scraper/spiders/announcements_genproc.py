@@ -23,7 +23,8 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
-from scraper.announcements import AnnouncementSpider, Listed, parse_date
+from scraper.parsers.dates import parse_date
+from scraper.spiders.announcement_base import AnnouncementSpider, Listed
 
 _RELATIVE_DAYS = {"сегодня": 0, "вчера": 1}
 ARCHIVE_PATH = "/web/gprf/mass-media/news/archive"

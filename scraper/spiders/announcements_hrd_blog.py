@@ -4,7 +4,7 @@ sources.json describes the page but gives no selectors: these are WordPress's ow
 
 from __future__ import annotations
 
-from scraper.announcements import AnnouncementSpider
+from scraper.spiders.announcement_base import AnnouncementSpider
 
 
 class HrdBlogAnnouncementsSpider(AnnouncementSpider):

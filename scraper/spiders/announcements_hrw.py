@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from scrapy.http import Response
 
-from scraper.announcements import AnnouncementSpider, clean
+from scraper.spiders.announcement_base import AnnouncementSpider, clean
 
 
 def _has_class(name: str) -> str:

@@ -13,7 +13,7 @@ Russian texts of other publishers into this layout (see their README)."""
 
 from __future__ import annotations
 
-from scraper.announcements import AnnouncementSpider
+from scraper.spiders.announcement_base import AnnouncementSpider
 
 
 class MediazonaAnnouncementsSpider(AnnouncementSpider):

@@ -3,7 +3,7 @@ Selectors from ../shared/data/announcements/sources.json."""
 
 from __future__ import annotations
 
-from scraper.announcements import AnnouncementSpider
+from scraper.spiders.announcement_base import AnnouncementSpider
 
 
 class MeduzaAnnouncementsSpider(AnnouncementSpider):

@@ -24,7 +24,8 @@ import json
 
 from scrapy.http import Response
 
-from scraper.announcements import AnnouncementSpider, clean, parse_date
+from scraper.parsers.dates import parse_date
+from scraper.spiders.announcement_base import AnnouncementSpider, clean
 
 _ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNews", "BlogPosting", "AnalysisNewsArticle"}
 

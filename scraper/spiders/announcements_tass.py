@@ -8,7 +8,7 @@ another host (tass.com), so it is not read here."""
 
 from __future__ import annotations
 
-from scraper.announcements import AnnouncementSpider
+from scraper.spiders.announcement_base import AnnouncementSpider
 
 
 class TassAnnouncementsSpider(AnnouncementSpider):

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from scrapy.http import Response
 
-from scraper.announcements import AnnouncementSpider
+from scraper.spiders.announcement_base import AnnouncementSpider
 
 # TASS dates its stories in Moscow time: a story at 01:30 MSK belongs to that day, not
 # to the previous UTC day

@@ -17,13 +17,11 @@ import scrapy
 from scrapy.http import JsonRequest, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from pipelines.ingest import utc_now
-from pipelines.models import Pull, RawReply
-from scraper.columns import ColumnError, canonical_row, info_columns
-from scraper.export_xlsx import ExportError, read_export
-from scraper.items import PullItem
+from scraper.items import Pull, PullItem, RawReply, utc_now
+from scraper.parsers.columns import ColumnError, canonical_row, info_columns
+from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.redact import redact
-from scraper.sources import load_source
+from scraper.registers import load_source
 
 META = load_source("ru_minjust_undesirable")
 

@@ -9,16 +9,13 @@ scraper/html_page.py; the normaliser is the one the API spider uses.
 
 from __future__ import annotations
 
-
 import scrapy
 from scrapy.http import Response
 
-from pipelines.ingest import utc_now
-from pipelines.models import Pull, RawReply
-from scraper.html_page import PageError, parse_page
-from scraper.items import PullItem
+from scraper.items import Pull, PullItem, RawReply, utc_now
+from scraper.parsers.html_page import PageError, parse_page
 from scraper.redact import redact
-from scraper.sources import load_source
+from scraper.registers import load_source
 
 META = load_source("ru_minjust_undesirable")
 # The official address of the old page (dead since about February 2026), cited in every row;

@@ -1,0 +1,350 @@
+"""Is this organisation on the register, whatever spelling it was typed in? Pure: no I/O.
+
+`RegisterIndex(entries).check(query)` compares a query with each entry's name parts (the
+whole published name, its Russian names, original names and acronyms, as split by
+`pipelines.register.names`) at falling levels of strictness, each with its score (0–100):
+
+- exact (100): the text as published;
+- folded (99): case, accents, ё, quotes, punctuation, look-alike letters (a Latin «е» in
+  a Cyrillic word, a 3 for a З) and legal forms (Inc., e.V., gGmbH, Stichting…) set aside
+  (`pipelines.matching.watchlist.fold`, `without_legal_forms`);
+- transliterated (98): both sides in one Latin spelling, spaces ignored («Fond
+  Svobodnaya Rossiya», «Crimea SOS»);
+- proper name (96): the quoted end of a name without the words describing it («Фонд
+  «Свободная Россия»» → «Свободная Россия»), or the Latin words that end a Russian name
+  («медиакорпорация Deutsche Welle»);
+- acronym (100 as written; 95 ignoring case and Cyrillic letters that look Latin, for
+  3 letters or more: «OMCT» is the published «ОМСТ»);
+- fuzzy tokens (at most 97, see `pipelines.matching.fuzzy`): word by word, words weighted by their
+  rarity in the register, a name with a word that meets nothing on the other side at most
+  89 — a near miss.
+
+`listed` is True only when the best candidate scores LISTED_SCORE (90) or more and its
+entry is listed (not excluded); candidates from POSSIBLE_SCORE (60) come back as possible
+matches. A query is at most MAX_QUERY_LENGTH (500) characters; markup and control
+characters in it are dropped; an empty one is a QueryError (a ValueError).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from pipelines.matching.fuzzy import (
+    FUZZY_PHRASES,
+    TokenScorer,
+    folded_tokens,
+    fuzzy_tokens,
+)
+from pipelines.matching.watchlist import (
+    ACRONYM,
+    NAME,
+    NAME_ORIGINAL,
+    NAME_RU,
+    fold,
+    latin_lookalike,
+    transliterate,
+    without_legal_forms,
+)
+from pipelines.register.models import LISTED, Entry
+from pipelines.register.names import normalise_whitespace
+
+MAX_QUERY_LENGTH = 500  # the longest published name has 336 characters
+LISTED_SCORE = 90.0  # tuned on tests/data/check_labels.csv (see tests/test_check.py)
+POSSIBLE_SCORE = 60.0  # weaker candidates are not shown at all
+EXACT_SCORE, FOLDED_SCORE, TRANSLITERATED_SCORE, CORE_SCORE = 100.0, 99.0, 98.0, 96.0
+ACRONYM_SCORE, ACRONYM_ANY_CASE_SCORE = 100.0, 95.0
+MAX_FUZZY_SCORE = 97.0
+_MIN_LOOSE_LETTERS = 3  # as in pipelines.matching.watchlist: «or» must not be Open Russia's «OR»
+
+
+class QueryError(ValueError):
+    """A query that cannot be checked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float  # 0–100
+    matched_on: str  # the entry's name part that matched, as published
+    part: str  # "name" | "name_ru" | "name_original" | "acronym"
+    how: str  # e.g. "exact", "folded (case, diacritics)", "transliterated", "fuzzy tokens 91"
+    alias_source: str = ""  # the announcement that gave the entry this name, when it is one
+
+
+@dataclass(frozen=True)
+class Verdict:
+    query: str  # as checked: whitespace normalised, markup dropped
+    listed: bool  # True only for a confident match of a listed entry (then matches[0] is it)
+    matches: list[Candidate]  # best first; possible matches when not listed
+    ruled_out: tuple[Candidate, ...] = ()  # dropped by a person's false-positive rule
+
+
+# --- the query --------------------------------------------------------------------------
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # markup pasted with a name: «<b>Bellingcat</b>»
+
+
+def _printable(char: str) -> str:
+    """Control characters are spaces, invisible ones (zero-width space, soft hyphen) nothing;
+    a private-use character stays: the register has one («Associa\uf50dão de russos livres»)."""
+    kind = unicodedata.category(char)
+    return " " if kind == "Cc" else "" if kind == "Cf" else char
+
+
+def clean_query(query: str) -> str:
+    """The query as checked; QueryError when nothing is left of it or it is too long."""
+    if not isinstance(query, str):
+        raise QueryError("the query must be text")
+    text = normalise_whitespace(html.unescape(_TAG.sub(" ", "".join(map(_printable, query)))))
+    if not text:
+        raise QueryError("the query is empty: give an organisation's name")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"the query has {len(text):,} characters; a name has at most "
+                         f"{MAX_QUERY_LENGTH} (the longest published one has 336)")
+    return text
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+_LEVELS = ("exact", "folded", "transliterated", "core", "acronym", "acronym_any_case")
+_LEVEL_SCORES = {"exact": EXACT_SCORE, "folded": FOLDED_SCORE, "transliterated": TRANSLITERATED_SCORE,
+                 "core": CORE_SCORE, "acronym": ACRONYM_SCORE, "acronym_any_case": ACRONYM_ANY_CASE_SCORE}
+_LATIN_LETTER, _CYRILLIC_LETTER = re.compile("[A-Za-z]"), re.compile("[\u0400-\u04ff]")
+# A Russian name ending in Latin words: «Юридическая фирма Vigo».
+_LATIN_END = re.compile(r"[^A-Za-z]*[а-яё][^A-Za-z]*?\s(?P<core>[A-Za-z][A-Za-z0-9.&' -]*)",
+                        re.IGNORECASE)
+
+
+def _letters(text: str) -> int:
+    return sum(map(str.isalpha, text))
+
+
+def _name_keys(text: str, folded: str) -> dict[str, tuple[str, ...]]:
+    """A name's keys (not an acronym's), given its fold: as in pipelines.matching.watchlist, spaces ignored
+    when transliterated."""
+    folds = tuple(dict.fromkeys((folded, without_legal_forms(folded))))
+    loose = tuple(f for f in folds if _letters(f) >= _MIN_LOOSE_LETTERS)
+    spaced = normalise_whitespace(text)
+    return {"exact": (text if text == spaced else spaced,), "folded": loose,  # the entry's own string
+            "transliterated": tuple(dict.fromkeys(transliterate(f).replace(" ", "") for f in loose))}
+
+
+def _quoted_end(text: str) -> str:
+    head, quote, rest = text.partition("«")
+    return rest.rstrip("»") if quote and _letters(head) and text.endswith("»") else ""
+
+
+def _core(text: str) -> str:
+    """The proper name at the end of a name part, without what describes it ("" if none)."""
+    mixed = _LATIN_LETTER.search(text) and _CYRILLIC_LETTER.search(text)
+    latin_end = _LATIN_END.fullmatch(text) if mixed else None
+    core = _quoted_end(text) or (latin_end["core"] if latin_end else "")
+    return core if _letters(core) >= _MIN_LOOSE_LETTERS else ""
+
+
+def _core_keys(text: str) -> tuple[str, ...]:
+    core = _core(text)
+    keys = _name_keys(core, fold(core)) if core else {"folded": (), "transliterated": ()}
+    return tuple(dict.fromkeys(keys["folded"] + keys["transliterated"]))
+
+
+def _acronym_keys(text: str) -> dict[str, tuple[str, ...]]:
+    """As written; ignoring case and Cyrillic letters that look Latin for 3 letters or more."""
+    text = normalise_whitespace(text)
+    folded = fold(text)
+    loose = (folded, latin_lookalike(folded)) if _letters(text) >= _MIN_LOOSE_LETTERS else ()
+    return {"acronym": (text,), "acronym_any_case": tuple(dict.fromkeys(loose))}
+
+
+def _query_keys(text: str) -> dict[str, tuple[str, ...]]:
+    """A query is looked up as a name, as a proper name and as an acronym."""
+    as_name = _name_keys(text, fold(text))
+    return {**as_name, **_acronym_keys(text), "core": as_name["folded"] + as_name["transliterated"]}
+
+
+# --- the index -----------------------------------------------------------------------------
+
+_PARTS = (NAME, NAME_RU, NAME_ORIGINAL, ACRONYM)
+
+
+def _parts(entry: Entry) -> list[tuple[str, str]]:
+    """The entry's name parts, most specific first: a hit reports the first that matched."""
+    return [*((NAME_RU, t) for t in entry.name_ru), *((NAME_ORIGINAL, t) for t in entry.name_original),
+            *((ACRONYM, t) for t in entry.acronyms), (NAME, entry.name)]
+
+
+def _wordy(entry: Entry, part: str, text: str) -> str:
+    """The text whose words the fuzzy level compares: the whole published name without its
+    country, which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
+    if part != NAME or not entry.country:
+        return text
+    head, country, tail = text.rpartition(entry.country)
+    return f"{head} {tail}" if country else text
+
+
+def _put(table: dict[str, int | list[int]], key: str, item: int) -> None:
+    """Most keys name one item: an int, not a list, saves memory on a large register."""
+    found = table.get(key)
+    if found is None:
+        table[key] = item
+    elif isinstance(found, int):
+        table[key] = [found, item]
+    else:
+        found.append(item)
+
+
+def _items_of(found: int | list[int] | None) -> list[int]:
+    return [] if found is None else [found] if isinstance(found, int) else found
+
+
+class RegisterIndex:
+    """Every entry's name parts under their keys, and their words for fuzzy scoring. Items
+    (one per name part) are kept in parallel arrays: a 100 000-entry register has 400 000."""
+
+    def __init__(self, entries: Iterable[Entry],
+                 alias_sources: Mapping[tuple[str, str], str] | None = None) -> None:
+        """`alias_sources`: (entry_id, name) → the URL of the announcement that gave an
+        entry a name the register does not print (see pipelines.announcements.articles.with_aliases)."""
+        self.entries: list[Entry] = list(entries)
+        self._alias_sources = dict(alias_sources or {})
+        self._entry_of = array("I")  # item → position in self.entries
+        self._part_of = bytearray()  # item → position in _PARTS
+        self._text_of: list[str] = []  # item → the part as published (the entry's own string)
+        self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
+        self._scorer = TokenScorer(self._words)
+        for position, entry in enumerate(self.entries):
+            for part, text in dict.fromkeys(_parts(entry)):
+                self._add(position, entry, part, text)
+        self._scorer.freeze()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _add(self, position: int, entry: Entry, part: str, text: str) -> None:
+        item = len(self._text_of)
+        self._entry_of.append(position)
+        self._part_of.append(_PARTS.index(part))
+        self._text_of.append(text)
+        if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
+            keys = _acronym_keys(text)
+        else:
+            folded = fold(text)
+            keys = {**_name_keys(text, folded), "core": _core_keys(text)}
+            words = fuzzy_tokens(_wordy(entry, part, text)) if part == NAME else folded_tokens(folded)
+            self._scorer.add(item, words, position)
+        for level, found in keys.items():
+            for key in found:
+                _put(self._keys[level], key, item)
+
+    def _words(self, item: int) -> tuple[str, ...]:
+        entry, part = self.entries[self._entry_of[item]], _PARTS[self._part_of[item]]
+        return fuzzy_tokens(_wordy(entry, part, self._text_of[item]))
+
+    def check(self, query: str, limit: int = 5,
+              false_positives: Collection[tuple[str, str]] = ()) -> Verdict:
+        """The verdict on one query (QueryError when empty or too long). `false_positives`:
+        (query, entry_id) pairs a person ruled out, compared on the folded query."""
+        text = clean_query(query)
+        candidates = self._key_hits(text) + self._fuzzy_hits(text)
+        best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]
+        ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(text)}
+        kept = [c for c in best if c.entry.entry_id not in ruled]
+        dropped = tuple(c for c in best if c.entry.entry_id in ruled)
+        listed = bool(kept) and kept[0].score >= LISTED_SCORE and kept[0].entry.status == LISTED
+        return Verdict(text, listed, kept[: max(limit, 1)], dropped)
+
+    def _candidate(self, item: int, score: float, how: str) -> Candidate:
+        entry, text = self.entries[self._entry_of[item]], self._text_of[item]
+        return Candidate(entry, score, text, _PARTS[self._part_of[item]], how,
+                         self._alias_sources.get((entry.entry_id, text), ""))
+
+    def _key_hits(self, text: str) -> list[Candidate]:
+        return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]))
+                for level, keys in _query_keys(text).items() for key in keys
+                for item in _items_of(self._keys[level].get(key))]
+
+    def _fuzzy_hits(self, text: str) -> list[Candidate]:
+        hits = []
+        for item, score, unmet in self._scorer.best(fuzzy_tokens(text)):
+            score = min(score, MAX_FUZZY_SCORE)
+            hits.append(self._candidate(item, score, f"fuzzy tokens {score:.0f}{unmet}"))
+        return hits
+
+
+def _best_per_entry(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per entry (its best; the earlier on a tie), best first; on equal
+    scores a listed entry before an excluded one."""
+    best: dict[tuple[str, int], Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.entry.entry_id, candidate.entry.number)
+        if key not in best or candidate.score > best[key].score:
+            best[key] = candidate
+    return sorted(best.values(), key=lambda c: (-c.score, c.entry.status != LISTED, c.entry.number,
+                                                c.entry.entry_id))
+
+
+# --- explanations ----------------------------------------------------------------------------
+
+_LEVEL_NAMES = {
+    "exact": "exact",
+    "transliterated": "transliterated (one Latin spelling, spaces ignored)",
+    "core": "folded, the words before the proper name set aside",
+    "acronym": "acronym, exact",
+    "acronym_any_case": "acronym, case and look-alike letters ignored",
+}
+_FOLDINGS = ("case", "diacritics", "punctuation", "look-alike letters", "legal form", "spacing")
+# Every English phrase a candidate's `how` is made of (for translations): a level's name,
+# or «folded (…)» with some of _FOLDINGS, or «fuzzy tokens N» and the words that did not meet.
+HOW_PHRASES = (*_LEVEL_NAMES.values(), "folded", *_FOLDINGS, *FUZZY_PHRASES)
+_DIGIT_IN_WORD = re.compile(r"[^\W\d_]3[^\W\d_]")
+
+
+def _has_marks(text: str) -> bool:
+    return any(unicodedata.combining(c) for c in unicodedata.normalize("NFKD", text)) or "ё" in text.lower()
+
+
+def _mixes_scripts(text: str) -> bool:
+    """Latin and Cyrillic letters in one word, or a 3 for a З."""
+    return any(_LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word)
+               for word in text.split()) or bool(_DIGIT_IN_WORD.search(text))
+
+
+def _capitals(text: str, words: set[str]) -> list[tuple[bool, ...]]:
+    """Which letters are capitals, in the words of `text` whose fold is among `words`."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [tuple(map(str.isupper, word)) for word in re.findall(r"\w+", plain) if fold(word) in words]
+
+
+def _set_aside(query: str, matched: str) -> list[str]:
+    """The differences between a query and the published text whose folds met."""
+    shared = set(fold(query).split())
+    differs = (_capitals(query, shared) != _capitals(matched, shared),
+               _has_marks(query) != _has_marks(matched),
+               re.findall(r"[^\w\s]", query) != re.findall(r"[^\w\s]", matched),
+               _mixes_scripts(query) or _mixes_scripts(matched),
+               fold(query) != fold(matched))
+    return [step for step, differ in zip(_FOLDINGS, differs) if differ] or ["spacing"]
+
+
+def _explain(level: str, query: str, matched: str) -> str:
+    """What had to be set aside for the query to meet the published text."""
+    if level == "folded":
+        return f"folded ({', '.join(_set_aside(query, matched))})"
+    return _LEVEL_NAMES[level]
+
+
+def verdict_record(verdict: Verdict) -> dict[str, object]:
+    """The verdict as JSON-ready data (`regwatch check --json`, the web API); each match also
+    says which `part` matched and `how`, and `alias_source`: the announcement that gave
+    the entry the matched name, when the register does not print it ("" otherwise)."""
+    return {"query": verdict.query, "listed": verdict.listed, "matches": [
+        {"entry_id": c.entry.entry_id, "number": c.entry.number, "name": c.entry.name,
+         "status": c.entry.status, "designated_on": c.entry.designated_on,
+         "listed_on": c.entry.listed_on, "score": round(c.score, 1), "matched_on": c.matched_on,
+         "part": c.part, "how": c.how, "alias_source": c.alias_source}
+        for c in verdict.matches]}

@@ -1,0 +1,177 @@
+"""The files a journalist opens: CSV, XLSX and JSON of the register, and every change.
+
+Writers stream entries to a file handle (a 100 000-row register never sits in memory
+as text); `write_exports` writes them atomically under `<data_dir>/<source>/`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+
+from pipelines.publish import xlsx
+from pipelines.publish.dictionary import (
+    CHANGE_COLUMNS,
+    EXPORT_COLUMNS,
+    REGISTER_SCHEMA_FILE,
+    datapackage,
+    table_schema,
+)
+from pipelines.register.diff import format_value
+from pipelines.register.models import EXCLUDED, LISTED, Change, Entry
+from pipelines.storage.atomic import atomic_write, atomic_write_bytes
+
+# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Make a CSV cell inert: a leading apostrophe keeps a spreadsheet from running it."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def entry_record(entry: Entry) -> dict[str, object]:
+    """An entry as JSON-ready data: lists stay lists."""
+    return {c: list(v) if isinstance(v := getattr(entry, c), tuple) else v for c in EXPORT_COLUMNS}
+
+
+def change_record(change: Change) -> dict[str, object]:
+    return {c: getattr(change, c) for c in CHANGE_COLUMNS}
+
+
+def _lines(objects: Iterable[object], columns: tuple[str, ...]) -> Iterator[list[str]]:
+    """Each entry or change as the text of its cells, produced one at a time."""
+    for obj in objects:
+        yield [format_value(getattr(obj, c)) for c in columns]
+
+
+def write_csv(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...]) -> None:
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([neutralise(cell) for cell in line] for line in _lines(objects, columns))
+    text.flush()
+    text.detach()  # the caller owns the handle
+
+
+def write_xlsx(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...],
+               title: str) -> None:
+    """Every cell is text (see pipelines/xlsx.py): nothing can run as a formula."""
+    xlsx.write_xlsx(handle, columns, _lines(objects, columns), sheet_name=title)
+
+
+def write_entries_json(handle: IO[bytes], entries: Iterable[Entry], source: str,
+                       generated_at: str, raw_replies: list[str] | None = None) -> None:
+    """One entry per line inside a JSON document, written as it goes. `raw_replies`: SHA-256
+    of the raw replies the data was read from (see raw/ and the raw_replies table), so a
+    quoted figure can be traced to the bytes the source served."""
+    entries = list(entries)
+    head = {"source": source, "generated_at": generated_at,
+            **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
+            "count": len(entries), "columns": list(EXPORT_COLUMNS)}
+    handle.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "entries": [\n')
+    for i, entry in enumerate(entries):
+        line = json.dumps(entry_record(entry), ensure_ascii=False)
+        handle.write(line.encode("utf-8") + (b",\n" if i < len(entries) - 1 else b"\n"))
+    handle.write(b"]}\n")
+
+
+def _to_bytes(write: Callable[[IO[bytes]], None]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def entries_csv(entries: list[Entry]) -> bytes:
+    return _to_bytes(lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+
+
+def entries_xlsx(entries: list[Entry]) -> bytes:
+    return _to_bytes(lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+
+
+def entries_json(entries: list[Entry], source: str, generated_at: str,
+                 raw_replies: list[str] | None = None) -> bytes:
+    return _to_bytes(lambda h: write_entries_json(h, entries, source, generated_at, raw_replies))
+
+
+def changes_csv(found: list[Change]) -> bytes:
+    return _to_bytes(lambda h: write_csv(h, found, CHANGE_COLUMNS))
+
+
+def changes_json(found: list[Change]) -> bytes:
+    return json.dumps([change_record(c) for c in found], ensure_ascii=False, indent=1).encode() + b"\n"
+
+
+def render(entries: list[Entry], fmt: str, source: str, generated_at: str) -> bytes:
+    if fmt == "csv":
+        return entries_csv(entries)
+    if fmt == "xlsx":
+        return entries_xlsx(entries)
+    if fmt == "json":
+        return entries_json(entries, source, generated_at)
+    raise ValueError(f"unknown export format {fmt!r} (csv, xlsx or json)")
+
+
+def snapshot_name(taken_at: str) -> str:
+    """'2026-08-14T10:15:00+00:00' → '20260814T101500Z.csv' (sortable, safe in any file system)."""
+    stamp = taken_at.replace("+00:00", "").replace("Z", "")
+    return stamp.replace("-", "").replace(":", "").split(".")[0] + "Z.csv"
+
+
+LATEST_FILES = ("latest.csv", "latest.xlsx", "latest.json", "changes.csv")
+
+
+def exports_present(data_dir: Path, source: str) -> bool:
+    return all((data_dir / source / name).exists() for name in LATEST_FILES)
+
+
+def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes: list[Change],
+                  taken_at: str, raw_replies: list[str], new_snapshot: bool) -> Path:
+    """Write latest.{csv,xlsx,json} and changes.csv; a dated snapshot CSV only when the data changed."""
+    folder = data_dir / source
+    atomic_write(folder / "latest.csv", lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+    atomic_write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+    atomic_write(folder / "latest.json",
+                 lambda h: write_entries_json(h, entries, source, taken_at, raw_replies))
+    atomic_write(folder / "changes.csv", lambda h: write_csv(h, all_changes, CHANGE_COLUMNS))
+    if new_snapshot:
+        target = folder / "snapshots" / snapshot_name(taken_at)
+        suffix = 1
+        while target.exists():  # two changes within one second keep both snapshots
+            suffix += 1
+            target = target.with_name(f"{snapshot_name(taken_at)[:-4]}_{suffix}.csv")  # sorts after
+        with open(folder / "latest.csv", "rb") as latest:
+            atomic_write(target, lambda h: shutil.copyfileobj(latest, h))
+    write_datapackage(folder, source, taken_at)
+    return folder
+
+
+def write_datapackage(folder: Path, source: str, generated_at: str) -> None:
+    """datapackage.json (Frictionless Data) and the register's schema, beside the files."""
+    snapshots = sorted(f"snapshots/{p.name}" for p in (folder / "snapshots").glob("*.csv"))
+    for name, document in ((REGISTER_SCHEMA_FILE, table_schema(EXPORT_COLUMNS, "entry_id")),
+                           ("datapackage.json", datapackage(source, snapshots, generated_at))):
+        atomic_write_bytes(folder / name, json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n")
+
+
+def register_at(entries: list[Entry], day: str) -> list[Entry]:
+    """The register as it officially stood on `day` (ISO date), by the dates of the
+    inclusion and exclusion orders. An entry without an inclusion date counts from the
+    day regwatch first saw it."""
+    standing = []
+    for entry in entries:
+        since = entry.listed_on or entry.first_seen[:10]
+        if not since or since > day:
+            continue
+        if entry.excluded_on and entry.excluded_on <= day:
+            standing.append(entry if entry.status == EXCLUDED else replace(entry, status=EXCLUDED))
+        else:
+            standing.append(replace(entry, status=LISTED, excluded_on="", exclusion_order=""))
+    return standing

@@ -1,0 +1,65 @@
+"""The register's domain objects: a Pull (scraper.items) becomes Entries, compared into Changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+LISTED = "listed"
+EXCLUDED = "excluded"
+
+# Change kinds, in the order a reader wants them.
+ADDED = "added"
+EXCLUDED_KIND = "excluded"
+REINSTATED = "reinstated"
+REMOVED = "removed"
+MODIFIED = "modified"
+RENUMBERED = "renumbered"
+
+
+class SourceRefused(Exception):
+    """A crawl whose data cannot be trusted; the message names the source and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One organisation in a register, normalised. Lists are tuples so entries compare by value."""
+
+    entry_id: str
+    number: int
+    name: str
+    name_ru: tuple[str, ...] = ()
+    name_original: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    country: str = ""
+    country_code: str = ""
+    designated_on: str = ""
+    designated_by: str = ""
+    listed_on: str = ""
+    listing_order: str = ""
+    excluded_on: str = ""
+    exclusion_order: str = ""
+    status: str = LISTED
+    first_seen: str = ""
+    last_changed: str = ""
+    source_url: str = ""
+    raw: tuple[tuple[str, str], ...] = ()  # the published cells, for traceability
+
+
+# The fields whose change is a change of the entry (identity and bookkeeping excluded).
+CONTENT_FIELDS = tuple(
+    f.name
+    for f in fields(Entry)
+    if f.name not in ("entry_id", "first_seen", "last_changed", "raw", "source_url")
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    entry_id: str
+    number: int
+    name: str
+    field: str = ""
+    old: str = ""
+    new: str = ""
+    detected_at: str = ""

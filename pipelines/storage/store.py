@@ -1,0 +1,440 @@
+"""History in a relational database (SQLite by default), through SQLAlchemy Core.
+
+Versions, not copies: a snapshot row and new entry versions are written only when the
+register's content changed; a poll that finds the same content extends the last
+`crawl_log` row (its `polls` count and `last_at`), so the database grows with changes,
+not with polls.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlalchemy import (
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from pipelines.register.models import Change, Entry
+from pipelines.storage.schema import (
+    changes,
+    crawl_log,
+    entries,
+    entry_versions,
+    holds,
+    metadata,
+    raw_replies,
+    snapshots,
+)
+
+_ENTRY_FIELDS = {f.name for f in fields(Entry)}
+_BATCH = 2000  # rows per bulk statement
+
+
+# Kept on the entry's head row, not in its versions.
+_HEAD_FIELDS = ("first_seen", "last_changed")
+_VERSION_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in _HEAD_FIELDS)
+
+
+def entry_to_json(entry: Entry) -> str:
+    data = {name: getattr(entry, name) for name in _VERSION_FIELDS}
+    data["raw"] = dict(entry.raw)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides: Any) -> Entry:
+    """`shared`: a dict kept across many calls so that equal strings (dates, countries,
+    statuses, the source URL, a raw cell equal to its normalised field) become one object:
+    a 100 000-entry state then takes a fraction of the memory."""
+    data = json.loads(text)
+    one = (lambda value: value) if shared is None else (lambda value: shared.setdefault(value, value))
+    raw = data.get("raw", {})
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = one(value)
+        elif isinstance(value, list):
+            data[key] = tuple(one(v) for v in value)
+    data["raw"] = tuple((one(k), one(v)) for k, v in raw.items())
+    data.update({k: one(v) for k, v in overrides.items()})
+    return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    source: str
+    channel: str
+    taken_at: str
+    row_count: int
+    content_hash: str
+    replies: tuple[str, ...]
+    as_of: str | None = None  # the data date the source stated, when it states one
+
+
+@dataclass(frozen=True)
+class Provenance:
+    snapshot: Snapshot
+    replies: tuple[dict[str, Any], ...]  # raw_replies rows: sha256, url, method, fetched_at, path…
+
+
+def _snapshot(row: Any) -> Snapshot:
+    return Snapshot(row.id, row.source, row.channel, row.taken_at, row.row_count,
+                    row.content_hash, tuple(json.loads(row.replies)), row.as_of)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for attempt in range(100):  # switching a new file to WAL fails at once if another process is
+        try:                    # doing it too (SQLite does not wait for this lock): try again
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web page) never block a crawl
+            break
+        except sqlite3.OperationalError:
+            if attempt == 99:
+                raise
+            time.sleep(0.05)
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+# Columns added after a release: (table, column, SQL type). create_all never alters an
+# existing table, so a database made by an older regwatch gets them here.
+_LATER_COLUMNS = (("snapshots", "as_of", "VARCHAR(32)"),
+                  ("announcement_events", "date_basis", "VARCHAR(16)"),
+                  ("announcement_events", "other_name", "TEXT"))
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for table, column, sql_type in _LATER_COLUMNS:
+        if not inspector.has_table(table):
+            continue  # created with the column when its module is first used
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """SQLite: wait up to 30 s for a lock (a crawl, the scheduler and `regwatch deliver`
+    may write at once) instead of failing with "database is locked"."""
+    return {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url, **engine_options(url))
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                break
+            except OperationalError as exc:  # another process created a table between our
+                if attempt == 4 or "already exists" not in str(exc):  # check and our create
+                    raise
+        _add_missing_columns(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- reading -------------------------------------------------------------
+
+    def last_snapshot(self, source: str) -> Snapshot | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(snapshots).where(snapshots.c.source == source)
+                .order_by(snapshots.c.id.desc()).limit(1)
+            ).first()
+        return None if row is None else _snapshot(row)
+
+    def _entries(self, conn: Connection, source: str, present: bool | None) -> list[Entry]:
+        query = (
+            select(entries.c.first_seen, entries.c.last_changed, entry_versions.c.data)
+            .join(entry_versions, (entry_versions.c.entry_id == entries.c.entry_id)
+                  & (entry_versions.c.snapshot_id == entries.c.version_snapshot_id))
+            .where(entries.c.source == source)
+        )
+        if present is not None:
+            query = query.where(entries.c.present == present)
+        shared: dict[str, str] = {}
+        return [entry_from_json(r.data, shared, first_seen=r.first_seen, last_changed=r.last_changed)
+                for r in conn.execute(query.execution_options(yield_per=_BATCH))]
+
+    def current_entries(self, source: str) -> list[Entry]:
+        with self.engine.connect() as conn:
+            found = self._entries(conn, source, present=True)
+        return sorted(found, key=lambda e: e.number)
+
+    def gone_entries(self, source: str) -> list[Entry]:
+        with self.engine.connect() as conn:
+            return self._entries(conn, source, present=False)
+
+    def all_entry_ids(self, source: str) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+
+    def entries_known_at(self, source: str, moment: str) -> list[Entry]:
+        """Each entry first seen by `moment` in its version valid then, or its first version
+        when it was first seen later (history imported later still knows the older dates)."""
+        with self.engine.connect() as conn:
+            heads = {r.entry_id: r for r in conn.execute(select(entries).where(entries.c.source == source))}
+            versions = conn.execute(
+                select(entry_versions.c.entry_id, entry_versions.c.valid_from, entry_versions.c.data)
+                .where(entry_versions.c.entry_id.in_(select(entries.c.entry_id)
+                                                     .where(entries.c.source == source)))
+                .order_by(entry_versions.c.id)
+            ).all()
+        chosen: dict[str, str] = {}
+        for v in versions:
+            if v.entry_id not in chosen or v.valid_from <= moment:
+                chosen[v.entry_id] = v.data
+        return sorted(
+            (entry_from_json(data, first_seen=heads[eid].first_seen,
+                             last_changed=heads[eid].last_changed)
+             for eid, data in chosen.items()),
+            key=lambda e: e.number,
+        )
+
+    def entries_as_seen(self, source: str, moment: str) -> tuple[Snapshot | None, list[Entry]]:
+        """What the official list showed at `moment`: the last snapshot taken by then, and
+        each entry in it, in its version of then. An entry is out of it when a `removed`
+        change came at or before that snapshot and no version was stored since."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(snapshots).where(
+                (snapshots.c.source == source) & (snapshots.c.taken_at <= moment))
+                .order_by(snapshots.c.taken_at.desc(), snapshots.c.id.desc()).limit(1)).first()
+            if row is None:
+                return None, []
+            seen = _snapshot(row)
+            ids = select(entries.c.entry_id).where(entries.c.source == source)
+            versions = conn.execute(
+                select(entry_versions.c.entry_id, entry_versions.c.snapshot_id,
+                       entry_versions.c.valid_from, entry_versions.c.data)
+                .where(entry_versions.c.entry_id.in_(ids) & (entry_versions.c.snapshot_id <= seen.id))
+                .order_by(entry_versions.c.snapshot_id)).all()
+            removals = conn.execute(
+                select(changes.c.entry_id, func.max(changes.c.snapshot_id))
+                .where((changes.c.source == source) & (changes.c.kind == "removed")
+                       & (changes.c.snapshot_id <= seen.id)).group_by(changes.c.entry_id)).all()
+            first_seen = dict(conn.execute(select(entries.c.entry_id, entries.c.first_seen)
+                                           .where(entries.c.source == source)).all())
+        latest = {v.entry_id: v for v in versions}  # ordered by snapshot: the last one wins
+        removed_at = dict(removals)
+        shown = [v for eid, v in latest.items() if removed_at.get(eid, 0) < v.snapshot_id]
+        return seen, sorted((entry_from_json(v.data, first_seen=first_seen[v.entry_id],
+                                             last_changed=v.valid_from)  # as of then
+                             for v in shown), key=lambda e: e.number)
+
+    def changes(self, source: str | None = None, since: str = "") -> list[Change]:
+        query = select(changes).order_by(changes.c.id)
+        if source:
+            query = query.where(changes.c.source == source)
+        if since:
+            query = query.where(changes.c.detected_at >= since)
+        with self.engine.connect() as conn:
+            return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
+                           r.detected_at) for r in conn.execute(query)]
+
+    def provenance(self, snapshot_id: int) -> Provenance | None:
+        """Where a snapshot came from: its channel, when it was taken, the data date the
+        source stated, and every raw reply it was read from (URL, time, SHA-256, file)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(snapshots).where(snapshots.c.id == snapshot_id)).first()
+            if row is None:
+                return None
+            snapshot = _snapshot(row)
+            found = {r.sha256: dict(r._mapping) for r in conn.execute(
+                select(raw_replies).where(raw_replies.c.sha256.in_(snapshot.replies)))}
+        return Provenance(snapshot, tuple(found[h] for h in snapshot.replies if h in found))
+
+    def has_snapshot_of(self, reply_hashes: list[str]) -> bool:
+        """Is there a snapshot read from exactly these raw replies?"""
+        with self.engine.connect() as conn:
+            return conn.execute(select(snapshots.c.id).where(
+                snapshots.c.replies == json.dumps(reply_hashes)).limit(1)).first() is not None
+
+    def hold(self, source: str) -> tuple[str, str] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(holds).where(holds.c.source == source)).first()
+        return (row.content_hash, row.reason) if row else None
+
+    def known_replies(self, hashes: list[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(raw_replies.c.sha256)
+                                    .where(raw_replies.c.sha256.in_(hashes))))
+
+    # --- writing -------------------------------------------------------------
+
+    def add_replies(self, rows: list[dict[str, Any]]) -> None:
+        known = self.known_replies([r["sha256"] for r in rows])
+        fresh = [r for r in rows if r["sha256"] not in known]
+        if fresh:
+            with self.engine.begin() as conn:
+                conn.execute(insert(raw_replies), fresh)
+
+    def log_poll(self, source: str, channel: str, outcome: str, at: str,
+                 replies: list[str], message: str = "", snapshot_id: int | None = None) -> None:
+        """Record that a crawl happened. A poll with the same outcome and replies as the
+        last one only extends that row, so unchanged polls cost no space."""
+        replies_json = json.dumps(replies)
+        with self.engine.begin() as conn:
+            last = conn.execute(
+                select(crawl_log).where(crawl_log.c.source == source)
+                .order_by(crawl_log.c.id.desc()).limit(1)
+            ).first()
+            if (snapshot_id is None and last is not None and last.outcome == outcome
+                    and last.replies == replies_json and last.message == message):
+                conn.execute(update(crawl_log).where(crawl_log.c.id == last.id)
+                             .values(last_at=at, polls=crawl_log.c.polls + 1))
+                return
+            conn.execute(insert(crawl_log).values(
+                source=source, channel=channel, outcome=outcome, first_at=at, last_at=at,
+                polls=1, snapshot_id=snapshot_id, replies=replies_json, message=message))
+
+    def set_hold(self, source: str, content_hash: str, reason: str, at: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(holds.delete().where(holds.c.source == source))
+            conn.execute(insert(holds).values(source=source, content_hash=content_hash,
+                                              reason=reason, first_at=at))
+
+    def clear_hold(self, source: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(holds.delete().where(holds.c.source == source))
+
+    def commit_state(self, source: str, channel: str, taken_at: str, content_hash: str,
+                     replies: list[str], last_modified: int | None, row_count: int,
+                     touched: list[Entry], removed: list[Entry], found: list[Change],
+                     then: Callable[[Connection, int], object] | None = None,
+                     as_of: str = "") -> int:
+        """Store a new state in one transaction: a snapshot, a version for every entry that
+        is new or different (`touched`), the changes; entries that vanished are marked
+        absent. Entries published as before cost nothing. Statements go in bulk.
+        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts)."""
+        with self.engine.begin() as conn:
+            snapshot_id = conn.execute(insert(snapshots).values(
+                source=source, channel=channel, taken_at=taken_at, row_count=row_count,
+                content_hash=content_hash, replies=json.dumps(replies),
+                last_modified=last_modified, as_of=as_of or None)).inserted_primary_key[0]
+            known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
+                self._store_versions(conn, source, snapshot_id, taken_at,
+                                     touched[start:start + _BATCH], known)
+            if removed:
+                conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id"))
+                             .values(present=False, last_changed=taken_at),
+                             [{"b_id": e.entry_id} for e in removed])
+            if found:
+                conn.execute(insert(changes), [
+                    dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])
+            conn.execute(holds.delete().where(holds.c.source == source))
+            if then is not None:
+                then(conn, snapshot_id)
+        return snapshot_id
+
+    def snapshots_of(self, source: str) -> list[Snapshot]:
+        with self.engine.connect() as conn:
+            return [_snapshot(r) for r in conn.execute(
+                select(snapshots).where(snapshots.c.source == source).order_by(snapshots.c.id))]
+
+    def reply_rows(self, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return {r.sha256: dict(r._mapping) for r in conn.execute(
+                select(raw_replies).where(raw_replies.c.sha256.in_(list(hashes))))}
+
+    def replace_history(self, source: str, states: Iterable[tuple[int, str, Any]]) -> None:
+        """Replace every entry, version and change of `source` by rebuilt ones, snapshot by
+        snapshot ((snapshot_id, taken_at, Diff)), in one transaction: all or nothing."""
+        with self.engine.begin() as conn:
+            ids = select(entries.c.entry_id).where(entries.c.source == source)
+            conn.execute(entry_versions.delete().where(entry_versions.c.entry_id.in_(ids)))
+            conn.execute(entries.delete().where(entries.c.source == source))
+            conn.execute(changes.delete().where(changes.c.source == source))
+            known: set[str] = set()
+            for snapshot_id, taken_at, result in states:
+                for start in range(0, len(result.touched), _BATCH):
+                    self._store_versions(conn, source, snapshot_id, taken_at,
+                                         result.touched[start:start + _BATCH], known)
+                known.update(e.entry_id for e in result.touched)
+                if result.removed:
+                    conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id"))
+                                 .values(present=False, last_changed=taken_at),
+                                 [{"b_id": e.entry_id} for e in result.removed])
+                if result.changes:
+                    conn.execute(insert(changes), [dict(source=source, snapshot_id=snapshot_id,
+                                                        **asdict(c)) for c in result.changes])
+                conn.execute(update(snapshots).where(snapshots.c.id == snapshot_id)
+                             .values(row_count=len(result.entries)))
+
+    @staticmethod
+    def _store_versions(conn: Connection, source: str, snapshot_id: int, taken_at: str,
+                        batch: list[Entry], known: set[str]) -> None:
+        """Insert a version per entry and point each entry's head row at it."""
+        conn.execute(insert(entry_versions), [
+            dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
+                 data=entry_to_json(e)) for e in batch])
+        heads = [dict(present=True, first_seen=e.first_seen, last_changed=e.last_changed,
+                      version_snapshot_id=snapshot_id) for e in batch]
+        fresh = [dict(h, entry_id=e.entry_id, source=source)
+                 for e, h in zip(batch, heads) if e.entry_id not in known]
+        updated = [dict(h, b_id=e.entry_id) for e, h in zip(batch, heads) if e.entry_id in known]
+        if fresh:
+            conn.execute(insert(entries), fresh)
+        if updated:
+            conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id")), updated)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table (for benchmarks and the status line)."""
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in metadata.sorted_tables}
+
+    # --- one entry's history (read-only, for the entry's web page) ----------
+
+    def entry_history(self, entry_id: str) -> EntryHistory | None:
+        """The entry as it stands (removed ones too), every stored version with the time
+        it became valid and its raw published cells, and its changes; None if unknown."""
+        with self.engine.connect() as conn:
+            head = conn.execute(select(entries).where(entries.c.entry_id == entry_id)).first()
+            if head is None:
+                return None
+            versions = conn.execute(
+                select(entry_versions.c.snapshot_id, entry_versions.c.valid_from,
+                       entry_versions.c.data)
+                .where(entry_versions.c.entry_id == entry_id).order_by(entry_versions.c.id)
+            ).all()
+            found = conn.execute(select(changes).where(changes.c.entry_id == entry_id)
+                                 .order_by(changes.c.id)).all()
+        dated = {"first_seen": head.first_seen, "last_changed": head.last_changed}
+        stored = tuple(EntryVersion(v.snapshot_id, v.valid_from, entry_from_json(v.data, **dated))
+                       for v in versions)
+        current = next(v.entry for v in stored if v.snapshot_id == head.version_snapshot_id)
+        return EntryHistory(current, head.present, stored, tuple(
+            Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new, r.detected_at)
+            for r in found))
+
+
+@dataclass(frozen=True)
+class EntryVersion:
+    snapshot_id: int
+    valid_from: str  # when the snapshot that stored this version was taken
+    entry: Entry  # as normalised then, `raw` holding the cells as published
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    entry: Entry  # the current version (the last one stored)
+    present: bool  # False once the entry vanished from the register
+    versions: tuple[EntryVersion, ...]  # oldest first
+    changes: tuple[Change, ...]  # oldest first
