@@ -1,15 +1,17 @@
-"""One pull of a register, from raw replies to stored history and exports.
+"""One crawl's path: a register's pull, from raw replies to stored history, alerts,
+exports and the change feed. `_path` reads top to bottom as the steps a row takes.
 
 The order matters: the raw replies are archived first (evidence, even of a refused
 crawl), then the pull is checked, normalised, compared with the last good state and
-only then stored as current. A refused or held pull leaves the stored state and the
-exports exactly as they were.
+only then stored as current, with its alerts queued in the same transaction. A refused
+or held pull leaves the stored state and the exports exactly as they were.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +27,9 @@ from pipelines.register.models import Change, Entry, SourceRefused
 from pipelines.register.normalise import normalise_rows, raw_cells
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies
-from pipelines.storage.store import Store
+from pipelines.storage.store import Snapshot, Store
 from scraper.items import Pull, utc_now
+from scraper.registers import Thresholds
 
 log = logging.getLogger("regwatch.ingest")
 
@@ -63,99 +66,163 @@ def rows_hash(rows: list[dict[str, str]]) -> str:
 
 
 def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
-           thresholds: validate.Thresholds = validate.Thresholds(),
+           thresholds: Thresholds = Thresholds(),
            now: str | None = None, allow_drop: bool = False, problem: str = "",
            queue_alerts: AlertQueuer | None = None) -> Outcome:
-    """`problem` is set when the fetch itself failed: the replies are archived, nothing else.
-    `queue_alerts(conn, snapshot_id, diff, now)` queues the alerts for a stored change,
-    in the transaction that stores it."""
-    now = now or utc_now()
-    source = pull.source
-    with source_lock(data_dir, source):  # two crawls of one source never interleave their writes
-        described = archive_replies(data_dir, source, pull.replies)
-        store.add_replies(described)
-        pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
-        replies = [r["sha256"] for r in described]
+    """One pull, start to end, under the source's lock. `problem` is set when the fetch
+    itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
+    diff, now)` queues the alerts of a stored change, in the transaction that stores it."""
+    run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts)
+    with source_lock(data_dir, pull.source):  # two crawls of one source never interleave their writes
+        run.replies = _archive(run)
         try:
             if problem:
                 raise SourceRefused(problem)
-            outcome = _ingest_checked(pull, store, data_dir, thresholds, now, replies, allow_drop,
-                                      queue_alerts)
+            outcome = _path(run)
         except SourceRefused as refusal:
             log.error("refused: %s", refusal)
-            store.log_poll(source, pull.channel, REFUSED, now, replies, str(refusal))
-            outcome = Outcome(source, REFUSED, str(refusal))
-        write_status(data_dir, source, outcome.status, outcome.message, now, store.last_snapshot(source))
+            store.log_poll(pull.source, pull.channel, REFUSED, run.now, run.replies, str(refusal))
+            outcome = Outcome(pull.source, REFUSED, str(refusal))
+        write_status(data_dir, pull.source, outcome.status, outcome.message, run.now,
+                     store.last_snapshot(pull.source))
         return outcome
 
 
-def _ingest_checked(pull: Pull, store: Store, data_dir: Path, thresholds: validate.Thresholds,
-                    now: str, replies: list[str], allow_drop: bool,
-                    queue_alerts: AlertQueuer | None) -> Outcome:
-    source = pull.source
-    validate.check_pull(pull, thresholds)
-    digest = rows_hash(pull.rows)
-    previous = store.last_snapshot(source)
+def _path(run: _Run) -> Outcome:
+    """The steps of a pull, in order. A step that finds the pull untrustworthy raises
+    SourceRefused; one that finds nothing new, or a change to confirm first, ends it."""
+    validate.check_pull(run.pull, run.thresholds)                   # 1. whole and plausible?
+    if (unchanged := _published_as_before(run)) is not None:        # 2. nothing new: stop here
+        return unchanged
+    entries, warnings = _normalise(run)                             # 3. rows → entries
+    result, status = _compare(run, entries)                         # 4. diff with the last good state
+    if (held := _hold_if_unconfirmed(run, result, status, warnings)) is not None:
+        return held                                                 #    (vanished rows, mass edits)
+    _commit(run, result, status)                                    # 5. store, and queue the alerts
+    write_exports(run.data_dir, run.source, result.entries,         # 6. exports
+                  run.store.changes(run.source), run.now, run.replies, new_snapshot=True)
+    write_feeds(run.data_dir, run.source, status, run.now, run.now,  # 7. change feed
+                result.changes, result.entries, restated=restated(result, run.current))
+    return _stored(run, result, status, warnings)
+
+
+@dataclass
+class _Run:
+    """What the steps of one pull share."""
+    pull: Pull
+    store: Store
+    data_dir: Path
+    thresholds: Thresholds
+    now: str
+    allow_drop: bool
+    queue_alerts: AlertQueuer | None
+    replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
+    digest: str = ""  # rows_hash of the pull
+    previous: Snapshot | None = None  # the last good state's snapshot
+    current: list[Entry] = field(default_factory=list)  # …and its entries
+
+    @property
+    def source(self) -> str:
+        return self.pull.source
+
+
+def _archive(run: _Run) -> list[str]:
+    """The raw replies go to the archive before anything reads them: evidence, even of a
+    refused pull."""
+    described = archive_replies(run.data_dir, run.source, run.pull.replies)
+    run.store.add_replies(described)
+    run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
+    return [r["sha256"] for r in described]
+
+
+def _published_as_before(run: _Run) -> Outcome | None:
+    """An outcome when the pull holds nothing new: an archived copy imported before, or
+    the register published exactly as last time (nothing to parse, compare or store)."""
+    pull, store, source = run.pull, run.store, run.source
+    run.digest = rows_hash(pull.rows)
+    run.previous = previous = store.last_snapshot(source)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
-        if store.has_snapshot_of(replies):  # importing the same copy twice changes nothing
+        if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
             log.info("%s: the copy captured %s was imported before", source, pull.captured_at)
             return Outcome(source, UNCHANGED, "imported before", len(pull.rows))
         raise SourceRefused(f"{source}: the copy captured {pull.captured_at} is older than the last "
                             f"stored snapshot ({previous.taken_at}); import archived copies "
                             "oldest first, before the first crawl")
-    if previous is not None and previous.content_hash == digest:
-        # Published exactly as last time: nothing to parse, compare or store.
-        store.clear_hold(source)
-        store.log_poll(source, pull.channel, UNCHANGED, now, replies)
-        if not exports_present(data_dir, source):  # e.g. a new data dir on an existing database
-            write_exports(data_dir, source, store.current_entries(source), store.changes(source),
-                          previous.taken_at, list(previous.replies), new_snapshot=False)
-        write_feeds(data_dir, source, UNCHANGED, now, previous.taken_at, [], [])
-        log.info("%s: unchanged, %d entries", source, len(pull.rows))
-        return Outcome(source, UNCHANGED, "no change", len(pull.rows))
+    if previous is None or previous.content_hash != run.digest:
+        return None
+    store.clear_hold(source)
+    store.log_poll(source, pull.channel, UNCHANGED, run.now, run.replies)
+    if not exports_present(run.data_dir, source):  # e.g. a new data dir on an existing database
+        write_exports(run.data_dir, source, store.current_entries(source), store.changes(source),
+                      previous.taken_at, list(previous.replies), new_snapshot=False)
+    write_feeds(run.data_dir, source, UNCHANGED, run.now, previous.taken_at, [], [])
+    log.info("%s: unchanged, %d entries", source, len(pull.rows))
+    return Outcome(source, UNCHANGED, "no change", len(pull.rows))
 
-    current = store.current_entries(source) if previous is not None else []
-    entries, problems = normalise_rows(pull.rows, pull.source_url,
-                                       # reuse needs the same cells *and* source: a row
-                                       # the old page showed is cited anew from the API
-                                       known={e.raw: e for e in current
-                                              if e.source_url == pull.source_url})
-    size_warnings = validate.size_warnings(pull, thresholds)
+
+def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
+    """The pull's rows as entries, and the warnings (bad dates, an unexpected size). A row
+    published as before keeps its stored entry."""
+    pull = run.pull
+    run.current = run.store.current_entries(run.source) if run.previous is not None else []
+    # reuse needs the same cells *and* source: a row the old page showed is cited anew from the API
+    known = {e.raw: e for e in run.current if e.source_url == pull.source_url}
+    entries, problems = normalise_rows(pull.rows, pull.source_url, known=known)
+    warnings = [str(p) for p in problems] + validate.size_warnings(pull, run.thresholds)
     pull.rows.clear()  # every row lives on in its entry (`raw`); the dicts can go
-    warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings:
-        log.warning("%s: %s", source, warning)
-    validate.check_problems(source, problems)
+        log.warning("%s: %s", run.source, warning)
+    validate.check_problems(run.source, problems)
+    return entries, warnings
 
-    if previous is None:
-        first = baseline(source, entries, now)
-        _commit(pull, store, data_dir, now, digest, replies, first, BASELINE)
-        write_feeds(data_dir, source, BASELINE, now, now, first.changes, first.entries)
-        log.info("%s: baseline of %d entries; no alerts for a first crawl", source, len(first.entries))
-        return Outcome(source, BASELINE, f"first crawl: {len(first.entries)} entries",
-                       len(first.entries), warnings=warnings)
 
-    if not allow_drop:
-        validate.check_drop(source, len(current), len(entries), thresholds)
-    result: Diff = diff(source, current, entries, now, gone=store.gone_entries(source),
-                        taken_ids=store.all_entry_ids(source))
-    reason = validate.hold_reason(result, len(current), thresholds)
-    if reason:
-        held = store.hold(source)
-        if held is None or held[0] != digest:
-            store.set_hold(source, digest, reason, now)
-            store.log_poll(source, pull.channel, HELD, now, replies, reason)
-            message = f"{source}: held until a second pull agrees: {reason}"
-            log.warning(message)
-            return Outcome(source, HELD, message, len(entries), warnings=warnings)
-        log.info("%s: a second pull agrees with the held one (%s)", source, reason)
-    _commit(pull, store, data_dir, now, digest, replies, result, CHANGED, queue_alerts)
-    write_feeds(data_dir, source, CHANGED, now, now, result.changes, result.entries,
-                restated=restated(result, current))
-    counts = (", ".join(f"{n} {k}" for k, n in _count_kinds(result.changes).items())
+def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
+    """The first pull is the baseline (no alerts); later ones are diffed with the last good
+    state, after refusing an implausible drop in rows."""
+    if run.previous is None:
+        return baseline(run.source, entries, run.now), BASELINE
+    if not run.allow_drop:
+        validate.check_drop(run.source, len(run.current), len(entries), run.thresholds)
+    return diff(run.source, run.current, entries, run.now, gone=run.store.gone_entries(run.source),
+                taken_ids=run.store.all_entry_ids(run.source)), CHANGED
+
+
+def _hold_if_unconfirmed(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome | None:
+    """Vanished rows or a mass edit wait for a second pull that agrees: a HELD outcome the
+    first time, None (go on) when this pull is that second one or nothing needs it."""
+    reason = validate.hold_reason(result, len(run.current), run.thresholds) if status == CHANGED else ""
+    if not reason:
+        return None
+    held = run.store.hold(run.source)
+    if held is not None and held[0] == run.digest:
+        log.info("%s: a second pull agrees with the held one (%s)", run.source, reason)
+        return None
+    run.store.set_hold(run.source, run.digest, reason, run.now)
+    run.store.log_poll(run.source, run.pull.channel, HELD, run.now, run.replies, reason)
+    message = f"{run.source}: held until a second pull agrees: {reason}"
+    log.warning(message)
+    return Outcome(run.source, HELD, message, len(result.entries), warnings=warnings)
+
+
+def _commit(run: _Run, result: Diff, status: str) -> None:
+    """The new state in one transaction with its alerts (none for a baseline)."""
+    pull, queue = run.pull, run.queue_alerts if status == CHANGED else None
+    then = None if queue is None else (lambda conn, snapshot_id: queue(conn, snapshot_id, result, run.now))
+    snapshot_id = run.store.commit_state(run.source, pull.channel, run.now, run.digest, run.replies,
+                                         pull.last_modified, len(result.entries), result.touched,
+                                         result.removed, result.changes, then, as_of=pull.as_of)
+    run.store.log_poll(run.source, pull.channel, status, run.now, run.replies, snapshot_id=snapshot_id)
+
+
+def _stored(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome:
+    if status == BASELINE:
+        log.info("%s: baseline of %d entries; no alerts for a first crawl", run.source, len(result.entries))
+        return Outcome(run.source, BASELINE, f"first crawl: {len(result.entries)} entries",
+                       len(result.entries), warnings=warnings)
+    counts = (", ".join(f"{n} {k}" for k, n in Counter(c.kind for c in result.changes).items())
               or "no change in content (the published text differs in form only)")
-    log.info("%s: %d entries, %s", source, len(result.entries), counts)
-    return Outcome(source, CHANGED, counts, len(result.entries), result.changes, warnings)
+    log.info("%s: %d entries, %s", run.source, len(result.entries), counts)
+    return Outcome(run.source, CHANGED, counts, len(result.entries), result.changes, warnings)
 
 
 def restated(result: Diff, before: list[Entry]) -> list[Entry]:
@@ -165,21 +232,3 @@ def restated(result: Diff, before: list[Entry]) -> list[Entry]:
     old = {e.entry_id: entry_record(e) for e in before}
     return [e for e in result.touched
             if e.entry_id not in changed and e.entry_id in old and entry_record(e) != old[e.entry_id]]
-
-
-def _count_kinds(found: list[Change]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for change in found:
-        counts[change.kind] = counts.get(change.kind, 0) + 1
-    return counts
-
-
-def _commit(pull: Pull, store: Store, data_dir: Path, now: str, digest: str, replies: list[str],
-            result: Diff, outcome: str, queue_alerts: AlertQueuer | None = None) -> None:
-    then = None if queue_alerts is None else (lambda conn, sid: queue_alerts(conn, sid, result, now))
-    snapshot_id = store.commit_state(pull.source, pull.channel, now, digest, replies,
-                                     pull.last_modified, len(result.entries), result.touched,
-                                     result.removed, result.changes, then, as_of=pull.as_of)
-    store.log_poll(pull.source, pull.channel, outcome, now, replies, snapshot_id=snapshot_id)
-    write_exports(data_dir, pull.source, result.entries, store.changes(pull.source), now, replies,
-                  new_snapshot=True)
