@@ -30,7 +30,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from run import print_table  # noqa: E402
 
-from pipelines.announcements.extract import extract_events  # noqa: E402
+from pipelines.announcements.events import extract_events  # noqa: E402
 from tests.test_extract import corpus, labelled_documents, score  # noqa: E402
 
 

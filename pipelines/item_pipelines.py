@@ -17,7 +17,7 @@ from typing import Any
 from pipelines.alerts.config import config_path, load_config
 from pipelines.alerts.outbox import change_queuer
 from pipelines.announcements import articles
-from pipelines.announcements.extract import event_record, extract_events
+from pipelines.announcements.events import event_record, extract_events
 from pipelines.crawl import REFUSED, Outcome, ingest
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store

@@ -426,7 +426,7 @@ def extract(file: Path, published_on: str | None, as_json: bool) -> None:
 
     Exit 0 (an article without events prints an empty list), 2 when the file cannot be read.
     """
-    from pipelines.announcements.extract import (
+    from pipelines.announcements.events import (
         event_record,
         extract_events,
         extract_from_html,

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from pipelines.announcements import articles
-from pipelines.announcements.extract import event_record, extract_events
+from pipelines.announcements.events import event_record, extract_events
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.fakes.receivers import WebhookReceiver

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.announcements.extract import (
+from pipelines.announcements.events import (
     Event,
     event_record,
     extract_events,
     extract_from_html,
-    sentences,
 )
+from pipelines.announcements.sentences import sentences
 from scraper.parsers.dates import dates_in, published, resolve_day, resolve_weekday
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -223,7 +223,7 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
 
     from pipelines.announcements import articles
     from pipelines.announcements.confirm import link_pending
-    from pipelines.announcements.extract import event_record, extract_events
+    from pipelines.announcements.events import event_record, extract_events
     from pipelines.storage.store import Store
     from tests.test_announcements import GAZETA, VOC, corpus
 

@@ -39,7 +39,7 @@ def add_article(engine: Engine, article: Article) -> int | None:
 
 
 def add_events(engine: Engine, article_id: int, records: list[dict[str, Any]]) -> None:
-    """The events found in an article (pipelines.announcements.extract.event_record shape), unlinked."""
+    """The events found in an article (pipelines.announcements.events.event_record shape), unlinked."""
     if not records:
         return
     rows = [{"article_id": article_id, "organisation": r["organisation"],
