@@ -14,6 +14,8 @@ import os
 from dataclasses import replace
 from typing import Any
 
+from scrapy.crawler import Crawler
+
 from pipelines.alerts.config import config_path, load_config
 from pipelines.alerts.outbox import change_queuer
 from pipelines.announcements import articles
@@ -35,6 +37,8 @@ def data_config(settings: Any) -> DataConfig:
 
 
 class StorePullPipeline:
+    crawler: Crawler  # set by from_crawler
+
     def __init__(self, config: DataConfig, allow_drop: bool, subscriptions=()):
         self.config = config
         self.allow_drop = allow_drop
@@ -76,6 +80,7 @@ class StorePullPipeline:
     def _pending_announcements(self) -> list[dict]:
         """Read before the crawl's transaction: an alert names an added entry's first word."""
         try:
+            assert self.store is not None  # opened with the spider
             return articles.events(self.store.engine, articles.PENDING)
         except Exception:  # an alert's extra line must never cost the crawl
             log.exception("pending announcements could not be read; alerts go without them")
@@ -104,6 +109,8 @@ class StorePullPipeline:
 class KeepPullPipeline:
     """For `regwatch verify`: keep the spider's pull on it, store nothing."""
 
+    crawler: Crawler  # set by from_crawler
+
     def process_item(self, item, spider=None):
         if isinstance(item, PullItem):
             (spider or self.crawler.spider).pulled = item
@@ -119,6 +126,8 @@ class KeepPullPipeline:
 class StoreArticlePipeline:
     """The announcement spiders' pipeline: store each new article, then the designation
     events found in its text (pending until linked to a register entry)."""
+
+    crawler: Crawler  # set by from_crawler
 
     def __init__(self, database_url: str):
         self.database_url = database_url

@@ -182,7 +182,7 @@ def _delivery(origin: str, table: Any) -> Delivery:
         raise ConfigError(f"{origin}: [delivery] must be a table")
     defaults = Delivery()
     _no_unknown(origin, "delivery", table, set(defaults.__dataclass_fields__))
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{origin}: delivery.{key} must be a positive number, not {value!r}")

@@ -216,11 +216,13 @@ def queue_operator(engine: Engine, operator: Subscription, delivery_id: str, sou
 
 def _insert_alert(conn: Connection, delivery_id: str, subscription: str, source: str, kind: str,
                   message: Message, payload: str, now: str, snapshot_id: int | None = None) -> int:
-    return conn.execute(insert(alerts).values(
+    key = conn.execute(insert(alerts).values(
         delivery_id=delivery_id, subscription=subscription, source=source, kind=kind,
         snapshot_id=snapshot_id, title=message.title, text=message.text, payload=payload,
         created_at=now, status=PENDING, attempts=0, next_attempt_at=later(now, 0), last_error="",
-    )).inserted_primary_key[0]
+    )).inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    return key[0]
 
 
 # --- delivering ------------------------------------------------------------------------

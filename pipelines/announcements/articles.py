@@ -35,7 +35,9 @@ def add_article(engine: Engine, article: Article) -> int | None:
     with engine.begin() as conn:
         if conn.execute(select(articles.c.id).where(articles.c.url == article.url)).first():
             return None
-        return conn.execute(insert(articles).values(**asdict(article))).inserted_primary_key[0]
+        key = conn.execute(insert(articles).values(**asdict(article))).inserted_primary_key
+        assert key is not None  # a single-row INSERT always has one
+        return key[0]
 
 
 def add_events(engine: Engine, article_id: int, records: list[dict[str, Any]]) -> None:

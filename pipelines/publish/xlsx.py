@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -72,7 +72,7 @@ def _cell_template(style: int) -> str:
     return f'<c t="inlineStr"{style_attr}><is><t xml:space="preserve">{{}}</t></is></c>'
 
 
-def _rows(style: int, width: int, lines: Iterable[Sequence[str]]) -> Iterable[str]:
+def _rows(style: int, width: int, lines: Iterable[Sequence[str]]) -> Iterator[str]:
     cell = _cell_template(style)
     template, empty = "<row>" + cell * width + "</row>", cell.format("")
     for line in lines:

@@ -213,7 +213,7 @@ def _items(s: str, lo: int, hi: int, top: bool) -> list[tuple[int, int]]:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if joinable and not after_comma and text.lower() in _QUALIFIERS:
                 items[-1] = (items[-1][0], min(tok.end + 1, hi))
-            elif joinable and not after_comma and _is_tail(s, items[-1], nxt):
+            elif joinable and not after_comma and nxt is not None and _is_tail(s, items[-1], nxt):
                 # «Limited liability company (SIA) «Medusa Project»», «… Studien (ZOiS) gGmbH»:
                 # one name around the bracket, whose contents still count (SIA, ZOiS).
                 inner = _items(s, tok.start, tok.end, top=False)
@@ -255,8 +255,8 @@ def _unquote(part: str) -> str:
 def _is_acronym(part: str) -> bool:
     """The acronym rule of the module docstring."""
     quoted = part.startswith("«") and part.endswith("»")
-    words = re.sub(r"\([^()]*\)", " ", part)  # «IWPR (USA)»: the qualifier is not a word
-    words = re.split(r"[\s«»/-]+", words.strip(" «»"))
+    unqualified = re.sub(r"\([^()]*\)", " ", part)  # «IWPR (USA)»: the qualifier is not a word
+    words = re.split(r"[\s«»/-]+", unqualified.strip(" «»"))
     caps = [sum(map(str.isupper, w)) for w in words]
     sizes = [sum(map(str.isalpha, w)) for w in words]
     if quoted:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 
-def atomic_write(target: Path, write: Callable[[IO[bytes]], None]) -> None:
+def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

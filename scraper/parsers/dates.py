@@ -44,8 +44,10 @@ class Published:
 
 def published(value: date | str | None) -> Published | None:
     """"2025-05-19", "2025-05-19T19:17:05+03:00", "2025-05", "2025", a date, or None."""
-    if value is None or isinstance(value, date):
-        return value and Published(value, True)
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return Published(value, True)
     parts = [int(p) for p in re.findall(r"\d+", value[:10])]
     if len(parts) == 3:
         return Published(date(*parts), True)
@@ -128,5 +130,7 @@ def dates_in(text: str, pub: Published | None) -> list[tuple[int, date]]:
     if (today := _TODAY.search(text)) and pub.exact:
         return [(today.start(), pub.day)]
     weekday = _WEEKDAY.search(text)
-    resolved = weekday and resolve_weekday(_WEEKDAYS[(weekday[1] or weekday[2]).lower()], pub)
+    if weekday is None:
+        return []
+    resolved = resolve_weekday(_WEEKDAYS[(weekday[1] or weekday[2]).lower()], pub)
     return [(weekday.start(), resolved)] if resolved else []

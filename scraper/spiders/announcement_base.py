@@ -50,6 +50,7 @@ class AnnouncementSpider(scrapy.Spider):
     date_css: tuple[str, ...] = ()
     body_css: tuple[str, ...] = ()
     cut_at = ""  # page chrome that ends the article text
+    base_url: str  # set in from_crawler: the setting, else the real site
     # Polite to sites that are not an official register: their robots.txt is obeyed (the
     # ministry's JSON API is not a page crawler's business, so the register spider does not).
     custom_settings = {"ITEM_PIPELINES": {"pipelines.item_pipelines.StoreArticlePipeline": 300},
@@ -81,7 +82,7 @@ class AnnouncementSpider(scrapy.Spider):
         listed = self._parse_listing(response)
         stats = self.crawler.stats
         if not listed:
-            kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1") or "no content type"
             self._problem(f"{response.url} lists no articles (HTTP {response.status}, {kind}): "
                           "an error page or a redesign; nothing stored from it")
             return

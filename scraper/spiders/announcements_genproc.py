@@ -63,6 +63,7 @@ class GenprocAnnouncementsSpider(AnnouncementSpider):
     url_setting = "REGWATCH_GENPROC_URL"
     default_url = "https://epp.genproc.gov.ru"
     listing_paths = ("/web/gprf/mass-media/news",)
+    archive_pages: int  # set in from_crawler: REGWATCH_GENPROC_ARCHIVE_PAGES
     language = "ru"
     title_css = ("div.wrapper.test-label-enable div.feeds-page__subtitle", "div.feeds-page__subtitle")
     date_css = ("li.feeds-page__info_item",)

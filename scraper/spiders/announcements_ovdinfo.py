@@ -40,7 +40,7 @@ def json_ld_article(response: Response) -> dict:
             continue
         candidates = data if isinstance(data, list) else [data]
         candidates = [c for item in candidates if isinstance(item, dict)
-                      for c in (item.get("@graph") if isinstance(item.get("@graph"), list) else [item])]
+                      for c in _graph(item)]
         for item in candidates:
             kinds = item.get("@type") if isinstance(item, dict) else None
             kinds = set(kinds) if isinstance(kinds, list) else {kinds}
@@ -87,3 +87,9 @@ class OvdInfoAnnouncementsSpider(AnnouncementSpider):
             if text := "\n\n".join(p for p in dict.fromkeys(paragraphs) if p):
                 return text
         return ""
+
+
+def _graph(item: dict) -> list:
+    """A JSON-LD object's @graph when it has one, else the object itself."""
+    graph = item.get("@graph")
+    return graph if isinstance(graph, list) else [item]
