@@ -113,7 +113,7 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
     for a second pull to confirm vanished rows or a mass change.
     """
-    from regwatch.crawl import run_crawl
+    from regwatch.runner import run_crawl
     from scraper.project import scrapy_settings
 
     source = _source(source)
@@ -318,7 +318,7 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 
     Exit 0 when every copy was imported (or had been), 1 when one was refused.
     """
-    from regwatch.crawl import run_spider
+    from regwatch.runner import run_spider
     from regwatch.import_html import ImportError_, pages_to_import
 
     try:
@@ -355,7 +355,7 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     With --fetch, exit 1 when a source could not be read (the others are still stored)."""
     from pipelines.announcements import articles
     from pipelines.announcements.confirm import link_pending
-    from regwatch.fetch_announcements import ANNOUNCEMENT_SPIDERS, fetch_articles
+    from regwatch.runner import ANNOUNCEMENT_SPIDERS, fetch_articles
     from scraper.items import utc_now
 
     alerting, _ = _alert_config(config_file)
@@ -608,7 +608,7 @@ def alerts(status: str | None, as_json: bool) -> None:
 def schedule(schedule_file: Path | None, once: bool, config_file: Path | None) -> None:
     """Run the scheduler: probe each register, crawl when it changed (and daily), deliver
     alerts with retries. Stops cleanly on SIGTERM or SIGINT."""
-    from regwatch.crawl import log_to_file
+    from regwatch.runner import log_to_file
     from schedules import daemon as scheduling
     from scraper.project import scrapy_settings
 

@@ -13,7 +13,7 @@ from pipelines.register.normalise import normalise_rows
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Store
-from regwatch.crawl import crawler_process
+from regwatch.runner import crawler_process
 from scraper.registers import load_source
 from scraper.spiders.minjust_undesirable import CHANNELS
 

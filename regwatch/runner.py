@@ -1,8 +1,9 @@
-"""Run one crawl of a source in this process and return its outcome.
+"""Run spiders in this process: one crawl of a register (its outcome), or every
+announcement spider (their counts), with the log set up for either.
 
 Twisted's reactor cannot be restarted, so this runs once per process: the CLI's
-`crawl` command calls it, and anything that crawls repeatedly (the demo, the
-scheduler) runs `regwatch crawl` as a child process.
+`crawl` and `announcements --fetch` commands call it, and anything that crawls
+repeatedly (the demo, the scheduler) runs those commands as child processes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from scraper.redact import (
 )
 from scraper.registers import load_source
 
-log = logging.getLogger("regwatch.crawl")
+log = logging.getLogger("regwatch.crawl")  # the logger name the log file has always shown
 
 LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5  # regwatch.log and five older files at most
 
@@ -100,3 +101,33 @@ def _show_progress(logger_names: list[str]) -> None:
     handler.addFilter(RedactingFilter())
     for name in logger_names:
         logging.getLogger(name).addHandler(handler)
+
+
+ANNOUNCEMENT_SPIDERS = ("announcements_genproc", "announcements_meduza", "announcements_hrd_blog",
+                        "announcements_tass", "announcements_tass_en", "announcements_mediazona",
+                        "announcements_ovdinfo", "announcements_hrw")
+
+
+def fetch_articles(spiders: tuple[str, ...], log_file) -> dict[str, dict[str, object]]:
+    """Run the announcement spiders in this process (one reactor, one crawler each) and
+    return each one's counts: articles stored, already known, events found, and why it
+    finished."""
+    process = crawler_process(log_file)
+    crawlers = {name: process.create_crawler(name) for name in spiders}
+    for crawler in crawlers.values():
+        process.crawl(crawler)
+    process.start()
+    return {name: {"stored": c.stats.get_value("regwatch/articles_stored", 0),
+                   "known": c.stats.get_value("regwatch/articles_known", 0),
+                   "events": c.stats.get_value("regwatch/events", 0),
+                   "errors": _errors(c.stats.get_stats()),
+                   "problem": c.stats.get_value("regwatch/first_problem", ""),
+                   "finish_reason": c.stats.get_value("finish_reason")}
+            for name, c in crawlers.items()}
+
+
+def _errors(stats: dict[str, object]) -> int:
+    """A spider's own problems and its callbacks' exceptions. Not log_count/ERROR: with
+    several crawlers in one process, each one's log counter counts every crawler's errors."""
+    exceptions = sum(int(v) for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    return int(stats.get("regwatch/problems", 0)) + exceptions
