@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import shutil
 import sqlite3
 import zipfile
+from pathlib import Path
+
+import pytest
 
 import pipelines.register.normalise
 from pipelines.publish.feeds import replay
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.reparse import reparse
-from tests.conftest import FIXTURES, SECOND_DAY, load_state
+from regwatch.fakes.minjust import FakeMinjust
+from tests.conftest import FIRST_DAY, FIXTURES, SECOND_DAY, Workspace, load_state
 from tests.states import with_exclusion
 
 
@@ -24,18 +29,29 @@ def unzipped(files: dict[str, bytes]) -> dict[str, object]:
     return {name: members(data) if name.endswith(".xlsx") else data for name, data in files.items()}
 
 
-def history(ws) -> None:
-    """Three archived pages, then the service (held, confirmed), the XLSX, an exclusion."""
-    assert ws.regwatch("import-html", str(FIXTURES / "html")).code == 0
-    assert ws.crawl().code == 3 and ws.crawl().code == 0
-    ws.fake.serve(load_state(SECOND_DAY))
-    assert ws.regwatch("crawl", "--via", "xlsx").code == 0
-    ws.fake.serve(with_exclusion(load_state(SECOND_DAY), 57))
-    assert ws.crawl().code == 0
+@pytest.fixture(scope="module")
+def history_dir(tmp_path_factory) -> Path:
+    """Three archived pages, then the service (held, confirmed), the XLSX, an exclusion:
+    a data directory made once and copied for each test (six child processes)."""
+    with FakeMinjust(load_state(FIRST_DAY)) as fake:
+        ws = Workspace(fake, tmp_path_factory.mktemp("history") / "out")
+        assert ws.regwatch("import-html", str(FIXTURES / "html")).code == 0
+        assert ws.crawl().code == 3 and ws.crawl().code == 0
+        fake.serve(load_state(SECOND_DAY))
+        assert ws.regwatch("crawl", "--via", "xlsx").code == 0
+        fake.serve(with_exclusion(load_state(SECOND_DAY), 57))
+        assert ws.crawl().code == 0
+    return ws.data_dir
+
+
+@pytest.fixture
+def workspace(fake, tmp_path, history_dir) -> Workspace:
+    """A workspace holding that history."""
+    shutil.copytree(history_dir, tmp_path / "out")
+    return Workspace(fake, tmp_path / "out")
 
 
 def test_an_unchanged_parser_rebuilds_the_same_history(workspace):
-    history(workspace)
     before = workspace.fingerprint(), workspace.changes()
     result = workspace.regwatch("reparse")
     assert result.code == 0, result.output
@@ -45,7 +61,6 @@ def test_an_unchanged_parser_rebuilds_the_same_history(workspace):
 
 
 def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monkeypatch):
-    history(workspace)
     store = Store(DataConfig.from_env(workspace.env).database_url)
     german = {e.entry_id for e in store.current_entries("ru_minjust_undesirable")
               if e.country_code == "DE"}
@@ -73,7 +88,6 @@ def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monk
 
 
 def test_a_missing_raw_reply_changes_nothing(workspace):
-    history(workspace)
     with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
         path = db.execute("select path from raw_replies where url like '%/export'").fetchone()[0]
     (workspace.data_dir / path).unlink()
