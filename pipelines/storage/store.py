@@ -21,14 +21,13 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    inspect,
     select,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
 
 from pipelines.register.models import Change, Entry
+from pipelines.storage.migrations.upgrade import upgrade_to_head
 from pipelines.storage.schema import (
     changes,
     crawl_log,
@@ -109,23 +108,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# Columns added after a release: (table, column, SQL type). create_all never alters an
-# existing table, so a database made by an older regwatch gets them here.
-_LATER_COLUMNS = (("snapshots", "as_of", "VARCHAR(32)"),
-                  ("announcement_events", "date_basis", "VARCHAR(16)"),
-                  ("announcement_events", "other_name", "TEXT"))
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    inspector = inspect(engine)
-    for table, column, sql_type in _LATER_COLUMNS:
-        if not inspector.has_table(table):
-            continue  # created with the column when its module is first used
-        if column not in {c["name"] for c in inspector.get_columns(table)}:
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
-
-
 def engine_options(url: str) -> dict[str, Any]:
     """SQLite: wait up to 30 s for a lock (a crawl, the scheduler and `regwatch deliver`
     may write at once) instead of failing with "database is locked"."""
@@ -137,14 +119,7 @@ class Store:
         self.engine: Engine = create_engine(url, **engine_options(url))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        for attempt in range(5):
-            try:
-                metadata.create_all(self.engine)
-                break
-            except OperationalError as exc:  # another process created a table between our
-                if attempt == 4 or "already exists" not in str(exc):  # check and our create
-                    raise
-        _add_missing_columns(self.engine)
+        upgrade_to_head(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,90 @@
+"""Bring a database to the schema of pipelines.storage.schema by the Alembic revisions in
+versions/, run from code (no alembic.ini).
+
+Every CLI call and web request opens the database, so one already at HEAD costs a query
+of its `alembic_version` row and Alembic is imported only when there is work to do.
+A database made before migrations (regwatch's tables, no `alembic_version`) has at least
+the first release's shape: it is stamped there, and the later revisions add the rest.
+
+A new revision: change schema.py, then write versions/NNNN_what.py by hand or with
+`command.revision(alembic_config(connection), autogenerate=True, rev_id="NNNN", message=...)`
+on a connection to a database at HEAD, and move HEAD here (a test checks both).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from pipelines.storage.schema import metadata
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+HEAD = "0002"  # the newest revision in versions/
+FIRST_RELEASE = "0001"
+_RECOGNISED_BY = "snapshots"  # a table every regwatch database has had
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The database's Alembic revision; None when it has none (new, or made before migrations)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def only_regwatch_tables(name: str | None, type_: str, _parents: Any) -> bool:
+    """Alembic's `include_name`: the scheduler keeps its jobs in the same database
+    (schedules.daemon.JOB_TABLE), and a table not in regwatch's schema is none of ours."""
+    return type_ != "table" or name in metadata.tables
+
+
+def alembic_config(conn: Connection) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    script_location = str(Path(__file__).parent).replace("%", "%%")  # ConfigParser interpolates %
+    config.set_main_option("script_location", script_location)
+    config.attributes["connection"] = conn  # env.py migrates on it, inside its transaction
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    with engine.connect() as conn:
+        if current_revision(conn) == HEAD:
+            return
+    for attempt in range(5):
+        try:
+            with engine.connect() as conn:
+                _lock(conn)
+                _upgrade(conn)
+                conn.commit()
+            return
+        except DBAPIError as exc:  # without a lock (not SQLite), another process may create
+            if attempt == 4 or "already exists" not in str(exc):  # a table between our check
+                raise                                              # and our create: look again
+
+
+def _lock(conn: Connection) -> None:
+    """SQLite: take the write lock before looking, so that two processes opening a new file
+    at once migrate it one after the other (the second finds it at HEAD) and a failed
+    migration leaves nothing behind. The driver would otherwise run DDL outside any
+    transaction; the 30 s busy timeout (store.engine_options) is the wait."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _upgrade(conn: Connection) -> None:
+    revision = current_revision(conn)
+    if revision == HEAD:
+        return
+    from alembic import command
+
+    config = alembic_config(conn)
+    if revision is None and inspect(conn).has_table(_RECOGNISED_BY):
+        command.stamp(config, FIRST_RELEASE)
+    command.upgrade(config, "head")

@@ -1,0 +1,151 @@
+"""The database's schema is brought to pipelines.storage.schema by Alembic migrations:
+a new file gets every table, a database made before migrations is recognised, upgraded
+and keeps its rows, a database at HEAD opens without Alembic, and a schema change
+without a migration fails here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Integer, MetaData, create_engine, insert, inspect, select
+
+from pipelines.storage.migrations.upgrade import (
+    HEAD,
+    alembic_config,
+    current_revision,
+    only_regwatch_tables,
+)
+from pipelines.storage.schema import announcement_events, articles, metadata, snapshots
+from pipelines.storage.store import Store
+
+LATER_COLUMNS = (("snapshots", "as_of"), ("announcement_events", "date_basis"),
+                 ("announcement_events", "other_name"))
+
+
+def differences(conn, target: MetaData = metadata) -> list:
+    context = MigrationContext.configure(conn, opts={"include_name": only_regwatch_tables})
+    return compare_metadata(context, target)
+
+
+def columns_by_table(engine) -> dict[str, set[str]]:
+    inspector = inspect(engine)
+    return {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+
+
+def make_pre_migration_database(url: str, dropped: tuple[tuple[str, str], ...]) -> None:
+    """What a regwatch before migrations made: metadata.create_all without the columns
+    it did not know yet, no alembic_version, and some rows."""
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        for table, column in dropped:
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.exec_driver_sql(
+            "INSERT INTO snapshots (id, source, channel, taken_at, row_count, content_hash, replies)"
+            " VALUES (1, 'ru_minjust_undesirable', 'json', '2026-11-20T00:00:00+00:00', 418, 'ab', '[]')")
+        conn.exec_driver_sql(
+            "INSERT INTO articles (id, url, source, title, published_on, language, text, sha256, fetched_at)"
+            " VALUES (7, 'https://example.org/a', 'test', 't', '2026-11-20', 'ru', 'text', 'cd', '2026-11-20')")
+        conn.exec_driver_sql(
+            "INSERT INTO announcement_events (article_id, organisation, acronym, country, kind,"
+            " decision_date, register_date, authority, sentence, status)"
+            " VALUES (7, 'Fund', '', 'US', 'designation', '', '', '', 'A sentence.', 'pending')")
+    engine.dispose()
+
+
+def test_a_new_database_gets_exactly_the_schema_at_head(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        expected = {t.name: {c.name for c in t.columns} for t in metadata.sorted_tables}
+        assert columns_by_table(store.engine) == {**expected, "alembic_version": {"version_num"}}
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            assert differences(conn) == []
+    finally:
+        store.close()
+
+
+def test_head_is_the_newest_revision(tmp_path):
+    with create_engine("sqlite://").connect() as conn:
+        script = ScriptDirectory.from_config(alembic_config(conn))
+    assert script.get_heads() == [HEAD]  # one line of revisions, and the fast path knows its end
+
+
+@pytest.mark.parametrize("dropped", [
+    LATER_COLUMNS,  # the first release
+    LATER_COLUMNS[1:],  # a release that had added snapshots.as_of by hand
+    (),  # the last release before migrations: every column, no alembic_version
+], ids=["first-release", "as_of-only", "every-column"])
+def test_a_database_made_before_migrations_is_upgraded_and_keeps_its_rows(tmp_path, dropped):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    make_pre_migration_database(url, dropped)
+    store = Store(url)
+    try:
+        assert {(t, c) for t, c in LATER_COLUMNS} <= {
+            (t, c) for t, cs in columns_by_table(store.engine).items() for c in cs}
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            assert differences(conn) == []
+            assert conn.execute(select(snapshots.c.row_count, snapshots.c.as_of)).all() == [(418, None)]
+            assert conn.execute(select(articles.c.url)).scalars().all() == ["https://example.org/a"]
+            assert conn.execute(select(announcement_events.c.organisation, announcement_events.c.date_basis,
+                                       announcement_events.c.other_name)).all() == [("Fund", None, None)]
+        with store.engine.begin() as conn:  # the new columns take values
+            conn.execute(insert(snapshots).values(
+                source="s", channel="xlsx", taken_at="t", row_count=1, content_hash="h", replies="[]",
+                as_of="2026-11-21"))
+    finally:
+        store.close()
+
+
+def test_a_database_at_head_opens_without_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'head.db'}"
+    Store(url).close()
+    opened = subprocess.run([sys.executable, "-c", (
+        "import sys; from pipelines.storage.store import Store; "
+        f"Store({url!r}).close(); print('alembic' in sys.modules)")],
+        capture_output=True, text=True, check=True)
+    assert opened.stdout.strip() == "False"
+
+
+def test_a_schema_change_without_a_migration_is_found(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    changed = MetaData()
+    for table in metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["holds"].append_column(Column("attempts", Integer))
+    try:
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE apscheduler_jobs (id TEXT)")  # the scheduler's: ignored
+            assert differences(conn) == []
+            assert [d[0] for d in differences(conn, changed)] == ["add_column"]
+    finally:
+        store.close()
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    code = ("import sys; from pipelines.storage.store import Store; print('ready', flush=True); "
+            f"sys.stdin.readline(); Store({url!r}).close()")
+    opening = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(3)]
+    for process in opening:  # imported, so that they open the file at the same moment
+        assert process.stdout.readline() == "ready\n"
+    for process in opening:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    failures = [p.communicate()[1] for p in opening if p.wait() != 0]
+    assert failures == []
+    store = Store(url)
+    try:
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            assert differences(conn) == []
+    finally:
+        store.close()
