@@ -220,13 +220,14 @@ def name_keys(text: str, folded: str | None = None, *,
     enough, spaces ignored: «Crimea SOS» is «CrimeaSOS»."""
     folded = fold(text) if folded is None else folded
     folds = (folded, without_legal_forms(folded))
+    long_folds = loose(folds)
     if spaces_ignored:
-        transliterated = tuple(dict.fromkeys(transliterate(f).replace(" ", "") for f in loose(folds)))
+        transliterated = tuple(dict.fromkeys(transliterate(f).replace(" ", "") for f in long_folds))
     else:
         transliterated = loose(transliterate(f) for f in folds)
     spaced = normalise_whitespace(text)
     return {EXACT: (text if text == spaced else spaced,),  # the entry's own string: less memory
-            FOLDED: loose(folds), TRANSLITERATED: transliterated}
+            FOLDED: long_folds, TRANSLITERATED: transliterated}
 
 
 def acronym_keys(text: str, *, lookalikes: bool = False) -> dict[str, tuple[str, ...]]:
