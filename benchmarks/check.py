@@ -32,7 +32,7 @@ import synthetic  # noqa: E402
 from run import print_table  # noqa: E402
 
 from pipelines.matching.index import RegisterIndex  # noqa: E402
-from pipelines.matching.watchlist import fold, transliterate  # noqa: E402
+from pipelines.matching.keys import fold, transliterate  # noqa: E402
 from pipelines.register.models import Entry  # noqa: E402
 from pipelines.register.normalise import normalise_rows  # noqa: E402
 

@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.matching.watchlist import (
-    WatchHit,
-    fold,
-    transliterate,
-    watchlist_hits,
-    without_legal_forms,
-)
+from pipelines.matching.keys import fold, transliterate, without_legal_forms
+from pipelines.matching.watchlist import WatchHit, watchlist_hits
 from pipelines.register.models import Entry
 from pipelines.register.normalise import normalise_rows
 from tests.test_normalise import combined_rows

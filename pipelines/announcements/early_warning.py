@@ -18,7 +18,8 @@ from typing import Any
 
 from pipelines.alerts.compose import Message, Subscription, format_date
 from pipelines.announcements.linking import LINKED_KINDS
-from pipelines.matching.watchlist import WatchHit, fold, watchlist_hits
+from pipelines.matching.keys import fold
+from pipelines.matching.watchlist import WatchHit, watchlist_hits
 from pipelines.register.models import Entry
 
 ANNOUNCED = "announced"  # the alert kind a subscription's `kinds` may name

@@ -1,6 +1,6 @@
 """Fuzzy scoring of a query against many names, word by word, words weighted by rarity. Pure.
 
-A name is a bag of words: folded, transliterated (`pipelines.matching.watchlist`), and a few generic
+A name is a bag of words: folded, transliterated (`pipelines.matching.keys`), and a few generic
 words of the register's languages made one («Stiftung», «Fundacja», «Фонд» are all
 «foundation»). A query word meets a name word when they are equal or, for words of four
 letters or more, close (rapidfuzz `ratio` ≥ WORD_CUTOFF), for partial credit. A word
@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
-from pipelines.matching.watchlist import LEGAL_FORM_WORDS, fold, transliterate
+from pipelines.matching.keys import LEGAL_FORM_WORDS, fold, transliterate
 
 WORD_CUTOFF = 80.0  # rapidfuzz ratio below which two words do not meet at all
 STRONG_WORD = 88.0  # …and at or above which they are the same word mistyped or inflected

@@ -7,7 +7,7 @@ whole published name, its Russian names, original names and acronyms, as split b
 - exact (100): the text as published;
 - folded (99): case, accents, ё, quotes, punctuation, look-alike letters (a Latin «е» in
   a Cyrillic word, a 3 for a З) and legal forms (Inc., e.V., gGmbH, Stichting…) set aside
-  (`pipelines.matching.watchlist.fold`, `without_legal_forms`);
+  (`pipelines.matching.keys.fold`, `without_legal_forms`);
 - transliterated (98): both sides in one Latin spelling, spaces ignored («Fond
   Svobodnaya Rossiya», «Crimea SOS»);
 - proper name (96): the quoted end of a name without the words describing it («Фонд
@@ -40,15 +40,24 @@ from pipelines.matching.fuzzy import (
     folded_tokens,
     fuzzy_tokens,
 )
-from pipelines.matching.watchlist import (
+from pipelines.matching.keys import (
     ACRONYM,
+    ACRONYM_ANY_CASE,
+    ACRONYM_EXACT,
+    CORE,
+    CYRILLIC_LETTER,
+    EXACT,
+    FOLDED,
+    LATIN_LETTER,
     NAME,
     NAME_ORIGINAL,
     NAME_RU,
+    TRANSLITERATED,
+    acronym_keys,
+    core_keys,
     fold,
-    latin_lookalike,
-    transliterate,
-    without_legal_forms,
+    name_keys,
+    name_parts,
 )
 from pipelines.register.models import LISTED, Entry
 from pipelines.register.names import normalise_whitespace
@@ -59,7 +68,6 @@ POSSIBLE_SCORE = 60.0  # weaker candidates are not shown at all
 EXACT_SCORE, FOLDED_SCORE, TRANSLITERATED_SCORE, CORE_SCORE = 100.0, 99.0, 98.0, 96.0
 ACRONYM_SCORE, ACRONYM_ANY_CASE_SCORE = 100.0, 95.0
 MAX_FUZZY_SCORE = 97.0
-_MIN_LOOSE_LETTERS = 3  # as in pipelines.matching.watchlist: «or» must not be Open Russia's «OR»
 
 
 class QueryError(ValueError):
@@ -111,71 +119,21 @@ def clean_query(query: str) -> str:
 
 # --- keys ----------------------------------------------------------------------------------
 
-_LEVELS = ("exact", "folded", "transliterated", "core", "acronym", "acronym_any_case")
-_LEVEL_SCORES = {"exact": EXACT_SCORE, "folded": FOLDED_SCORE, "transliterated": TRANSLITERATED_SCORE,
-                 "core": CORE_SCORE, "acronym": ACRONYM_SCORE, "acronym_any_case": ACRONYM_ANY_CASE_SCORE}
-_LATIN_LETTER, _CYRILLIC_LETTER = re.compile("[A-Za-z]"), re.compile("[\u0400-\u04ff]")
-# A Russian name ending in Latin words: «Юридическая фирма Vigo».
-_LATIN_END = re.compile(r"[^A-Za-z]*[а-яё][^A-Za-z]*?\s(?P<core>[A-Za-z][A-Za-z0-9.&' -]*)",
-                        re.IGNORECASE)
-
-
-def _letters(text: str) -> int:
-    return sum(map(str.isalpha, text))
-
-
-def _name_keys(text: str, folded: str) -> dict[str, tuple[str, ...]]:
-    """A name's keys (not an acronym's), given its fold: as in pipelines.matching.watchlist, spaces ignored
-    when transliterated."""
-    folds = tuple(dict.fromkeys((folded, without_legal_forms(folded))))
-    loose = tuple(f for f in folds if _letters(f) >= _MIN_LOOSE_LETTERS)
-    spaced = normalise_whitespace(text)
-    return {"exact": (text if text == spaced else spaced,), "folded": loose,  # the entry's own string
-            "transliterated": tuple(dict.fromkeys(transliterate(f).replace(" ", "") for f in loose))}
-
-
-def _quoted_end(text: str) -> str:
-    head, quote, rest = text.partition("«")
-    return rest.rstrip("»") if quote and _letters(head) and text.endswith("»") else ""
-
-
-def _core(text: str) -> str:
-    """The proper name at the end of a name part, without what describes it ("" if none)."""
-    mixed = _LATIN_LETTER.search(text) and _CYRILLIC_LETTER.search(text)
-    latin_end = _LATIN_END.fullmatch(text) if mixed else None
-    core = _quoted_end(text) or (latin_end["core"] if latin_end else "")
-    return core if _letters(core) >= _MIN_LOOSE_LETTERS else ""
-
-
-def _core_keys(text: str) -> tuple[str, ...]:
-    core = _core(text)
-    keys = _name_keys(core, fold(core)) if core else {"folded": (), "transliterated": ()}
-    return tuple(dict.fromkeys(keys["folded"] + keys["transliterated"]))
-
-
-def _acronym_keys(text: str) -> dict[str, tuple[str, ...]]:
-    """As written; ignoring case and Cyrillic letters that look Latin for 3 letters or more."""
-    text = normalise_whitespace(text)
-    folded = fold(text)
-    loose = (folded, latin_lookalike(folded)) if _letters(text) >= _MIN_LOOSE_LETTERS else ()
-    return {"acronym": (text,), "acronym_any_case": tuple(dict.fromkeys(loose))}
+_LEVELS = (EXACT, FOLDED, TRANSLITERATED, CORE, ACRONYM_EXACT, ACRONYM_ANY_CASE)
+_LEVEL_SCORES = {EXACT: EXACT_SCORE, FOLDED: FOLDED_SCORE, TRANSLITERATED: TRANSLITERATED_SCORE,
+                 CORE: CORE_SCORE, ACRONYM_EXACT: ACRONYM_SCORE, ACRONYM_ANY_CASE: ACRONYM_ANY_CASE_SCORE}
 
 
 def _query_keys(text: str) -> dict[str, tuple[str, ...]]:
     """A query is looked up as a name, as a proper name and as an acronym."""
-    as_name = _name_keys(text, fold(text))
-    return {**as_name, **_acronym_keys(text), "core": as_name["folded"] + as_name["transliterated"]}
+    as_name = name_keys(text, spaces_ignored=True)
+    return {**as_name, **acronym_keys(text, lookalikes=True),
+            CORE: as_name[FOLDED] + as_name[TRANSLITERATED]}
 
 
 # --- the index -----------------------------------------------------------------------------
 
 _PARTS = (NAME, NAME_RU, NAME_ORIGINAL, ACRONYM)
-
-
-def _parts(entry: Entry) -> list[tuple[str, str]]:
-    """The entry's name parts, most specific first: a hit reports the first that matched."""
-    return [*((NAME_RU, t) for t in entry.name_ru), *((NAME_ORIGINAL, t) for t in entry.name_original),
-            *((ACRONYM, t) for t in entry.acronyms), (NAME, entry.name)]
 
 
 def _wordy(entry: Entry, part: str, text: str) -> str:
@@ -218,7 +176,7 @@ class RegisterIndex:
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
         self._scorer = TokenScorer(self._words)
         for position, entry in enumerate(self.entries):
-            for part, text in dict.fromkeys(_parts(entry)):
+            for part, text in dict.fromkeys(name_parts(entry)):
                 self._add(position, entry, part, text)
         self._scorer.freeze()
 
@@ -231,10 +189,10 @@ class RegisterIndex:
         self._part_of.append(_PARTS.index(part))
         self._text_of.append(text)
         if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
-            keys = _acronym_keys(text)
+            keys = acronym_keys(text, lookalikes=True)
         else:
             folded = fold(text)
-            keys = {**_name_keys(text, folded), "core": _core_keys(text)}
+            keys = {**name_keys(text, folded, spaces_ignored=True), CORE: core_keys(text)}
             words = fuzzy_tokens(_wordy(entry, part, text)) if part == NAME else folded_tokens(folded)
             self._scorer.add(item, words, position)
         for level, found in keys.items():
@@ -291,11 +249,11 @@ def _best_per_entry(candidates: list[Candidate]) -> list[Candidate]:
 # --- explanations ----------------------------------------------------------------------------
 
 _LEVEL_NAMES = {
-    "exact": "exact",
-    "transliterated": "transliterated (one Latin spelling, spaces ignored)",
-    "core": "folded, the words before the proper name set aside",
-    "acronym": "acronym, exact",
-    "acronym_any_case": "acronym, case and look-alike letters ignored",
+    EXACT: "exact",
+    TRANSLITERATED: "transliterated (one Latin spelling, spaces ignored)",
+    CORE: "folded, the words before the proper name set aside",
+    ACRONYM_EXACT: "acronym, exact",
+    ACRONYM_ANY_CASE: "acronym, case and look-alike letters ignored",
 }
 _FOLDINGS = ("case", "diacritics", "punctuation", "look-alike letters", "legal form", "spacing")
 # Every English phrase a candidate's `how` is made of (for translations): a level's name,
@@ -310,7 +268,7 @@ def _has_marks(text: str) -> bool:
 
 def _mixes_scripts(text: str) -> bool:
     """Latin and Cyrillic letters in one word, or a 3 for a З."""
-    return any(_LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word)
+    return any(LATIN_LETTER.search(word) and CYRILLIC_LETTER.search(word)
                for word in text.split()) or bool(_DIGIT_IN_WORD.search(text))
 
 
@@ -333,7 +291,7 @@ def _set_aside(query: str, matched: str) -> list[str]:
 
 def _explain(level: str, query: str, matched: str) -> str:
     """What had to be set aside for the query to meet the published text."""
-    if level == "folded":
+    if level == FOLDED:
         return f"folded ({', '.join(_set_aside(query, matched))})"
     return _LEVEL_NAMES[level]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
-from pipelines.matching.watchlist import fold
+from pipelines.matching.keys import fold
 from pipelines.register.models import (
     ADDED,
     EXCLUDED,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipelines.announcements.articles import aliases_of, register_index
 from pipelines.matching.index import QueryError, RegisterIndex, Verdict
-from pipelines.matching.watchlist import fold
+from pipelines.matching.keys import fold
 from pipelines.register.models import EXCLUDED, LISTED, Change, Entry
 from pipelines.register.stats import designation_year
 from pipelines.storage.store import Snapshot, Store
