@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from regwatch import crawl
+from regwatch import runner
 from scraper.redact import RedactingFilter, redact
 
 
@@ -14,7 +14,7 @@ def test_the_log_file_rotates_within_its_limits(tmp_path, monkeypatch):
     log_file = tmp_path / "regwatch.log"
     root = logging.getLogger()
     before = list(root.handlers)
-    crawl.log_to_file(log_file, "INFO")
+    runner.log_to_file(log_file, "INFO")
     try:
         for i in range(500):
             logging.getLogger("regwatch.test").info("line %d of a long crawl log", i)
@@ -23,7 +23,7 @@ def test_the_log_file_rotates_within_its_limits(tmp_path, monkeypatch):
             root.removeHandler(handler)
             handler.close()
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["regwatch.log"] + [f"regwatch.log.{i}" for i in range(1, crawl.LOG_BACKUPS + 1)]
+    assert files == ["regwatch.log"] + [f"regwatch.log.{i}" for i in range(1, runner.LOG_BACKUPS + 1)]
     assert all((tmp_path / name).stat().st_size <= 2100 for name in files)
     assert "line 499 of a long crawl log" in log_file.read_text(encoding="utf-8")
 
