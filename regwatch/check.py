@@ -17,7 +17,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -88,14 +88,15 @@ def stale_data(ages: Iterable[DataAge], now: datetime) -> list[Stale]:
     for age in ages:
         if not age.last_good_crawl:
             stale.append(Stale(age, (f"{age.source} was never crawled successfully: this answer "
-                                     "does not cover it; run `regwatch crawl`")))
+                                     f"does not cover it; run `regwatch crawl {age.source}`")))
             continue
-        days = (now - datetime.fromisoformat(age.last_good_crawl)) / timedelta(days=1)
+        crawled = datetime.fromisoformat(age.last_good_crawl)
+        days = (now - (crawled if crawled.tzinfo else crawled.replace(tzinfo=UTC))) / timedelta(days=1)
         if days > age.stale_after_days:
             stale.append(Stale(age, (f"the last good crawl of {age.source} was on "
                                      f"{age.last_good_crawl[:10]}, {int(days)} days ago (its data "
                                      f"may age {age.stale_after_days} days): the register may have "
-                                     "changed since; run `regwatch crawl`")))
+                                     f"changed since; run `regwatch crawl {age.source}`")))
     return stale
 
 

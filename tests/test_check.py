@@ -272,7 +272,7 @@ def test_old_data_makes_a_not_listed_answer_carry_a_warning_with_its_date(crawle
     assert lines[0] == "not listed: Wikimedia Foundation"
     assert re.fullmatch(r"  warning: the last good crawl of ru_minjust_undesirable was on 2026-07-29, "
                         r"\d+ days ago \(its data may age 3 days\): the register may have changed since; "
-                        r"run `regwatch crawl`", lines[1]), lines[1]
+                        r"run `regwatch crawl ru_minjust_undesirable`", lines[1]), lines[1]
     possible = crawled.regwatch("check", "Ingénieurs Sans Frontières")  # a possible match is not listed
     assert possible.code == 1 and possible.stdout.splitlines()[1].startswith("  warning: the last good crawl")
     record = json.loads(crawled.regwatch("check", "--json", "Wikimedia Foundation").stdout)

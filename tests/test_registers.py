@@ -217,7 +217,7 @@ def test_a_register_added_as_metadata_alone_is_crawled_end_to_end(made_up, tmp_p
     unknown = run_regwatch(["check", "--all-registers", "Wikimedia Foundation"], env)
     assert unknown.code == 1 and unknown.stdout.splitlines()[1] == (
         "  warning: ru_minjust_undesirable was never crawled successfully: this answer does not cover "
-        "it; run `regwatch crawl`")
+        "it; run `regwatch crawl ru_minjust_undesirable`")
 
 
 def test_the_probe_reads_the_registers_url_from_its_metadata(made_up, monkeypatch):

@@ -7,10 +7,11 @@ One spider class per register is made here from its metadata file
 
 GET /info gives the column titles (and a lastModified stamp), mapped to fields by the
 metadata's column rules; POST /values pages through the rows (offset/limit, the server
-caps limit at 1000, `size` is the total). With via=xlsx, GET /export is the whole register
-in one workbook (scraper/parsers/xlsx_export.py), for when /values is down. Every reply is kept raw. Whatever goes wrong, the spider ends
-by yielding one PullItem: the whole register, or what it got plus the problem, so the
-pipeline can refuse it and say why.
+caps limit at 1000, `size` is the total). With via=xlsx, GET /export is the whole
+register in one workbook (scraper/parsers/xlsx_export.py), for when /values is down.
+Every reply is kept raw. Whatever goes wrong, the spider ends by yielding one PullItem:
+the whole register, or what it got plus the problem, so the pipeline can refuse it and
+say why.
 """
 
 from __future__ import annotations
