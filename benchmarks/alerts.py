@@ -38,7 +38,7 @@ from run import print_table  # noqa: E402
 from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
 from regwatch.fakes.receivers import WebhookReceiver, wait_for  # noqa: E402
 from schedules.daemon import DEFAULT_SCHEDULE, load_schedule, make_trigger  # noqa: E402
-from scraper.registers import load_source  # noqa: E402
+from scraper.registers.metadata import load_source  # noqa: E402
 from tests.conftest import (  # noqa: E402
     FIRST_DAY,
     ROOT,

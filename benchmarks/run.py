@@ -39,7 +39,7 @@ from pipelines.crawl import ingest  # noqa: E402
 from pipelines.register.diff import baseline, diff  # noqa: E402
 from pipelines.register.normalise import normalise_rows  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
-from scraper.registers import Thresholds  # noqa: E402
+from scraper.registers.metadata import Thresholds  # noqa: E402
 
 SOURCE = synthetic.META.source
 SYNTHETIC_THRESHOLDS = Thresholds(min_rows=1)  # defaults otherwise

@@ -17,14 +17,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from scraper.items import Pull, RawReply
-from scraper.parsers.columns import map_columns
-from scraper.registers import load_source
-from scraper.spiders.minjust_undesirable import MinjustUndesirableSpider as Spider
+from scraper.parsers.columns import info_columns
+from scraper.registers.metadata import load_source
+from scraper.spiders.minjust_json import MinjustJsonSpider as Spider
 
 DEMO = Path(__file__).resolve().parents[1] / "regwatch" / "demo_data" / "minjust_undesirable"
 FIRST_DAY, SECOND_DAY = "2026-07-29", "2026-08-14"
 META = load_source("ru_minjust_undesirable")
-API = f"{META.base_url}/rest/registry/{META.registry_id}"
+API = META.api_url()
 PAGE = 1000  # the server's cap on rows per /values page
 
 
@@ -118,8 +118,7 @@ def parse_replies(raw: list[RawReply], started_at: str = "") -> Pull:
     """What the spider does with the replies: json.loads, columns mapped by title from
     /info, each row mapped to canonical names by the spider's own `_parse_row`."""
     info_reply = json.loads(raw[0].body)
-    columns, _warnings = map_columns([(str(c.get("name", "")), str(c.get("title", "")))
-                                      for c in info_reply["columns"]])
+    columns, _warnings = info_columns(info_reply, META.columns)
     spider = SimpleNamespace(columns=columns)
     pull = Pull(source=META.source, rows=[], size=0, replies=list(raw), started_at=started_at,
                 last_modified=info_reply.get("lastModified"), source_url=META.view_url())

@@ -24,7 +24,7 @@ from pipelines.crawl import REFUSED, Outcome, ingest
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from scraper.items import ArticleItem, PullItem
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,10 @@ Exit status: one name: 0 listed, 1 not listed (a possible match included), 2 an 
 (bad query, nothing crawled yet, unreadable database or file). A file: 0 when it was read
 and checked, whatever the verdicts (the CSV has one row per name, verdict `error` for a name
 that cannot be checked; the counts go to stderr), 2 when it could not be.
+
+A "not listed" answer is only as good as the data under it: when a register's last good
+crawl is older than its metadata's `stale_after_days` (or it never had one), the answer
+carries a warning with that date. A "listed" answer stands on the entry it shows.
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.announcements.articles import aliases_of, register_index
+from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
 from pipelines.matching.index import (
     LISTED_SCORE,
     POSSIBLE_SCORE,
@@ -27,8 +35,10 @@ from pipelines.matching.index import (
 )
 from pipelines.publish.export import neutralise
 from pipelines.register.models import Entry
+from pipelines.storage.schema import crawl_log
 from pipelines.storage.store import Store
 from scraper.redact import redact
+from scraper.registers.metadata import load_source
 
 EXIT_LISTED, EXIT_NOT_LISTED, EXIT_ERROR = 0, 1, 2
 LISTED, EXCLUDED, POSSIBLE, NOT_LISTED, ERROR = "listed", "excluded", "possible", "not listed", "error"
@@ -43,9 +53,57 @@ class CheckError(Exception):
     """Why no check could run; the message says what to do."""
 
 
-def load_index(database_url: str, sources: Sequence[str]) -> RegisterIndex:
+@dataclass(frozen=True)
+class DataAge:
+    """How old one register's data is: the end of its last good crawl (baseline, changed
+    or unchanged; an imported copy counts at its capture time)."""
+
+    source: str
+    last_good_crawl: str  # ISO 8601; "" when it never had one
+    stale_after_days: int  # from the register's metadata
+
+
+@dataclass(frozen=True)
+class Registers:
+    index: RegisterIndex
+    ages: tuple[DataAge, ...]  # one per source asked for, crawled or not
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A register whose data is too old (or missing) for a "not listed" answer to stand alone."""
+
+    age: DataAge
+    warning: str  # says the date of the last good crawl, and what to do
+
+    def record(self) -> dict[str, object]:
+        return {"source": self.age.source, "last_good_crawl": self.age.last_good_crawl or None,
+                "stale_after_days": self.age.stale_after_days, "warning": self.warning}
+
+
+def stale_data(ages: Iterable[DataAge], now: datetime) -> list[Stale]:
+    """The registers among `ages` whose last good crawl is older than their
+    `stale_after_days` at `now` (timezone-aware), or that never had one."""
+    stale = []
+    for age in ages:
+        if not age.last_good_crawl:
+            stale.append(Stale(age, (f"{age.source} was never crawled successfully: this answer "
+                                     f"does not cover it; run `regwatch crawl {age.source}`")))
+            continue
+        crawled = datetime.fromisoformat(age.last_good_crawl)
+        days = (now - (crawled if crawled.tzinfo else crawled.replace(tzinfo=UTC))) / timedelta(days=1)
+        if days > age.stale_after_days:
+            stale.append(Stale(age, (f"the last good crawl of {age.source} was on "
+                                     f"{age.last_good_crawl[:10]}, {int(days)} days ago (its data "
+                                     f"may age {age.stale_after_days} days): the register may have "
+                                     f"changed since; run `regwatch crawl {age.source}`")))
+    return stale
+
+
+def load_registers(database_url: str, sources: Sequence[str]) -> Registers:
     """The index of the current entries of every crawled source among `sources`, with the
-    names announcements gave them; CheckError if none was crawled."""
+    names announcements gave them, and how old each source's data is; CheckError if none
+    was crawled."""
     try:
         store = Store(database_url)
     except (SQLAlchemyError, ImportError) as exc:
@@ -58,13 +116,21 @@ def load_index(database_url: str, sources: Sequence[str]) -> RegisterIndex:
                              "(offline, the recorded register: `regwatch demo`, then "
                              "REGWATCH_DATA_DIR=output/demo regwatch check NAME)")
         # Names announcements gave an entry (e.g. "FIDH") find it too.
-        return register_index([entry for source in crawled for entry in store.current_entries(source)],
-                              aliases_of(store.engine))
+        index = register_index([entry for source in crawled for entry in store.current_entries(source)],
+                               aliases_of(store.engine))
+        return Registers(index, tuple(_data_age(store, source) for source in sources))
     except SQLAlchemyError as exc:
         raise CheckError(f"cannot read the database {redact(database_url)}: "
                          f"{redact(str(exc)).splitlines()[0]}") from None
     finally:
         store.close()
+
+
+def _data_age(store: Store, source: str) -> DataAge:
+    with store.engine.connect() as conn:
+        last = conn.execute(select(func.max(crawl_log.c.last_at)).where(
+            crawl_log.c.source == source, crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))).scalar()
+    return DataAge(source, last or "", load_source(source).stale_after_days)
 
 
 def verdict_word(verdict: Verdict) -> str:
@@ -94,10 +160,13 @@ def _candidate_lines(candidate: Candidate) -> list[str]:
             f"      official source: {entry.source_url or 'not recorded'}"]
 
 
-def verdict_text(verdict: Verdict) -> str:
-    """The verdict first, then each candidate explained."""
+def verdict_text(verdict: Verdict, stale: Sequence[Stale] = ()) -> str:
+    """The verdict first, then (not listed) a warning per register with `stale` data, then
+    each candidate explained."""
     word = verdict_word(verdict)
     lines = [f"{_HEADLINES[word]}: {verdict.query}"]
+    if not verdict.listed:
+        lines.extend(f"  warning: {s.warning}" for s in stale)
     if word == NOT_LISTED:
         lines.append("  no name on the register comes close")
     for candidate in verdict.matches:
@@ -108,8 +177,13 @@ def verdict_text(verdict: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def verdict_json(verdict: Verdict) -> str:
-    return json.dumps(verdict_record(verdict), ensure_ascii=False, indent=1) + "\n"
+def verdict_json(verdict: Verdict, stale: Sequence[Stale] = ()) -> str:
+    """`verdict_record`; a "not listed" answer on `stale` data adds `stale_data`: per register,
+    its last good crawl (null: never), its `stale_after_days` and the warning."""
+    record = verdict_record(verdict)
+    if stale and not verdict.listed:
+        record["stale_data"] = [s.record() for s in stale]
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
 def read_names(text: str) -> list[str]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,7 +26,10 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from scraper.items import utc_now
 from scraper.redact import redact
-from scraper.registers import load_source, source_names
+from scraper.registers.metadata import load_source, source_names
+
+if TYPE_CHECKING:
+    from regwatch.check import Stale
 
 EXIT_OK, EXIT_REFUSED, EXIT_HELD = 0, 1, 3  # 2, a usage error, is click's own (UsageError)
 DEFAULT_SOURCE = "ru_minjust_undesirable"
@@ -261,22 +265,25 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
     sources = source_names() if all_registers else [DEFAULT_SOURCE]
     try:
-        index = checking.load_index(_data_config().database_url, sources)
+        registers = checking.load_registers(_data_config().database_url, sources)
     except checking.CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(checking.EXIT_ERROR)
+    stale = checking.stale_data(registers.ages, datetime.now(UTC))
     if names_file is not None:
-        _check_file(index, names_file, rules, output)
+        _check_file(registers.index, names_file, rules, output, stale)
         return
     try:
-        verdict = index.check(name, limit=limit, false_positives=rules)
+        verdict = registers.index.check(name, limit=limit, false_positives=rules)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(checking.verdict_json(verdict) if as_json else checking.verdict_text(verdict), nl=False)
+    click.echo(checking.verdict_json(verdict, stale) if as_json else checking.verdict_text(verdict, stale),
+               nl=False)
     sys.exit(checking.EXIT_LISTED if verdict.listed else checking.EXIT_NOT_LISTED)
 
 
-def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: Path | None) -> None:
+def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: Path | None,
+                stale: list[Stale]) -> None:
     from regwatch import check as checking
 
     try:
@@ -286,6 +293,9 @@ def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: P
     results = checking.check_all(index, names, rules)
     _emit(checking.results_csv(results), output)
     click.echo(checking.summary(results), err=True)
+    if any(not isinstance(verdict, str) and not verdict.listed for _, verdict in results):
+        for old in stale:  # the "not listed" rows rest on this data
+            click.echo(f"warning: {old.warning}", err=True)
 
 
 @cli.command()

@@ -14,21 +14,22 @@ from pipelines.storage.raw_archive import read_reply
 from pipelines.storage.store import Snapshot, Store
 from scraper.items import utc_now
 from scraper.parsers.replies import ReplyParseError, rows_from_replies
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 from scraper.spiders.minjust_undesirable_html import OLD_PAGE
 
 REPARSED = "reparsed"  # the outcome named in the change feed's file for a rebuild
 
 
 def snapshot_rows(store: Store, data_dir: Path, source: str, snapshot: Snapshot) -> SnapshotRows:
+    meta = load_source(source)
     described = store.reply_rows(snapshot.replies)
     try:
         replies = [(described[h], read_reply(data_dir, source, h)) for h in snapshot.replies]
-        rows = rows_from_replies(snapshot.channel, replies)
+        rows = rows_from_replies(snapshot.channel, replies, meta.columns)
     except (KeyError, OSError, ValueError) as exc:  # a missing file, or bytes that no longer parse
         detail = exc.args[0] if isinstance(exc, ReplyParseError) else f"{type(exc).__name__}: {exc}"
         raise ValueError(f"{source}: snapshot {snapshot.id} ({snapshot.taken_at}): {detail}") from None
-    source_url = OLD_PAGE if snapshot.channel == "html" else load_source(source).view_url()
+    source_url = OLD_PAGE if snapshot.channel == "html" else meta.view_url()
     return SnapshotRows(snapshot.id, snapshot.taken_at, rows, source_url)
 
 

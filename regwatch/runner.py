@@ -23,7 +23,7 @@ from scraper.redact import (
     quiet_request_logs,
     redact,
 )
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 
 log = logging.getLogger("regwatch.crawl")  # the logger name the log file has always shown
 

@@ -14,8 +14,8 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Store
 from regwatch.runner import crawler_process
-from scraper.registers import load_source
-from scraper.spiders.minjust_undesirable import CHANNELS
+from scraper.registers.metadata import load_source
+from scraper.spiders.minjust_json import CHANNELS
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.locks import source_lock
 from pipelines.storage.store import Store
 from scraper.items import utc_now
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 
 log = logging.getLogger("regwatch.schedule")
 

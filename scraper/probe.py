@@ -1,5 +1,6 @@
 """The cheap probe: GET /info (a few kilobytes) and read its `lastModified` stamp, to
-decide whether a full crawl is worth it. Same proxy, trust store, timeout and
+decide whether a full crawl is worth it. The URL is the register's metadata (its
+`api_url`, REGWATCH_MINJUST_URL standing in for the host), as the spider's is. Same proxy, trust store, timeout and
 User-Agent as the spider, through the same HTTP client library."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import httpx2 as httpx  # the httpx API (the fork Scrapy's download handler uses
 from scraper.fetching import add_trust
 from scraper.project import scrapy_settings
 from scraper.redact import redact
-from scraper.registers import SourceMeta
+from scraper.registers.metadata import SourceMeta
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,11 @@ class ProbeResult:
         return not self.error
 
 
-def info_url(meta: SourceMeta, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/rest/registry/{meta.registry_id}/info"
-
-
 def probe(meta: SourceMeta) -> ProbeResult:
     settings = scrapy_settings()
     context = ssl.create_default_context()
     add_trust(context, settings.getlist("REGWATCH_CA_FILES"))
-    url = info_url(meta, settings.get("REGWATCH_MINJUST_URL"))
+    url = meta.api_url(settings.get("REGWATCH_MINJUST_URL") or "") + "/info"
     try:
         with httpx.Client(verify=context, proxy=settings.get("REGWATCH_PROXY") or None,
                           timeout=settings.getfloat("DOWNLOAD_TIMEOUT"), trust_env=False,

@@ -35,7 +35,9 @@ REGWATCH_DATA_DIR = _env("REGWATCH_DATA_DIR") or "output"
 REGWATCH_DATABASE_URL = _env("REGWATCH_DATABASE_URL") or ""
 
 # --- the official service -------------------------------------------------------------
-REGWATCH_MINJUST_URL = _env("REGWATCH_MINJUST_URL") or "https://reestrs.minjust.gov.ru"
+# Stands in for the host of every register on the JSON service (a local fake, a mirror);
+# empty: each register's own `base_url` (scraper/registers/<id>.toml).
+REGWATCH_MINJUST_URL = _env("REGWATCH_MINJUST_URL") or ""
 REGWATCH_PAGE_SIZE = _number("REGWATCH_PAGE_SIZE", 1000, int) or 1000  # the server caps at 1000
 REGWATCH_PROXY = _env("REGWATCH_PROXY") or ""  # http://, https:// or socks5:// URL
 REGWATCH_CA_FILES = [p for p in (_env("REGWATCH_CA_FILES") or "").split(os.pathsep) if p]

@@ -28,7 +28,7 @@ from pipelines.register.models import (
     Change,
 )
 from pipelines.register.normalise import normalise_rows
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 from tests.test_normalise import combined_rows
 
 SOURCE = "ru_minjust_undesirable"

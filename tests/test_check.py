@@ -7,8 +7,10 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -252,6 +254,67 @@ def test_a_ruled_out_match_is_dropped_and_reported():
 def test_a_rule_for_one_entry_leaves_the_others():
     verdict = INDEX.check("Bellingcat", false_positives=[("BELLINGCAT", f"{SOURCE}/58")])
     assert verdict.listed and [number(c) for c in verdict.matches] == [57]
+
+
+# --- a "not listed" answer on old data -------------------------------------------------------
+
+def age_the_crawls(workspace, at: str = "2026-07-29T10:00:00+00:00") -> None:
+    """Every good crawl of the stored register happened at `at`."""
+    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
+        db.execute("update crawl_log set first_at = ?, last_at = ?", (at, at))
+
+
+def test_old_data_makes_a_not_listed_answer_carry_a_warning_with_its_date(crawled):
+    age_the_crawls(crawled)
+    text = crawled.regwatch("check", "Wikimedia Foundation")
+    assert text.code == 1, text.output
+    lines = text.stdout.splitlines()
+    assert lines[0] == "not listed: Wikimedia Foundation"
+    assert re.fullmatch(r"  warning: the last good crawl of ru_minjust_undesirable was on 2026-07-29, "
+                        r"\d+ days ago \(its data may age 3 days\): the register may have changed since; "
+                        r"run `regwatch crawl ru_minjust_undesirable`", lines[1]), lines[1]
+    possible = crawled.regwatch("check", "Ingénieurs Sans Frontières")  # a possible match is not listed
+    assert possible.code == 1 and possible.stdout.splitlines()[1].startswith("  warning: the last good crawl")
+    record = json.loads(crawled.regwatch("check", "--json", "Wikimedia Foundation").stdout)
+    (stale,) = record["stale_data"]
+    assert (stale["source"], stale["last_good_crawl"], stale["stale_after_days"]) == (
+        SOURCE, "2026-07-29T10:00:00+00:00", 3)
+    assert stale["warning"] == lines[1].removeprefix("  warning: ")
+
+
+def test_old_data_leaves_a_listed_answer_as_it_was(crawled):
+    fresh = crawled.regwatch("check", "--json", "Bellingcat").stdout
+    age_the_crawls(crawled)
+    old = crawled.regwatch("check", "--json", "Bellingcat")
+    assert old.code == 0 and old.stdout == fresh and "stale_data" not in old.stdout
+    text = crawled.regwatch("check", "Bellingcat")
+    assert text.code == 0 and "warning" not in text.stdout
+
+
+def test_a_file_of_names_on_old_data_warns_once_on_stderr(crawled, tmp_path):
+    age_the_crawls(crawled)
+    names = tmp_path / "names.csv"
+    names.write_text("name\nBellingcat\nWikimedia Foundation\n", encoding="utf-8")
+    result = crawled.regwatch("check", "--file", str(names))
+    assert result.code == 0, result.output
+    assert result.stderr.count("warning: the last good crawl of ru_minjust_undesirable was on 2026-07-29") == 1
+
+
+def test_fresh_data_carries_no_warning(crawled):
+    text = crawled.regwatch("check", "Wikimedia Foundation")
+    assert text.code == 1 and text.stdout == "not listed: Wikimedia Foundation\n  no name on the register comes close\n"
+
+
+def test_stale_data_is_judged_against_each_registers_own_limit():
+    from regwatch.check import DataAge, stale_data
+
+    now = datetime(2026, 8, 10, 12, tzinfo=UTC)
+    fresh = DataAge("a", "2026-08-08T12:00:00+00:00", 3)  # two days old, three allowed
+    edge = DataAge("b", "2026-08-07T12:00:00+00:00", 3)  # exactly three: still good
+    old = DataAge("c", "2026-08-07T11:59:59+00:00", 3)
+    never = DataAge("d", "", 3)
+    assert [s.age.source for s in stale_data([fresh, edge, old, never], now)] == ["c", "d"]
+    assert stale_data([old], now)[0].warning.startswith("the last good crawl of c was on 2026-08-07, 3 days ago")
 
 
 # --- the JSON record -----------------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_a_state_compared_with_itself_has_no_changes(n):
 
 def test_guardrails_hold_vanished_rows_and_mass_edits_but_not_weekly_batches():
     from pipelines.register.validate import hold_reason
-    from scraper.registers import Thresholds
+    from scraper.registers.metadata import Thresholds
 
     old = register(400)
     thresholds = Thresholds()

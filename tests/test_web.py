@@ -34,7 +34,7 @@ from regwatch.web.chart import NARROW, WIDE, ChartText, axis_ticks, render_chart
 from regwatch.web.crawling import refusal
 from regwatch.web.register import ChangesQuery, RegisterQuery, select, select_changes
 from regwatch.web.state import LiveRegister
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 from tests.web_support import SECOND_STATE_ENTRIES, SOURCE, shared_history
 
 TOKEN = "test-token-0123456789"

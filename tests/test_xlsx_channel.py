@@ -13,13 +13,16 @@ from pipelines.storage.store import Store
 from regwatch.fakes.minjust import State
 from scraper.parsers.columns import map_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
+from scraper.registers.metadata import load_source
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 from tests.states import with_name
+
+RULES = load_source("ru_minjust_undesirable").columns
 
 
 def api_rows(state: State) -> list[dict[str, str]]:
     """The /values rows as the spider turns them into canonical rows."""
-    columns, _ = map_columns([(c["name"], c["title"]) for c in state.info["columns"]])
+    columns, _ = map_columns([(c["name"], c["title"]) for c in state.info["columns"]], RULES)
     rows = [{f: "" if r.get(k) is None else str(r[k]) for k, f in columns.items()} for r in state.rows]
     return sorted(rows, key=lambda r: int(r["number"]))
 
@@ -27,7 +30,7 @@ def api_rows(state: State) -> list[dict[str, str]]:
 @pytest.mark.parametrize("day", [FIRST_DAY, SECOND_DAY])
 def test_each_fixture_export_reads_as_the_same_entries_as_its_values_rows(day):
     state = load_state(day)
-    export = read_export(state.export)
+    export = read_export(state.export, RULES)
     assert export.as_of == f"{day}T17:28:00"
     assert export.warnings == []
     from_xlsx, problems_x = normalise_rows(export.rows, "src")
@@ -39,9 +42,9 @@ def test_each_fixture_export_reads_as_the_same_entries_as_its_values_rows(day):
 
 def test_a_broken_workbook_is_a_clear_error():
     with pytest.raises(ExportError, match="not an XLSX workbook"):
-        read_export(b"PK\x03\x04 truncated")
+        read_export(b"PK\x03\x04 truncated", RULES)
     with pytest.raises(ExportError, match="not an XLSX workbook"):
-        read_export(b"<html>error</html>")
+        read_export(b"<html>error</html>", RULES)
 
 
 def test_crawl_via_xlsx_then_api_is_one_history(workspace):

@@ -10,7 +10,7 @@ from pipelines.register.diff import Diff
 from pipelines.register.models import ADDED, REMOVED, SourceRefused
 from pipelines.register.normalise import Problem
 from scraper.items import Pull
-from scraper.registers import Thresholds
+from scraper.registers.metadata import Thresholds
 
 
 def check_pull(pull: Pull, thresholds: Thresholds) -> None:

@@ -3,10 +3,11 @@
 It speaks the same protocol as reestrs.minjust.gov.ru (see the fixtures README):
 GET  /rest/registry/<id>/info, POST /rest/registry/<id>/values (offset/limit, limit
 silently capped at 1000, `size` the total), GET /rest/registry/<id>/export (XLSX).
-It serves one state of the register at a time and can misbehave on purpose: a fault
-names the route it hits, what goes wrong, and for how many requests.
+It serves one state of one register (by default the register of "undesirable"
+organisations; `registry_id` for another) at a time and can misbehave on purpose: a
+fault names the route it hits, what goes wrong, and for how many requests.
 
-Run by hand: python -m regwatch.fakes.minjust STATE_DIR [--port 8080]
+Run by hand: python -m regwatch.fakes.minjust STATE_DIR [--port 8080] [--registry-id ID]
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"
-PREFIX = f"/rest/registry/{REGISTRY_ID}"
+REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"  # the register of "undesirable" organisations
 SERVER_CAP = 1000
 
 FAULT_KINDS = ("truncated", "broken_json", "html_200", "reset", "timeout", "status_500",
@@ -75,8 +75,9 @@ class FakeMinjust:
     """The fake service on 127.0.0.1 (port 0 picks a free one). Use as a context manager."""
 
     def __init__(self, state: State, port: int = 0, cap: int = SERVER_CAP,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, registry_id: str = REGISTRY_ID) -> None:
         self.state = state
+        self.prefix = f"/rest/registry/{registry_id}"
         self.cap = cap
         self.faults: list[Fault] = []
         self.requests: list[Seen] = []
@@ -155,8 +156,8 @@ class FakeMinjust:
                     fake.requests.append(Seen(method, self.path, body, dict(self.headers)))
                     state = fake.state
                 path = urlsplit(self.path).path  # servers accept absolute-form targets too (RFC 9112 3.2.2)
-                route = path.removeprefix(PREFIX + "/")
-                if not path.startswith(PREFIX + "/") or route not in ("info", "values", "export"):
+                route = path.removeprefix(fake.prefix + "/")
+                if not path.startswith(fake.prefix + "/") or route not in ("info", "values", "export"):
                     return self._send(404, b"<html><body>Not found</body></html>", "text/html")
                 fault = fake._take_fault(route)
                 if fault and self._misbehave(fault):
@@ -230,8 +231,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("state", type=Path, help="folder with info.json, rows.json, export.xlsx")
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--registry-id", default=REGISTRY_ID, help="the register's id in the URLs")
     args = parser.parse_args()
-    with FakeMinjust(State.load(args.state), port=args.port) as fake:
+    with FakeMinjust(State.load(args.state), port=args.port, registry_id=args.registry_id) as fake:
         print(f"fake registry service at {fake.url} (REGWATCH_MINJUST_URL={fake.url}); Ctrl-C stops")
         try:
             threading.Event().wait()

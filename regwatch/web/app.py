@@ -27,7 +27,7 @@ from regwatch.web.i18n import translator
 from regwatch.web.params import BadRequest
 from regwatch.web.render import View
 from regwatch.web.state import LiveRegister
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = [

@@ -13,7 +13,7 @@ from pipelines.storage.store import EntryHistory, Store
 from regwatch.web.crawling import CrawlRunner
 from regwatch.web.params import NotFound
 from regwatch.web.state import LiveRegister, RegisterState, read_status
-from scraper.registers import SourceMeta
+from scraper.registers.metadata import SourceMeta
 
 
 class NothingYet(Exception):

@@ -22,7 +22,7 @@ from pipelines.matching.keys import fold
 from pipelines.register.models import EXCLUDED, LISTED, Change, Entry
 from pipelines.register.stats import designation_year
 from pipelines.storage.store import Snapshot, Store
-from scraper.registers import SourceMeta
+from scraper.registers.metadata import SourceMeta
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from scraper.parsers.columns import canonical_row, info_columns
+from scraper.parsers.columns import ColumnRules, canonical_row, info_columns
 from scraper.parsers.html_page import parse_page
 from scraper.parsers.xlsx_export import read_export
 
@@ -19,30 +19,31 @@ class ReplyParseError(ValueError):
 Reply = tuple[dict[str, Any], bytes]  # (the raw_replies row: url, method, request_body…, body)
 
 
-def rows_from_replies(channel: str, replies: list[Reply]) -> list[dict[str, str]]:
-    reader: Callable[[list[Reply]], list[dict[str, str]]] = {
+def rows_from_replies(channel: str, replies: list[Reply], rules: ColumnRules) -> list[dict[str, str]]:
+    """`rules`: the register's columns (its metadata), for the API and XLSX channels."""
+    reader: Callable[[list[Reply], ColumnRules], list[dict[str, str]]] = {
         "api": _api_rows, "xlsx": _xlsx_rows, "html": _html_rows}.get(channel, _unknown)
-    return reader(replies)
+    return reader(replies, rules)
 
 
-def _api_rows(replies: list[Reply]) -> list[dict[str, str]]:
+def _api_rows(replies: list[Reply], rules: ColumnRules) -> list[dict[str, str]]:
     info = next((json.loads(body) for meta, body in replies if meta["url"].endswith("/info")), None)
     if info is None:
         raise ReplyParseError("no /info reply among the snapshot's replies")
-    columns, _ = info_columns(info)
+    columns, _ = info_columns(info, rules)
     pages = sorted(((json.loads(meta["request_body"] or "{}").get("offset", 0), json.loads(body))
                     for meta, body in replies if meta["url"].endswith("/values")),
                    key=lambda page: page[0])
     return [canonical_row(row, columns) for _, page in pages for row in page.get("values", [])]
 
 
-def _xlsx_rows(replies: list[Reply]) -> list[dict[str, str]]:
-    return read_export(replies[0][1]).rows
+def _xlsx_rows(replies: list[Reply], rules: ColumnRules) -> list[dict[str, str]]:
+    return read_export(replies[0][1], rules).rows
 
 
-def _html_rows(replies: list[Reply]) -> list[dict[str, str]]:
-    return parse_page(replies[0][1]).rows
+def _html_rows(replies: list[Reply], _rules: ColumnRules) -> list[dict[str, str]]:
+    return parse_page(replies[0][1]).rows  # the old page's six cells are fixed
 
 
-def _unknown(replies: list[Reply]) -> list[dict[str, str]]:
+def _unknown(replies: list[Reply], _rules: ColumnRules) -> list[dict[str, str]]:
     raise ReplyParseError("a snapshot of an unknown channel")

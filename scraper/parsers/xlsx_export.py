@@ -2,8 +2,9 @@
 
 Its layout (fixtures README): sheet «Лист 1»; A1 the title; A2 the data date (a
 datetime); row 3 the column titles; data from row 4. Columns are mapped by their titles
-exactly as /info's are (scraper/columns.py); a column's position stands in for the
-service's field name, so the documented field numbers remain the fallback.
+exactly as /info's are (scraper/parsers/columns.py, the register's `ColumnRules`); a
+column's position stands in for the service's field name (the metadata lists the
+columns in the service's order), so the field names remain the fallback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from scraper.parsers.columns import map_columns
+from scraper.parsers.columns import ColumnRules, map_columns
 
 HEADER_ROW = 3  # 1-based, as a spreadsheet shows it (row 1: the title, row 2: the data date)
 
@@ -32,9 +33,12 @@ class Export:
     warnings: list[str]
 
 
-def column_key(position: int) -> str:
-    """0 → "field_1_i", 4 → "field_5_s": the service's field name for that position."""
-    return f"field_{position + 1}_{'i' if position == 0 else 's'}"
+def column_key(position: int, rules: ColumnRules) -> str:
+    """The service's field name of the column at that position (0 → "field_1_i"), as the
+    metadata lists them; past its columns, the service's pattern."""
+    if position < len(rules.columns):
+        return rules.columns[position].key
+    return f"field_{position + 1}_s"
 
 
 def cell_text(value: object) -> str:
@@ -50,7 +54,7 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_export(body: bytes) -> Export:
+def read_export(body: bytes, rules: ColumnRules) -> Export:
     try:
         workbook = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -64,10 +68,11 @@ def read_export(body: bytes) -> Export:
     title, stamp = (lines[0] or (None,))[0], (lines[1] or (None,))[0]
     headers = [cell_text(v) for v in lines[HEADER_ROW - 1]]
     try:
-        mapping, warnings = map_columns([(column_key(i), t) for i, t in enumerate(headers) if t])
+        keys = {column_key(i, rules): i for i, title in enumerate(headers) if title}
+        mapping, warnings = map_columns([(key, headers[i]) for key, i in keys.items()], rules)
     except ValueError as exc:
         raise ExportError(f"/export header row: {exc}") from None
-    positions = {int(key.split("_")[1]) - 1: field for key, field in mapping.items()}
+    positions = {keys[key]: field for key, field in mapping.items()}
     rows = [{field: cell_text(line[i] if i < len(line) else None) for i, field in positions.items()}
             for line in lines[HEADER_ROW:] if any(v is not None and str(v).strip() for v in line)]
     return Export(cell_text(title), _as_of(stamp), rows, warnings)

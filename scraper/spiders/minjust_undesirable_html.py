@@ -15,7 +15,7 @@ from scrapy.http import Response
 from scraper.items import Pull, PullItem, RawReply, utc_now
 from scraper.parsers.html_page import PageError, parse_page
 from scraper.redact import redact
-from scraper.registers import load_source
+from scraper.registers.metadata import load_source
 
 META = load_source("ru_minjust_undesirable")
 # The official address of the old page (dead since about February 2026), cited in every row;

@@ -1,12 +1,17 @@
-"""The Ministry of Justice register of "undesirable" organisations, through its JSON API
-or (spider argument `via=xlsx`) its official XLSX export.
+"""Every register on the Ministry of Justice's JSON service (metadata `service =
+"minjust_json"`), through its JSON API or (spider argument `via=xlsx`) its XLSX export.
 
-GET /info gives the column titles (and a lastModified stamp); POST /values pages through
-the rows (offset/limit, the server caps limit at 1000, `size` is the total). With
-via=xlsx, GET /export is the whole register in one workbook (scraper/export_xlsx.py),
-for when /values is down. Every reply is kept raw. Whatever goes wrong, the spider ends
-by yielding one PullItem: the whole register, or what it got plus the problem, so the
-pipeline can refuse it and say why.
+One spider class per register is made here from its metadata file
+(scraper/registers/<id>.toml): `scrapy crawl minjust_undesirable` is the register of
+"undesirable" organisations; a register added as metadata alone gets its own spider.
+
+GET /info gives the column titles (and a lastModified stamp), mapped to fields by the
+metadata's column rules; POST /values pages through the rows (offset/limit, the server
+caps limit at 1000, `size` is the total). With via=xlsx, GET /export is the whole
+register in one workbook (scraper/parsers/xlsx_export.py), for when /values is down.
+Every reply is kept raw. Whatever goes wrong, the spider ends by yielding one PullItem:
+the whole register, or what it got plus the problem, so the pipeline can refuse it and
+say why.
 """
 
 from __future__ import annotations
@@ -21,10 +26,9 @@ from scraper.items import Pull, PullItem, RawReply, utc_now
 from scraper.parsers.columns import ColumnError, canonical_row, info_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.redact import redact
-from scraper.registers import load_source
+from scraper.registers.metadata import SourceMeta, all_sources
 
-META = load_source("ru_minjust_undesirable")
-
+SERVICE = "minjust_json"
 CHANNELS = ("api", "xlsx")
 PROXY_HINT = ("the service answers only Russian IP addresses: set REGWATCH_PROXY to an "
               "http://, https:// or socks5:// proxy in Russia")
@@ -34,9 +38,12 @@ class ReplyError(ValueError):
     """A reply that is not what the protocol promises."""
 
 
-class MinjustUndesirableSpider(scrapy.Spider):
-    name = META.spider
-    source = META.source
+class MinjustJsonSpider(scrapy.Spider):
+    """The spider of one register on the JSON service; `spider_class` makes one per register
+    (this base has no name, so Scrapy lists only those)."""
+
+    meta: SourceMeta
+    source: str
 
     def __init__(self, *args, via: str = "api", **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,14 +56,14 @@ class MinjustUndesirableSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.base_url = settings.get("REGWATCH_MINJUST_URL").rstrip("/")
+        spider.base_url = (settings.get("REGWATCH_MINJUST_URL") or cls.meta.base_url).rstrip("/")
         spider.page_size = settings.getint("REGWATCH_PAGE_SIZE")
         spider.proxy = settings.get("REGWATCH_PROXY") or ""
-        api = f"{spider.base_url}/rest/registry/{META.registry_id}"
+        api = cls.meta.api_url(spider.base_url)
         spider.info_url, spider.values_url = f"{api}/info", f"{api}/values"
         spider.export_url = f"{api}/export"
         spider.pull = Pull(source=cls.source, rows=[], size=0, started_at=utc_now(),
-                           source_url=META.view_url(),  # cite the official view, not a mirror or proxy
+                           source_url=cls.meta.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
         return spider
@@ -75,7 +82,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         """/info → the column mapping, then the first page of rows."""
         try:
             info = self._json(response, "/info")
-            self.columns, warnings = info_columns(info)
+            self.columns, warnings = info_columns(info, self.meta.columns)
         except (ReplyError, ColumnError) as exc:
             yield self._give_up(str(exc))
             return
@@ -111,7 +118,7 @@ class MinjustUndesirableSpider(scrapy.Spider):
         try:
             if response.body.lstrip()[:1] == b"<":
                 raise ExportError(f"/export returned an HTML page instead of XLSX (HTTP {response.status})")
-            export = read_export(response.body)
+            export = read_export(response.body, self.meta.columns)
         except ExportError as exc:
             yield self._give_up(str(exc))
             return
@@ -143,7 +150,8 @@ class MinjustUndesirableSpider(scrapy.Spider):
     # --- helpers ------------------------------------------------------------------------
 
     def _values_request(self, offset: int) -> JsonRequest:
-        number_field = next((k for k, v in self.columns.items() if v == "number"), "field_1_i")
+        fallback = next((c.key for c in self.meta.columns.columns if c.field == "number"), "")
+        number_field = next((k for k, v in self.columns.items() if v == "number"), fallback)
         body = {"offset": offset, "limit": self.page_size, "search": "",
                 "sort": [{"property": number_field, "direction": "asc"}]}
         return JsonRequest(self.values_url, data=body, callback=self.parse_values,
@@ -185,3 +193,16 @@ class MinjustUndesirableSpider(scrapy.Spider):
         message = f"{self.source}: {problem}"
         self.logger.error(message)
         return PullItem(self.pull, problem=message)
+
+
+def spider_class(meta: SourceMeta) -> type[MinjustJsonSpider]:
+    """The spider of one register: "minjust_undesirable" → MinjustUndesirableSpider."""
+    class_name = "".join(word.capitalize() for word in meta.spider.split("_")) + "Spider"
+    return type(class_name, (MinjustJsonSpider,),
+                {"name": meta.spider, "source": meta.source, "meta": meta, "__module__": __name__})
+
+
+# Scrapy's spider loader finds these module-level classes, one per register (each bound
+# to one name only: a second name would list it twice).
+globals().update({cls.__name__: cls for cls in (spider_class(meta) for meta in all_sources()
+                                                  if meta.service == SERVICE)})
