@@ -29,7 +29,7 @@ from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Snapshot, Store
 from scraper.items import Pull, utc_now
-from scraper.registers import Thresholds
+from scraper.registers.metadata import Thresholds
 
 log = logging.getLogger("regwatch.ingest")
 
