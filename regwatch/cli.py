@@ -276,7 +276,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
     sources = source_names() if all_registers else [DEFAULT_SOURCE]
     try:
-        index = checking.load_index(_data_config().database_url, sources)
+        index = checking.load_index(_data_config().database_url, sources, language_of())
     except checking.CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(checking.EXIT_ERROR)
@@ -287,7 +287,8 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
         verdict = index.check(name, limit=limit, false_positives=rules)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(checking.verdict_json(verdict) if as_json else checking.verdict_text(verdict), nl=False)
+    click.echo(checking.verdict_json(verdict) if as_json else checking.verdict_text(verdict, language_of()),
+               nl=False)
     sys.exit(checking.EXIT_LISTED if verdict.listed else checking.EXIT_NOT_LISTED)
 
 
@@ -300,7 +301,7 @@ def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: P
         raise click.UsageError(_say("cli.error.names_file", file=names_file, error=exc)) from None
     results = checking.check_all(index, names, rules)
     _emit(checking.results_csv(results), output)
-    click.echo(checking.summary(results), err=True)
+    click.echo(checking.summary(results, language_of()), err=True)
 
 
 @cli.command()

@@ -382,6 +382,15 @@ def test_check_has_help(crawled):
     assert "Exit 0 listed, 1 not listed" in result.stdout
 
 
+def test_check_speaks_russian_under_a_russian_locale(crawled):
+    result = crawled.regwatch("check", "stichting bellingcat", LANG="ru_RU.UTF-8")
+    assert result.code == 0 and result.stdout.startswith("В РЕЕСТРЕ: stichting bellingcat\n")
+    assert "совпало название на языке оригинала «Stichting Bellingcat», те же буквы (регистр)" in result.stdout
+    english = crawled.regwatch("check", "stichting bellingcat", LANG="C.UTF-8")
+    assert english.stdout.startswith("LISTED: stichting bellingcat\n")
+    assert "matched the original name «Stichting Bellingcat», folded (case)" in english.stdout
+
+
 def test_check_errors_exit_2(crawled):
     empty = crawled.regwatch("check", "  ")
     assert empty.code == 2 and "the query is empty" in empty.stderr
@@ -400,5 +409,8 @@ def test_an_excluded_entry_is_shown_but_not_listed():
     assert verdict_text(verdict).startswith("not listed any more (excluded): Stichting Bellingcat\n")
     assert "status excluded; designated 2022-07-13, listed 2022-07-26 (order " in verdict_text(verdict)
     assert "), excluded 2026-10-01\n" in verdict_text(verdict)
+    russian = verdict_text(verdict, "ru")
+    assert russian.startswith("больше не в реестре (исключена): Stichting Bellingcat\n")
+    assert "статус: исключена; решение Генпрокуратуры 2022-07-13, включена 2022-07-26 (распоряжение " in russian
     both = index.check("Bellingcat")  # equal scores: the listed entry first
     assert both.listed and [number(c) for c in both.matches] == [58, 57]

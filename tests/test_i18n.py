@@ -74,7 +74,8 @@ def ids_built_at_run_time() -> set[str]:
         *(f"web.announced.kind_{k}" for k in (*LINKED_KINDS, "prosecution")),
         *(f"web.verdict.{v}" for v in ("listed", "excluded", "possible", "none")),
         *(f"web.outcome.{o}" for o in (BASELINE, CHANGED, UNCHANGED, HELD, REFUSED)),
-        *(f"part.{p}" for p in _PARTS), *(f"alert.part.{p}" for p in _PARTS),
+        *(f"{prefix}part.{p}" for prefix in ("", "alert.", "cli.check.") for p in _PARTS),
+        *(f"cli.check.verdict.{v}" for v in ("listed", "excluded", "possible", "not_listed")),
         *(f"alert.how.{h}" for h in (EXACT, FOLDED, TRANSLITERATED)),
         *(f"alert.{w}.{k}" for w in ("kind", "counted") for k in KINDS_IN_READING_ORDER),
         *(f"alert.operator.{k}.{p}" for k in OPERATOR_KINDS for p in ("title", "text")),
@@ -109,9 +110,11 @@ def test_both_catalogs_have_the_same_ids_and_placeholders():
 
 
 def test_one_russian_label_per_field_and_per_name_part():
+    """English keeps each place's own wording; Russian says a field or a name part one way."""
     for msgid in ids("ru"):
-        if msgid.startswith(("alert.field.", "alert.part.")):
-            assert forms("ru", msgid) == forms("ru", msgid.removeprefix("alert.")), msgid
+        for prefix in ("alert.", "cli.check."):
+            if msgid.startswith((prefix + "field.", prefix + "part.")):
+                assert forms("ru", msgid) == forms("ru", msgid.removeprefix(prefix)), msgid
 
 
 def test_russian_counts_take_three_forms():
