@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.alerts.config import ConfigError, load_config
+from pipelines.i18n.catalog import translator
+from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.index import (
     LISTED_SCORE,
     MAX_QUERY_LENGTH,
@@ -24,8 +26,6 @@ from pipelines.matching.index import (
     Verdict,
     verdict_record,
 )
-from pipelines.i18n.catalog import translator
-from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.register.normalise import normalise_rows
 from regwatch.check import read_names
 from tests.test_normalise import combined_rows
