@@ -24,6 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.announcements.articles import aliases_of, register_index
 from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
+from pipelines.i18n.catalog import translator
+from pipelines.i18n.phrase import said_in
 from pipelines.matching.index import (
     LISTED_SCORE,
     POSSIBLE_SCORE,
@@ -43,10 +45,6 @@ from scraper.registers.metadata import load_source
 EXIT_LISTED, EXIT_NOT_LISTED, EXIT_ERROR = 0, 1, 2
 LISTED, EXCLUDED, POSSIBLE, NOT_LISTED, ERROR = "listed", "excluded", "possible", "not listed", "error"
 RESULT_COLUMNS = ("query", "verdict", "entry_id", "number", "name", "score", "matched_on", "how")
-_PART_WORDS = {"name": "published name", "name_ru": "Russian name", "name_original": "original name",
-               "acronym": "acronym"}
-_HEADLINES = {LISTED: "LISTED", EXCLUDED: "not listed any more (excluded)",
-              POSSIBLE: "possible match, not confirmed", NOT_LISTED: "not listed"}
 
 
 class CheckError(Exception):
@@ -81,47 +79,44 @@ class Stale:
                 "stale_after_days": self.age.stale_after_days, "warning": self.warning}
 
 
-def stale_data(ages: Iterable[DataAge], now: datetime) -> list[Stale]:
+def stale_data(ages: Iterable[DataAge], now: datetime, language: str = "en") -> list[Stale]:
     """The registers among `ages` whose last good crawl is older than their
-    `stale_after_days` at `now` (timezone-aware), or that never had one."""
+    `stale_after_days` at `now` (timezone-aware), or that never had one; warned in `language`."""
+    t = translator(language)
     stale = []
     for age in ages:
         if not age.last_good_crawl:
-            stale.append(Stale(age, (f"{age.source} was never crawled successfully: this answer "
-                                     f"does not cover it; run `regwatch crawl {age.source}`")))
+            stale.append(Stale(age, t("cli.check.stale.never", source=age.source)))
             continue
         crawled = datetime.fromisoformat(age.last_good_crawl)
         days = (now - (crawled if crawled.tzinfo else crawled.replace(tzinfo=UTC))) / timedelta(days=1)
         if days > age.stale_after_days:
-            stale.append(Stale(age, (f"the last good crawl of {age.source} was on "
-                                     f"{age.last_good_crawl[:10]}, {int(days)} days ago (its data "
-                                     f"may age {age.stale_after_days} days): the register may have "
-                                     f"changed since; run `regwatch crawl {age.source}`")))
+            stale.append(Stale(age, t("cli.check.stale.old", source=age.source, day=age.last_good_crawl[:10],
+                                      days=int(days), limit=age.stale_after_days)))
     return stale
 
 
-def load_registers(database_url: str, sources: Sequence[str]) -> Registers:
+def load_registers(database_url: str, sources: Sequence[str], language: str = "en") -> Registers:
     """The index of the current entries of every crawled source among `sources`, with the
-    names announcements gave them, and how old each source's data is; CheckError if none
-    was crawled."""
+    names announcements gave them, and how old each source's data is; CheckError (in
+    `language`) if none was crawled."""
+    t = translator(language)
     try:
         store = Store(database_url)
     except (SQLAlchemyError, ImportError) as exc:
-        raise CheckError(f"cannot open the database {redact(database_url)}: "
-                         f"{redact(str(getattr(exc, 'orig', None) or exc)).splitlines()[0]}") from None
+        raise CheckError(t("cli.error.database", url=redact(database_url),
+                           detail=redact(str(getattr(exc, "orig", None) or exc)).splitlines()[0])) from None
     try:
         crawled = [source for source in sources if store.last_snapshot(source) is not None]
         if not crawled:
-            raise CheckError(f"{', '.join(sources)}: nothing crawled yet; run `regwatch crawl` first "
-                             "(offline, the recorded register: `regwatch demo`, then "
-                             "REGWATCH_DATA_DIR=output/demo regwatch check NAME)")
+            raise CheckError(t("cli.check.nothing_crawled", sources=", ".join(sources)))
         # Names announcements gave an entry (e.g. "FIDH") find it too.
         index = register_index([entry for source in crawled for entry in store.current_entries(source)],
                                aliases_of(store.engine))
         return Registers(index, tuple(_data_age(store, source) for source in sources))
     except SQLAlchemyError as exc:
-        raise CheckError(f"cannot read the database {redact(database_url)}: "
-                         f"{redact(str(exc)).splitlines()[0]}") from None
+        raise CheckError(t("cli.error.database_read", url=redact(database_url),
+                           detail=redact(str(exc)).splitlines()[0])) from None
     finally:
         store.close()
 
@@ -142,38 +137,39 @@ def verdict_word(verdict: Verdict) -> str:
     return POSSIBLE if verdict.matches else NOT_LISTED
 
 
-def _dates(entry: Entry) -> str:
-    designated = entry.designated_on or "not published"
-    order = f" (order {entry.listing_order})" if entry.listing_order else ""
-    excluded = f", excluded {entry.excluded_on}" if entry.excluded_on else ""
-    return f"designated {designated}, listed {entry.listed_on or 'not published'}{order}{excluded}"
+def _dates(entry: Entry, language: str) -> str:
+    t = translator(language)
+    order = t("cli.check.order", order=entry.listing_order) if entry.listing_order else ""
+    excluded = t("cli.check.excluded", day=entry.excluded_on) if entry.excluded_on else ""
+    return t("cli.check.dates", designated=entry.designated_on or t("cli.check.not_published"),
+             listed=entry.listed_on or t("cli.check.not_published")) + order + excluded
 
 
-def _candidate_lines(candidate: Candidate) -> list[str]:
-    entry = candidate.entry
+def _candidate_lines(candidate: Candidate, language: str) -> list[str]:
+    t, entry = translator(language), candidate.entry
     return [f"  №{entry.number}  {entry.name}",
-            f"      {entry.entry_id}, status {entry.status}; {_dates(entry)}",
-            f"      score {candidate.score:.0f}: matched the {_PART_WORDS[candidate.part]} "
-            f"«{candidate.matched_on}», {candidate.how}",
-            *([f"      «{candidate.matched_on}» is not printed by the register: an announcement "
-               f"named the entry so, {candidate.alias_source}"] if candidate.alias_source else []),
-            f"      official source: {entry.source_url or 'not recorded'}"]
+            "      " + t("cli.check.entry", entry_id=entry.entry_id, status=t.get(f"status.{entry.status}", entry.status),
+                         dates=_dates(entry, language)),
+            "      " + t("cli.check.matched", score=f"{candidate.score:.0f}", part=t(f"cli.check.part.{candidate.part}"),
+                         matched=candidate.matched_on, how=said_in(candidate.how, language)),
+            *(["      " + t("cli.check.alias", matched=candidate.matched_on, source=candidate.alias_source)]
+              if candidate.alias_source else []),
+            "      " + t("cli.check.source", url=entry.source_url or t("cli.check.not_recorded"))]
 
 
-def verdict_text(verdict: Verdict, stale: Sequence[Stale] = ()) -> str:
+def verdict_text(verdict: Verdict, stale: Sequence[Stale] = (), language: str = "en") -> str:
     """The verdict first, then (not listed) a warning per register with `stale` data, then
-    each candidate explained."""
-    word = verdict_word(verdict)
-    lines = [f"{_HEADLINES[word]}: {verdict.query}"]
+    each candidate explained, in `language`."""
+    t, word = translator(language), verdict_word(verdict)
+    lines = [f"{t('cli.check.verdict.' + word.replace(' ', '_'))}: {verdict.query}"]
     if not verdict.listed:
-        lines.extend(f"  warning: {s.warning}" for s in stale)
+        lines.extend("  " + t("cli.check.warning", warning=s.warning) for s in stale)
     if word == NOT_LISTED:
-        lines.append("  no name on the register comes close")
+        lines.append(t("cli.check.none_close"))
     for candidate in verdict.matches:
-        lines.extend(_candidate_lines(candidate))
+        lines.extend(_candidate_lines(candidate, language))
     for candidate in verdict.ruled_out:
-        lines.append(f"  ruled out by a [[false_positive]] in the configuration: "
-                     f"№{candidate.entry.number} {candidate.entry.name}")
+        lines.append(t("cli.check.ruled_out", number=candidate.entry.number, name=candidate.entry.name))
     return "\n".join(lines) + "\n"
 
 
@@ -233,9 +229,10 @@ def results_csv(results: Sequence[tuple[str, Verdict | str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def summary(results: Sequence[tuple[str, Verdict | str]]) -> str:
+def summary(results: Sequence[tuple[str, Verdict | str]], language: str = "en") -> str:
+    t = translator(language)
     words = [ERROR if isinstance(v, str) else verdict_word(v) for _, v in results]
-    excluded = f", {words.count(EXCLUDED)} excluded" if EXCLUDED in words else ""
-    return (f"{len(results)} names checked: {words.count(LISTED)} listed{excluded}, {words.count(POSSIBLE)} "
-            f"possible matches, {words.count(NOT_LISTED)} not listed, {words.count(ERROR)} errors"
-            f" (possible: a score of {POSSIBLE_SCORE:.0f} or more, to check by hand)")
+    excluded = t("cli.check.summary_excluded", excluded=words.count(EXCLUDED)) if EXCLUDED in words else ""
+    return t("cli.check.summary", checked=len(results), listed=words.count(LISTED), excluded=excluded,
+             possible=words.count(POSSIBLE), not_listed=words.count(NOT_LISTED), errors=words.count(ERROR),
+             score=f"{POSSIBLE_SCORE:.0f}")

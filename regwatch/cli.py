@@ -13,13 +13,14 @@ import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.alerts.config import AlertConfig, ConfigError, config_path, load_config
 from pipelines.crawl import BASELINE, CHANGED, HELD
+from pipelines.i18n.catalog import language_of, translator
 from pipelines.publish.export import changes_csv, changes_json, register_at, render
 from pipelines.storage.atomic import atomic_write_bytes
 from pipelines.storage.data_config import DataConfig
@@ -35,13 +36,24 @@ EXIT_OK, EXIT_REFUSED, EXIT_HELD = 0, 1, 3  # 2, a usage error, is click's own (
 DEFAULT_SOURCE = "ru_minjust_undesirable"
 
 
+def _say(msgid: str, **values: object) -> str:
+    """A line of the command in the user's language (LC_ALL, LC_MESSAGES, LANG: ru* is
+    Russian, anything else English); `cli.*` in the phrase catalog."""
+    return translator(language_of())(msgid, **values)
+
+
+def _count(msgid: str, n: int, **values: object) -> str:
+    """The same for a line that counts: the form that goes with n (`{n}` in the text)."""
+    return translator(language_of()).plural(msgid, n, **values)
+
+
 def _iso_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise click.BadParameter(_say("cli.error.bad_date", value=repr(value))) from None
 
 
 def _source(name: str) -> str:
@@ -64,8 +76,8 @@ def _open_store() -> tuple[DataConfig, Store]:
         return config, Store(config.database_url)
     except (SQLAlchemyError, ImportError) as exc:  # ImportError: the URL's driver is not installed
         detail = str(getattr(exc, "orig", None) or exc)
-        click.echo(f"cannot open the database {redact(config.database_url)}: "
-                   f"{redact(detail).splitlines()[0]}", err=True)
+        click.echo(_say("cli.error.database", url=redact(config.database_url),
+                        detail=redact(detail).splitlines()[0]), err=True)
         sys.exit(EXIT_REFUSED)
 
 
@@ -88,7 +100,7 @@ def _emit(data: bytes, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         atomic_write_bytes(output, data)
-        click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+        click.echo(_say("cli.wrote", file=output, size=f"{len(data):,}"), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,7 +141,8 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     log_file = None if verbose else config.data_dir / "regwatch.log"
-    click.echo(f"crawling {source}" + (f" (log: {log_file})" if log_file else ""))
+    click.echo(_say("cli.crawl.start_logged", source=source, log=log_file) if log_file
+               else _say("cli.crawl.start", source=source))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
                         progress=not (quiet or verbose), config_file=config_file, via=via)
     _after_crawl(source, outcome, alerting, config)
@@ -139,8 +152,9 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     if not outcome.ok:
         click.echo(outcome.message, err=True)
         sys.exit(EXIT_REFUSED)
-    warnings = f"; {len(outcome.warnings)} warnings in the log" if outcome.warnings else ""
-    click.echo(f"{source}: {outcome.status}: {outcome.entries} entries, {outcome.message}{warnings}")
+    warnings = _count("cli.count.warnings", len(outcome.warnings)) if outcome.warnings else ""
+    click.echo(_say("cli.crawl.result", source=source, status=outcome.status, entries=outcome.entries,
+                    message=outcome.message) + warnings)
     for change in outcome.changes:
         click.echo("  " + describe(change))
 
@@ -169,7 +183,7 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
         report = deliver(store.engine, alerting, config.data_dir)
     except Exception as exc:  # alerting trouble is logged and shown, never fails the crawl
         logging.getLogger("regwatch.cli").exception("alerts after the crawl of %s", source)
-        click.echo(f"alerts: {redact(str(exc))}", err=True)
+        click.echo(_say("cli.alerts_failed", error=redact(str(exc))), err=True)
         return
     finally:
         store.close()
@@ -197,22 +211,22 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
     an order."""
     source = _source(source)
     if at and as_seen:
-        raise click.UsageError("give --at or --as-seen, not both")
+        raise click.UsageError(_say("cli.error.at_and_as_seen"))
     if (at or as_seen or "") > date.today().isoformat():
-        raise click.UsageError(f"{at or as_seen} is in the future")
+        raise click.UsageError(_say("cli.error.future", day=at or as_seen))
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        raise click.UsageError("XLSX is binary: give -o FILE")
+        raise click.UsageError(_say("cli.error.xlsx_to_terminal"))
     _, store = _open_store()
     if store.last_snapshot(source) is None:
-        click.echo(f"{source}: nothing crawled yet; run `regwatch crawl` first", err=True)
+        click.echo(_say("cli.nothing_crawled", source=source), err=True)
         sys.exit(EXIT_REFUSED)
     if as_seen:
         snapshot, entries = store.entries_as_seen(source, as_seen + "T23:59:59+00:00")
         if snapshot is None:
-            click.echo(f"{source}: no snapshot taken on or before {as_seen}", err=True)
+            click.echo(_say("cli.export.no_snapshot", source=source, day=as_seen), err=True)
             sys.exit(EXIT_REFUSED)
-        click.echo(f"{source}: as seen in the snapshot of {snapshot.taken_at} "
-                   f"({snapshot.channel}, {len(entries)} rows)", err=True)
+        click.echo(_count("cli.export.as_seen", len(entries), source=source, taken=snapshot.taken_at,
+                          channel=snapshot.channel), err=True)
     elif at is None:
         entries = store.current_entries(source)
     else:
@@ -235,7 +249,7 @@ def changes(since: str | None, fmt: str, source: str | None) -> None:
     else:
         for change in found:
             click.echo(f"{change.detected_at}  {describe(change)}")
-        click.echo(f"{len(found)} changes", err=True)
+        click.echo(_count("cli.count.changes", len(found)), err=True)
 
 
 @cli.command()
@@ -260,16 +274,16 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     from regwatch import check as checking
 
     if (name is None) == (names_file is None):
-        raise click.UsageError("give either a NAME or --file names.csv")
+        raise click.UsageError(_say("cli.error.name_or_file"))
     alerting, _ = _alert_config(config_file)
     rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
     sources = source_names() if all_registers else [DEFAULT_SOURCE]
     try:
-        registers = checking.load_registers(_data_config().database_url, sources)
+        registers = checking.load_registers(_data_config().database_url, sources, language_of())
     except checking.CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(checking.EXIT_ERROR)
-    stale = checking.stale_data(registers.ages, datetime.now(UTC))
+    stale = checking.stale_data(registers.ages, datetime.now(UTC), language_of())
     if names_file is not None:
         _check_file(registers.index, names_file, rules, output, stale)
         return
@@ -277,7 +291,8 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
         verdict = registers.index.check(name, limit=limit, false_positives=rules)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(checking.verdict_json(verdict, stale) if as_json else checking.verdict_text(verdict, stale),
+    click.echo(checking.verdict_json(verdict, stale) if as_json
+               else checking.verdict_text(verdict, stale, language_of()),
                nl=False)
     sys.exit(checking.EXIT_LISTED if verdict.listed else checking.EXIT_NOT_LISTED)
 
@@ -289,13 +304,13 @@ def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: P
     try:
         names = checking.read_names(names_file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise click.UsageError(f"{names_file}: cannot read it as UTF-8 CSV: {exc}") from None
+        raise click.UsageError(_say("cli.error.names_file", file=names_file, error=exc)) from None
     results = checking.check_all(index, names, rules)
     _emit(checking.results_csv(results), output)
-    click.echo(checking.summary(results), err=True)
+    click.echo(checking.summary(results, language_of()), err=True)
     if any(not isinstance(verdict, str) and not verdict.listed for _, verdict in results):
         for old in stale:  # the "not listed" rows rest on this data
-            click.echo(f"warning: {old.warning}", err=True)
+            click.echo(_say("cli.check.warning", warning=old.warning), err=True)
 
 
 @cli.command()
@@ -337,7 +352,7 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
         raise click.UsageError(str(exc)) from None
     config, store = _open_store()
     store.close()
-    click.echo(f"importing {len(pages)} archived copies, oldest first (log: {config.data_dir / 'regwatch.log'})")
+    click.echo(_say("cli.import.start", count=len(pages), log=config.data_dir / "regwatch.log"))
     outcomes = run_spider("minjust_undesirable_html", DEFAULT_SOURCE,
                           config.data_dir / "regwatch.log", progress=True, pages=pages)
     for (url, captured), outcome in zip(pages, outcomes):
@@ -375,10 +390,11 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
     if fetch:
         fetched = fetch_articles(ANNOUNCEMENT_SPIDERS, config.data_dir / "regwatch.log")
         for name, counts in fetched.items():
-            click.echo(f"{name}: {counts['stored']} new articles, {counts['known']} known, "
-                       f"{counts['events']} events" + (f", {counts['errors']} errors (see the log)"
-                                                       if counts["errors"] else ""), err=True)
-            if counts["errors"]:
+            events, errors = cast(int, counts["events"]), cast(int, counts["errors"])
+            click.echo(_count("cli.announcements.fetched", events, name=name, stored=counts["stored"],
+                              known=counts["known"])
+                       + (_count("cli.announcements.errors", errors) if errors else ""), err=True)
+            if errors:
                 failed.append(name)
     _, store = _open_store()
     try:
@@ -392,13 +408,13 @@ def announcements(pending: bool, as_json: bool, fetch: bool, config_file: Path |
                          indent=1).encode() + b"\n", None)
         sys.exit(EXIT_REFUSED if failed else EXIT_OK)
     for e in found:
-        link = (f"→ {e['entry_id']}" + (f" ({e['lag_days']:+d} days to the register)"
+        link = (f"→ {e['entry_id']}" + (" " + _say("cli.announcements.lag", lag=f"{e['lag_days']:+d}")
                                         if e["lag_days"] is not None else "")
                 if e["entry_id"] else "")
         click.echo(f"{e['published_on'][:10]}  {e['status']:<15} {e['kind']:<11} "
                    f"{e['organisation']}{' (' + e['acronym'] + ')' if e['acronym'] else ''} {link}")
         click.echo(f"            {e['url']}")
-    click.echo(f"{len(found)} events", err=True)
+    click.echo(_count("cli.count.events", len(found)), err=True)
     sys.exit(EXIT_REFUSED if failed else EXIT_OK)
 
 
@@ -416,10 +432,10 @@ def _alert_after_announcements(store, alerting: AlertConfig, config: DataConfig,
         report = deliver(store.engine, alerting, config.data_dir)
     except Exception as exc:
         logging.getLogger("regwatch.cli").exception("early-warning alerts")
-        click.echo(f"alerts: {redact(str(exc))}", err=True)
+        click.echo(_say("cli.alerts_failed", error=redact(str(exc))), err=True)
         return
     if queued:
-        click.echo(f"{queued} early-warning alerts queued", err=True)
+        click.echo(_count("cli.count.early_warnings", queued), err=True)
     if report.sent or report.retrying or report.failed:
         click.echo(report.summary(), err=True)
 
@@ -445,7 +461,7 @@ def extract(file: Path, published_on: str | None, as_json: bool) -> None:
     try:
         raw = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        raise click.UsageError(f"{file}: not UTF-8 text or HTML") from None
+        raise click.UsageError(_say("cli.error.not_utf8", file=file)) from None
     looks_html = raw.lstrip()[:1] == "<" or file.suffix.lower() in (".html", ".htm")
     events = (extract_from_html(raw, published_on) if looks_html
               else extract_events(raw, published_on))
@@ -456,12 +472,12 @@ def extract(file: Path, published_on: str | None, as_json: bool) -> None:
     for record in records:
         dates = ", ".join(f"{k} {record[k]}" for k in ("decision_date", "register_date") if record.get(k))
         if dates and record.get("date_basis") == "article":
-            dates += " (on or before: the article's own date; the text states none)"
+            dates += _say("cli.extract.article_date")
         click.echo(f"{record['kind']:<11} {record['organisation']}"
                    + (f" ({record['acronym']})" if record.get("acronym") else "")
                    + (f" — {dates}" if dates else "") + (f" — {record['authority']}" if record.get("authority") else ""))
         click.echo(f"            «{record['sentence'][:300]}»")
-    click.echo(f"{len(records)} events", err=True)
+    click.echo(_count("cli.count.events", len(records)), err=True)
 
 
 @cli.command()
@@ -480,16 +496,16 @@ def reparse(source: str) -> None:
     try:
         delta = rebuild_history(store, config.data_dir, source)
     except ValueError as exc:
-        click.echo(f"reparse: {exc}; nothing was changed", err=True)
+        click.echo(_say("cli.error.reparse", error=exc), err=True)
         sys.exit(EXIT_REFUSED)
     finally:
         store.close()
-    for label, found in (("new", delta.new_changes), ("gone", delta.dropped_changes)):
+    for label, found in (("cli.reparse.new", delta.new_changes), ("cli.reparse.gone", delta.dropped_changes)):
         for change in found:
-            click.echo(f"{label:<4} {change.detected_at}  {describe(change)}")
-    click.echo(f"{source}: history rebuilt: {len(delta.new_changes)} changes new, "
-               f"{len(delta.dropped_changes)} gone, {len(delta.entries_changed)} entries read "
-               f"differently now" + (f" ({', '.join(delta.entries_changed[:10])}"
+            click.echo(f"{_say(label):<4} {change.detected_at}  {describe(change)}")
+    click.echo(_say("cli.reparse.result", source=source, new=len(delta.new_changes),
+                    gone=len(delta.dropped_changes), entries=len(delta.entries_changed))
+               + (f" ({', '.join(delta.entries_changed[:10])}"
                                      f"{'…' if len(delta.entries_changed) > 10 else ''})"
                                      if delta.entries_changed else ""))
 
@@ -510,8 +526,7 @@ def show(entry_id: str, as_json: bool) -> None:
     try:
         history = store.entry_history(entry_id)
         if history is None:
-            click.echo(f"no entry {entry_id!r} (ids look like ru_minjust_undesirable/57; "
-                       "see `regwatch export`)", err=True)
+            click.echo(_say("cli.error.no_entry", entry_id=repr(entry_id)), err=True)
             sys.exit(EXIT_REFUSED)
         record = history_record(history, store)
     finally:
@@ -551,16 +566,18 @@ def verify(source: str, as_json: bool) -> None:
             ensure_ascii=False, indent=1).encode() + b"\n", None)
     else:
         for pull in report.pulls:
-            date = f", data date {pull.as_of}" if pull.as_of else ""
-            state = f"FAILED: {pull.problem}" if pull.problem else f"{len(pull.entries)} rows{date}"
-            click.echo(f"{pull.channel:<5} {state}  (raw replies: {', '.join(r[:12] for r in pull.replies)})")
+            date = _say("cli.verify.data_date", day=pull.as_of) if pull.as_of else ""
+            state = (_say("cli.verify.failed", problem=pull.problem) if pull.problem
+                     else _count("cli.count.rows", len(pull.entries)) + date)
+            click.echo(_say("cli.verify.pull", channel=f"{pull.channel:<5}", state=state,
+                            replies=", ".join(r[:12] for r in pull.replies)))
         for d in report.disagreements:
             click.echo(f"№{d.number}  {d.field}: {report.pulls[0].channel} {d.first!r} ≠ "
                        f"{report.pulls[1].channel} {d.second!r}")
         if report.ok:
-            click.echo(f"{source}: the channels agree on every row")
+            click.echo(_say("cli.verify.agree", source=source))
         elif report.disagreements:
-            click.echo(f"{source}: {len(report.disagreements)} disagreements", err=True)
+            click.echo(_count("cli.count.disagreements", len(report.disagreements), source=source), err=True)
     sys.exit(EXIT_OK if report.ok else EXIT_REFUSED)
 
 
@@ -603,11 +620,11 @@ def alerts(status: str | None, as_json: bool) -> None:
                          indent=1).encode() + b"\n", None)
         return
     for alert in found:
-        when = alert.sent_at if alert.status == "sent" else f"next try {alert.next_attempt_at}"
-        error = f"  last error: {alert.last_error}" if alert.last_error else ""
+        when = alert.sent_at if alert.status == "sent" else _say("cli.alerts.next_try", at=alert.next_attempt_at)
+        error = _say("cli.alerts.last_error", error=alert.last_error) if alert.last_error else ""
         click.echo(f"{alert.created_at}  {alert.status:<7} {alert.subscription:<16} "
-                   f"{alert.attempts} attempts, {when}  {alert.title}{error}")
-    click.echo(f"{len(found)} alerts", err=True)
+                   f"{_count('cli.count.attempts', alert.attempts)}, {when}  {alert.title}{error}")
+    click.echo(_count("cli.count.alerts", len(found)), err=True)
 
 
 @cli.command()
@@ -660,7 +677,7 @@ def serve(host: str, port: int, config_file: Path | None) -> None:
     store.close()
     app = create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE,
                      false_positives=[(rule.query, rule.entry_id) for rule in alerting.false_positives])
-    click.echo(f"regwatch: serving {DEFAULT_SOURCE} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    click.echo(_say("cli.serve", source=DEFAULT_SOURCE, host=host, port=port), err=True)
     # a 500-character Cyrillic query is 9 KB of URL once percent-encoded: allow 64 KB of head
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                 h11_max_incomplete_event_size=65536)

@@ -45,7 +45,10 @@ def run_regwatch(args: list[str], env: dict[str, str], timeout: float = 120) -> 
 
 
 def make_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
+    # The command speaks the user's locale: the tests read English unless they ask otherwise.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("REGWATCH_") and k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    env["LANG"] = "C.UTF-8"
     env.update(REGWATCH_MINJUST_URL=fake_url, REGWATCH_DATA_DIR=str(data_dir),
                REGWATCH_DOWNLOAD_DELAY="0", REGWATCH_TIMEOUT="2", REGWATCH_RETRIES="1",
                REGWATCH_BACKOFF="0.05")

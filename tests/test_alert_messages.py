@@ -107,9 +107,9 @@ def test_a_row_without_a_decision_date_or_order_shows_what_it_has():
 @pytest.mark.parametrize(("language", "edit", "renumbering", "vanishing"), [
     ("en", "original name: Free Russia Foundation → Free Russia Foundation | Free Russia",
      "number: 15 → 16", "1. No. 398: the row vanished from the published list"),
-    ("ru", "наименование на языке оригинала: Free Russia Foundation → "
+    ("ru", "Название на языке оригинала: Free Russia Foundation → "
            "Free Russia Foundation | Free Russia",
-     "номер: 15 → 16", "1. № 398: строка исчезла из опубликованного перечня"),
+     "Номер: 15 → 16", "1. № 398: строка исчезла из опубликованного перечня"),
 ])
 def test_edits_say_which_field_changed_from_what_to_what(language, edit, renumbering, vanishing):
     edited = message([change(MODIFIED, 16, "name_original", "Free Russia Foundation",
@@ -119,7 +119,7 @@ def test_edits_say_which_field_changed_from_what_to_what(language, edit, renumbe
     assert f"\n   {renumbering}\n" in renumbered
     removed = message([change(REMOVED, 398, "", LISTED, "")], language).text
     assert removed.startswith(vanishing + "\n   " + STATE[398].name + "\n")
-    assert ("Status before: listed" if language == "en" else "Статус до этого: включена") in removed
+    assert ("Status before: listed" if language == "en" else "Статус до этого: в реестре") in removed
 
 
 def test_a_reinstated_row_says_what_it_was_before():
@@ -131,7 +131,7 @@ def test_a_reinstated_row_says_what_it_was_before():
 
 def test_dates_in_an_edit_read_as_dates():
     sent = message([change(MODIFIED, 16, "listed_on", "2019-06-27", "2019-06-28")], "ru")
-    assert "дата включения в перечень: 27.06.2019 → 28.06.2019" in sent.text
+    assert "Дата включения: 27.06.2019 → 28.06.2019" in sent.text
     emptied = message([change(MODIFIED, 16, "listing_order", "814-р", "")]).text
     assert "inclusion order: 814-р → (empty)" in emptied
 
@@ -191,8 +191,8 @@ def test_watchlist_matches_come_first_marked_and_say_what_matched():
     assert ru.text.startswith(
         "1. [СОВПАДЕНИЕ СО СПИСКОМ НАБЛЮДЕНИЯ] № 16: добавлена в перечень\n"
         f"   {STATE[16].name}\n"
-        "   Имя из списка наблюдения «Fond Svobodnaya Rossiya» совпало: наименование на "
-        "русском языке «Фонд «Свободная Россия»» (по транслитерации)\n")
+        "   Имя из списка наблюдения «Fond Svobodnaya Rossiya» совпало: русское название "
+        "«Фонд «Свободная Россия»» (по транслитерации)\n")
 
 
 def test_flagged_changes_are_shown_even_beyond_the_cap():

@@ -67,6 +67,22 @@ def test_changes_in_every_format_and_since(two_crawls):
     assert json.loads(two_crawls.regwatch("changes", "--format", "json", "--since", "2999-01-01").stdout) == []
 
 
+def test_the_command_speaks_russian_under_a_russian_locale(two_crawls):
+    english = two_crawls.regwatch("changes", LANG="C.UTF-8")
+    russian = two_crawls.regwatch("changes", LANG="ru_RU.UTF-8")
+    assert "23 changes" in english.stderr and "23 изменения" in russian.stderr
+    assert russian.stdout == english.stdout  # the data itself is not translated
+    both = two_crawls.regwatch("export", "--at", "2020-01-01", "--as-seen", "2020-01-01", LANG="ru_RU.UTF-8")
+    assert both.code == 2 and "укажите --at или --as-seen, но не оба" in both.stderr
+    bad = two_crawls.regwatch("export", "--at", "29.07.2015", LC_ALL="ru_RU.UTF-8")
+    assert bad.code == 2 and "'29.07.2015' — не дата в виде ГГГГ-ММ-ДД" in bad.stderr
+    # LC_ALL wins over LANG, as in gettext: English here, exactly as before.
+    english_bad = two_crawls.regwatch("export", "--at", "29.07.2015", LC_ALL="C.UTF-8", LANG="ru_RU.UTF-8")
+    assert "'29.07.2015' is not a date in the form YYYY-MM-DD" in english_bad.stderr
+    missing = two_crawls.regwatch("show", "nowhere/1", LANG="ru_RU.UTF-8")
+    assert missing.code == 1 and "записи 'nowhere/1' нет" in missing.stderr
+
+
 @pytest.mark.parametrize("command", ["crawl", "export", "changes", "demo"])
 def test_every_command_has_help(command, tmp_path):
     result = run_regwatch([command, "--help"], make_env("http://127.0.0.1:9", tmp_path))

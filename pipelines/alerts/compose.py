@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipelines.announcements.linking import FirstWord
+from pipelines.i18n.catalog import translator
 from pipelines.matching.watchlist import WatchHit, watchlist_hits
 from pipelines.register.models import (
     ADDED,
-    EXCLUDED,
     EXCLUDED_KIND,
-    LISTED,
     MODIFIED,
     REINSTATED,
     REMOVED,
@@ -35,7 +34,6 @@ KINDS_IN_READING_ORDER = (ADDED, EXCLUDED_KIND, REINSTATED, REMOVED, MODIFIED, R
 # A watched organisation is news whatever happened to it, except a row vanishing from the
 # published list, which is as often the service's fault as a real change.
 WATCHED_KINDS = frozenset({ADDED, REINSTATED, MODIFIED, EXCLUDED_KIND, RENUMBERED})
-LANGUAGES = ("en", "ru")
 
 
 @dataclass(frozen=True, repr=False)
@@ -119,135 +117,18 @@ def select(sub: Subscription, source: str, changes: Sequence[Change],
 
 # --- in words --------------------------------------------------------------------------
 
-# Every fixed string, English then Russian. «организация» is feminine: «добавлена».
-_PHRASES: dict[str, tuple[str, str]] = {
-    "marker": ("WATCHLIST MATCH", "СОВПАДЕНИЕ СО СПИСКОМ НАБЛЮДЕНИЯ"),
-    "register.ru_minjust_undesirable": ("Undesirable organisations register",
-                                        "Перечень нежелательных организаций"),
-    "changes": ("change|changes|changes", "изменение|изменения|изменений"),
-    "count": ("{n} {label}", "{label} — {n}"),
-    "number": ("No. {number}", "№ {number}"),
-    "hit": ('Watch name "{query}" matched the {part} "{matched}" ({how})',
-            "Имя из списка наблюдения «{query}» совпало: {part} «{matched}» ({how})"),
-    "designated": ("Declared undesirable: {date} ({by})", "Признана нежелательной: {date} ({by})"),
-    "listed": ("Added to the list: {date}", "Включена в перечень: {date}"),
-    "listed.order": (", Ministry of Justice order {order}",
-                     ", распоряжение Минюста России № {order}"),
-    "excluded": ("Excluded from the list: {date}", "Исключена из перечня: {date}"),
-    "excluded.order": (", order {order}", ", распоряжение № {order}"),
-    "before": ("Status before: {old}", "Статус до этого: {old}"),
-    "empty": ("(empty)", "(пусто)"),
-    "more": ("… and {n} more {noun}: {breakdown}", "… и ещё {n} {noun}: {breakdown}"),
-    "none": ("No changes.", "Изменений нет."),
-    "source": ("Official source: {title}\n{url}", "Официальный источник: {title}\n{url}"),
-    "first_word": ("First announced {date}, {lag} before the inclusion order: {url}",
-                   "Впервые объявлено {date}, за {lag} до распоряжения о включении: {url}"),
-    "days": ("day|days|days", "день|дня|дней"),
-    # what happened, in a heading / in a count
-    f"kind.{ADDED}": ("added to the list", "добавлена в перечень"),
-    f"kind.{EXCLUDED_KIND}": ("excluded from the list", "исключена из перечня"),
-    f"kind.{REINSTATED}": ("reinstated", "восстановлена в перечне"),
-    f"kind.{REMOVED}": ("the row vanished from the published list",
-                        "строка исчезла из опубликованного перечня"),
-    f"kind.{MODIFIED}": ("changed", "изменена"),
-    f"kind.{RENUMBERED}": ("renumbered", "перенумерована"),
-    f"counted.{ADDED}": ("added", "добавлено"),
-    f"counted.{EXCLUDED_KIND}": ("excluded", "исключено"),
-    f"counted.{REINSTATED}": ("reinstated", "восстановлено"),
-    f"counted.{REMOVED}": ("removed", "исчезло"),
-    f"counted.{MODIFIED}": ("modified", "изменено"),
-    f"counted.{RENUMBERED}": ("renumbered", "перенумеровано"),
-    # which name a watch name matched, and how
-    "part.name": ("full published name", "полное наименование"),
-    "part.name_ru": ("Russian name", "наименование на русском языке"),
-    "part.name_original": ("original name", "наименование на языке оригинала"),
-    "part.acronym": ("acronym", "сокращённое наименование"),
-    "how.exact": ("exactly", "точно"),
-    "how.folded": ("ignoring case, accents and punctuation",
-                   "без учёта регистра, диакритики и знаков препинания"),
-    "how.transliterated": ("by transliteration", "по транслитерации"),
-    # the fields of an entry, as a reader calls them
-    "field.number": ("number", "номер"),
-    "field.name": ("name", "наименование"),
-    "field.name_ru": ("Russian name", "наименование на русском языке"),
-    "field.name_original": ("original name", "наименование на языке оригинала"),
-    "field.acronyms": ("acronyms", "сокращённые наименования"),
-    "field.country": ("country", "страна"),
-    "field.country_code": ("country code", "код страны"),
-    "field.designated_on": ("date of the Prosecutor General's decision",
-                            "дата решения Генеральной прокуратуры"),
-    "field.designated_by": ("decided by", "орган, принявший решение"),
-    "field.listed_on": ("date of inclusion", "дата включения в перечень"),
-    "field.listing_order": ("inclusion order", "номер распоряжения о включении"),
-    "field.excluded_on": ("date of exclusion", "дата исключения из перечня"),
-    "field.exclusion_order": ("exclusion order", "номер распоряжения об исключении"),
-    "field.status": ("status", "статус"),
-    f"status.{LISTED}": ("listed", "включена"),
-    f"status.{EXCLUDED}": ("excluded", "исключена"),
-    f"status.{REMOVED}": ("removed", "исчезла из перечня"),
-    f"authority.{PROSECUTOR_GENERAL}": (PROSECUTOR_GENERAL,
-                                        "Генеральная прокуратура Российской Федерации"),
-    # for the operator
-    "times": ("time|times|times", "раз|раза|раз"),
-    "attempts": ("attempt|attempts|attempts", "попытки|попыток|попыток"),  # «после N …»
-    "failing.title": ("regwatch: {source} is failing", "regwatch: источник {source} не работает"),
-    "failing.text": ("{source} has failed {count} in a row since {since}.\nWhat fails: {detail}",
-                     "Источник {source} дал сбой {count} подряд, начиная с {since}.\n"
-                     "Что не работает: {detail}"),
-    "recovered.title": ("regwatch: {source} works again",
-                        "regwatch: источник {source} снова работает"),
-    "recovered.text": ("{source} works again. It had failed {count} in a row since {since}.",
-                       "Источник {source} снова работает. До этого он дал сбой {count} подряд, "
-                       "начиная с {since}."),
-    "delivery_failed.title": ('regwatch: an alert to subscription "{detail}" was not delivered',
-                              "regwatch: уведомление для подписки «{detail}» не доставлено"),
-    "delivery_failed.text": (
-        'An alert about {source} to subscription "{detail}" could not be delivered after '
-        "{count} (queued {since}). It will not be retried.",
-        "Уведомление об источнике {source} для подписки «{detail}» не удалось доставить после "
-        "{count} (в очереди с {since}). Повторных попыток не будет."),
-}
+# Every fixed string is in the phrase catalog (pipelines/i18n): alert.*, status.*.
+# «организация» is feminine: «добавлена».
 _DATE_FIELDS = frozenset({"designated_on", "listed_on", "excluded_on"})
-_WORDED_FIELDS = {"status": "status", "designated_by": "authority"}  # field → phrase prefix
-
-
-def _say(key: str, language: str, **values: object) -> str:
-    if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}: one of {', '.join(LANGUAGES)}")
-    phrase = _PHRASES[key][LANGUAGES.index(language)]
-    return phrase.format(**values) if values else phrase
-
-
-def _say_or(key: str, language: str, fallback: str) -> str:
-    """A phrase the table may lack (a new field, an unknown authority): the raw text then."""
-    return _say(key, language) if key in _PHRASES else fallback
-
-
-def _plural_index(n: int, language: str) -> int:
-    """0 one, 1 few, 2 many: 1 изменение, 2 изменения, 5 изменений (11–14: many)."""
-    if language == "en":
-        return 0 if n == 1 else 2
-    if n % 10 == 1 and n % 100 != 11:
-        return 0
-    return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
-
-
-def _noun(n: int, key: str, language: str) -> str:
-    """The form of a noun that goes with n: `key` names its forms in the phrase table."""
-    return _say(key, language).split("|")[_plural_index(n, language)]
-
-
-def _count(n: int, key: str, language: str) -> str:
-    """'1 change', '2 изменения', '5 изменений'."""
-    return f"{n} {_noun(n, key, language)}"
+_AUTHORITIES = {PROSECUTOR_GENERAL: "alert.authority.prosecutor_general"}  # in words
 
 
 def _breakdown(changes: Iterable[Change], language: str) -> str:
     """'2 added, 1 excluded' / 'добавлено — 2, исключено — 1', kinds in reading order."""
+    t = translator(language)
     counts = Counter(c.kind for c in changes)
     order = [*KINDS_IN_READING_ORDER, *sorted(set(counts) - set(KINDS_IN_READING_ORDER))]
-    return ", ".join(_say("count", language, n=counts[kind],
-                          label=_say_or(f"counted.{kind}", language, kind))
+    return ", ".join(t("alert.breakdown.item", n=counts[kind], label=t.get(f"alert.counted.{kind}", kind))
                      for kind in order if counts[kind])
 
 
@@ -261,12 +142,15 @@ def format_date(iso: str, language: str) -> str:
 
 def _value(field_name: str, text: str, language: str) -> str:
     """A field's value as a reader wants it: dates, statuses and authorities in words."""
+    t = translator(language)
     if not text:
-        return _say("empty", language)
+        return t("alert.empty")
     if field_name in _DATE_FIELDS:
         return format_date(text, language)
-    if prefix := _WORDED_FIELDS.get(field_name):
-        return _say_or(f"{prefix}.{text}", language, text)
+    if field_name == "status":
+        return t.get(f"status.{text}", text)
+    if field_name == "designated_by" and text in _AUTHORITIES:
+        return t(_AUTHORITIES[text])
     return text
 
 
@@ -277,8 +161,9 @@ def _official_title(source_meta: SourceInfo, language: str) -> str:
 # --- the message -----------------------------------------------------------------------
 
 def _hit_lines(hits: Iterable[WatchHit], language: str) -> list[str]:
-    return [_say("hit", language, query=hit.query, matched=hit.matched,
-                 part=_say(f"part.{hit.part}", language), how=_say(f"how.{hit.how}", language))
+    t = translator(language)
+    return [t("alert.hit", query=hit.query, matched=hit.matched,
+              part=t(f"alert.part.{hit.part}"), how=t(f"alert.how.{hit.how}"))
             for hit in hits]
 
 
@@ -286,35 +171,35 @@ def _what_changed(change: Change, language: str) -> list[str]:
     """The edit itself: field old → new; for a row that vanished or came back, its status
     before (the heading says what happened)."""
     if change.kind in (MODIFIED, RENUMBERED):
-        label = _say_or(f"field.{change.field}", language, change.field)
+        label = translator(language).get(f"alert.field.{change.field}", change.field)
         old, new = (_value(change.field, v, language) for v in (change.old, change.new))
         return [f"{label}: {old} → {new}"]
     if change.kind in (REMOVED, REINSTATED):
-        return [_say("before", language, old=_value("status", change.old, language))]
+        return [translator(language)("alert.before", old=_value("status", change.old, language))]
     return []
 
 
 def _record(entry: Entry, language: str) -> list[str]:
     """The entry's dates and order numbers, those it has."""
-    lines = []
+    t, lines = translator(language), []
     if entry.designated_on:
-        lines.append(_say("designated", language, date=format_date(entry.designated_on, language),
-                          by=_value("designated_by", entry.designated_by, language)))
+        lines.append(t("alert.designated", date=format_date(entry.designated_on, language),
+                       by=_value("designated_by", entry.designated_by, language)))
     for step, date, order in (("listed", entry.listed_on, entry.listing_order),
                               ("excluded", entry.excluded_on, entry.exclusion_order)):
         if date or order:
-            line = _say(step, language, date=_value(f"{step}_on", date, language))
-            lines.append(line + (_say(f"{step}.order", language, order=order) if order else ""))
+            line = t(f"alert.{step}", date=_value(f"{step}_on", date, language))
+            lines.append(line + (t(f"alert.{step}.order", order=order) if order else ""))
     return lines
 
 
 def _block(i: int, change: Change, selection: Selection, entries: Mapping[str, Entry],
            language: str, first_words: Mapping[str, FirstWord]) -> str:
     """One change: heading, name, why it is flagged, what changed, dates and orders."""
-    flagged = selection.is_flagged(change)
-    marker = f"[{_say('marker', language)}] " if flagged else ""
-    number = _say("number", language, number=change.number)
-    kind = _say_or(f"kind.{change.kind}", language, change.kind)
+    t, flagged = translator(language), selection.is_flagged(change)
+    marker = f"[{t('alert.marker')}] " if flagged else ""
+    number = t("alert.number", number=change.number)
+    kind = t.get(f"alert.kind.{change.kind}", change.kind)
     lines = [change.name]
     if flagged:
         lines += _hit_lines(selection.flagged[change.entry_id], language)
@@ -322,18 +207,18 @@ def _block(i: int, change: Change, selection: Selection, entries: Mapping[str, E
     if (entry := entries.get(change.entry_id)) is not None:
         lines += _record(entry, language)
     if change.kind == ADDED and (word := first_words.get(change.entry_id)) is not None:
-        lines.append(_say("first_word", language, date=format_date(word.published_on, language),
-                          lag=_count(word.lag_days or 0, "days", language), url=word.url))
+        lines.append(t("alert.first_word", date=format_date(word.published_on, language),
+                       lag=t.plural("alert.count.days", word.lag_days or 0), url=word.url))
     return "\n".join([f"{i}. {marker}{number}: {kind}", *("   " + line for line in lines)])
 
 
 def _title(selection: Selection, source_meta: SourceInfo, language: str) -> str:
-    register = _say_or(f"register.{source_meta.source}", language,
-                       _official_title(source_meta, language))
-    title = f"{register}: {_count(len(selection.changes), 'changes', language)}"
+    t = translator(language)
+    register = t.get(f"alert.register.{source_meta.source}", _official_title(source_meta, language))
+    title = f"{register}: {t.plural('alert.count.changes', len(selection.changes))}"
     if breakdown := _breakdown(selection.changes, language):
         title += f" ({breakdown})"
-    return f"{_say('marker', language)} — {title}" if selection.flagged else title
+    return f"{t('alert.marker')} — {title}" if selection.flagged else title
 
 
 def _source_link(selection: Selection, entries: Mapping[str, Entry], source_meta: SourceInfo,
@@ -341,7 +226,7 @@ def _source_link(selection: Selection, entries: Mapping[str, Entry], source_meta
     """The official register's page; the entries' own source_url when metadata has none."""
     cited = (entries[c.entry_id].source_url for c in selection.changes if c.entry_id in entries)
     url = source_meta.view_url() or next((u for u in cited if u), "")
-    return _say("source", language, title=_official_title(source_meta, language), url=url)
+    return translator(language)("alert.source", title=_official_title(source_meta, language), url=url)
 
 
 def compose(selection: Selection, entries: Mapping[str, Entry], source_meta: SourceInfo,
@@ -349,13 +234,12 @@ def compose(selection: Selection, entries: Mapping[str, Entry], source_meta: Sou
     """One message for one subscriber's share of one crawl. Beyond `max_items` changes
     (flagged ones are always shown) a line counts the rest by kind. `first_words`: for an
     added entry, the announcement that came first (pipelines.announcements.linking.first_announced)."""
-    changes = selection.changes
+    t, changes = translator(language), selection.changes
     shown = changes[: max(max_items, sum(map(selection.is_flagged, changes)))]
     blocks = [_block(i, change, selection, entries, language, first_words or {})
-              for i, change in enumerate(shown, 1)] or [_say("none", language)]
+              for i, change in enumerate(shown, 1)] or [t("alert.none")]
     if hidden := changes[len(shown) :]:
-        blocks.append(_say("more", language, n=len(hidden), breakdown=_breakdown(hidden, language),
-                           noun=_noun(len(hidden), "changes", language)))
+        blocks.append(t.plural("alert.more", len(hidden), breakdown=_breakdown(hidden, language)))
     blocks.append(_source_link(selection, entries, source_meta, language))
     return Message(_title(selection, source_meta, language), "\n\n".join(blocks))
 
@@ -370,8 +254,8 @@ def operator_message(kind: str, source: str, detail: str, since: str, count: int
     delivered after `count` attempts (`delivery_failed`). Callers pass names, no secrets."""
     if kind not in OPERATOR_KINDS:
         raise ValueError(f"unknown operator message {kind!r}: one of {', '.join(OPERATOR_KINDS)}")
+    t = translator(language)
     noun = "attempts" if kind == "delivery_failed" else "times"
     values = {"source": source, "detail": detail, "since": since,
-              "count": _count(count, noun, language)}
-    return Message(_say(f"{kind}.title", language, **values),
-                   _say(f"{kind}.text", language, **values))
+              "count": t.plural(f"alert.count.{noun}", count)}
+    return Message(t(f"alert.operator.{kind}.title", **values), t(f"alert.operator.{kind}.text", **values))

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipelines.alerts.compose import Message, Subscription, format_date
 from pipelines.announcements.linking import LINKED_KINDS
+from pipelines.i18n.catalog import Translator, translator
 from pipelines.matching.keys import fold
 from pipelines.matching.watchlist import WatchHit, watchlist_hits
 from pipelines.register.models import Entry
@@ -153,32 +154,21 @@ def choose(sub: Subscription, announcements: Iterable[Announcement],
 
 # --- in words --------------------------------------------------------------------------------
 
-_PHRASES: dict[str, tuple[str, str]] = {
-    "title": ("Announced, not yet in the register: {names}",
-              "Объявлено, но ещё не в перечне: {names}"),
-    "marker": ("WATCHLIST MATCH", "СОВПАДЕНИЕ СО СПИСКОМ НАБЛЮДЕНИЯ"),
-    "kind.designated": ("declared undesirable", "признана нежелательной"),
-    "kind.included": ("to be added to the register", "включается в перечень"),
-    "kind.excluded": ("to be excluded from the register", "исключается из перечня"),
-    "decision": ("Decision: {date}", "Решение: {date}"),
-    "decision.article": ("Decision: on or before {date} (the article's date)",
-                         "Решение: не позднее {date} (дата сообщения)"),
-    "register_date": ("Register date given: {date}", "Дата в перечне по сообщению: {date}"),
-    "authority": ("By: {authority}", "Орган: {authority}"),
-    "hit": ('Watch name "{query}" matched "{matched}"', "Имя из списка наблюдения «{query}» совпало с «{matched}»"),
-    "first": ("First reported {date}: {title}\n{url}", "Впервые сообщено {date}: {title}\n{url}"),
-    "also": ("Also reported by: {urls}", "Также сообщили: {urls}"),
-    "quote": ("«{sentence}»", "«{sentence}»"),
-    "note": ("The Ministry of Justice register does not show this yet; regwatch will report "
-             "the entry when it appears.",
-             "В перечне Минюста этого пока нет; regwatch сообщит, когда запись появится."),
-}
 _QUOTE_LIMIT = 400  # characters of the sentence quoted
 
 
+def _catalog(language: str) -> Translator:
+    """The phrase catalog; any language but English reads Russian here, as it always has."""
+    return translator("en" if language == "en" else "ru")
+
+
 def _say(key: str, language: str, **values: object) -> str:
-    phrase = _PHRASES[key][0 if language == "en" else 1]
-    return phrase.format(**values) if values else phrase
+    return _catalog(language)(f"early_warning.{key}", **values)
+
+
+def _marker(language: str) -> str:
+    """The change alerts' own watchlist marker, so both kinds of alert flag alike."""
+    return _catalog(language)("alert.marker")
 
 
 def _name(announcement: Announcement) -> str:
@@ -190,7 +180,7 @@ def _name(announcement: Announcement) -> str:
 
 def _block(i: int, chosen: Chosen, language: str) -> str:
     a = chosen.announcement
-    marker = f"[{_say('marker', language)}] " if chosen.hits else ""
+    marker = f"[{_marker(language)}] " if chosen.hits else ""
     lines = [_name(a)]
     lines += [_say("hit", language, query=h.query, matched=h.matched) for h in chosen.hits]
     if a.decision_date:
@@ -216,7 +206,7 @@ def compose(chosen: Sequence[Chosen], language: str) -> Message:
     names = ", ".join(c.announcement.organisation for c in chosen)
     title = _say("title", language, names=names if len(names) <= 200 else names[:199] + "…")
     if any(c.hits for c in chosen):
-        title = f"{_say('marker', language)} — {title}"
+        title = f"{_marker(language)} — {title}"
     blocks = [_block(i, c, language) for i, c in enumerate(chosen, 1)] + [_say("note", language)]
     return Message(title, "\n\n".join(blocks))
 

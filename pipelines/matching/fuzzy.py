@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
+from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.keys import LEGAL_FORM_WORDS, fold, transliterate
 
 WORD_CUTOFF = 80.0  # rapidfuzz ratio below which two words do not meet at all
@@ -188,16 +189,8 @@ class TokenScorer:
         return [found for found in scored[:limit] if found[1] > 0]
 
 
-_EXTRA, _ABSENT, _SPELLING = ("query words not in the name", "name words not in the query",
-                              "(in one Latin spelling)")
-FUZZY_PHRASES = ("fuzzy tokens", _EXTRA, _ABSENT, _SPELLING)  # the English of an explanation
-
-
 def _explain(extra: list[str], absent: list[str]) -> str:
     """What kept the name from meeting the query word for word ("" when nothing did)."""
-    how = ""
-    if extra:
-        how += f"; {_EXTRA}: {' '.join(dict.fromkeys(extra))}"
-    if absent:
-        how += f"; {_ABSENT}: {' '.join(dict.fromkeys(absent))}"
-    return how + (f" {_SPELLING}" if how else "")
+    unmet = [Phrase.of(msgid, words=" ".join(dict.fromkeys(words)))
+             for msgid, words in (("match.how.extra_words", extra), ("match.how.absent_words", absent)) if words]
+    return Explained(*unmet, Phrase.of("match.how.one_spelling")) if unmet else Explained()

@@ -34,8 +34,8 @@ from array import array
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.fuzzy import (
-    FUZZY_PHRASES,
     TokenScorer,
     folded_tokens,
     fuzzy_tokens,
@@ -230,7 +230,8 @@ class RegisterIndex:
         hits = []
         for item, score, unmet in self._scorer.best(fuzzy_tokens(text)):
             score = min(score, MAX_FUZZY_SCORE)
-            hits.append(self._candidate(item, score, f"fuzzy tokens {score:.0f}{unmet}"))
+            how = Explained(Phrase.of("match.how.fuzzy", score=f"{score:.0f}"), unmet)
+            hits.append(self._candidate(item, score, how))
         return hits
 
 
@@ -248,17 +249,9 @@ def _best_per_entry(candidates: list[Candidate]) -> list[Candidate]:
 
 # --- explanations ----------------------------------------------------------------------------
 
-_LEVEL_NAMES = {
-    EXACT: "exact",
-    TRANSLITERATED: "transliterated (one Latin spelling, spaces ignored)",
-    CORE: "folded, the words before the proper name set aside",
-    ACRONYM_EXACT: "acronym, exact",
-    ACRONYM_ANY_CASE: "acronym, case and look-alike letters ignored",
-}
 _FOLDINGS = ("case", "diacritics", "punctuation", "look-alike letters", "legal form", "spacing")
-# Every English phrase a candidate's `how` is made of (for translations): a level's name,
-# or «folded (…)» with some of _FOLDINGS, or «fuzzy tokens N» and the words that did not meet.
-HOW_PHRASES = (*_LEVEL_NAMES.values(), "folded", *_FOLDINGS, *FUZZY_PHRASES)
+# A candidate's `how` is English text made of catalog phrases (pipelines/i18n: match.how.*,
+# match.folding.*), so a page can say it in Russian too.
 _DIGIT_IN_WORD = re.compile(r"[^\W\d_]3[^\W\d_]")
 
 
@@ -291,9 +284,11 @@ def _set_aside(query: str, matched: str) -> list[str]:
 
 def _explain(level: str, query: str, matched: str) -> str:
     """What had to be set aside for the query to meet the published text."""
-    if level == FOLDED:
-        return f"folded ({', '.join(_set_aside(query, matched))})"
-    return _LEVEL_NAMES[level]
+    if level == "folded":
+        foldings = tuple(Phrase.of("match.folding." + re.sub("[ -]", "_", step))
+                         for step in _set_aside(query, matched))
+        return Explained(Phrase.of("match.how.folded", foldings=foldings))
+    return Explained(Phrase.of(f"match.how.{level}"))
 
 
 def verdict_record(verdict: Verdict) -> dict[str, object]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pipelines.i18n.catalog import translator
+
 # The exported columns, in their order.
 EXPORT_COLUMNS = (
     "entry_id", "number", "name", "name_ru", "name_original", "acronyms", "country",
@@ -15,52 +17,11 @@ EXPORT_COLUMNS = (
 )
 CHANGE_COLUMNS = ("detected_at", "kind", "entry_id", "number", "name", "field", "old", "new")
 
-# The meaning of every exported column: (English, Russian).
-COLUMN_MEANINGS: dict[str, tuple[str, str]] = {
-    "entry_id": ("regwatch's stable id of the entry: the source and the number it had when first "
-                 "seen; never reused.",
-                 "Постоянный идентификатор записи в regwatch: источник и номер при первом "
-                 "появлении; не переиспользуется."),
-    "number": ("The entry's number in the official register (it can change on a renumbering).",
-               "Номер записи в официальном реестре (может измениться при перенумерации)."),
-    "name": ("The name exactly as published, country included.",
-             "Название точно как опубликовано, вместе со страной."),
-    "name_ru": ("The Russian name(s) split out of the published name.",
-                "Русское название (названия), выделенное из опубликованного."),
-    "name_original": ("The original-language name(s) split out of the published name.",
-                      "Название (названия) на языке оригинала, выделенное из опубликованного."),
-    "acronyms": ("Acronyms given in the published name.",
-                 "Аббревиатуры из опубликованного названия."),
-    "country": ("The country as the register writes it (in Russian).",
-                "Страна так, как её пишет реестр."),
-    "country_code": ("The country as an ISO 3166-1 alpha-2 code; empty when none is stated.",
-                     "Код страны по ISO 3166-1 alpha-2; пусто, если страна не указана."),
-    "designated_on": ("Date of the Prosecutor General's decision declaring the organisation "
-                      "undesirable.",
-                      "Дата решения Генеральной прокуратуры о признании деятельности "
-                      "нежелательной."),
-    "designated_by": ("The authority that took that decision.", "Орган, принявший это решение."),
-    "listed_on": ("Date of the Ministry of Justice order including the entry in the register.",
-                  "Дата распоряжения Минюста о включении в реестр."),
-    "listing_order": ("Number of that inclusion order.", "Номер распоряжения о включении."),
-    "excluded_on": ("Date of exclusion from the register; empty while listed.",
-                    "Дата исключения из реестра; пусто, пока организация в реестре."),
-    "exclusion_order": ("Number of the exclusion order.", "Номер распоряжения об исключении."),
-    "status": ("listed or excluded.", "listed (в реестре) или excluded (исключена)."),
-    "first_seen": ("When regwatch first saw the entry (UTC).",
-                   "Когда regwatch впервые увидел запись (UTC)."),
-    "last_changed": ("When regwatch last saw the entry change (UTC).",
-                     "Когда regwatch последний раз заметил изменение записи (UTC)."),
-    "source_url": ("The official register the row was read from.",
-                   "Официальный реестр, из которого прочитана строка."),
-    "detected_at": ("When regwatch detected the change (UTC).",
-                    "Когда regwatch заметил изменение (UTC)."),
-    "kind": ("added, excluded, reinstated, removed, modified or renumbered.",
-             "added, excluded, reinstated, removed, modified или renumbered."),
-    "field": ("For an edit: the column that changed.", "Для правки: изменившийся столбец."),
-    "old": ("For an edit: the value before.", "Для правки: прежнее значение."),
-    "new": ("For an edit: the value after.", "Для правки: новое значение."),
-}
+
+def column_meaning(column: str, language: str = "en") -> str:
+    """What an exported column means, in English or Russian (`field.<column>.meaning` in
+    the phrase catalog)."""
+    return translator(language)(f"field.{column}.meaning")
 
 
 # Frictionless Table Schema types; a column not named here is a string. Lists are
@@ -77,7 +38,7 @@ def table_schema(columns: Iterable[str], primary_key: str | None = None) -> dict
     for column in columns:
         kind = FIELD_TYPES.get(column, "string")
         field: dict[str, Any] = {"name": column, "type": kind,
-                                 "description": COLUMN_MEANINGS[column][0]}
+                                 "description": column_meaning(column)}
         if kind == "datetime":
             field["format"] = _DATETIME_FORMAT
         if column == "status":

@@ -93,7 +93,7 @@ def check(request: Request,
     state = _state(request)
     verdict = request.app.state.web.check(state, params.text(q))
     if verdict is None:
-        raise params.BadRequest("check_empty")
+        raise params.BadRequest("web.check.empty")
     return {**verdict_record(verdict), "register_as_of": _taken(state)}
 
 

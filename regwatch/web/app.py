@@ -105,7 +105,7 @@ def _error(request: Request, status_code: int, key: str, headers: dict[str, str]
                                        status_code=status_code)
     else:
         view = View(request)
-        title = view.t("not_found_title") if status_code == 404 else view.t("error_title")
+        title = view.t("web.not_found_title") if status_code == 404 else view.t("web.error.title")
         reply = view.render("error.html", status_code=status_code, title=title,
                             message=view.t(key, **values))
     reply.headers.update(headers or {})
@@ -120,8 +120,8 @@ async def _bad_request(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return _error(request, 404, "not_found_text")
-    return _error(request, exc.status_code, "http_error", headers=exc.headers,
+        return _error(request, 404, "web.not_found_text")
+    return _error(request, exc.status_code, "web.error.http_error", headers=exc.headers,
                   status=exc.status_code, detail=exc.detail)
 
 
@@ -129,17 +129,17 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}"
                          for e in exc.errors())
-    return _error(request, 400, "bad_parameters", problems=problems[:300])
+    return _error(request, 400, "web.error.bad_parameters", problems=problems[:300])
 
 
 async def _nothing_yet(request: Request, _exc: Exception) -> Response:
     """Before the first crawl a page is not an error: it says there is nothing yet."""
     if _is_api(request):
-        return _error(request, 503, "nothing_text")
+        return _error(request, 503, "web.nothing.text")
     view = View(request)
-    return view.render("empty.html", title=view.t("nothing_title"))
+    return view.render("empty.html", title=view.t("web.nothing.title"))
 
 
 async def _server_error(request: Request, _exc: Exception) -> Response:
     """Still a 500, but a page that says so in words; the server logs the traceback."""
-    return _error(request, 500, "server_error")
+    return _error(request, 500, "web.error.server_error")

@@ -49,7 +49,7 @@ class WebContext:
         """One entry's history; NotFound for an id the register never had."""
         found = self.store.entry_history(entry_id) if len(entry_id) <= 200 else None
         if found is None:
-            raise NotFound("entry_not_found", entry_id=entry_id[:200])
+            raise NotFound("web.error.entry_not_found", entry_id=entry_id[:200])
         return found
 
     def check(self, state: RegisterState, query: str) -> Verdict | None:

@@ -7,13 +7,13 @@ from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
 
 from pipelines.announcements import articles
-from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS, column_meaning
 from pipelines.publish.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
 from pipelines.register.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
 from regwatch.web.context import WebContext, today
 from regwatch.web.downloads import UTF8_BOM, latest_files, published, snapshot_files
-from regwatch.web.i18n import COLUMN_MEANINGS, how_text
+from regwatch.web.i18n import how_text
 from regwatch.web.register import (
     CHANGE_KINDS,
     NO_COUNTRY,
@@ -49,7 +49,7 @@ def _web(request: Request) -> WebContext:
 def register_page(request: Request) -> Response:
     view, state = View(request), _web(request).crawled_state()
     query = RegisterQuery.parse(request.query_params, today())
-    return view.render("register.html", title=view.t("register_title"), state=state, query=query,
+    return view.render("register.html", title=view.t("web.register.title"), state=state, query=query,
                        result=select(state.entries, state.folded_names, query),
                        options=_filter_options(view, state))
 
@@ -57,12 +57,12 @@ def register_page(request: Request) -> Response:
 def _filter_options(view: View, state: RegisterState) -> dict[str, list[tuple[str, str]]]:
     """(value, label) of each filter's choices, in the page's language."""
     return {
-        "status": [(s, view.t(f"status_{s}")) for s in STATUSES],
+        "status": [(s, view.t(f"status.{s}")) for s in STATUSES],
         "country": [(c.code, f"{view.country(c.code, c.published)} · {c.count}")
-                    for c in state.countries] + [(NO_COUNTRY, view.t("no_country"))],
+                    for c in state.countries] + [(NO_COUNTRY, view.t("web.no_country"))],
         "year": [(str(y), str(y)) for y in state.years],
-        "sort": [(column, view.t(f"sort_{column}")) for column in SORTS],
-        "order": [(order, view.t(f"order_{order}")) for order in ORDERS],
+        "sort": [(column, view.t(f"web.sort.{column}")) for column in SORTS],
+        "order": [(order, view.t(f"web.order.{order}")) for order in ORDERS],
     }
 
 
@@ -72,7 +72,7 @@ def check_page(request: Request) -> Response:
     state = web.crawled_state()
     query = params.text(request.query_params.get("q"))
     verdict = web.check(state, query) if query else None
-    return view.render("check.html", title=view.t("check_title"), state=state, query=query,
+    return view.render("check.html", title=view.t("web.check.title"), state=state, query=query,
                        asked="q" in request.query_params, verdict=verdict,
                        kind=verdict and verdict_kind(verdict), how=how_text)
 
@@ -88,9 +88,9 @@ def entry_page(request: Request, entry_id: str) -> Response:
 def changes_page(request: Request) -> Response:
     view, state = View(request), _web(request).crawled_state()
     query = ChangesQuery.parse(request.query_params, today())
-    return view.render("changes.html", title=view.t("changes_title"), query=query,
+    return view.render("changes.html", title=view.t("web.changes.title"), query=query,
                        result=select_changes(state.changes, query), today=today().isoformat(),
-                       kind_options=[(k, view.t(f"kind_{k}")) for k in CHANGE_KINDS])
+                       kind_options=[(k, view.t(f"web.kind.{k}")) for k in CHANGE_KINDS])
 
 
 @router.get("/announcements")
@@ -98,9 +98,9 @@ def announcements_page(request: Request) -> Response:
     view, web = View(request), _web(request)
     status = params.choice(request.query_params.get("status"), "status", articles.STATUSES) or None
     numbers = {e.entry_id: e.number for e in web.state().entries}  # the entries' current numbers
-    return view.render("announcements.html", title=view.t("announcements_title"), chosen=status,
+    return view.render("announcements.html", title=view.t("web.announcements.title"), chosen=status,
                        events=web.announcements(status), numbers=numbers,
-                       status_options=[(s, view.t(f"announced_{s}")) for s in articles.STATUSES])
+                       status_options=[(s, view.t(f"web.announced.{s}")) for s in articles.STATUSES])
 
 
 @router.get("/announcements.atom")
@@ -114,17 +114,17 @@ def announcements_feed(request: Request) -> Response:
 def atom_feed(request: Request) -> Response:
     feed = published(_web(request).folder, ATOM_FILE)
     if feed is None:
-        raise params.NotFound("not_found_text")
+        raise params.NotFound("web.not_found_text")
     return FileResponse(feed.path, media_type=feed.media_type)
 
 
 @router.get("/downloads")
 def downloads_page(request: Request) -> Response:
     view, web = View(request), _web(request)
-    return view.render("downloads.html", title=view.t("downloads_title"),
+    return view.render("downloads.html", title=view.t("web.downloads.title"),
                        latest=latest_files(web.folder), snapshots=snapshot_files(web.folder),
                        export_columns=EXPORT_COLUMNS, change_columns=CHANGE_COLUMNS,
-                       meanings=COLUMN_MEANINGS, source=web.meta.source)
+                       meaning=column_meaning, source=web.meta.source)
 
 
 @router.get("/downloads/{name:path}")
@@ -134,7 +134,7 @@ def download(request: Request, name: str) -> Response:
     web = _web(request)
     found = published(web.folder, name)
     if found is None:
-        raise params.NotFound("not_found_text")
+        raise params.NotFound("web.not_found_text")
     bom = params.choice(request.query_params.get("bom"), "bom", ("1",)) and found.name.endswith(".csv")
     filename = found.download_name(web.meta.source)
     if bom:
@@ -148,11 +148,11 @@ def chart_page(request: Request) -> Response:
     view, state = View(request), _web(request).crawled_state()
     months = monthly_designations(state.entries, state.read_on)
     text = chart.ChartText(
-        view.t("chart_title"),
-        view.t("chart_desc", first=months[0].period, last=months[-1].period,
+        view.t("web.chart.title"),
+        view.t("web.chart.desc", first=months[0].period, last=months[-1].period,
                total=months[-1].cumulative) if months else "",
-        view.t("chart_axis_month"), view.t("chart_axis_total"))
-    return view.render("chart.html", title=view.t("chart_title"), months=months,
+        view.t("web.chart.axis_month"), view.t("web.chart.axis_total"))
+    return view.render("chart.html", title=view.t("web.chart.title"), months=months,
                        years=yearly_designations(months),
                        wide=Markup(chart.render_chart(months, text, chart.WIDE)),  # escaped there
                        narrow=Markup(chart.render_chart(months, text, chart.NARROW)))
@@ -166,5 +166,5 @@ def api_docs(request: Request) -> Response:
     spec = request.app.openapi()
     operations = [(path, method.upper(), op) for path, methods in spec["paths"].items()
                   for method, op in methods.items()]
-    return view.render("docs.html", title=view.t("api_title"), operations=operations,
+    return view.render("docs.html", title=view.t("web.api.title"), operations=operations,
                        examples=API_EXAMPLES)

@@ -1,6 +1,6 @@
 """Reading query parameters: each one checked, and a bad one named in words, never a 500.
 
-A `BadRequest` carries a message key of `i18n.STRINGS` and its values, so the same
+A `BadRequest` carries a message id of the phrase catalog (`web.error.*`) and its values, so the same
 mistake reads in the page's language on a page and in English in the API.
 """
 
@@ -19,7 +19,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class BadRequest(Exception):
-    """A request we cannot answer as asked; `key` names its message in i18n.STRINGS."""
+    """A request we cannot answer as asked; `key` is its message id in the phrase catalog."""
 
     status_code = 400
 
@@ -37,7 +37,7 @@ def text(value: str | None) -> str:
     """A free-text query, trimmed; at most MAX_TEXT characters."""
     value = (value or "").strip()
     if len(value) > MAX_TEXT:
-        raise BadRequest("query_too_long", length=len(value), limit=MAX_TEXT)
+        raise BadRequest("web.error.query_too_long", length=len(value), limit=MAX_TEXT)
     return value
 
 
@@ -46,7 +46,7 @@ def choice(value: str | None, name: str, choices: Iterable[str]) -> str:
     value = (value or "").strip()
     allowed = tuple(choices)
     if value and value not in allowed:
-        raise BadRequest("bad_choice", value=value[:40], name=name, choices=", ".join(allowed))
+        raise BadRequest("web.error.bad_choice", value=value[:40], name=name, choices=", ".join(allowed))
     return value
 
 
@@ -55,7 +55,7 @@ def whole_number(value: str | None, name: str, minimum: int = 1) -> int | None:
     if not value:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > 9 or int(value) < minimum:
-        raise BadRequest("bad_number", value=value[:40], name=name)
+        raise BadRequest("web.error.bad_number", value=value[:40], name=name)
     return int(value)
 
 
@@ -69,9 +69,9 @@ def day(value: str | None, today: date) -> str | None:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise BadRequest("bad_date", value=value[:40])
+        raise BadRequest("web.error.bad_date", value=value[:40])
     if parsed > today:
-        raise BadRequest("future_date", value=parsed.isoformat())
+        raise BadRequest("web.error.future_date", value=parsed.isoformat())
     return parsed.isoformat()
 
 
@@ -79,6 +79,6 @@ def year(value: str | None, today: date) -> int | None:
     """A year of the register: 2015 to this year."""
     number = whole_number(value, "year")
     if number is not None and not FIRST_YEAR <= number <= today.year:
-        key = "future_date" if number > today.year else "bad_year"
+        key = "web.error.future_date" if number > today.year else "web.error.bad_year"
         raise BadRequest(key, value=number, this_year=today.year)
     return number

@@ -46,7 +46,7 @@ class RegisterQuery:
         country = (given.get("country") or "").strip()
         if country and country != NO_COUNTRY and not (len(country) == 2 and country.isalpha()
                                                       and country.isascii()):
-            raise params.BadRequest("bad_choice", value=country[:40], name="country",
+            raise params.BadRequest("web.error.bad_choice", value=country[:40], name="country",
                                     choices="an ISO 3166 code such as DE, or " + NO_COUNTRY)
         return cls(
             q=params.text(given.get("q")),
@@ -125,7 +125,7 @@ def paginate(items: Sequence[T], page: int, page_size: int = PAGE_SIZE) -> Resul
     """One page of `items`; a page past the last is a bad request (page 1 always exists)."""
     pages = max(1, -(-len(items) // page_size))
     if page > pages:
-        raise params.BadRequest("bad_page", page=page, pages=pages)
+        raise params.BadRequest("web.error.bad_page", page=page, pages=pages)
     start = (page - 1) * page_size
     return ResultPage(list(items[start:start + page_size]), len(items), page, pages, page_size)
 

@@ -58,8 +58,7 @@ class View:
 
     def outcome(self, outcome: str) -> str:
         """A crawl's outcome (status.json) in words."""
-        key = f"outcome_{outcome}"
-        return self.t(key) if key in i18n.STRINGS[self.lang] else outcome
+        return i18n.outcome_label(outcome, self.t)
 
     def render(self, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
         state = self.request.app.state.web
