@@ -10,7 +10,7 @@ from scraper.redact import RedactingFilter, redact
 
 
 def test_the_log_file_rotates_within_its_limits(tmp_path, monkeypatch):
-    monkeypatch.setattr(crawl, "LOG_MAX_BYTES", 2000)
+    monkeypatch.setattr(runner, "LOG_MAX_BYTES", 2000)
     log_file = tmp_path / "regwatch.log"
     root = logging.getLogger()
     before = list(root.handlers)
