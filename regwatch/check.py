@@ -157,7 +157,7 @@ def _candidate_lines(candidate: Candidate, language: str) -> list[str]:
             "      " + t("cli.check.source", url=entry.source_url or t("cli.check.not_recorded"))]
 
 
-def verdict_text(verdict: Verdict, stale: Sequence[Stale] = (), language: str = "en") -> str:
+def verdict_text(verdict: Verdict, language: str = "en", stale: Sequence[Stale] = ()) -> str:
     """The verdict first, then (not listed) a warning per register with `stale` data, then
     each candidate explained, in `language`."""
     t, word = translator(language), verdict_word(verdict)

@@ -292,7 +292,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(checking.verdict_json(verdict, stale) if as_json
-               else checking.verdict_text(verdict, stale, language_of()),
+               else checking.verdict_text(verdict, language_of(), stale),
                nl=False)
     sys.exit(checking.EXIT_LISTED if verdict.listed else checking.EXIT_NOT_LISTED)
 
