@@ -343,8 +343,8 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 
     Exit 0 when every copy was imported (or had been), 1 when one was refused.
     """
-    from regwatch.runner import run_spider
     from regwatch.import_html import ImportError_, pages_to_import
+    from regwatch.runner import run_spider
 
     try:
         pages = pages_to_import(list(inputs), as_of)

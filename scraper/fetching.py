@@ -55,7 +55,7 @@ class ProxyMiddleware:
         proxy = crawler.settings.get("REGWATCH_PROXY")
         if not proxy:
             raise NotConfigured
-        if not proxy.split("://")[0].lower() in ("http", "https", "socks5", "socks5h"):
+        if proxy.split("://")[0].lower() not in ("http", "https", "socks5", "socks5h"):
             raise ValueError(f"REGWATCH_PROXY must be an http://, https:// or socks5:// URL, not {redact(proxy)!r}")
         log.info("fetching through proxy %s", redact(proxy))
         return cls(proxy)

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipelines.storage.atomic import atomic_write_bytes
 from pipelines.storage.store import Snapshot
 
+
 def write_status(data_dir: Path, source: str, outcome: str, message: str, checked_at: str,
                  snapshot: Snapshot | None) -> None:
     """`<source>/status.json`, rewritten after every crawl, good or not: when the register
