@@ -298,10 +298,12 @@ class Store:
         absent. Entries published as before cost nothing. Statements go in bulk.
         `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts)."""
         with self.engine.begin() as conn:
-            snapshot_id = conn.execute(insert(snapshots).values(
+            key = conn.execute(insert(snapshots).values(
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
                 content_hash=content_hash, replies=json.dumps(replies),
-                last_modified=last_modified, as_of=as_of or None)).inserted_primary_key[0]
+                last_modified=last_modified, as_of=as_of or None)).inserted_primary_key
+            assert key is not None  # a single-row INSERT always has one
+            snapshot_id = key[0]
             known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
             for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
                 self._store_versions(conn, source, snapshot_id, taken_at,

@@ -44,6 +44,15 @@ class MinjustJsonSpider(scrapy.Spider):
 
     meta: SourceMeta
     source: str
+    # set in from_crawler, from the settings and the register's metadata
+    base_url: str
+    page_size: int
+    proxy: str
+    info_url: str
+    values_url: str
+    export_url: str
+    pull: Pull
+    columns: dict[str, str]  # service field name → canonical field, from /info
 
     def __init__(self, *args, via: str = "api", **kwargs):
         super().__init__(*args, **kwargs)
