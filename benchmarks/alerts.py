@@ -133,7 +133,7 @@ def bench_alerts(interval: float, changes: int, seed: int, tmp: Path, table: lis
                 state = changed(state, number, base.info["lastModified"] + i * 60_000)
                 fake.serve(state)
                 at = time.time()
-                if not wait_for(lambda: len(signed_alerts(hook)) >= i, timeout=interval + 180):
+                if not wait_for(lambda i=i: len(signed_alerts(hook)) >= i, timeout=interval + 180):
                     notes.append(f"change {i}: no alert within {interval + 180:.0f} s; stopped")
                     break
                 arrived = signed_alerts(hook)[i - 1].at
@@ -143,7 +143,7 @@ def bench_alerts(interval: float, changes: int, seed: int, tmp: Path, table: lis
                 print(f"change {i}/{changes}: entry {number} excluded; probe after "
                       f"{probed - at:5.1f} s, alert after {alerts[-1]:5.1f} s "
                       f"(probe to delivery {probe_lags[-1]:.2f} s)", flush=True)
-                wait_for(lambda: crawls_ended(data_dir) >= i, timeout=120)
+                wait_for(lambda i=i: crawls_ended(data_dir) >= i, timeout=120)
         notes.append(f"daemon stopped by SIGTERM: exit code {code[0]}")
     if alerts:
         add_figures(table, "time-to-alert", alerts, (40.0, 65.0))

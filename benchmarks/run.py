@@ -108,7 +108,7 @@ def bench_real(repeats: int, table: list, notes: list) -> None:
     n1, n2 = (len(synthetic.real_rows(d)) for d in (synthetic.FIRST_DAY, synthetic.SECOND_DAY))
     for label, rows, step, goal in zip(labels, (n1, n2, n2), steps, (None, 0.5, None)):
         table.append((f"real {rows} rows: {label}", statistics.median(step["times"]),
-                      goal, " s", "median of %d" % repeats))
+                      goal, " s", f"median of {repeats}"))
         notes.append(f"real {label}: {summary(step['outcomes'][-1])}")
 
 
@@ -127,7 +127,7 @@ def bench_synthetic(n: int, repeats: int, diff_repeats: int, trace: bool, workdi
     for label, step, goal in zip(("baseline crawl (full pipeline)", "crawl with ~1 % changed"),
                                  steps, (20.0, 20.0)):
         table.append((f"{n} rows: {label}", statistics.median(step["times"]),
-                      goal, " s", "median of %d" % repeats))
+                      goal, " s", f"median of {repeats}"))
         notes.append(f"{n} rows {label}: {summary(step['outcomes'][-1])}")
 
     # The diff alone, on entries as ingest hands them over: the old state with ids, the new
@@ -146,7 +146,7 @@ def bench_synthetic(n: int, repeats: int, diff_repeats: int, trace: bool, workdi
             times.append(time.perf_counter() - start)
         kinds = {k: result.count(k) for k in ("added", "modified", "excluded", "removed")}
         table.append((f"{n} rows: {label}", statistics.median(times), goal,
-                      " s", "median of %d" % diff_repeats))
+                      " s", f"median of {diff_repeats}"))
     notes.append(f"{n} rows diff: {kinds}, {len(result.changes)} changes")
 
     # Peak memory, each stage in a fresh child process.
@@ -294,7 +294,8 @@ def main() -> int:
     print(f"regwatch benchmarks{' (quick)' if args.quick else ''}: {rows} synthetic rows, {polls} polls")
     print(f"Python {platform.python_version()} ({platform.python_implementation()}) on "
           f"{platform.system()} {platform.machine()}; CPUs: {os.cpu_count()} "
-          f"(usable: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}); SQLite {sqlite3.sqlite_version}")
+          f"(usable: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}); "
+          f"SQLite {sqlite3.sqlite_version}")
     started = time.perf_counter()
     table: list = []
     notes: list = []
