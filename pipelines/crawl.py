@@ -38,6 +38,8 @@ AlertQueuer = Callable[[Connection, int, Diff, str], int]
 
 BASELINE, CHANGED, UNCHANGED, HELD, REFUSED = "baseline", "changed", "unchanged", "held", "refused"
 
+DEFAULT_THRESHOLDS = Thresholds()  # frozen: one instance serves every call that names none
+
 
 @dataclass
 class Outcome:
@@ -66,7 +68,7 @@ def rows_hash(rows: list[dict[str, str]]) -> str:
 
 
 def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
-           thresholds: Thresholds = Thresholds(),
+           thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
            queue_alerts: AlertQueuer | None = None) -> Outcome:
     """One pull, start to end, under the source's lock. `problem` is set when the fetch

@@ -96,9 +96,9 @@ def _watched(watchlist: Sequence[str], changes: Iterable[Change],
              entries: Mapping[str, Entry]) -> dict[str, list[WatchHit]]:
     flagged: dict[str, list[WatchHit]] = {}
     for change in changes:
-        if watchlist and change.kind in WATCHED_KINDS and change.entry_id not in flagged:
-            if hits := watchlist_hits(watchlist, _entry_of(change, entries)):
-                flagged[change.entry_id] = hits
+        if (watchlist and change.kind in WATCHED_KINDS and change.entry_id not in flagged
+                and (hits := watchlist_hits(watchlist, _entry_of(change, entries)))):
+            flagged[change.entry_id] = hits
     return flagged
 
 

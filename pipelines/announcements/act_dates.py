@@ -17,8 +17,8 @@ from pipelines.announcements.acts import MINISTRY_MENTION, PROSECUTOR_MENTION
 from pipelines.announcements.sentences import is_old, without_disclaimers
 from scraper.parsers.dates import DATE, EN_MONTH, MONTHS_RU, Published, dates_in
 
-_DECISION_BEFORE = re.compile(r"(?:решени\w*|decisions?|генпрокуратур\w*|prosecutor\w*|прокуратур\w*|attorney\s+general)"
-                              r"[^.;]{0,70}$", re.IGNORECASE)
+_DECISION_BEFORE = re.compile(r"(?:решени\w*|decisions?|генпрокуратур\w*|prosecutor\w*|прокуратур\w*|"
+                              r"attorney\s+general)[^.;]{0,70}$", re.IGNORECASE)
 _REGISTER_BEFORE = re.compile(r"(?:минюст\w*|перечень|реестр\w*|распоряжени\w*|ministry|list|register\w*)"
                               r"[^.;]{0,40}$", re.IGNORECASE)
 

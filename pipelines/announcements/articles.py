@@ -69,8 +69,8 @@ def events(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
 
 
 # An event as `regwatch announcements --json` and the web API give it.
-EVENT_FIELDS = ("organisation", "acronym", "other_name", "kind", "decision_date", "register_date", "date_basis", "authority",
-                "status", "entry_id", "lag_days", "published_on", "url", "title", "source", "sentence")
+EVENT_FIELDS = ("organisation", "acronym", "other_name", "kind", "decision_date", "register_date", "date_basis",
+                "authority", "status", "entry_id", "lag_days", "published_on", "url", "title", "source", "sentence")
 STATUSES = (PENDING, CONFIRMED, NOT_DESIGNATION)
 
 

@@ -199,7 +199,8 @@ def _dated_by_follow_up(events: list[Event], sentence: str, pub: Published | Non
         designated = [i for i in same if out[i].kind == "designated"]
         for i in designated:
             if decision and (out[i].decision_date is None or by_prosecutor and out[i].authority is None):
-                out[i] = replace(out[i], decision_date=decision, authority=out[i].authority or authority(text, "designated"))
+                out[i] = replace(out[i], decision_date=decision,
+                                 authority=out[i].authority or authority(text, "designated"))
         if not designated and by_prosecutor:
             out.append(Event(told_event.organisation, "designated", sentence, told_event.acronym, told_event.country,
                              decision_date=decision, authority=authority(text, "designated"),

@@ -21,7 +21,8 @@ _CONNECTOR = (r"(?:of|for|the|and|in|to|on|at|de|des|du|la|le|les|pour|für|die|
               r"&|a|an|se|z\.s\.|hinter|who|use|or|naši|vaši)")
 _LATIN_CHAR = r"(?:(?![а-яёА-ЯЁ])[\w'’.\-/+])"
 _LATIN_WORD = r"(?:[A-Z]" + _LATIN_CHAR + r"*|[0-9]+" + _LATIN_CHAR + r"*|[a-z]+[A-Z]" + _LATIN_CHAR + r"*)"
-_LATIN_RUN = re.compile(r"(?<![\w'’])(?=[A-Z]|[a-z]+[A-Z])" + _LATIN_WORD + r"(?:\s+(?:" + _CONNECTOR + r"\s+)*(?:" + _LATIN_WORD
+_LATIN_RUN = re.compile(r"(?<![\w'’])(?=[A-Z]|[a-z]+[A-Z])" + _LATIN_WORD
+                        + r"(?:\s+(?:" + _CONNECTOR + r"\s+)*(?:" + _LATIN_WORD
                         + r"|media|gittern|svobodu|gemeinnützige|gGmbH|inc\.?|ltd\.?))*")
 _CYRILLIC_RUN = re.compile(r"(?<=\s)[А-ЯЁ][а-яё\-]+(?:\s+(?:[А-ЯЁ]?[а-яё\-]+))*")
 _CYRILLIC_STOP = re.compile(
@@ -123,7 +124,8 @@ _RUN_LEAD = re.compile(r"^(?:(?:on|in|at|since|by|after|before|last|earlier|late
                        r"according|under|while|when|with|and|but|as|it|this|these|its|their|"
                        r"russia['’]s|russian|moscow|friday['’]s|monday['’]s|ukrainian|german|british|american|"
                        r"french|dutch|czech|polish|latvian|lithuanian|italian|georgian|finnish)\s+)+", re.IGNORECASE)
-_RUN_CUT = re.compile(r"(?:^|\s+)(?:on\s+|in\s+|since\s+)?(?:[0-3]?\d\b|" + EN_MONTH + r"(?:\s|$)|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b).*$",
+_RUN_CUT = re.compile(r"(?:^|\s+)(?:on\s+|in\s+|since\s+)?(?:[0-3]?\d\b|" + EN_MONTH
+                      + r"(?:\s|$)|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b).*$",
                       re.IGNORECASE)
 
 

@@ -31,8 +31,10 @@ _PROSECUTION = re.compile(
     r"\bsentenced\b|participation\s+in\s+(?:the\s+)?(?:activities|an?\s+undesirable)",
     re.IGNORECASE)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁ«\"“*])|\n(?=[-–—•]\s)")
-_INITIAL = re.compile(r"(?:\b[A-ZА-ЯЁ]|\b(?:Inc|Ltd|Int|St|Mr|Dr|e|V|Z\.S|U\.S|No|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec))\.[»\"”]?$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁ«\"“*])"
+                           r"|\n(?=[-–—•]\s)")
+_INITIAL = re.compile(r"(?:\b[A-ZА-ЯЁ]|\b(?:Inc|Ltd|Int|St|Mr|Dr|e|V|Z\.S|U\.S|No|"
+                      r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec))\.[»\"”]?$")
 # "has declared 12 organisations undesirable": a tally, whatever names follow
 _TALLY = re.compile(r"(?<![\d,.])\b(?:[1-9]\d|\d{3})\s+(?:\S+\s+){0,3}(?:organi[sz]ations|организаци\w*|нпо|entities|"
                     r"структур)", re.IGNORECASE)

@@ -44,7 +44,11 @@ _OPTIONAL_WEIGHT = 0.1
 # Transliterated function words of English, German, French, Polish, Russian, Ukrainian…,
 # and legal forms: they weigh almost nothing and may be missing on either side.
 _OPTIONAL = frozenset(
-    ["the", "of", "for", "and", "in", "on", "to", "a", "an", "at", "by", "with", "from", "or", "der", "die", "das", "den", "dem", "des", "und", "fur", "im", "zu", "von", "mit", "le", "la", "les", "de", "du", "et", "pour", "l", "d", "en", "i", "v", "vo", "na", "za", "po", "s", "so", "o", "ob", "ot", "dlia", "pri", "imeni", "im", "k", "w", "z", "dla", "oraz"]
+    ["the", "of", "for", "and", "in", "on", "to", "a", "an", "at", "by", "with", "from", "or",
+     "der", "die", "das", "den", "dem", "des", "und", "fur", "im", "zu", "von", "mit",
+     "le", "la", "les", "de", "du", "et", "pour", "l", "d", "en",
+     "i", "v", "vo", "na", "za", "po", "s", "so", "o", "ob", "ot", "dlia", "pri", "imeni", "im", "k",
+     "w", "z", "dla", "oraz"]
 ) | frozenset(transliterate(word) for word in LEGAL_FORM_WORDS)
 # Generic words written differently in the register's languages (after `transliterate`).
 _SYNONYMS = {
