@@ -148,9 +148,10 @@ def _dates(entry: Entry, language: str) -> str:
 def _candidate_lines(candidate: Candidate, language: str) -> list[str]:
     t, entry = translator(language), candidate.entry
     return [f"  №{entry.number}  {entry.name}",
-            "      " + t("cli.check.entry", entry_id=entry.entry_id, status=t.get(f"status.{entry.status}", entry.status),
-                         dates=_dates(entry, language)),
-            "      " + t("cli.check.matched", score=f"{candidate.score:.0f}", part=t(f"cli.check.part.{candidate.part}"),
+            "      " + t("cli.check.entry", entry_id=entry.entry_id,
+                         status=t.get(f"status.{entry.status}", entry.status), dates=_dates(entry, language)),
+            "      " + t("cli.check.matched", score=f"{candidate.score:.0f}",
+                         part=t(f"cli.check.part.{candidate.part}"),
                          matched=candidate.matched_on, how=said_in(candidate.how, language)),
             *(["      " + t("cli.check.alias", matched=candidate.matched_on, source=candidate.alias_source)]
               if candidate.alias_source else []),

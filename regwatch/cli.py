@@ -355,7 +355,7 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
     click.echo(_say("cli.import.start", count=len(pages), log=config.data_dir / "regwatch.log"))
     outcomes = run_spider("minjust_undesirable_html", DEFAULT_SOURCE,
                           config.data_dir / "regwatch.log", progress=True, pages=pages)
-    for (url, captured), outcome in zip(pages, outcomes):
+    for (_url, captured), outcome in zip(pages, outcomes):
         click.echo(f"  [{captured[:10]}] {outcome.status}: {outcome.message or outcome.entries}")
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
@@ -475,7 +475,8 @@ def extract(file: Path, published_on: str | None, as_json: bool) -> None:
             dates += _say("cli.extract.article_date")
         click.echo(f"{record['kind']:<11} {record['organisation']}"
                    + (f" ({record['acronym']})" if record.get("acronym") else "")
-                   + (f" — {dates}" if dates else "") + (f" — {record['authority']}" if record.get("authority") else ""))
+                   + (f" — {dates}" if dates else "")
+                   + (f" — {record['authority']}" if record.get("authority") else ""))
         click.echo(f"            «{record['sentence'][:300]}»")
     click.echo(_count("cli.count.events", len(records)), err=True)
 

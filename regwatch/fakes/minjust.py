@@ -13,6 +13,7 @@ Run by hand: python -m regwatch.fakes.minjust STATE_DIR [--port 8080] [--registr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import socket
 import ssl
@@ -235,10 +236,8 @@ def main() -> None:
     args = parser.parse_args()
     with FakeMinjust(State.load(args.state), port=args.port, registry_id=args.registry_id) as fake:
         print(f"fake registry service at {fake.url} (REGWATCH_MINJUST_URL={fake.url}); Ctrl-C stops")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":
