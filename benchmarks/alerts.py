@@ -43,12 +43,14 @@ from tests.conftest import (  # noqa: E402
     FIRST_DAY,
     ROOT,
     SECOND_DAY,
+    SECRET,
     load_state,
     make_env,
     run_regwatch,
+    webhook_sub,
+    write_config,
 )
 from tests.states import with_exclusion  # noqa: E402
-from tests.test_alerts import SECRET, webhook_sub, write_config  # noqa: E402
 
 SOURCE = "ru_minjust_undesirable"
 SCHEDULE = """timezone = "UTC"

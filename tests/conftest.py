@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 
 from regwatch.fakes.minjust import FakeMinjust, State
+from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "minjust_undesirable"
 REGISTER_COMBINED = SHARED / "data" / "minjust_undesirable" / "register_combined.json"
 FIRST_DAY, SECOND_DAY = "2026-07-29", "2026-08-14"
+SECRET = "s3cret-for-tests-only"  # the alert receivers' signing secret
 
 
 def load_state(day: str) -> State:
@@ -114,3 +116,35 @@ def crawled(fake, tmp_path, baseline_dir) -> Workspace:
     data_dir = tmp_path / "out"
     shutil.copytree(baseline_dir, data_dir)
     return Workspace(fake, data_dir)
+
+
+# --- alert receivers and the configuration that subscribes them -----------------------
+
+@pytest.fixture
+def webhook():
+    with WebhookReceiver(SECRET) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def smtp():
+    with SmtpReceiver() as server:
+        yield server
+
+
+def write_config(path: Path, *subscriptions: str, operator: str = "", delivery: str = "") -> Path:
+    text = "\n".join(subscriptions)
+    if operator:
+        text += "\n[operator]\n" + operator
+    text += "\n[delivery]\n" + (delivery or "backoff_seconds = 0.01\nmax_attempts = 4\ntimeout_seconds = 3")
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def webhook_sub(receiver: WebhookReceiver, name: str = "newsroom", extra: str = "") -> str:
+    return (f'[[subscription]]\nname = "{name}"\nwebhook = "{receiver.url}"\n'
+            f'secret = "{SECRET}"\n{extra}\n')
+
+
+def mail_sub(server: SmtpReceiver, name: str = "mailbox", extra: str = "") -> str:
+    return f'[[subscription]]\nname = "{name}"\nurl = "{server.apprise_url()}"\n{extra}\n'

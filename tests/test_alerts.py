@@ -7,47 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text
-from tests.conftest import SECOND_DAY, Workspace, load_state
+from regwatch.fakes.receivers import mail_text
+from tests.conftest import SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
 from tests.states import with_exclusion
 
-SECRET = "s3cret-for-tests-only"
 # An organisation first listed on 2026-08-14 (present in the second state only), as it
 # calls itself; the register publishes it as «Child Evangelism Fellowship (CEF, «Общество
 # евангелизации детей»), Соединенные Штаты Америки».
 NEW_IN_SECOND = "Child Evangelism Fellowship"
-
-
-@pytest.fixture
-def webhook():
-    with WebhookReceiver(SECRET) as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def smtp():
-    with SmtpReceiver() as server:
-        yield server
-
-
-def write_config(path: Path, *subscriptions: str, operator: str = "", delivery: str = "") -> Path:
-    text = "\n".join(subscriptions)
-    if operator:
-        text += "\n[operator]\n" + operator
-    text += "\n[delivery]\n" + (delivery or "backoff_seconds = 0.01\nmax_attempts = 4\ntimeout_seconds = 3")
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
-
-
-def webhook_sub(receiver: WebhookReceiver, name: str = "newsroom", extra: str = "") -> str:
-    return (f'[[subscription]]\nname = "{name}"\nwebhook = "{receiver.url}"\n'
-            f'secret = "{SECRET}"\n{extra}\n')
-
-
-def mail_sub(server: SmtpReceiver, name: str = "mailbox", extra: str = "") -> str:
-    return f'[[subscription]]\nname = "{name}"\nurl = "{server.apprise_url()}"\n{extra}\n'
 
 
 def crawl(ws: Workspace, config: Path, *args: str):

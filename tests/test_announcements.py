@@ -13,8 +13,7 @@ from pipelines.announcements.events import event_record, extract_events
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.fakes.receivers import WebhookReceiver
-from tests.conftest import SECOND_DAY, SHARED, load_state
-from tests.test_alerts import SECRET, write_config
+from tests.conftest import SECOND_DAY, SECRET, SHARED, load_state, write_config
 
 CORPUS = SHARED / "data" / "announcements" / "articles.jsonl"
 GAZETA = "https://www.gazeta.ru/social/news/2025/12/02/27317923.shtml"  # FIDH, HRW, 2 Dec 2025

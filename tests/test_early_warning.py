@@ -15,8 +15,7 @@ import pytest
 from pipelines.alerts.compose import Subscription
 from pipelines.announcements import early_warning
 from regwatch.fakes.receivers import WebhookReceiver, mail_text
-from tests.conftest import SECOND_DAY, load_state
-from tests.test_alerts import mail_sub, smtp, webhook, webhook_sub, write_config  # noqa: F401 (fixtures)
+from tests.conftest import SECOND_DAY, load_state, mail_sub, webhook_sub, write_config
 from tests.test_announcements import VOC, store_article
 
 TODAY = date.today().isoformat()

@@ -17,8 +17,7 @@ import pytest
 from regwatch.fakes.minjust import State
 from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
 from schedules.daemon import ScheduleError, load_schedule
-from tests.conftest import ROOT, SECOND_DAY, Workspace, load_state
-from tests.test_alerts import SECRET, mail_sub, webhook_sub, write_config
+from tests.conftest import ROOT, SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
 
 TOKEN = "T0KEN-4f9a8b7c6d5e"
 FAST = """timezone = "UTC"
