@@ -266,7 +266,8 @@ def test_an_older_database_gains_the_later_columns(tmp_path):
         assert "as_of" in {c["name"] for c in inspect(store.engine).get_columns("snapshots")}
         article_id = articles.add_article(store.engine, articles.Article(
             "https://example.org/v", "test", "t", "2026-08-05", "ru", VOC, "0" * 64, "2026-08-05T00:00:00+00:00"))
-        articles.add_events(store.engine, article_id, [event_record(e) for e in extract_events(VOC, "2026-08-05", "ru")])
+        articles.add_events(store.engine, article_id,
+                            [event_record(e) for e in extract_events(VOC, "2026-08-05", "ru")])
         assert [e["date_basis"] for e in articles.events(store.engine)] == ["article"]
     finally:
         store.close()

@@ -211,7 +211,8 @@ def test_kinds_accept_announced_and_name_it_when_unknown(tmp_path):
 def test_the_registers_alert_says_when_the_first_word_came(crawled, webhook, tmp_path):
     """Announced on 5 August (an old article by now: no early warning), listed on 14 August:
     the crawl's alert for the addition says when and where it was first announced."""
-    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook), webhook_sub(webhook, "ru", 'language = "ru"'))
+    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook),
+                          webhook_sub(webhook, "ru", 'language = "ru"'))
     store_article(crawled, "https://example.org/genproc/voc", VOC, "2026-08-05", "ru")
     crawled.fake.serve(load_state(SECOND_DAY))
     assert crawled.regwatch("crawl", "--config", str(config)).code == 0

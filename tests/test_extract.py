@@ -318,7 +318,8 @@ def test_the_date_of_the_sentence_before():
     text = ("On October 31, the Ministry of Justice added two non-governmental organizations from the United "
             "States and Germany to the undesirable list. This is evidenced by data on the agency’s website. "
             "The updated list now includes the American “International Center for Journalists”.")
-    assert _dated(extract_events(text, "2025-11-05")) == {("included", "International Center for Journalists"): "2025-10-31"}
+    assert _dated(extract_events(text, "2025-11-05")) == {
+        ("included", "International Center for Journalists"): "2025-10-31"}
 
 
 def test_an_earlier_act_takes_no_date_of_the_article():
@@ -344,7 +345,8 @@ def test_a_follow_up_sentence_dates_the_act_before():
             "деятельность которых признана нежелательной на территории России. Распоряжение Минюста датировано "
             "22 июля, решение Генпрокуратуры — 1 июля.")
     assert _dated(extract_events(text, "2025-08-14")) == {
-        ("included", "Институт Андрея Сахарова"): "2025-07-22", ("designated", "Институт Андрея Сахарова"): "2025-07-01"}
+        ("included", "Институт Андрея Сахарова"): "2025-07-22",
+        ("designated", "Институт Андрея Сахарова"): "2025-07-01"}
     # The Kyiv Independent 2025-11-30: the ban "initially issued" by the Prosecutor General
     text = ("Russia declares Human Rights Watch an 'undesirable organization'\n\nRussia’s Ministry of Justice "
             "designated Human Rights Watch an “undesirable organization” on Nov. 28, effectively banning the group "
@@ -404,7 +406,8 @@ def test_the_other_organisations_take_their_day():
             "17 октября.")
     dated = _dated(extract_events(text, "2025-10-31"))
     assert {name: day for (kind, name), day in dated.items() if kind == "designated"} == {
-        "Truth Hounds": "2025-10-16", "International Center for Jounalists": "2025-10-17", "Ideas for Change": "2025-10-17"}
+        "Truth Hounds": "2025-10-16", "International Center for Jounalists": "2025-10-17",
+        "Ideas for Change": "2025-10-17"}
     assert {day for (kind, _), day in dated.items() if kind == "included"} == {"2025-10-31"}
 
 

@@ -119,7 +119,8 @@ class Daemon:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Daemon:
-        self.log = open(self.ws.data_dir.parent / "daemon.out", "a")
+        # the daemon's output file: handed to the child, closed in kill() or stop()
+        self.log = open(self.ws.data_dir.parent / "daemon.out", "a")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "regwatch", "schedule", "--schedule", str(self.plan),
              "--config", str(self.config)], cwd=ROOT, env=self.ws.env, stdout=self.log,

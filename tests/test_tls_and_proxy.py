@@ -178,7 +178,7 @@ class ForwardProxy(LocalProxy):
             header_block, rest = head.split(b"\r\n\r\n", 1)
             lines = header_block.decode("latin-1").split("\r\n")
             method, target, _ = lines[0].split(" ", 2)
-            headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+            headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
             self.seen.append(f"{method} {target}")
             if headers.get("proxy-authorization") != self.expected:
                 client.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
@@ -190,7 +190,7 @@ class ForwardProxy(LocalProxy):
             else:  # relay as received (absolute form), minus the credentials meant for us
                 url = urlsplit(target)
                 upstream = socket.create_connection((url.hostname, url.port or 80))
-                kept = [l for l in lines if not l.lower().startswith("proxy-")]
+                kept = [line for line in lines if not line.lower().startswith("proxy-")]
                 upstream.sendall(("\r\n".join(kept) + "\r\n\r\n").encode("latin-1") + rest)
             self._pipe(client, upstream)
 

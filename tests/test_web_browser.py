@@ -255,7 +255,8 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
         Select(_css(browser, "#f-status")[0]).select_by_value("pending")
         _then_wait(browser, _css(browser, "form.filters button")[0].click)
         rows = _css(browser, "table.announcements tbody tr")
-        assert [r.find_element("css selector", ".col-name").text for r in rows] == ["Фонд Альфа (Alpha Foundation), США"]
+        names = [r.find_element("css selector", ".col-name").text for r in rows]
+        assert names == ["Фонд Альфа (Alpha Foundation), США"]
         browser.get(url + "/announcements?status=confirmed")
         fidh = next(a for a in _css(browser, "table.announcements a") if a.text == "№ 281")
         _then_wait(browser, fidh.click)

@@ -64,21 +64,20 @@ def serving(data_dir: Path, **env: str) -> Iterator[str]:
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
     child_env.update(REGWATCH_DATA_DIR=str(data_dir), **env)
-    log = open(data_dir / "serve.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "regwatch", "serve", "--port", str(port)],
-                               cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process, data_dir / "serve.log")
-        yield base
-    finally:
-        process.terminate()
+    with open(data_dir / "serve.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "regwatch", "serve", "--port", str(port)],
+                                   cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            _wait_until_up(base, process, data_dir / "serve.log")
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: float = 20) -> None:
