@@ -32,6 +32,8 @@ schedule: install     ## the daemon: probe, crawl and alert on schedules/schedul
 	$(BIN)/regwatch schedule
 
 test: install-test    ## the whole test suite (no network)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: install        ## benchmarks: print figures and ratios
