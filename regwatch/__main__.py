@@ -1,3 +1,3 @@
-from regwatch.cli import main
+from regwatch.cli.app import main
 
 main()
