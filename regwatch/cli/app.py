@@ -30,7 +30,7 @@ from scraper.redact import redact
 from scraper.registers.metadata import load_source, source_names
 
 if TYPE_CHECKING:
-    from regwatch.check import Stale
+    from regwatch.cli.checking import Stale
 
 EXIT_OK, EXIT_REFUSED, EXIT_HELD = 0, 1, 3  # 2, a usage error, is click's own (UsageError)
 DEFAULT_SOURCE = "ru_minjust_undesirable"
@@ -271,7 +271,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     when the file was checked, whatever the verdicts (the counts go to stderr).
     """
     from pipelines.matching.index import QueryError
-    from regwatch import check as checking
+    from regwatch.cli import checking
 
     if (name is None) == (names_file is None):
         raise click.UsageError(_say("cli.error.name_or_file"))
@@ -299,7 +299,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
 
 def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: Path | None,
                 stale: list[Stale]) -> None:
-    from regwatch import check as checking
+    from regwatch.cli import checking
 
     try:
         names = checking.read_names(names_file.read_text(encoding="utf-8-sig"))
@@ -343,7 +343,7 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 
     Exit 0 when every copy was imported (or had been), 1 when one was refused.
     """
-    from regwatch.import_html import ImportError_, pages_to_import
+    from regwatch.cli.crawling import ImportError_, pages_to_import
     from regwatch.runner import run_spider
 
     try:
@@ -489,7 +489,7 @@ def reparse(source: str) -> None:
 
     Exit 0, or 1 when a snapshot cannot be read again (then nothing is changed).
     """
-    from regwatch.reparse import reparse as rebuild_history
+    from regwatch.cli.reparse import reparse as rebuild_history
 
     source = _source(source)
     config, store = _open_store()
@@ -520,7 +520,7 @@ def show(entry_id: str, as_json: bool) -> None:
 
     Exit 0, or 1 when no entry has that id.
     """
-    from regwatch.show import history_record, history_text
+    from regwatch.cli.data import history_record, history_text
 
     _, store = _open_store()
     try:
@@ -546,7 +546,7 @@ def verify(source: str, as_json: bool) -> None:
 
     Exit 0 when they agree on every row, 1 when they disagree or a channel fails.
     """
-    from regwatch.verify import run_verify
+    from regwatch.cli.verify import run_verify
     from scraper.project import scrapy_settings
 
     source = _source(source)
