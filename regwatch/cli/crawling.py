@@ -1,6 +1,7 @@
 """Getting the register: `regwatch crawl` (and, after it, the source's health and the
 alerts), `regwatch verify` (both channels compared), `regwatch import-html` and
-`regwatch reparse` (verify.py and reparse.py hold the last two's work: they import Scrapy).
+`regwatch reparse` (verify.py and reparse.py hold the work of verify and reparse: they
+import Scrapy, so the commands import them when they run).
 
 `regwatch import-html`: saved or web-archived copies of the old official page, loaded as
 historical snapshots in date order (scraper/spiders/minjust_undesirable_html.py)."""
