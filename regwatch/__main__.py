@@ -1,3 +1,3 @@
-from regwatch.cli import main
+from regwatch.cli.main import main
 
 main()

@@ -30,7 +30,7 @@ from pipelines.matching.index import (
     verdict_record,
 )
 from pipelines.register.normalise import normalise_rows
-from regwatch.check import read_names
+from regwatch.cli.checking import read_names
 from tests.test_normalise import combined_rows
 
 SOURCE = "ru_minjust_undesirable"
@@ -306,7 +306,7 @@ def test_fresh_data_carries_no_warning(crawled):
 
 
 def test_stale_data_is_judged_against_each_registers_own_limit():
-    from regwatch.check import DataAge, stale_data
+    from regwatch.cli.checking import DataAge, stale_data
 
     now = datetime(2026, 8, 10, 12, tzinfo=UTC)
     fresh = DataAge("a", "2026-08-08T12:00:00+00:00", 3)  # two days old, three allowed
@@ -463,7 +463,7 @@ def test_check_errors_exit_2(crawled):
 
 
 def test_an_excluded_entry_is_shown_but_not_listed():
-    from regwatch.check import verdict_text, verdict_word
+    from regwatch.cli.checking import verdict_text, verdict_word
 
     gone = replace(ENTRIES[56], status="excluded", excluded_on="2026-10-01")  # № 57, Stichting Bellingcat
     index = RegisterIndex([gone, ENTRIES[57]])

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pipelines.publish.feeds import replay
-from regwatch.import_html import ImportError_, capture_time, pages_to_import
+from regwatch.cli.crawling import ImportError_, capture_time, pages_to_import
 from tests.conftest import FIXTURES
 
 HTML = FIXTURES / "html"

@@ -15,8 +15,8 @@ import pipelines.register.normalise
 from pipelines.publish.feeds import replay
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
+from regwatch.cli.reparse import reparse
 from regwatch.fakes.minjust import FakeMinjust
-from regwatch.reparse import reparse
 from tests.conftest import FIRST_DAY, FIXTURES, SECOND_DAY, Workspace, load_state
 from tests.states import with_exclusion
 

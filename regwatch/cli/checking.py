@@ -15,16 +15,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import click
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.announcements.articles import aliases_of, register_index
 from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
-from pipelines.i18n.catalog import translator
+from pipelines.i18n.catalog import language_of, translator
 from pipelines.i18n.phrase import said_in
 from pipelines.matching.index import (
     LISTED_SCORE,
@@ -39,8 +42,17 @@ from pipelines.publish.export import neutralise
 from pipelines.register.models import Entry
 from pipelines.storage.schema import crawl_log
 from pipelines.storage.store import Store
+from regwatch.cli.app import (
+    DEFAULT_SOURCE,
+    _alert_config,
+    _data_config,
+    _emit,
+    _say,
+    cli,
+    config_option,
+)
 from scraper.redact import redact
-from scraper.registers.metadata import load_source
+from scraper.registers.metadata import load_source, source_names
 
 EXIT_LISTED, EXIT_NOT_LISTED, EXIT_ERROR = 0, 1, 2
 LISTED, EXCLUDED, POSSIBLE, NOT_LISTED, ERROR = "listed", "excluded", "possible", "not listed", "error"
@@ -237,3 +249,59 @@ def summary(results: Sequence[tuple[str, Verdict | str]], language: str = "en") 
     return t("cli.check.summary", checked=len(results), listed=words.count(LISTED), excluded=excluded,
              possible=words.count(POSSIBLE), not_listed=words.count(NOT_LISTED), errors=words.count(ERROR),
              score=f"{POSSIBLE_SCORE:.0f}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--file", "names_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check every name of a CSV file (its `name` column, else its first) and write a CSV of results.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --file: write the results here (atomically) instead of standard output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text (one name).")
+@click.option("--all-registers", is_flag=True, help="Check every register crawled, not only the default one.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="How many candidates to show.")
+@config_option
+def check(name: str | None, names_file: Path | None, output: Path | None, as_json: bool,
+          all_registers: bool, limit: int, config_file: Path | None) -> None:
+    """Is NAME on the register? Any spelling: English, Russian, transliterated, an acronym.
+
+    Exit 0 listed, 1 not listed (a possible match included), 2 error. With --file: exit 0
+    when the file was checked, whatever the verdicts (the counts go to stderr).
+    """
+    if (name is None) == (names_file is None):
+        raise click.UsageError(_say("cli.error.name_or_file"))
+    alerting, _ = _alert_config(config_file)
+    rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
+    sources = source_names() if all_registers else [DEFAULT_SOURCE]
+    try:
+        registers = load_registers(_data_config().database_url, sources, language_of())
+    except CheckError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_ERROR)
+    stale = stale_data(registers.ages, datetime.now(UTC), language_of())
+    if names_file is not None:
+        _check_file(registers.index, names_file, rules, output, stale)
+        return
+    try:
+        verdict = registers.index.check(name, limit=limit, false_positives=rules)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(verdict_json(verdict, stale) if as_json
+               else verdict_text(verdict, language_of(), stale),
+               nl=False)
+    sys.exit(EXIT_LISTED if verdict.listed else EXIT_NOT_LISTED)
+
+
+def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: Path | None,
+                stale: list[Stale]) -> None:
+    try:
+        names = read_names(names_file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.UsageError(_say("cli.error.names_file", file=names_file, error=exc)) from None
+    results = check_all(index, names, rules)
+    _emit(results_csv(results), output)
+    click.echo(summary(results, language_of()), err=True)
+    if any(not isinstance(verdict, str) and not verdict.listed for _, verdict in results):
+        for old in stale:  # the "not listed" rows rest on this data
+            click.echo(_say("cli.check.warning", warning=old.warning), err=True)

@@ -1,0 +1,124 @@
+"""The `regwatch` command: the click group each command module of this package registers
+its commands on (main.py imports them all), and what they share: the user's language,
+the source, the data folder and database, the alert configuration, the output, the exit
+codes and the log on stderr.
+
+Exit codes: 0 success; 1 the crawl was refused or failed (nothing stored as current);
+2 usage or configuration error; 3 held: the crawl saw vanished rows or a mass change
+and waits for a second pull to agree before reporting it. `regwatch check`: 0 listed,
+1 not listed, 2 error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from pipelines.alerts.config import AlertConfig, ConfigError, config_path, load_config
+from pipelines.i18n.catalog import language_of, translator
+from pipelines.storage.atomic import atomic_write_bytes
+from pipelines.storage.data_config import DataConfig
+from pipelines.storage.store import Store
+from scraper.redact import redact
+from scraper.registers.metadata import load_source
+
+EXIT_OK, EXIT_REFUSED, EXIT_HELD = 0, 1, 3  # 2, a usage error, is click's own (UsageError)
+DEFAULT_SOURCE = "ru_minjust_undesirable"
+
+
+def _say(msgid: str, **values: object) -> str:
+    """A line of the command in the user's language (LC_ALL, LC_MESSAGES, LANG: ru* is
+    Russian, anything else English); `cli.*` in the phrase catalog."""
+    return translator(language_of())(msgid, **values)
+
+
+def _count(msgid: str, n: int, **values: object) -> str:
+    """The same for a line that counts: the form that goes with n (`{n}` in the text)."""
+    return translator(language_of()).plural(msgid, n, **values)
+
+
+def _iso_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(_say("cli.error.bad_date", value=repr(value))) from None
+
+
+def _source(name: str) -> str:
+    try:
+        return load_source(name).source
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+
+
+def _data_config() -> DataConfig:
+    try:
+        return DataConfig.from_env().prepare()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _open_store() -> tuple[DataConfig, Store]:
+    config = _data_config()
+    try:
+        return config, Store(config.database_url)
+    except (SQLAlchemyError, ImportError) as exc:  # ImportError: the URL's driver is not installed
+        detail = str(getattr(exc, "orig", None) or exc)
+        click.echo(_say("cli.error.database", url=redact(config.database_url),
+                        detail=redact(detail).splitlines()[0]), err=True)
+        sys.exit(EXIT_REFUSED)
+
+
+def _alert_config(option: Path | None) -> tuple[AlertConfig, Path | None]:
+    path = config_path(str(option) if option else None)
+    try:
+        return load_config(path), path
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+config_option = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Subscriptions and alert settings (regwatch.toml); default $REGWATCH_CONFIG.")
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        atomic_write_bytes(output, data)
+        click.echo(_say("cli.wrote", file=output, size=f"{len(data):,}"), err=True)
+
+
+def describe(change) -> str:
+    detail = f" {change.field}: {change.old!r} → {change.new!r}" if change.field and change.kind != "added" else ""
+    return f"{change.kind:<10} №{change.number:<4} {change.name}{detail}"
+
+
+def _log_to_stderr() -> None:
+    from scraper.redact import RedactingFilter, quiet_request_logs
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                           "%Y-%m-%d %H:%M:%S"))
+    handler.addFilter(RedactingFilter())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    quiet_request_logs()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Monitor official registers of "undesirable" organisations.
+
+    Data goes to $REGWATCH_DATA_DIR (default ./output): the SQLite database, the raw
+    replies and the exports. See the README for every setting.
+    """

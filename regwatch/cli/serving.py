@@ -1,0 +1,67 @@
+"""`regwatch serve` (the web page and JSON API) and `regwatch demo` (the whole job, offline)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from regwatch.cli.app import (
+    DEFAULT_SOURCE,
+    _alert_config,
+    _open_store,
+    _say,
+    cli,
+    config_option,
+)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@config_option
+def serve(host: str, port: int, config_file: Path | None) -> None:
+    """Serve the register on the web: the searchable table, "am I listed?", each entry's
+    history, the changes, the downloads and a chart, in English and Russian, with a JSON
+    API under /api/ (described at /openapi.json and /docs).
+
+    Read-only, except POST /api/crawl, which needs `Authorization: Bearer
+    $REGWATCH_API_TOKEN` (unset: disabled). The check applies the configuration's
+    [[false_positive]] rules, as `regwatch check` does.
+    """
+    import os
+
+    import uvicorn
+
+    from regwatch.web.app import create_app
+
+    alerting, _ = _alert_config(config_file)
+    config, store = _open_store()  # a database we cannot open stops us here, in one line
+    store.close()
+    app = create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE,
+                     false_positives=[(rule.query, rule.entry_id) for rule in alerting.false_positives])
+    click.echo(_say("cli.serve", source=DEFAULT_SOURCE, host=host, port=port), err=True)
+    # a 500-character Cyrillic query is 9 KB of URL once percent-encoded: allow 64 KB of head
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                h11_max_incomplete_event_size=65536)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the demo writes (wiped first); default output/demo or output/demo-alerts.")
+@click.option("--alerts", is_flag=True,
+              help="Run the scheduler daemon instead, delivering to a local webhook and mail server.")
+def demo(out: Path | None, alerts: bool) -> None:
+    """Run the whole job offline against two recorded states of the register
+    (2026-07-29, then 2026-08-14), served by the local fake of the official service.
+    With --alerts: the same through `regwatch schedule`, alerting a local webhook
+    receiver and a local SMTP server, each exactly once."""
+    if alerts:
+        from regwatch.demo_alerts import run_alerts_demo
+
+        sys.exit(run_alerts_demo(out or Path("output/demo-alerts")))
+    from regwatch.demo import run_demo
+
+    sys.exit(run_demo(out or Path("output/demo")))
