@@ -31,7 +31,7 @@ demo-alerts: install  ## the scheduler offline: a state switch alerts a local we
 schedule: install     ## the daemon: probe, crawl and alert on schedules/schedules.toml (Ctrl-C stops it)
 	$(BIN)/regwatch schedule
 
-test: install-test    ## the whole test suite (no network)
+test: install-test    ## lint (ruff), types (mypy), then the whole test suite (no network)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
