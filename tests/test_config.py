@@ -109,3 +109,18 @@ def test_the_cli_stops_on_a_bad_file_before_fetching(crawled, tmp_path):
         assert result.code == 2, result.output
         assert str(path) in result.stderr and "needs a secret" in result.stderr
     assert crawled.fake.requests == []
+
+
+@pytest.mark.parametrize("content", [b"[delivery]\nmax_attempts = 3  # \xe9 Latin-1\n",
+                                     b"\x00\x01\x02\xff\xfe binary"], ids=["legacy-encoding", "binary"])
+def test_a_file_that_is_not_utf8_is_named_in_one_line(crawled, tmp_path, content):
+    path = tmp_path / "regwatch.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_config(path, environ={})
+    result = crawled.regwatch("crawl", "--config", str(path))
+    assert result.code == 2, result.output
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if str(path) in line]
+    assert "the configuration is not UTF-8 text" in line
+    assert crawled.fake.requests == []

@@ -232,3 +232,16 @@ def test_once_fetches_the_announcements_when_scheduled(crawled, tmp_path):
     (call,) = receiver.calls  # the fixture articles are old news: only today's announcement
     assert call.signature_ok and call.json["kind"] == "announced"
     assert call.json["announcements"][0]["organisation"] == "Фонд памяти жертв коммунизма"
+
+
+@pytest.mark.parametrize("content", [b'timezone = "Europe/Moscow"  # \xcc\xee\xf1\xea\xe2\xe0 (cp1251)\n',
+                                     b"\x00\x01\x02\xff\xfe binary"], ids=["legacy-encoding", "binary"])
+def test_a_schedule_file_that_is_not_utf8_is_named_in_one_line(workspace, tmp_path, content):
+    plan = tmp_path / "schedules.toml"
+    plan.write_bytes(content)
+    result = once(workspace, plan)
+    assert result.code == 2, result.output
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if str(plan) in line]
+    assert "the schedule is not UTF-8 text" in line
+    assert workspace.fake.requests == []
