@@ -65,15 +65,24 @@ class Schedule:
 
 # --- the schedule file -------------------------------------------------------------------
 
+_TOP_KEYS = {"timezone", "deliver", "announcements", "source"}
+_SOURCE_KEYS = {"name", "probe", "crawl"}
+
+
 def load_schedule(path: Path) -> Schedule:
     data = read_toml(path, "schedule")
+    _no_unknown(path, "", data, _TOP_KEYS)  # a typo ([[sources]]) must not schedule nothing
+    sources = data.get("source", [])
+    if not isinstance(sources, list) or not all(isinstance(t, dict) for t in sources):
+        raise ScheduleError(f"{path}: source must be written as [[source]] tables")
     try:
         timezone = ZoneInfo(str(data.get("timezone", "UTC")))
     except (ZoneInfoNotFoundError, ValueError):
         raise ScheduleError(f"{path}: unknown timezone {data.get('timezone')!r}") from None
     jobs = [JobSpec("deliver", "schedules.jobs:deliver_job", (),
                     _trigger_table(path, "deliver", data.get("deliver", {"interval": 30})))]
-    for i, table in enumerate(data.get("source", [])):
+    for i, table in enumerate(sources):
+        _no_unknown(path, f"source[{i}]", table, _SOURCE_KEYS)
         name = str(table.get("name", ""))
         try:
             source = load_source(name).source
@@ -100,6 +109,14 @@ def _trigger_table(path: Path, where: str, table: Any) -> dict[str, Any]:
     if unknown:
         raise ScheduleError(f"{path}: {where}: unknown key {', '.join(unknown)}")
     return dict(table)
+
+
+def _no_unknown(path: Path, where: str, table: dict[str, Any], known: set[str]) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        place = f"[{where}] " if where else ""
+        raise ScheduleError(f"{path}: {place}unknown key {', '.join(unknown)}; "
+                            f"known: {', '.join(sorted(known))}")
 
 
 def make_trigger(spec: dict[str, Any], timezone: ZoneInfo, where: str = "trigger"):

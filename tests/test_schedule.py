@@ -70,6 +70,13 @@ def test_the_shipped_schedule_loads():
      "bad cron expression"),
     ('[[source]]\nname = "ru_minjust_undesirable"\nprobe = {interval = 1}\n', "needs a crawl trigger"),
     ('timezone = "Mars/Olympus"\n', "unknown timezone"),
+    ('[[sources]]\nname = "ru_minjust_undesirable"\nprobe = {interval = 1}\ncrawl = {interval = 1}\n',
+     r"unknown key sources; known: announcements, deliver, source, timezone"),
+    ('timezon = "UTC"\n', "unknown key timezon"),
+    ('[[source]]\nname = "ru_minjust_undesirable"\nprobe = {interval = 1}\ncrawl = {interval = 1}\n'
+     'crawll = {interval = 1}\n', r"\[source\[0\]\] unknown key crawll"),
+    ('[source]\nname = "ru_minjust_undesirable"\n', r"\[\[source\]\] tables"),
+    ('[deliver]\ninterval = 30\njiter = 5\n', "deliver: unknown key jiter"),
 ])
 def test_a_bad_schedule_file_is_named_with_its_problem(tmp_path, text, problem):
     path = tmp_path / "bad.toml"
@@ -245,3 +252,12 @@ def test_a_schedule_file_that_is_not_utf8_is_named_in_one_line(workspace, tmp_pa
     (line,) = [line for line in result.stderr.splitlines() if str(plan) in line]
     assert "the schedule is not UTF-8 text" in line
     assert workspace.fake.requests == []
+
+
+def test_a_misspelt_table_stops_the_scheduler_before_anything_runs(workspace, tmp_path):
+    plan = tmp_path / "schedules.toml"
+    plan.write_text((FAST % 0.5).replace("[[source]]", "[[sources]]"), encoding="utf-8")
+    result = once(workspace, plan)
+    assert result.code == 2, result.output
+    assert f"{plan}: unknown key sources" in result.stderr and "Traceback" not in result.output
+    assert "1 jobs" not in result.output and workspace.fake.requests == []
