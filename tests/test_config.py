@@ -87,6 +87,14 @@ def test_secret_from_the_environment(tmp_path):
     ('[operator]\nfailures_before_alert = "3"\n', "failures_before_alert must be a whole number"),
     ('subscription = "x"\n', "[[subscription]] tables"),
     ('[[subscription]\n', "not valid TOML"),
+    (f'[[subscriptions]]\nname = "n"\n{HOOK}', "unknown key subscriptions"),
+    ('[operator]\nurll = "mailto://x"\n', "[operator] unknown key urll"),
+    ('operator = "mailto://x"\n', "[operator] must be a table"),
+    ('[delivery]\nretries = 3\n', "[delivery] unknown key retries"),
+    ('delivery = 3\n', "[delivery] must be a table"),
+    ('[[false_positive]]\nquery = "x"\nentry = "a/1"\n', "[false_positive[0]] unknown key entry"),
+    ('[[false_positive]]\nquery = "x"\nentry_id = "a/1"\n[false_positive.extra]\nnote = "y"\n',
+     "unknown key extra"),
 ])
 def test_a_bad_file_is_named_with_its_problem(tmp_path, text, problem):
     path = config(tmp_path, text)
@@ -124,3 +132,11 @@ def test_a_file_that_is_not_utf8_is_named_in_one_line(crawled, tmp_path, content
     (line,) = [line for line in result.stderr.splitlines() if str(path) in line]
     assert "the configuration is not UTF-8 text" in line
     assert crawled.fake.requests == []
+
+
+def test_the_cli_names_the_file_and_an_unknown_key(crawled, tmp_path):
+    path = config(tmp_path, '[operator]\nurl = "mailto://127.0.0.1"\nfailures_befor_alert = 2\n')
+    result = crawled.regwatch("crawl", "--config", str(path))
+    assert result.code == 2, result.output
+    assert f"{path}: [operator] unknown key failures_befor_alert" in result.stderr
+    assert "Traceback" not in result.output and crawled.fake.requests == []

@@ -114,6 +114,8 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
             "name": "webhook", "webhook": env["REGWATCH_WEBHOOK_URL"],
             "secret": env.get("REGWATCH_WEBHOOK_SECRET", "")}, env))
     _unique_names(origin, subscriptions)
+    if not isinstance(data.get("operator", {}), dict):
+        raise ConfigError(f"{origin}: [operator] must be a table")
     operator_table = dict(data.get("operator", {}))
     if env.get("REGWATCH_OPERATOR_URL") and not ({"url", "webhook"} & operator_table.keys()):
         operator_table["url"] = env["REGWATCH_OPERATOR_URL"]
