@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -138,3 +140,33 @@ def test_a_database_that_cannot_be_opened_is_named_without_its_password(workspac
     assert result.code == 1
     assert "cannot open the database postgresql://***@127.0.0.1:1/db" in result.stderr
     assert "s3cretpw" not in result.output and workspace.fake.requests == []
+
+
+DATA_DIR_COMMANDS = [["crawl"], ["changes"], ["export"], ["show", "ru_minjust_undesirable/1"],
+                     ["check", "Open Society"], ["deliver"], ["alerts"], ["schedule", "--once"],
+                     ["serve", "--port", "9"], ["reparse"], ["announcements"]]
+
+
+def _unwritable_folder(tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder if not os.access(folder, os.W_OK) else Path("/proc/1")  # root writes anywhere
+
+
+@pytest.mark.parametrize("case", ["a file", "under a file", "not writable"])
+def test_a_data_dir_that_cannot_be_used_is_named_in_one_line(fake, tmp_path, case):
+    a_file = tmp_path / "data.txt"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    data_dir = {"a file": a_file, "under a file": a_file / "out",
+                "not writable": _unwritable_folder(tmp_path)}[case]
+    problem = {"a file": "is a file, not a folder", "under a file": "cannot be created",
+               "not writable": "is not writable"}[case]
+    commands = DATA_DIR_COMMANDS if case == "a file" else DATA_DIR_COMMANDS[:2]
+    for command in commands:
+        result = run_regwatch(command, make_env(fake.url, data_dir))
+        assert result.code == 2, (command, result.output)
+        assert "Traceback" not in result.output, (command, result.output)
+        (line,) = [line for line in result.stderr.splitlines() if "REGWATCH_DATA_DIR" in line]
+        assert f"REGWATCH_DATA_DIR: {str(data_dir)!r} {problem}" in line, command
+    assert fake.requests == []

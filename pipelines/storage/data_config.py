@@ -28,5 +28,17 @@ class DataConfig:
         return cls(data_dir, url)
 
     def prepare(self) -> DataConfig:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """Create the data folder if need be; a ValueError naming the setting and the path
+        when it cannot be used (a file, not a folder; not writable)."""
+        where = f"REGWATCH_DATA_DIR: {str(self.data_dir)!r}"
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise ValueError(f"{where} is a file, not a folder; set REGWATCH_DATA_DIR "
+                             "to a folder for the database and the exports")
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"{where} cannot be created: {exc.strerror}") from None
+        if not os.access(self.data_dir, os.W_OK | os.X_OK):
+            raise ValueError(f"{where} is not writable; set REGWATCH_DATA_DIR "
+                             "to a folder regwatch may write to")
         return self
