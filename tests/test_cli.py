@@ -170,3 +170,39 @@ def test_a_data_dir_that_cannot_be_used_is_named_in_one_line(fake, tmp_path, cas
         (line,) = [line for line in result.stderr.splitlines() if "REGWATCH_DATA_DIR" in line]
         assert f"REGWATCH_DATA_DIR: {str(data_dir)!r} {problem}" in line, command
     assert fake.requests == []
+
+
+def test_an_empty_database_beside_old_exports_is_refused_never_a_new_baseline(crawled):
+    database = crawled.data_dir / "regwatch.db"
+    for leftover in crawled.data_dir.glob("regwatch.db-*"):
+        leftover.unlink()
+    database.write_bytes(b"")
+    before = crawled.fingerprint()
+    result = crawled.crawl()
+    assert result.code == 1, result.output
+    assert "Traceback" not in result.output and "baseline" not in result.output
+    assert f"{database} is empty (0 bytes), but {crawled.exports / 'latest.json'} holds" in result.stderr
+    assert crawled.fake.requests == [] and crawled.fingerprint() == before
+    assert database.stat().st_size == 0
+    for command, code in ((["changes"], 1), (["export"], 1), (["check", "Open Society"], 2)):
+        result = crawled.regwatch(*command)
+        assert result.code == code and f"{database} is empty" in result.stderr, (command, result.output)
+    russian = crawled.crawl(LANG="ru_RU.UTF-8")
+    assert russian.code == 1 and f"файл {database} пуст (0 байт)" in russian.stderr
+
+
+def test_a_file_that_is_not_a_database_is_named(crawled):
+    database = crawled.data_dir / "regwatch.db"
+    database.write_bytes(b"<html>backup restored from the wrong place</html>\n")
+    result = crawled.crawl()
+    assert result.code == 1, result.output
+    assert f"{database} is not an SQLite database (it starts with b'<html>backup res')" in result.stderr
+    assert crawled.fake.requests == [] and "Traceback" not in result.output
+
+
+def test_an_empty_database_in_an_empty_data_dir_starts_the_baseline(workspace):
+    workspace.data_dir.mkdir()
+    (workspace.data_dir / "regwatch.db").write_bytes(b"")
+    result = workspace.crawl()
+    assert result.code == 0, result.output
+    assert len(workspace.latest_rows()) == 367

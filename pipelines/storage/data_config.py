@@ -9,6 +9,20 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+EMPTY, NOT_SQLITE = "empty", "not_sqlite"
+
+
+class LostDatabase(Exception):
+    """The SQLite file is not the history the exports beside it came from: empty (0 bytes)
+    beside a `<source>/latest.json`, or not an SQLite database at all. Opening it would
+    start a new baseline beside the old exports, without a word."""
+
+    def __init__(self, problem: str, file: Path, exports: Path | None, start: bytes = b"") -> None:
+        self.problem, self.file, self.exports, self.start = problem, file, exports, start
+        super().__init__(f"{file}: the database is empty, but {exports} holds earlier exports"
+                         if problem == EMPTY else f"{file}: not an SQLite database")
+
 
 @dataclass(frozen=True)
 class DataConfig:
@@ -42,3 +56,25 @@ class DataConfig:
             raise ValueError(f"{where} is not writable; set REGWATCH_DATA_DIR "
                              "to a folder regwatch may write to")
         return self
+
+    def sqlite_file(self) -> Path | None:
+        """The database's file, when it is an SQLite file (not in memory, not a server)."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database)
+
+    def check_database(self) -> None:
+        """Raise LostDatabase rather than let a lost or truncated database start a new
+        history beside the old exports. An empty data folder starts its baseline as ever."""
+        file = self.sqlite_file()
+        if file is None or not file.is_file():
+            return
+        with file.open("rb") as opened:
+            start = opened.read(len(SQLITE_HEADER))
+        if start and start != SQLITE_HEADER:
+            raise LostDatabase(NOT_SQLITE, file, None, start)
+        if not start:
+            exports = next(iter(sorted(self.data_dir.glob("*/latest.json"))), None)
+            if exports is not None:
+                raise LostDatabase(EMPTY, file, exports)

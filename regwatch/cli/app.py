@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pipelines.alerts.config import AlertConfig, ConfigError, config_path, load_config
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.storage.atomic import atomic_write_bytes
-from pipelines.storage.data_config import DataConfig
+from pipelines.storage.data_config import EMPTY, DataConfig, LostDatabase
 from pipelines.storage.store import Store
 from scraper.redact import redact
 from scraper.registers.metadata import load_source
@@ -58,15 +58,23 @@ def _source(name: str) -> str:
         raise click.UsageError(str(exc.args[0])) from None
 
 
-def _data_config() -> DataConfig:
+def _data_config(lost_exit: int = 2) -> DataConfig:
     try:
-        return DataConfig.from_env().prepare()
+        config = DataConfig.from_env().prepare()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    try:
+        config.check_database()  # never a silent new baseline beside the old exports
+    except LostDatabase as lost:
+        click.echo(_say("cli.error.database_empty", file=lost.file, exports=lost.exports)
+                   if lost.problem == EMPTY else
+                   _say("cli.error.database_not_sqlite", file=lost.file, start=repr(lost.start)), err=True)
+        sys.exit(lost_exit)
+    return config
 
 
 def _open_store() -> tuple[DataConfig, Store]:
-    config = _data_config()
+    config = _data_config(EXIT_REFUSED)
     try:
         return config, Store(config.database_url)
     except (SQLAlchemyError, ImportError) as exc:  # ImportError: the URL's driver is not installed
