@@ -33,6 +33,22 @@ def add_trust(context: ssl.SSLContext, extra_ca_files: list[str]) -> None:
         context.load_verify_locations(cafile=path)
 
 
+class _NotExperimentalNoise(logging.Filter):
+    """Drops Scrapy's "VerifiedDownloadHandler is experimental and is not recommended for
+    production use", logged on every crawl. We chose the httpx handler on purpose (it
+    speaks SOCKS5 and takes our TLS context), our tests cover what we rely on of it, and
+    pyproject.toml pins the Scrapy releases it was tested with; repeated on every crawl,
+    the warning only teaches an operator to skim past warnings that matter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING
+                    and record.getMessage().endswith("is experimental and is not recommended for production use.")
+                    and record.getMessage().startswith("VerifiedDownloadHandler "))
+
+
+logging.getLogger("scrapy.core.downloader.handlers._base_streaming").addFilter(_NotExperimentalNoise())
+
+
 class VerifiedDownloadHandler(HttpxDownloadHandler):
     """Scrapy's httpx handler (it speaks SOCKS5 too), with our trust store."""
 

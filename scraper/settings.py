@@ -52,6 +52,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = _number("REGWATCH_DOWNLOAD_DELAY", 1.0)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control runs code sent to a local HTTP port and leaves a token file in
+# the user's home for each crawl (a killed crawl leaves it behind): nothing here uses it.
+REMOTE_CONTROL_ENABLED = False
 
 # --- timeouts and retries -------------------------------------------------------------
 DOWNLOAD_TIMEOUT = _number("REGWATCH_TIMEOUT", 30.0) or 30.0
