@@ -4,6 +4,8 @@ REGWATCH_* environment variable below overrides its default."""
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+from scrapy.settings import default_settings
+
 try:
     __version__ = version("regwatch")
 except PackageNotFoundError:  # running from a checkout that was not installed
@@ -63,6 +65,10 @@ RETRY_TIMES = _number("REGWATCH_RETRIES", 3, int)
 RETRY_BACKOFF_BASE = _number("REGWATCH_BACKOFF", 2.0)
 RETRY_BACKOFF_MAX = 60.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's list, less CannotResolveHostError: a name that does not resolve is not
+# transient, and retrying it only delays the same message by half a minute.
+RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS
+                    if e != "scrapy.exceptions.CannotResolveHostError"]
 
 # --- TLS: always verified, through the httpx handler (which also speaks SOCKS5) -------
 DOWNLOAD_VERIFY_CERTIFICATES = True
