@@ -59,7 +59,10 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # --- timeouts and retries -------------------------------------------------------------
+# Seconds for a whole request, connection to last byte (scraper.fetching enforces it: httpx
+# alone applies it to each read), and for a whole crawl, retries and waits included.
 DOWNLOAD_TIMEOUT = _number("REGWATCH_TIMEOUT", 30.0) or 30.0
+REGWATCH_CRAWL_DEADLINE = _number("REGWATCH_CRAWL_DEADLINE", 20 * 60.0) or 20 * 60.0
 RETRY_ENABLED = True
 RETRY_TIMES = _number("REGWATCH_RETRIES", 3, int)
 RETRY_BACKOFF_BASE = _number("REGWATCH_BACKOFF", 2.0)

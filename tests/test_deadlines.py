@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from tests.conftest import Workspace
+from tests.test_crawl_failures import assert_refused
 
 
 def test_a_crawl_starts_no_remote_control_and_logs_no_experimental_warning(workspace: Workspace, tmp_path):
@@ -36,3 +37,39 @@ def test_a_name_that_does_not_resolve_fails_at_once_with_the_usual_line(workspac
     assert elapsed < 15, f"took {elapsed:.1f} s"
     log = (workspace.data_dir / "regwatch.log").read_text(encoding="utf-8")
     assert "before retry" not in log
+
+
+def _timed_crawl(workspace: Workspace, **env: str):
+    started = time.monotonic()
+    result = workspace.crawl(**env)
+    return result, time.monotonic() - started
+
+
+def test_a_reply_that_trickles_ends_at_the_request_timeout(crawled: Workspace):
+    # Each read gets a byte within 0.3 s, so a per-read timeout would never fire: the whole
+    # 160 kB reply would take 13 hours. The timeout is for the whole request.
+    before = crawled.fingerprint()
+    crawled.fake.fail("trickle", delay=0.3)
+    result, elapsed = _timed_crawl(crawled, REGWATCH_TIMEOUT="2", REGWATCH_RETRIES="1")
+    assert_refused(crawled, result, before, "cannot reach", "took longer than 2 seconds in all",
+                   "REGWATCH_PROXY")
+    assert elapsed < 2 * 2 + 10, f"took {elapsed:.1f} s"
+
+
+def test_a_crawl_ends_at_its_deadline_refused_and_naming_the_setting(crawled: Workspace):
+    before = crawled.fingerprint()
+    crawled.fake.fail("trickle", delay=0.3)
+    result, elapsed = _timed_crawl(crawled, REGWATCH_CRAWL_DEADLINE="4", REGWATCH_TIMEOUT="600",
+                                   REGWATCH_RETRIES="3")
+    assert_refused(crawled, result, before, "the crawl ran past REGWATCH_CRAWL_DEADLINE (4 s)")
+    assert elapsed < 4 + 10, f"took {elapsed:.1f} s"
+
+
+def test_a_retry_whose_wait_would_pass_the_deadline_is_not_waited_for(crawled: Workspace):
+    before = crawled.fingerprint()
+    crawled.fake.fail("status_500")
+    result, elapsed = _timed_crawl(crawled, REGWATCH_CRAWL_DEADLINE="5", REGWATCH_RETRIES="3",
+                                   REGWATCH_BACKOFF="30")
+    assert_refused(crawled, result, before, "the crawl would run past REGWATCH_CRAWL_DEADLINE (5 s)",
+                   "waiting 30.0 s to retry")
+    assert elapsed < 5 + 10, f"took {elapsed:.1f} s"
