@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import time
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import certifi
 from scrapy.core.downloader.handlers._httpx import HttpxDownloadHandler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, NotConfigured
 
 from scraper.redact import redact
 
@@ -33,6 +35,44 @@ def add_trust(context: ssl.SSLContext, extra_ca_files: list[str]) -> None:
         context.load_verify_locations(cafile=path)
 
 
+class CrawlDeadlineError(Exception):
+    """The crawl ran past REGWATCH_CRAWL_DEADLINE: what was still fetching is cancelled and
+    nothing more is asked (never retried: the retry middleware does not know it)."""
+
+
+_crawl_ends: WeakKeyDictionary[object, float] = WeakKeyDictionary()
+
+
+def crawl_time_left(crawler) -> float:
+    """Seconds left before the crawl's deadline: REGWATCH_CRAWL_DEADLINE counted from the
+    first time it is asked (the download handler asks as the crawl opens)."""
+    ends = _crawl_ends.setdefault(
+        crawler, time.monotonic() + crawler.settings.getfloat("REGWATCH_CRAWL_DEADLINE"))
+    return ends - time.monotonic()
+
+
+def _past_deadline(crawler, url: str) -> CrawlDeadlineError:
+    seconds = crawler.settings.getfloat("REGWATCH_CRAWL_DEADLINE")
+    return CrawlDeadlineError(f"the crawl ran past REGWATCH_CRAWL_DEADLINE ({seconds:g} s) "
+                              f"and was stopped while fetching {redact(url)}")
+
+
+class _NotExperimentalNoise(logging.Filter):
+    """Drops Scrapy's "VerifiedDownloadHandler is experimental and is not recommended for
+    production use", logged on every crawl. We chose the httpx handler on purpose (it
+    speaks SOCKS5 and takes our TLS context), our tests cover what we rely on of it, and
+    pyproject.toml pins the Scrapy releases it was tested with; repeated on every crawl,
+    the warning only teaches an operator to skim past warnings that matter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING
+                    and record.getMessage().endswith("is experimental and is not recommended for production use.")
+                    and record.getMessage().startswith("VerifiedDownloadHandler "))
+
+
+logging.getLogger("scrapy.core.downloader.handlers._base_streaming").addFilter(_NotExperimentalNoise())
+
+
 class VerifiedDownloadHandler(HttpxDownloadHandler):
     """Scrapy's httpx handler (it speaks SOCKS5 too), with our trust store."""
 
@@ -42,6 +82,27 @@ class VerifiedDownloadHandler(HttpxDownloadHandler):
         super().__init__(crawler)
         # The httpx client holds this very context object, so extending it extends the client's.
         add_trust(self._ssl_context, crawler.settings.getlist("REGWATCH_CA_FILES"))
+        self._timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+        crawl_time_left(crawler)  # the crawl's deadline starts counting now
+
+    async def download_request(self, request):
+        """The whole request, connection to last byte, within its timeout (httpx applies it
+        to each read: a reply trickling a byte at a time would never end), and within
+        what is left of the crawl's deadline."""
+        timeout = float(request.meta.get("download_timeout") or self._timeout)
+        left = crawl_time_left(self.crawler)
+        if left <= 0:
+            raise _past_deadline(self.crawler, request.url)
+        try:
+            async with asyncio.timeout(min(timeout, left)) as limit:
+                return await super().download_request(request)
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            if left < timeout:
+                raise _past_deadline(self.crawler, request.url) from None
+            raise DownloadTimeoutError(
+                f"Getting {redact(request.url)} took longer than {timeout:g} seconds in all") from None
 
 
 class ProxyMiddleware:
@@ -82,6 +143,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def process_request(self, request):
         delay = request.meta.pop("regwatch_backoff", 0)
+        if delay and delay >= crawl_time_left(self.crawler):
+            seconds = self.crawler.settings.getfloat("REGWATCH_CRAWL_DEADLINE")
+            raise CrawlDeadlineError(f"the crawl would run past REGWATCH_CRAWL_DEADLINE ({seconds:g} s) "
+                                     f"waiting {delay:.1f} s to retry {redact(request.url)}")
         if delay:
             log.info("waiting %.1f s before retry %s of %s", delay,
                      request.meta.get("retry_times"), redact(request.url))

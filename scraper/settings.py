@@ -4,6 +4,8 @@ REGWATCH_* environment variable below overrides its default."""
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+from scrapy.settings import default_settings
+
 try:
     __version__ = version("regwatch")
 except PackageNotFoundError:  # running from a checkout that was not installed
@@ -52,14 +54,24 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = _number("REGWATCH_DOWNLOAD_DELAY", 1.0)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control runs code sent to a local HTTP port and leaves a token file in
+# the user's home for each crawl (a killed crawl leaves it behind): nothing here uses it.
+REMOTE_CONTROL_ENABLED = False
 
 # --- timeouts and retries -------------------------------------------------------------
+# Seconds for a whole request, connection to last byte (scraper.fetching enforces it: httpx
+# alone applies it to each read), and for a whole crawl, retries and waits included.
 DOWNLOAD_TIMEOUT = _number("REGWATCH_TIMEOUT", 30.0) or 30.0
+REGWATCH_CRAWL_DEADLINE = _number("REGWATCH_CRAWL_DEADLINE", 20 * 60.0) or 20 * 60.0
 RETRY_ENABLED = True
 RETRY_TIMES = _number("REGWATCH_RETRIES", 3, int)
 RETRY_BACKOFF_BASE = _number("REGWATCH_BACKOFF", 2.0)
 RETRY_BACKOFF_MAX = 60.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's list, less CannotResolveHostError: a name that does not resolve is not
+# transient, and retrying it only delays the same message by half a minute.
+RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS
+                    if e != "scrapy.exceptions.CannotResolveHostError"]
 
 # --- TLS: always verified, through the httpx handler (which also speaks SOCKS5) -------
 DOWNLOAD_VERIFY_CERTIFICATES = True

@@ -29,7 +29,7 @@ REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"  # the register of "undesir
 SERVER_CAP = 1000
 
 FAULT_KINDS = ("truncated", "broken_json", "html_200", "reset", "timeout", "status_500",
-               "status_403", "size_mismatch", "slow")
+               "status_403", "size_mismatch", "slow", "trickle")
 
 
 @dataclass
@@ -56,7 +56,8 @@ class Fault:
     kind: str  # one of FAULT_KINDS
     route: str = "values"  # "info", "values", "export" or "any"
     times: int | None = None  # how many requests it hits; None: all of them
-    delay: float = 5.0  # for "timeout" and "slow": how long to stall (then close, or answer)
+    delay: float = 5.0  # for "timeout" and "slow": how long to stall (then close, or answer);
+    # for "trickle": the pause between bytes of the reply, sent one at a time
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -190,7 +191,22 @@ class FakeMinjust:
                 data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
                 if fault and fault.kind == "broken_json":
                     data = data[: len(data) // 2]
+                if fault and fault.kind == "trickle":
+                    return self._trickle(data, fault.delay)
                 self._send(200, data, "application/json;charset=UTF-8")
+
+            def _trickle(self, data: bytes, pause: float) -> None:
+                """The reply, one byte every `pause` seconds: each read succeeds, the whole never ends."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json;charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.close_connection = True
+                with contextlib.suppress(OSError):  # the client gave up: stop
+                    for i in range(len(data)):
+                        self.wfile.write(data[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(pause)
 
             def _misbehave(self, fault: Fault) -> bool:
                 """Act out a fault that replaces the whole reply; False for faults in the data."""

@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import JsonRequest, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from scraper.fetching import CrawlDeadlineError
 from scraper.items import Pull, PullItem, RawReply, utc_now
 from scraper.parsers.columns import ColumnError, canonical_row, info_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
@@ -145,6 +146,8 @@ class MinjustJsonSpider(scrapy.Spider):
             response = failure.value.response
             self._keep(response, request)
             problem = f"{request.url} answered HTTP {response.status}"
+        elif failure.check(CrawlDeadlineError):
+            problem = str(failure.value)
         else:
             detail = redact(str(failure.value) or type(failure.value).__name__)
             if "certificate verify failed" in detail.lower():
