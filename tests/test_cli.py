@@ -138,3 +138,10 @@ def test_a_database_that_cannot_be_opened_is_named_without_its_password(workspac
     assert result.code == 1
     assert "cannot open the database postgresql://***@127.0.0.1:1/db" in result.stderr
     assert "s3cretpw" not in result.output and workspace.fake.requests == []
+
+
+def test_a_quiet_crawl_prints_only_the_result(workspace):
+    result = workspace.regwatch("crawl", "-q")
+    assert result.code == 0, result.output
+    assert "crawling" not in result.output
+    assert result.stdout.splitlines()[0].startswith("ru_minjust_undesirable: baseline: ")

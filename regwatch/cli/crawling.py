@@ -114,8 +114,9 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     log_file = None if verbose else config.data_dir / "regwatch.log"
-    click.echo(_say("cli.crawl.start_logged", source=source, log=log_file) if log_file
-               else _say("cli.crawl.start", source=source))
+    if not quiet:  # -q: only the result
+        click.echo(_say("cli.crawl.start_logged", source=source, log=log_file) if log_file
+                   else _say("cli.crawl.start", source=source))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
                         progress=not (quiet or verbose), config_file=config_file, via=via)
     _after_crawl(source, outcome, alerting, config)
