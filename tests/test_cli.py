@@ -145,3 +145,21 @@ def test_a_quiet_crawl_prints_only_the_result(workspace):
     assert result.code == 0, result.output
     assert "crawling" not in result.output
     assert result.stdout.splitlines()[0].startswith("ru_minjust_undesirable: baseline: ")
+
+
+@pytest.mark.parametrize(("args", "code", "said"), [
+    (["check", "Bellingcat"], 2, "nothing crawled yet"),
+    (["changes"], 0, "0 changes"),
+    (["export"], 1, "nothing crawled yet"),
+    (["show", "ru_minjust_undesirable/57"], 1, "no entry"),
+    (["alerts"], 0, "0 alerts"),
+])
+def test_a_command_that_only_reads_creates_no_database(args, code, said, tmp_path):
+    empty = tmp_path / "out"
+    empty.mkdir()
+    result = run_regwatch(args, make_env("http://127.0.0.1:9", empty))
+    assert result.code == code and said in result.stderr, result.output
+    assert list(empty.iterdir()) == []  # the directory is left as it was
+    missing = tmp_path / "none"
+    assert run_regwatch(args, make_env("http://127.0.0.1:9", missing)).code == code
+    assert not missing.exists()

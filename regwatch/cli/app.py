@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.alerts.config import AlertConfig, ConfigError, config_path, load_config
@@ -65,8 +66,8 @@ def _data_config() -> DataConfig:
         raise click.UsageError(str(exc)) from None
 
 
-def _open_store() -> tuple[DataConfig, Store]:
-    config = _data_config()
+def _open_store(config: DataConfig | None = None) -> tuple[DataConfig, Store]:
+    config = config or _data_config()
     try:
         return config, Store(config.database_url)
     except (SQLAlchemyError, ImportError) as exc:  # ImportError: the URL's driver is not installed
@@ -74,6 +75,28 @@ def _open_store() -> tuple[DataConfig, Store]:
         click.echo(_say("cli.error.database", url=redact(config.database_url),
                         detail=redact(detail).splitlines()[0]), err=True)
         sys.exit(EXIT_REFUSED)
+
+
+def _read_config() -> DataConfig:
+    """The data configuration for a command that only reads: the data folder is not created."""
+    try:
+        return DataConfig.from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _no_database(config: DataConfig) -> bool:
+    """The database is an SQLite file not created yet: nothing was ever crawled, and a
+    command that only reads must not create it."""
+    url = make_url(config.database_url)
+    return (url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+            and not Path(url.database).exists())
+
+
+def _open_to_read() -> tuple[DataConfig, Store | None]:
+    """The store for a command that only reads; None when there is no database yet."""
+    config = _read_config()
+    return (config, None) if _no_database(config) else _open_store(config)
 
 
 def _alert_config(option: Path | None) -> tuple[AlertConfig, Path | None]:

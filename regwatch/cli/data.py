@@ -30,7 +30,7 @@ from regwatch.cli.app import (
     _count,
     _emit,
     _iso_day,
-    _open_store,
+    _open_to_read,
     _say,
     _source,
     cli,
@@ -112,8 +112,8 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
         raise click.UsageError(_say("cli.error.future", day=at or as_seen))
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError(_say("cli.error.xlsx_to_terminal"))
-    _, store = _open_store()
-    if store.last_snapshot(source) is None:
+    _, store = _open_to_read()
+    if store is None or store.last_snapshot(source) is None:
         click.echo(_say("cli.nothing_crawled", source=source), err=True)
         sys.exit(EXIT_REFUSED)
     if as_seen:
@@ -136,8 +136,9 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
 @click.option("--source", default=None, help=f"One source ({', '.join(source_names())}); default all.")
 def changes(since: str | None, fmt: str, source: str | None) -> None:
     """List every change regwatch detected: added, excluded, reinstated, removed, modified, renumbered."""
-    _, store = _open_store()
-    found = store.changes(_source(source) if source else None, since or "")
+    source = _source(source) if source else None
+    _, store = _open_to_read()
+    found = store.changes(source, since or "") if store else []
     if fmt == "json":
         _emit(changes_json(found), None)
     elif fmt == "csv":
@@ -158,15 +159,16 @@ def show(entry_id: str, as_json: bool) -> None:
 
     Exit 0, or 1 when no entry has that id.
     """
-    _, store = _open_store()
+    _, store = _open_to_read()
     try:
-        history = store.entry_history(entry_id)
+        history = store.entry_history(entry_id) if store else None
         if history is None:
             click.echo(_say("cli.error.no_entry", entry_id=repr(entry_id)), err=True)
             sys.exit(EXIT_REFUSED)
         record = history_record(history, store)
     finally:
-        store.close()
+        if store:
+            store.close()
     if as_json:
         _emit(json.dumps(record, ensure_ascii=False, indent=1).encode() + b"\n", None)
     else:
