@@ -346,6 +346,25 @@ def test_openapi_and_the_self_contained_docs(client):
     assert client.get("/redoc").status_code == 404
 
 
+def _texts(spec: object, key: str = "") -> list[str]:
+    """Every summary and description of an OpenAPI document."""
+    if isinstance(spec, dict):
+        return [text for k, v in spec.items() for text in _texts(v, k)]
+    if isinstance(spec, list):
+        return [text for v in spec for text in _texts(v, key)]
+    return [spec] if key in ("summary", "description") and isinstance(spec, str) else []
+
+
+def test_the_docs_show_no_markup_of_their_own(client):
+    texts = _texts(client.get("/openapi.json").json())
+    assert any("confident match" in text for text in texts)
+    # /docs shows them as written (a summary is plain text; a Markdown description would
+    # eat <angle brackets>): no backticks, no tags.
+    assert [text for text in texts if "`" in text or "<" in text] == []
+    docs = client.get("/docs").text
+    assert "confident match" in docs and "`" not in docs
+
+
 # --- the crawl trigger ----------------------------------------------------------------------
 
 def test_crawl_needs_the_token_and_never_runs_twice(client):
