@@ -163,3 +163,11 @@ def test_a_command_that_only_reads_creates_no_database(args, code, said, tmp_pat
     missing = tmp_path / "none"
     assert run_regwatch(args, make_env("http://127.0.0.1:9", missing)).code == code
     assert not missing.exists()
+
+
+def test_version(tmp_path):
+    from importlib.metadata import version
+
+    result = run_regwatch(["--version"], make_env("http://127.0.0.1:9", tmp_path / "out"))
+    assert result.code == 0 and result.stdout == f"regwatch {version('regwatch')}\n"
+    assert not (tmp_path / "out").exists()

@@ -139,6 +139,8 @@ def _log_to_stderr() -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="regwatch", prog_name="regwatch", message="%(prog)s %(version)s",
+                      help="Print the version of regwatch and exit.")
 def cli() -> None:
     """Monitor official registers of "undesirable" organisations.
 
