@@ -155,10 +155,12 @@ def changes(since: str | None, fmt: str, source: str | None) -> None:
 def show(entry_id: str, as_json: bool) -> None:
     """An entry's whole history: every version as published, with the snapshot and the raw
     replies it came from (channel, URL, time, SHA-256). ENTRY_ID as in the exports,
-    e.g. ru_minjust_undesirable/57.
+    e.g. ru_minjust_undesirable/57, or the bare number (57) for the default register.
 
     Exit 0, or 1 when no entry has that id.
     """
+    if entry_id.strip().isdigit():  # a number alone: an entry of the default register
+        entry_id = f"{DEFAULT_SOURCE}/{entry_id.strip()}"
     _, store = _open_to_read()
     try:
         history = store.entry_history(entry_id) if store else None
