@@ -171,3 +171,30 @@ def test_version(tmp_path):
     result = run_regwatch(["--version"], make_env("http://127.0.0.1:9", tmp_path / "out"))
     assert result.code == 0 and result.stdout == f"regwatch {version('regwatch')}\n"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["crawl", "verify", "export", "reparse", "changes"])
+def test_every_command_names_the_register_with_a_described_source_option(command):
+    from click.testing import CliRunner
+
+    from regwatch.cli.main import cli
+    from scraper.registers.metadata import source_names
+
+    shown = CliRunner().invoke(cli, [command, "--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    line = next(line for line in shown.output.splitlines() if line.strip().startswith("--source"))
+    assert "The register: one of " in line and all(name in line for name in source_names())
+
+
+@pytest.mark.parametrize("command", ["crawl", "verify"])
+def test_crawl_and_verify_take_the_register_as_an_argument_or_as_source(workspace, command):
+    for args in (["nowhere"], ["--source", "nowhere"]):
+        refused = workspace.regwatch(command, *args)
+        assert refused.code == 2 and "unknown source 'nowhere'" in refused.stderr
+    both = workspace.regwatch(command, "ru_minjust_undesirable", "--source", "nowhere")
+    assert both.code == 2 and "two registers given" in both.stderr
+
+
+def test_crawl_with_source(workspace):
+    result = workspace.regwatch("crawl", "--source", "ru_minjust_undesirable", "-q")
+    assert result.code == 0 and result.stdout.startswith("ru_minjust_undesirable: baseline: "), result.output

@@ -36,8 +36,8 @@ from regwatch.cli.app import (
     cli,
     describe,
 )
+from regwatch.cli.options import source_option
 from scraper.items import utc_now
-from scraper.registers.metadata import source_names
 
 
 def history_record(history: EntryHistory, store: Store) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def _source_text(source: dict[str, Any] | None) -> list[str]:
               help="What the official list showed that day (the last snapshot taken by then).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-@click.option("--source", default=DEFAULT_SOURCE, show_default=True)
+@source_option()
 def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, source: str) -> None:
     """Export the register: the latest state, as it officially stood --at a date, or as
     the official list showed it --as-seen on a date. The two differ when the list lagged
@@ -133,7 +133,7 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
 @cli.command()
 @click.option("--since", callback=_iso_day, metavar="YYYY-MM-DD", help="Only changes detected on or after this day.")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
-@click.option("--source", default=None, help=f"One source ({', '.join(source_names())}); default all.")
+@source_option(every=True)
 def changes(since: str | None, fmt: str, source: str | None) -> None:
     """List every change regwatch detected: added, excluded, reinstated, removed, modified, renumbered."""
     source = _source(source) if source else None
