@@ -165,4 +165,6 @@ def test_alerts_command_lists_the_queue(crawled, webhook, tmp_path):
     shown = crawled.regwatch("alerts", "--pending")
     assert shown.code == 0
     assert "pending" in shown.stdout and "newsroom" in shown.stdout and "503" in shown.stdout
+    assert " 1 attempt, " in shown.stdout and "1 attempts" not in shown.stdout  # the plural form
+    assert shown.stderr.strip().endswith("1 alert")
     assert SECRET not in shown.output and webhook.url not in shown.output

@@ -206,3 +206,63 @@ def test_an_empty_database_in_an_empty_data_dir_starts_the_baseline(workspace):
     result = workspace.crawl()
     assert result.code == 0, result.output
     assert len(workspace.latest_rows()) == 367
+
+
+def test_a_quiet_crawl_prints_only_the_result(workspace):
+    result = workspace.regwatch("crawl", "-q")
+    assert result.code == 0, result.output
+    assert "crawling" not in result.output
+    assert result.stdout.splitlines()[0].startswith("ru_minjust_undesirable: baseline: ")
+
+
+@pytest.mark.parametrize(("args", "code", "said"), [
+    (["check", "Bellingcat"], 2, "nothing crawled yet"),
+    (["changes"], 0, "0 changes"),
+    (["export"], 1, "nothing crawled yet"),
+    (["show", "ru_minjust_undesirable/57"], 1, "no entry"),
+    (["alerts"], 0, "0 alerts"),
+])
+def test_a_command_that_only_reads_creates_no_database(args, code, said, tmp_path):
+    empty = tmp_path / "out"
+    empty.mkdir()
+    result = run_regwatch(args, make_env("http://127.0.0.1:9", empty))
+    assert result.code == code and said in result.stderr, result.output
+    assert list(empty.iterdir()) == []  # the directory is left as it was
+    missing = tmp_path / "none"
+    assert run_regwatch(args, make_env("http://127.0.0.1:9", missing)).code == code
+    assert not missing.exists()
+
+
+def test_version(tmp_path):
+    from importlib.metadata import version
+
+    result = run_regwatch(["--version"], make_env("http://127.0.0.1:9", tmp_path / "out"))
+    assert result.code == 0 and result.stdout == f"regwatch {version('regwatch')}\n"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["crawl", "verify", "export", "reparse", "changes"])
+def test_every_command_names_the_register_with_a_described_source_option(command):
+    from click.testing import CliRunner
+
+    from regwatch.cli.main import cli
+    from scraper.registers.metadata import source_names
+
+    shown = CliRunner().invoke(cli, [command, "--help"], terminal_width=200)
+    assert shown.exit_code == 0
+    line = next(line for line in shown.output.splitlines() if line.strip().startswith("--source"))
+    assert "The register: one of " in line and all(name in line for name in source_names())
+
+
+@pytest.mark.parametrize("command", ["crawl", "verify"])
+def test_crawl_and_verify_take_the_register_as_an_argument_or_as_source(workspace, command):
+    for args in (["nowhere"], ["--source", "nowhere"]):
+        refused = workspace.regwatch(command, *args)
+        assert refused.code == 2 and "unknown source 'nowhere'" in refused.stderr
+    both = workspace.regwatch(command, "ru_minjust_undesirable", "--source", "nowhere")
+    assert both.code == 2 and "two registers given" in both.stderr
+
+
+def test_crawl_with_source(workspace):
+    result = workspace.regwatch("crawl", "--source", "ru_minjust_undesirable", "-q")
+    assert result.code == 0 and result.stdout.startswith("ru_minjust_undesirable: baseline: "), result.output

@@ -44,3 +44,12 @@ def test_show_an_unknown_entry(crawled):
     result = crawled.regwatch("show", "ru_minjust_undesirable/99999")
     assert result.code == 1
     assert "no entry 'ru_minjust_undesirable/99999'" in result.stderr
+
+
+def test_show_takes_the_bare_number_for_the_default_register(crawled):
+    bare = crawled.regwatch("show", "32", "--json")
+    assert bare.code == 0, bare.output
+    assert json.loads(bare.stdout)["entry"]["entry_id"] == "ru_minjust_undesirable/32"
+    assert bare.stdout == crawled.regwatch("show", "ru_minjust_undesirable/32", "--json").stdout
+    missing = crawled.regwatch("show", "99999")
+    assert missing.code == 1 and "no entry 'ru_minjust_undesirable/99999'" in missing.stderr

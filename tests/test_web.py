@@ -208,7 +208,9 @@ def test_unknown_entry_is_a_404_page_and_a_404_json(client):
     ("/?year=1999", "1999 is not a year of the register"),
     ("/changes?since=14.08.2026", "“14.08.2026” is not a date in the form YYYY-MM-DD"),
     ("/?page=abc", "“abc” is not a valid page"),
-    ("/?page=0", "“0” is not a valid page"),
+    ("/?page=0", "“0” is not a valid page: pages are numbered from 1."),
+    ("/api/entries?page=0", "“0” is not a valid page: pages are numbered from 1."),
+    ("/api/changes?page=-1", "“-1” is not a valid page: pages are numbered from 1."),
     ("/?page=99", "There is no page 99: the results have 4."),
     ("/?sort=evil", "“evil” is not a valid sort"),
     ("/?status=gone", "“gone” is not a valid status"),
@@ -344,6 +346,25 @@ def test_openapi_and_the_self_contained_docs(client):
     assert client.get("/redoc").status_code == 404
 
 
+def _texts(spec: object, key: str = "") -> list[str]:
+    """Every summary and description of an OpenAPI document."""
+    if isinstance(spec, dict):
+        return [text for k, v in spec.items() for text in _texts(v, k)]
+    if isinstance(spec, list):
+        return [text for v in spec for text in _texts(v, key)]
+    return [spec] if key in ("summary", "description") and isinstance(spec, str) else []
+
+
+def test_the_docs_show_no_markup_of_their_own(client):
+    texts = _texts(client.get("/openapi.json").json())
+    assert any("confident match" in text for text in texts)
+    # /docs shows them as written (a summary is plain text; a Markdown description would
+    # eat <angle brackets>): no backticks, no tags.
+    assert [text for text in texts if "`" in text or "<" in text] == []
+    docs = client.get("/docs").text
+    assert "confident match" in docs and "`" not in docs
+
+
 # --- the crawl trigger ----------------------------------------------------------------------
 
 def test_crawl_needs_the_token_and_never_runs_twice(client):
@@ -388,7 +409,7 @@ def test_every_page_works_before_the_first_crawl(tmp_path):
 def test_query_parsing_rejects_what_it_cannot_answer():
     assert RegisterQuery.parse({"q": " x ", "country": "de", "year": "2020"}, TODAY) == \
         RegisterQuery(q="x", country="DE", year=2020)
-    for given, key in [({"year": "2027"}, "web.error.future_date"), ({"page": "-1"}, "web.error.bad_number"),
+    for given, key in [({"year": "2027"}, "web.error.future_date"), ({"page": "-1"}, "web.error.bad_page_number"),
                        ({"order": "up"}, "web.error.bad_choice"), ({"country": "D"}, "web.error.bad_choice")]:
         with pytest.raises(params.BadRequest) as refused:
             RegisterQuery.parse(given, TODAY)

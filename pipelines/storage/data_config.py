@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,13 +42,23 @@ class DataConfig:
                              "(e.g. sqlite:///output/regwatch.db)") from None
         return cls(data_dir, url)
 
-    def prepare(self) -> DataConfig:
-        """Create the data folder if need be; a ValueError naming the setting and the path
-        when it cannot be used (a file, not a folder; not writable)."""
+    def check_folder(self) -> DataConfig:
+        """A ValueError naming the setting and the path when the data folder is a file, or
+        lies under one; creates nothing (a command that only reads calls it alone)."""
         where = f"REGWATCH_DATA_DIR: {str(self.data_dir)!r}"
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"{where} is a file, not a folder; set REGWATCH_DATA_DIR "
                              "to a folder for the database and the exports")
+        existing = next(folder for folder in self.data_dir.absolute().parents if folder.exists())
+        if not existing.is_dir():  # as mkdir would say
+            raise ValueError(f"{where} cannot be created: {os.strerror(errno.ENOTDIR)}")
+        return self
+
+    def prepare(self) -> DataConfig:
+        """Create the data folder if need be; a ValueError naming the setting and the path
+        when it cannot be used (a file, not a folder; not writable)."""
+        self.check_folder()
+        where = f"REGWATCH_DATA_DIR: {str(self.data_dir)!r}"
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -17,6 +17,7 @@ from regwatch.cli.app import (
     _emit,
     _log_to_stderr,
     _open_store,
+    _open_to_read,
     _say,
     cli,
     config_option,
@@ -50,11 +51,14 @@ def alerts(status: str | None, as_json: bool) -> None:
     """Show the alert outbox: every alert, to whom, its state, attempts and last error."""
     from pipelines.alerts import outbox
 
-    _, store = _open_store()
-    try:
-        found = outbox.list_alerts(store.engine, status)
-    finally:
-        store.close()
+    _, store = _open_to_read()
+    if store is None:  # nothing crawled: nothing queued
+        found = []
+    else:
+        try:
+            found = outbox.list_alerts(store.engine, status)
+        finally:
+            store.close()
     if as_json:
         fields = ("delivery_id", "subscription", "source", "kind", "title", "created_at", "status",
                   "attempts", "next_attempt_at", "last_error", "sent_at")

@@ -73,8 +73,8 @@ def _data_config(lost_exit: int = 2) -> DataConfig:
     return config
 
 
-def _open_store() -> tuple[DataConfig, Store]:
-    config = _data_config(EXIT_REFUSED)
+def _open_store(config: DataConfig | None = None) -> tuple[DataConfig, Store]:
+    config = config or _data_config(EXIT_REFUSED)
     try:
         return config, Store(config.database_url)
     except (SQLAlchemyError, ImportError) as exc:  # ImportError: the URL's driver is not installed
@@ -82,6 +82,27 @@ def _open_store() -> tuple[DataConfig, Store]:
         click.echo(_say("cli.error.database", url=redact(config.database_url),
                         detail=redact(detail).splitlines()[0]), err=True)
         sys.exit(EXIT_REFUSED)
+
+
+def _read_config() -> DataConfig:
+    """The data configuration for a command that only reads: the data folder is not created."""
+    try:
+        return DataConfig.from_env().check_folder()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _no_database(config: DataConfig) -> bool:
+    """The database is an SQLite file not created yet: nothing was ever crawled, and a
+    command that only reads must not create it."""
+    database = config.sqlite_file()
+    return database is not None and not database.exists()
+
+
+def _open_to_read() -> tuple[DataConfig, Store | None]:
+    """The store for a command that only reads; None when there is no database yet."""
+    config = _read_config()
+    return (config, None) if _no_database(config) else _open_store(config)
 
 
 def _alert_config(option: Path | None) -> tuple[AlertConfig, Path | None]:
@@ -124,6 +145,8 @@ def _log_to_stderr() -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="regwatch", prog_name="regwatch", message="%(prog)s %(version)s",
+                      help="Print the version of regwatch and exit.")
 def cli() -> None:
     """Monitor official registers of "undesirable" organisations.
 

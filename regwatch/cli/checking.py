@@ -45,8 +45,9 @@ from pipelines.storage.store import Store
 from regwatch.cli.app import (
     DEFAULT_SOURCE,
     _alert_config,
-    _data_config,
     _emit,
+    _no_database,
+    _read_config,
     _say,
     cli,
     config_option,
@@ -274,8 +275,11 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     alerting, _ = _alert_config(config_file)
     rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
     sources = source_names() if all_registers else [DEFAULT_SOURCE]
+    config = _read_config()
     try:
-        registers = load_registers(_data_config().database_url, sources, language_of())
+        if _no_database(config):  # nothing crawled yet, and a check does not create the database
+            raise CheckError(_say("cli.check.nothing_crawled", sources=", ".join(sources)))
+        registers = load_registers(config.database_url, sources, language_of())
     except CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)

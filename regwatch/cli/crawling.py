@@ -36,6 +36,7 @@ from regwatch.cli.app import (
     config_option,
     describe,
 )
+from regwatch.cli.options import chosen_source, source_option
 from scraper.items import utc_now
 from scraper.redact import redact
 
@@ -86,7 +87,8 @@ def pages_to_import(inputs: list[str], as_of: str | None) -> list[tuple[str, str
 
 
 @cli.command()
-@click.argument("source", default=DEFAULT_SOURCE)
+@click.argument("source", required=False)
+@source_option(name="source_option")
 @click.option("--allow-drop", is_flag=True,
               help="Accept a pull with more than 5 % fewer rows than the last one (after checking it by hand).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full log on stderr instead of the log file.")
@@ -94,9 +96,9 @@ def pages_to_import(inputs: list[str], as_of: str | None) -> list[tuple[str, str
 @click.option("--via", type=click.Choice(["api", "xlsx"]), default="api", show_default=True,
               help="Read the JSON service (/values) or the official XLSX export (/export).")
 @config_option
-def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
-          config_file: Path | None) -> None:
-    """Crawl SOURCE (default: ru_minjust_undesirable), store what changed and write the exports,
+def crawl(source: str | None, source_option: str | None, allow_drop: bool, verbose: bool, quiet: bool,
+          via: str, config_file: Path | None) -> None:
+    """Crawl SOURCE (or --source; default: ru_minjust_undesirable), store what changed and write the exports,
     then deliver the alerts it queued (what fails stays queued; it never fails the crawl).
 
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
@@ -105,7 +107,7 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     from regwatch.runner import run_crawl
     from scraper.project import scrapy_settings
 
-    source = _source(source)
+    source = _source(chosen_source(source, source_option))
     alerting, config_file = _alert_config(config_file)
     config, store = _open_store()  # a database we cannot open stops us before any fetching
     store.close()
@@ -114,8 +116,9 @@ def crawl(source: str, allow_drop: bool, verbose: bool, quiet: bool, via: str,
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     log_file = None if verbose else config.data_dir / "regwatch.log"
-    click.echo(_say("cli.crawl.start_logged", source=source, log=log_file) if log_file
-               else _say("cli.crawl.start", source=source))
+    if not quiet:  # -q: only the result
+        click.echo(_say("cli.crawl.start_logged", source=source, log=log_file) if log_file
+                   else _say("cli.crawl.start", source=source))
     outcome = run_crawl(source, log_file=log_file, allow_drop=allow_drop,
                         progress=not (quiet or verbose), config_file=config_file, via=via)
     _after_crawl(source, outcome, alerting, config)
@@ -165,18 +168,20 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
 
 
 @cli.command()
-@click.argument("source", default=DEFAULT_SOURCE)
+@click.argument("source", required=False)
+@source_option(name="source_option")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
-def verify(source: str, as_json: bool) -> None:
-    """Pull SOURCE through both official channels (the JSON service and the XLSX export)
-    and report every row where they disagree. Stores nothing as current.
+def verify(source: str | None, source_option: str | None, as_json: bool) -> None:
+    """Pull SOURCE (or --source; default: ru_minjust_undesirable) through both official
+    channels (the JSON service and the XLSX export) and report every row where they
+    disagree. Stores nothing as current.
 
     Exit 0 when they agree on every row, 1 when they disagree or a channel fails.
     """
     from regwatch.cli.verify import run_verify
     from scraper.project import scrapy_settings
 
-    source = _source(source)
+    source = _source(chosen_source(source, source_option))
     config, store = _open_store()
     store.close()
     try:
@@ -239,7 +244,7 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
 
 
 @cli.command()
-@click.option("--source", default=DEFAULT_SOURCE, show_default=True)
+@source_option()
 def reparse(source: str) -> None:
     """Rebuild every snapshot, version and change of SOURCE from the raw replies kept on
     disk (after a parser fix), in one transaction, rewrite the exports, and print what

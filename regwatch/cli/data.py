@@ -30,14 +30,14 @@ from regwatch.cli.app import (
     _count,
     _emit,
     _iso_day,
-    _open_store,
+    _open_to_read,
     _say,
     _source,
     cli,
     describe,
 )
+from regwatch.cli.options import source_option
 from scraper.items import utc_now
-from scraper.registers.metadata import source_names
 
 
 def history_record(history: EntryHistory, store: Store) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def _source_text(source: dict[str, Any] | None) -> list[str]:
               help="What the official list showed that day (the last snapshot taken by then).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-@click.option("--source", default=DEFAULT_SOURCE, show_default=True)
+@source_option()
 def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, source: str) -> None:
     """Export the register: the latest state, as it officially stood --at a date, or as
     the official list showed it --as-seen on a date. The two differ when the list lagged
@@ -112,8 +112,8 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
         raise click.UsageError(_say("cli.error.future", day=at or as_seen))
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError(_say("cli.error.xlsx_to_terminal"))
-    _, store = _open_store()
-    if store.last_snapshot(source) is None:
+    _, store = _open_to_read()
+    if store is None or store.last_snapshot(source) is None:
         click.echo(_say("cli.nothing_crawled", source=source), err=True)
         sys.exit(EXIT_REFUSED)
     if as_seen:
@@ -133,11 +133,12 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
 @cli.command()
 @click.option("--since", callback=_iso_day, metavar="YYYY-MM-DD", help="Only changes detected on or after this day.")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
-@click.option("--source", default=None, help=f"One source ({', '.join(source_names())}); default all.")
+@source_option(every=True)
 def changes(since: str | None, fmt: str, source: str | None) -> None:
     """List every change regwatch detected: added, excluded, reinstated, removed, modified, renumbered."""
-    _, store = _open_store()
-    found = store.changes(_source(source) if source else None, since or "")
+    source = _source(source) if source else None
+    _, store = _open_to_read()
+    found = store.changes(source, since or "") if store else []
     if fmt == "json":
         _emit(changes_json(found), None)
     elif fmt == "csv":
@@ -154,19 +155,22 @@ def changes(since: str | None, fmt: str, source: str | None) -> None:
 def show(entry_id: str, as_json: bool) -> None:
     """An entry's whole history: every version as published, with the snapshot and the raw
     replies it came from (channel, URL, time, SHA-256). ENTRY_ID as in the exports,
-    e.g. ru_minjust_undesirable/57.
+    e.g. ru_minjust_undesirable/57, or the bare number (57) for the default register.
 
     Exit 0, or 1 when no entry has that id.
     """
-    _, store = _open_store()
+    if entry_id.strip().isdigit():  # a number alone: an entry of the default register
+        entry_id = f"{DEFAULT_SOURCE}/{entry_id.strip()}"
+    _, store = _open_to_read()
     try:
-        history = store.entry_history(entry_id)
+        history = store.entry_history(entry_id) if store else None
         if history is None:
             click.echo(_say("cli.error.no_entry", entry_id=repr(entry_id)), err=True)
             sys.exit(EXIT_REFUSED)
         record = history_record(history, store)
     finally:
-        store.close()
+        if store:
+            store.close()
     if as_json:
         _emit(json.dumps(record, ensure_ascii=False, indent=1).encode() + b"\n", None)
     else:

@@ -86,7 +86,7 @@ def entry(request: Request, entry_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/check", summary="Is this organisation listed? (`listed` only for a confident match)")
+@router.get("/check", summary="Is this organisation listed? (“listed” only for a confident match)")
 def check(request: Request,
           q: str = Query("", description="An organisation's name, in any language or spelling")
           ) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def status(request: Request) -> dict[str, Any]:
 
 
 @router.post("/crawl", status_code=202,
-             summary="Start a crawl now (needs Authorization: Bearer <REGWATCH_API_TOKEN>)")
+             summary="Start a crawl now (needs the header Authorization: Bearer, then the REGWATCH_API_TOKEN)")
 def crawl(request: Request) -> JSONResponse:
     web: WebContext = request.app.state.web
     refused = refusal(request.headers.get("authorization"), web.token)

@@ -59,6 +59,14 @@ def whole_number(value: str | None, name: str, minimum: int = 1) -> int | None:
     return int(value)
 
 
+def page_number(value: str | None) -> int:
+    """A page of results: 1 when not given; pages start at 1."""
+    try:
+        return whole_number(value, "page") or 1
+    except BadRequest:
+        raise BadRequest("web.error.bad_page_number", value=(value or "").strip()[:40]) from None
+
+
 def day(value: str | None, today: date) -> str | None:
     """An ISO day not after today."""
     value = (value or "").strip()

@@ -55,7 +55,7 @@ class RegisterQuery:
             year=params.year(given.get("year"), today),
             sort=params.choice(given.get("sort"), "sort", SORTS) or "number",
             order=params.choice(given.get("order"), "order", ORDERS) or "asc",
-            page=params.whole_number(given.get("page"), "page") or 1,
+            page=params.page_number(given.get("page")),
         )
 
     def link(self, **changes: object) -> dict[str, str]:
@@ -143,7 +143,7 @@ class ChangesQuery:
     def parse(cls, given: Mapping[str, str], today: date) -> ChangesQuery:
         return cls(since=params.day(given.get("since"), today) or "",
                    kind=params.choice(given.get("kind"), "kind", CHANGE_KINDS),
-                   page=params.whole_number(given.get("page"), "page") or 1)
+                   page=params.page_number(given.get("page")))
 
     def link(self, **changes: object) -> dict[str, str]:
         changed = replace(self, **({"page": 1} | changes))  # type: ignore[arg-type]
