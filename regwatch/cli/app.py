@@ -59,12 +59,18 @@ def _source(name: str) -> str:
 
 
 def _data_config(lost_exit: int = 2) -> DataConfig:
+    """The data configuration, its folder created; `lost_exit` when the database was lost."""
     try:
         config = DataConfig.from_env().prepare()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    return _unless_lost(config, lost_exit)
+
+
+def _unless_lost(config: DataConfig, lost_exit: int) -> DataConfig:
+    """Never a silent new baseline (nor a silent empty answer) beside the old exports."""
     try:
-        config.check_database()  # never a silent new baseline beside the old exports
+        config.check_database()
     except LostDatabase as lost:
         click.echo(_say("cli.error.database_empty", file=lost.file, exports=lost.exports)
                    if lost.problem == EMPTY else
@@ -84,12 +90,13 @@ def _open_store(config: DataConfig | None = None) -> tuple[DataConfig, Store]:
         sys.exit(EXIT_REFUSED)
 
 
-def _read_config() -> DataConfig:
+def _read_config(lost_exit: int = 2) -> DataConfig:
     """The data configuration for a command that only reads: the data folder is not created."""
     try:
-        return DataConfig.from_env().check_folder()
+        config = DataConfig.from_env().check_folder()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    return _unless_lost(config, lost_exit)
 
 
 def _no_database(config: DataConfig) -> bool:
@@ -101,7 +108,7 @@ def _no_database(config: DataConfig) -> bool:
 
 def _open_to_read() -> tuple[DataConfig, Store | None]:
     """The store for a command that only reads; None when there is no database yet."""
-    config = _read_config()
+    config = _read_config(EXIT_REFUSED)
     return (config, None) if _no_database(config) else _open_store(config)
 
 
