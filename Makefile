@@ -34,7 +34,7 @@ schedule: install     ## the daemon: probe, crawl and alert on schedules/schedul
 test: install-test    ## lint (ruff), types (mypy), then the whole test suite (no network)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile  # one worker per core; a file's tests (and its fixtures, the browser) stay in one worker
 
 bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/run.py
