@@ -165,9 +165,10 @@ class TokenScorer:
                 missing.append(word)
         return (found / total if total else 0.0), missing
 
-    def score(self, query: tuple[str, ...], index: int, met: Meetings) -> tuple[float, str]:
-        """0–100 and what did not meet ("" if nothing). A name is more than a near miss
-        only when every word on each side meets the same word on the other."""
+    def score(self, query: tuple[str, ...], index: int, met: Meetings) -> tuple[float, list[str], list[str]]:
+        """0–100, the query's words that meet no word of the name and the name's words that
+        meet none of the query's. A name is more than a near miss only when every word on
+        each side meets the same word on the other."""
         name = self._words_of(index)
         precision, extra = self._coverage(
             (word, self._query_weight(word, met[word]), max(met[word].get(w, 0.0) for w in name))
@@ -177,16 +178,20 @@ class TokenScorer:
         score = 0.0 if not precision + recall else 200 * precision * recall / (precision + recall)
         if extra or absent:
             score = min(score, NEAR_MISS_MAX)
-        return score, _explain(extra, absent)
+        return score, extra, absent
 
-    def best(self, query: tuple[str, ...], limit: int = SHORTLIST) -> list[tuple[int, float, str]]:
-        """(name index, score, what did not meet) of the best-scoring names, best first."""
+    def best(self, query: tuple[str, ...], limit: int = SHORTLIST,
+             at_least: float = 0.0) -> list[tuple[int, float, str]]:
+        """(name index, score, what did not meet) of the best-scoring names, best first, that
+        score above 0 and at least `at_least`: only those are explained (it costs more than
+        the score)."""
         if not query:
             return []
         met = {word: self._neighbours(word) for word in set(query)}
         scored = [(index, *self.score(query, index, met)) for index in self._shortlist(met)]
         scored.sort(key=lambda found: -found[1])
-        return [found for found in scored[:limit] if found[1] > 0]
+        return [(index, score, _explain(extra, absent)) for index, score, extra, absent in scored[:limit]
+                if score > 0 and score >= at_least]
 
 
 def _explain(extra: list[str], absent: list[str]) -> str:

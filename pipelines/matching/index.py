@@ -228,7 +228,8 @@ class RegisterIndex:
 
     def _fuzzy_hits(self, text: str) -> list[Candidate]:
         hits = []
-        for item, score, unmet in self._scorer.best(fuzzy_tokens(text)):
+        # a weaker candidate is never shown (check drops it): not worth explaining
+        for item, score, unmet in self._scorer.best(fuzzy_tokens(text), at_least=POSSIBLE_SCORE):
             score = min(score, MAX_FUZZY_SCORE)
             how = Explained(Phrase.of("match.how.fuzzy", score=f"{score:.0f}"), unmet)
             hits.append(self._candidate(item, score, how))
