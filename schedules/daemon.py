@@ -26,7 +26,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from pipelines.alerts.config import AlertConfig, ConfigError, read_toml
+from pipelines.alerts.config import AlertConfig, ConfigError, no_unknown_keys, read_toml
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.locks import source_lock
 from pipelines.storage.store import Store, engine_options
@@ -71,7 +71,7 @@ _SOURCE_KEYS = {"name", "probe", "crawl"}
 
 def load_schedule(path: Path) -> Schedule:
     data = read_toml(path, "schedule")
-    _no_unknown(path, "", data, _TOP_KEYS)  # a typo ([[sources]]) must not schedule nothing
+    no_unknown_keys(path, "", data, _TOP_KEYS, ScheduleError)  # a typo ([[sources]]) must not schedule nothing
     sources = data.get("source", [])
     if not isinstance(sources, list) or not all(isinstance(t, dict) for t in sources):
         raise ScheduleError(f"{path}: source must be written as [[source]] tables")
@@ -82,7 +82,7 @@ def load_schedule(path: Path) -> Schedule:
     jobs = [JobSpec("deliver", "schedules.jobs:deliver_job", (),
                     _trigger_table(path, "deliver", data.get("deliver", {"interval": 30})))]
     for i, table in enumerate(sources):
-        _no_unknown(path, f"source[{i}]", table, _SOURCE_KEYS)
+        no_unknown_keys(path, f"source[{i}]", table, _SOURCE_KEYS, ScheduleError)
         name = str(table.get("name", ""))
         try:
             source = load_source(name).source
@@ -109,14 +109,6 @@ def _trigger_table(path: Path, where: str, table: Any) -> dict[str, Any]:
     if unknown:
         raise ScheduleError(f"{path}: {where}: unknown key {', '.join(unknown)}")
     return dict(table)
-
-
-def _no_unknown(path: Path, where: str, table: dict[str, Any], known: set[str]) -> None:
-    unknown = sorted(set(table) - known)
-    if unknown:
-        place = f"[{where}] " if where else ""
-        raise ScheduleError(f"{path}: {place}unknown key {', '.join(unknown)}; "
-                            f"known: {', '.join(sorted(known))}")
 
 
 def make_trigger(spec: dict[str, Any], timezone: ZoneInfo, where: str = "trigger"):

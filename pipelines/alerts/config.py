@@ -106,7 +106,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     if path is not None:
         origin = str(path)
         data = read_toml(path, "configuration")
-    _no_unknown(origin, "", data, _TOP_KEYS)
+    no_unknown_keys(origin, "", data, _TOP_KEYS)
     subscriptions = [_subscription(origin, f"subscription[{i}]", s, env)
                      for i, s in enumerate(_tables(origin, "subscription", data.get("subscription", [])))]
     if env.get("REGWATCH_WEBHOOK_URL"):
@@ -119,7 +119,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     operator_table = dict(data.get("operator", {}))
     if env.get("REGWATCH_OPERATOR_URL") and not ({"url", "webhook"} & operator_table.keys()):
         operator_table["url"] = env["REGWATCH_OPERATOR_URL"]
-    _no_unknown(origin, "operator", operator_table, _OPERATOR_KEYS)
+    no_unknown_keys(origin, "operator", operator_table, _OPERATOR_KEYS)
     failures = _positive_int(origin, "operator.failures_before_alert",
                              operator_table.pop("failures_before_alert", 3))
     operator = (_subscription(origin, "operator", {"name": OPERATOR, **operator_table}, env)
@@ -132,7 +132,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
 
 def _subscription(origin: str, where: str, table: Mapping[str, Any],
                   env: Mapping[str, str]) -> Subscription:
-    _no_unknown(origin, where, table, _SUBSCRIPTION_KEYS)
+    no_unknown_keys(origin, where, table, _SUBSCRIPTION_KEYS)
     name = str(table.get("name") or "").strip()
     if not name:
         raise ConfigError(f"{origin}: {where} needs a name")
@@ -169,7 +169,7 @@ def _subscription(origin: str, where: str, table: Mapping[str, Any],
 
 
 def _false_positive(origin: str, where: str, table: Mapping[str, Any]) -> FalsePositive:
-    _no_unknown(origin, where, table, _FALSE_POSITIVE_KEYS)
+    no_unknown_keys(origin, where, table, _FALSE_POSITIVE_KEYS)
     values = {key: table.get(key, "") for key in _FALSE_POSITIVE_KEYS}
     if not all(isinstance(value, str) for value in values.values()):
         raise ConfigError(f"{origin}: {where}: query, entry_id and note must be text")
@@ -186,7 +186,7 @@ def _delivery(origin: str, table: Any) -> Delivery:
     if not isinstance(table, dict):
         raise ConfigError(f"{origin}: [delivery] must be a table")
     defaults = Delivery()
-    _no_unknown(origin, "delivery", table, set(defaults.__dataclass_fields__))
+    no_unknown_keys(origin, "delivery", table, set(defaults.__dataclass_fields__))
     values: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
@@ -215,12 +215,14 @@ def _positive_int(origin: str, where: str, value: Any) -> int:
     return value
 
 
-def _no_unknown(origin: str, where: str, table: Mapping[str, Any], known: set[str]) -> None:
+def no_unknown_keys(origin: object, where: str, table: Mapping[str, Any], known: set[str],
+                    error: type[ConfigError] = ConfigError) -> None:
+    """`error` naming the file, the table and every key of `table` not in `known`."""
     unknown = sorted(set(table) - known)
     if unknown:
         place = f"[{where}] " if where else ""
-        raise ConfigError(f"{origin}: {place}unknown key {', '.join(unknown)}; "
-                          f"known: {', '.join(sorted(known))}")
+        raise error(f"{origin}: {place}unknown key {', '.join(unknown)}; "
+                    f"known: {', '.join(sorted(known))}")
 
 
 def _unique_names(origin: str, subscriptions: list[Subscription]) -> None:
