@@ -188,6 +188,12 @@ def test_an_error_page_is_refused_naming_its_title():
         parse_page(body.encode("utf-8"))
 
 
+def test_a_page_cut_short_is_refused():
+    body = LATER.read_bytes()
+    with pytest.raises(PageError, match=f"cut short: it does not end with </html> \\({len(body) // 2} bytes"):
+        parse_page(body[:len(body) // 2])
+
+
 def test_a_redesign_without_numbered_items_is_refused():
     body = _page("<ul><li>«База»</li><li>«Сеть»</li></ul>").encode("utf-8")
     with pytest.raises(PageError, match="no numbered items.*redesign"):

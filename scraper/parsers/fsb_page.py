@@ -185,6 +185,8 @@ def parse_page(body: bytes, content_type: str = "") -> FsbPage:
     """The page's bytes (and the reply's Content-Type) → its rows; PageError when it is
     not the list."""
     text, charset, problems = decode(body, content_type)
+    if "</html>" not in text[-1024:].lower():  # a reply cut short still parses, into fewer rows
+        raise PageError(f"the page is cut short: it does not end with </html> ({len(body)} bytes)")
     soup = BeautifulSoup(text, "lxml")
     page_text = clean(soup.get_text(" ")).lower().replace("ё", "е")
     missing = [marker for marker in TITLE_MARKERS if marker not in page_text]

@@ -21,7 +21,10 @@ from scraper.parsers.columns import ROW_FIELDS, Column, ColumnRules
 SHIPPED = Path(__file__).parent
 EXTRA_DIRS_VARIABLE = "REGWATCH_REGISTER_DIRS"
 # The shapes of source a spider exists for; a register names one (`service`).
-SERVICES = ("minjust_json",)
+SERVICES = ("minjust_json", "fsb_html")
+# Sources read from one HTML page: no registry id and no columns to map by title (the
+# page's parser gives the canonical fields); `view_path` is the page itself.
+PAGE_SERVICES = ("fsb_html",)
 ENTITY_KINDS = ("organisation", "person")
 
 
@@ -112,13 +115,15 @@ def read_metadata(path: Path) -> SourceMeta:
     if source != path.stem:
         raise MetadataError(f"{path}: id: {source!r} must be the file's name ({path.stem!r})")
     service = top.choice("service", SERVICES)
+    page = service in PAGE_SERVICES
     meta = SourceMeta(
         source=source, spider=top.text("spider"), service=service,
         title=title.text("ru"), title_en=title.text("en"), publisher=top.text("publisher"),
         authority=top.text("authority"), law=top.text("law"),
         entity_kinds=top.texts("entity_kinds", ENTITY_KINDS),
-        base_url=top.url("base_url"), registry_id=top.text("registry_id"),
-        view_path=top.text("view_path"), columns=_columns(top.table("columns")),
+        base_url=top.url("base_url"), registry_id="" if page else top.text("registry_id"),
+        view_path=top.text("view_path"),
+        columns=ColumnRules((), ()) if page else _columns(top.table("columns")),
         changes=changes.text("pattern"), changes_every_days=changes.count("every_days"),
         stale_after_days=top.count("stale_after_days"),
         thresholds=_thresholds(assertions, guardrails), path=path)
