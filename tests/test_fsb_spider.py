@@ -173,6 +173,13 @@ def test_a_refused_crawl_says_why_in_one_line_and_keeps_the_last_good_list(fake,
     assert line in (tmp_path / "regwatch.log").read_text(encoding="utf-8")
 
 
+def test_the_xlsx_channel_does_not_apply(fake, tmp_path):
+    result = run_regwatch(["crawl", "--via", "xlsx", SOURCE], env(fake, tmp_path))
+    assert result.code == 1
+    assert result.stderr.strip() == f"{SOURCE}: the FSB's list has one channel, its page: --via xlsx does not apply"
+    assert fake.requests == []
+
+
 def test_a_transient_reset_is_retried(fake, tmp_path):
     fake.fail("reset", times=1)
     result = run_regwatch(["crawl", SOURCE], env(fake, tmp_path))
