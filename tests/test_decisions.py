@@ -2,7 +2,9 @@
 every row of both mirror files, then the forms one by one.
 
 The rules were written on two thirds of each file (rows whose position modulo 3 is 0 or
-1) and then measured on the third kept aside; test_every_mirror_row reports both."""
+1) and then measured once on the third kept aside (before that, every row had been seen
+only in a listing cut to 100 characters while exploring the files); test_every_mirror_row
+reports both parts."""
 
 from __future__ import annotations
 
