@@ -143,6 +143,8 @@ PARAGRAPHS = """<div class="content">
 г. Южно-Сахалинск от 26.06.2025 № 1-61/2025, вступил в силу 11.11.2025</p>
 </div>
 <div id="footer"><p>Адрес: Москва, ул. Большая Лубянка</p></div>"""
+# a paragraph that starts with a date continues the item before it; it is no item «14»
+DATED = PARAGRAPHS.replace("<p>2. Террористическое", "<p>14.02.2003 решение</p>\n<p>2. Террористическое")
 
 
 def test_numbered_paragraphs_with_their_quirks():
@@ -161,6 +163,12 @@ def test_numbered_paragraphs_with_their_quirks():
                      "вступил в силу 11.11.2025"},
     ]
     assert page.problems == []
+
+
+def test_a_paragraph_starting_with_a_date_is_not_an_item():
+    rows = parse_page(_page(DATED).encode("utf-8")).rows
+    assert [r["number"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["decision"].endswith("вступило в силу 04.03.2003 14.02.2003 решение")
 
 
 def test_gaps_in_the_numbering_are_said():

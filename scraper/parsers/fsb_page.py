@@ -28,7 +28,7 @@ TITLE_MARKERS = ("единый федеральный список", "терро
 FIELDS = ("number", "name", "decision", "aliases")
 
 _NUMBER = re.compile(r"^(\d{1,4})\s*[.)]?$")
-_NUMBERED = re.compile(r"^(\d{1,4})\s*[.)]\s*(.+)$", re.S)
+_NUMBERED = re.compile(r"^(\d{1,4})\s*[.)](?!\d)\s*(.+)$", re.S)  # «1. …», not «14.02.2003 …»
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 # The start of a court's name: «Верховный Суд», «2-й Западный окружной военный суд»,
