@@ -78,3 +78,18 @@ def test_press_spellings_on_the_real_register(persons):
     assert scores["held_out negative"]["right"] == scores["held_out negative"]["all"], misses
     assert scores["dev positive"]["right"] == scores["dev positive"]["all"], misses
     assert scores["dev negative"]["right"] == scores["dev negative"]["all"], misses
+
+
+def test_person_index_finds_the_same_as_matching_each_person(persons):
+    """The index looks only at people sharing a word with the query: it must find exactly
+    whom comparing the query with every person finds."""
+    from types import SimpleNamespace
+
+    from pipelines.matching.persons import PersonIndex
+    entries = [SimpleNamespace(name=name, entity_type="person") for name, _ in persons]
+    index = PersonIndex([*entries, SimpleNamespace(name="Фонд «Пример»", entity_type="organisation")])
+    assert len(index) == len(entries)
+    for row in _queries():
+        by_index = sorted(e.name for e, _ in index.find(row["query"]))
+        by_all = sorted(name for name, person in persons if person and match_person(row["query"], person))
+        assert by_index == by_all, row["query"]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
@@ -117,11 +119,18 @@ class PersonMatch:
     exact: bool  # every word's skeleton equal, no near spelling needed
 
 
+def typed_words(query: str) -> list[str]:
+    """The query's word skeletons, hyphenated words in their parts."""
+    return [s for w in words(query) for part in w.split("-") if (s := skeleton(part))]
+
+
 def match_person(query: str, person: PersonName) -> PersonMatch | None:
     """Does the query name this person? Surname and given name, in any order, and nothing
     else but the patronymic; or every word of one of their pseudonyms."""
-    typed = [s for w in words(query) for part in (w.split("-") if "-" in w else [w])
-             if (s := skeleton(part))]
+    return _match_typed(typed_words(query), person)
+
+
+def _match_typed(typed: list[str], person: PersonName) -> PersonMatch | None:
     if not typed:
         return None
     for pseudonym in person.pseudonyms:
@@ -143,3 +152,35 @@ def match_person(query: str, person: PersonName) -> PersonMatch | None:
     if person.patronymic and _same(left[0], person.patronymic):
         return PersonMatch("full_name", exact and left[0] == person.patronymic)
     return None
+
+
+class PersonIndex:
+    """The persons of a register, found by the words of a query: each person filed under
+    their surname's and given name's skeletons (and their pseudonyms' words), so a query
+    is compared with the few people who share one of its words, not with all of them."""
+
+    def __init__(self, entries: Iterable[Any]) -> None:
+        self._people: list[tuple[Any, PersonName]] = []
+        self._by_word: dict[str, list[int]] = {}
+        for entry in entries:
+            if getattr(entry, "entity_type", "") != "person" or (person := parse_person(entry.name)) is None:
+                continue
+            position = len(self._people)
+            self._people.append((entry, person))
+            keys = {*person.surname, person.given, *(w for p in person.pseudonyms for w in p)}
+            for key in keys:
+                self._by_word.setdefault(key, []).append(position)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def find(self, query: str) -> list[tuple[Any, PersonMatch]]:
+        """Every person the query names, exact spellings first."""
+        typed = typed_words(query)
+        near = {position for key in set(typed) for position in self._by_word.get(key, ())}
+        found = []
+        for position in sorted(near):
+            entry, person = self._people[position]
+            if (match := _match_typed(typed, person)) is not None:
+                found.append((entry, match))
+        return sorted(found, key=lambda pair: not pair[1].exact)
