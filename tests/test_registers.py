@@ -133,6 +133,8 @@ stale_after_days = 2
 [title]
 ru = "Выдуманный реестр"
 en = "A made-up register"
+short_ru = "Выдуманный"
+short_en = "Made up"
 
 [changes]
 pattern = "on Fridays"

@@ -48,6 +48,8 @@ class SourceMeta:
     service: str  # the source's shape, one of SERVICES
     title: str  # official title, in Russian
     title_en: str
+    short_ru: str  # a few words a reader knows it by: the web's register switcher, `check`'s lines
+    short_en: str
     publisher: str
     authority: str
     law: str
@@ -61,6 +63,9 @@ class SourceMeta:
     stale_after_days: int  # older data makes a "not listed" answer carry a warning
     thresholds: Thresholds
     path: Path  # the metadata file
+
+    def short(self, language: str) -> str:
+        return self.short_ru if language == "ru" else self.short_en
 
     def view_url(self, base_url: str | None = None) -> str:
         base = (base_url or self.base_url).rstrip("/")
@@ -118,7 +123,8 @@ def read_metadata(path: Path) -> SourceMeta:
     page = service in PAGE_SERVICES
     meta = SourceMeta(
         source=source, spider=top.text("spider"), service=service,
-        title=title.text("ru"), title_en=title.text("en"), publisher=top.text("publisher"),
+        title=title.text("ru"), title_en=title.text("en"), short_ru=title.text("short_ru"),
+        short_en=title.text("short_en"), publisher=top.text("publisher"),
         authority=top.text("authority"), law=top.text("law"),
         entity_kinds=top.texts("entity_kinds", ENTITY_KINDS),
         base_url=top.url("base_url"), registry_id="" if page else top.text("registry_id"),
