@@ -16,6 +16,7 @@ from pipelines.register.models import ADDED, LISTED, Change, Entry
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.web.app import create_app
+from scraper.registers import metadata
 from scraper.registers.metadata import SHIPPED
 
 SECOND = "xx_test_second"
@@ -101,6 +102,10 @@ def test_an_unknown_register_is_a_clear_404(two_registers):
 
 def test_one_register_alone_shows_no_switcher(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("REGWATCH_REGISTER_DIRS", raising=False)
+    alone = tmp_path / "registers"  # an installation that ships the first register only
+    alone.mkdir()
+    (alone / "ru_minjust_undesirable.toml").write_bytes((SHIPPED / "ru_minjust_undesirable.toml").read_bytes())
+    monkeypatch.setattr(metadata, "SHIPPED", alone)
     config = DataConfig(tmp_path, f"sqlite:///{tmp_path / 'regwatch.db'}")
     with TestClient(create_app(config, recheck_seconds=0)) as client:
         html = client.get("/?lang=en").text
