@@ -89,9 +89,11 @@ def load_schedule(path: Path) -> Schedule:
             source = load_source(name).source
         except KeyError as exc:
             raise ScheduleError(f"{path}: source[{i}]: {exc.args[0]}") from None
+        if "crawl" not in table:
+            raise ScheduleError(f"{path}: source {source!r} needs a crawl trigger")
         for kind in ("probe", "crawl"):
-            if kind not in table:
-                raise ScheduleError(f"{path}: source {source!r} needs a {kind} trigger")
+            if kind not in table:  # a source without a cheap probe (an HTML page) is only crawled
+                continue
             jobs.append(JobSpec(f"{source}:{kind}", f"schedules.jobs:{kind}_job", (source,),
                                 _trigger_table(path, f"{source}.{kind}", table[kind])))
     if "announcements" in data:  # the announcement spiders, then the linking
