@@ -100,6 +100,12 @@ def db_url(backend, request, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'regwatch.db'}"
 
 
+@pytest.fixture
+def pg_url(request) -> str:
+    """An empty PostgreSQL database, for a test of what only PostgreSQL does: its URL."""
+    return _pg_database(request)
+
+
 def load_state(day: str) -> State:
     return State.load(FIXTURES / "api" / day)
 
