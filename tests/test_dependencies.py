@@ -1,13 +1,14 @@
 """What the runtime needs and what only its extras bring: the command line and the web
 app load without the demo's mail server (aiosmtpd, the `demo` extra) and without
-python-multipart (nothing posts a form); `regwatch demo --alerts` without the extra says
-which package to install."""
+python-multipart (nothing posts a form) and without psycopg (the `postgres` extra);
+`regwatch demo --alerts` and a PostgreSQL URL without their extra say what to install."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+from pipelines.storage.data_config import DataConfig, database_url
 from tests.conftest import ROOT
 
 # A meta path finder that makes these modules missing, as in an install without the extras.
@@ -15,7 +16,7 @@ WITHOUT = """
 import sys
 class Missing:
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in ("aiosmtpd", "multipart", "python_multipart"):
+        if name.split(".")[0] in ("aiosmtpd", "multipart", "python_multipart", "psycopg"):
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 sys.meta_path.insert(0, Missing())
 """
@@ -43,3 +44,23 @@ def test_the_alerts_demo_without_its_extra_names_the_package_to_install(tmp_path
     assert done.returncode == 2, done.stderr
     assert "aiosmtpd" in done.stderr and "regwatch[demo]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_postgresql_url_means_psycopg_3():
+    assert database_url("postgresql://u:p@db.example.org/regwatch") == "postgresql+psycopg://u:p@db.example.org/regwatch"
+    assert database_url("postgres://u@db/regwatch") == "postgresql+psycopg://u@db/regwatch"  # as many hosts print it
+    assert database_url("postgresql+psycopg2://u@db/regwatch") == "postgresql+psycopg2://u@db/regwatch"  # a choice
+    assert database_url("sqlite:///output/regwatch.db") == "sqlite:///output/regwatch.db"
+    config = DataConfig.from_env({"REGWATCH_DATABASE_URL": "postgresql://u@db/regwatch"})
+    assert config.database_url == "postgresql+psycopg://u@db/regwatch"
+
+
+def test_postgresql_without_its_extra_names_the_extra():
+    done = run("from pipelines.storage.store import Store\n"
+               "try:\n"
+               "    Store('postgresql://u@127.0.0.1:9/regwatch')\n"
+               "except ImportError as exc:\n"
+               "    print(exc)\n",
+               )
+    assert done.returncode == 0, done.stderr
+    assert "psycopg" in done.stdout and "regwatch[postgres]" in done.stdout
