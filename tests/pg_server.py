@@ -26,7 +26,9 @@ from sqlalchemy.pool import NullPool
 
 from pipelines.storage.data_config import database_url
 
-BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)  # the newest first
+# The newest installed first; REGWATCH_TEST_PG_BINDIR names another folder of PostgreSQL binaries.
+BINARIES = ([Path(os.environ["REGWATCH_TEST_PG_BINDIR"]) / "pg_ctl"] if os.environ.get("REGWATCH_TEST_PG_BINDIR")
+            else sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True))
 # A throwaway server need not survive a crash: no fsync makes its databases cheap.
 FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
 
@@ -56,7 +58,7 @@ def throwaway_server(pg_ctl: Path | None = None) -> Iterator[str]:
     (no database named). Raises NoServer when PostgreSQL is not installed or will not start."""
     pg_ctl = pg_ctl or (BINARIES[0] if BINARIES else None)
     if pg_ctl is None or not pg_ctl.exists():
-        raise NoServer("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl)")
+        raise NoServer(f"PostgreSQL is not installed (no {pg_ctl or '/usr/lib/postgresql/*/bin/pg_ctl'})")
     try:
         from pytest_postgresql.executors.proc import PostgreSQLExecutor
     except ImportError as exc:
