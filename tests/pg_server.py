@@ -15,6 +15,7 @@ import shutil
 import socket
 import stat
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from pipelines.storage.data_config import database_url
@@ -104,11 +106,21 @@ class Databases:
         return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
 
     def create(self, template: str = "") -> str:
-        """A new database (a copy of `template`, when named); its name."""
+        """A new database (a copy of `template`, when named); its name. Tried again for a
+        few seconds: a server just started, or a template another session still holds for
+        a moment, refuses at first."""
         name = f"regwatch_test_{uuid.uuid4().hex[:12]}"
-        with self._admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-        return name
+        statement = text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        for attempt in range(10):
+            try:
+                with self._admin.connect() as conn:
+                    conn.execute(statement)
+                return name
+            except OperationalError:
+                if attempt == 9:
+                    raise
+                time.sleep(0.5)
+        raise AssertionError("unreachable")
 
     def drop(self, name: str) -> None:
         with self._admin.connect() as conn:
