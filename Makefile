@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run demo demo-alerts schedule test install install-test bench clean
+.PHONY: run demo demo-alerts schedule test install install-demo install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,15 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
+install-demo: $(BIN)/python
+	$(BIN)/pip install -q -e '.[demo]'
+
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@# The PostgreSQL pass starts a throwaway server from Debian's binaries (never a download).
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	  { command -v apt-get >/dev/null && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; } || \
+	  echo "postgresql missing and not installable: the PostgreSQL tests will be skipped (under CI=true: fail)"
 	@# The browser tests drive Debian's Chromium through its own chromedriver (never a download).
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { command -v apt-get >/dev/null && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; } || \
@@ -22,16 +29,16 @@ install-test: $(BIN)/python
 run: install          ## crawl the live register into output/ (needs REGWATCH_PROXY outside Russia)
 	$(BIN)/regwatch crawl
 
-demo: install         ## the same job offline, against two recorded states, into output/demo/
+demo: install-demo    ## the same job offline, against two recorded states, into output/demo/
 	$(BIN)/regwatch demo
 
-demo-alerts: install  ## the scheduler offline: a state switch alerts a local webhook and mailbox once
+demo-alerts: install-demo  ## the scheduler offline: a state switch alerts a local webhook and mailbox once
 	$(BIN)/regwatch demo --alerts
 
 schedule: install     ## the daemon: probe, crawl and alert on schedules/schedules.toml (Ctrl-C stops it)
 	$(BIN)/regwatch schedule
 
-test: install-test    ## lint (ruff), types (mypy), then the whole test suite (no network)
+test: install-test    ## lint (ruff), types (mypy), then the whole test suite (no network), on SQLite and PostgreSQL
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto --dist loadfile  # one worker per core; a file's tests (and its fixtures, the browser) stay in one worker

@@ -75,7 +75,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
     diff, now)` queues the alerts of a stored change, in the transaction that stores it."""
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts)
-    with source_lock(data_dir, pull.source):  # two crawls of one source never interleave their writes
+    with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
         run.replies = _archive(run)
         try:
             if problem:

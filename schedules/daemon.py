@@ -222,7 +222,7 @@ def _run(schedule: Schedule, data: DataConfig, alerts: AlertConfig, config_file:
     scheduler = build_scheduler(data)
     set_runtime(Runtime(data, alerts, config_file, scheduler))
     try:
-        with source_lock(data.data_dir, "scheduler-start"):  # two starting at once: one at a time
+        with source_lock(data.data_dir, "scheduler-start", database_url=data.database_url):  # one at a time
             scheduler.start(paused=True)  # the job store opens; nothing runs until resume()
             added = sync_jobs(scheduler, schedule, data)
         log.info("schedule %s: %d jobs (%s new or changed)", schedule.origin,

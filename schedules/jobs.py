@@ -139,7 +139,7 @@ def _run_child(lock: str, label: str, args: list[str]) -> int | None:
     it runs is a no-op, across processes too), its output into this log. Its exit code, or
     None when it was already running or ran out of time."""
     runtime = _context()
-    with source_lock(runtime.data.data_dir, lock, wait=False) as acquired:
+    with source_lock(runtime.data.data_dir, lock, wait=False, database_url=runtime.data.database_url) as acquired:
         if not acquired:
             log.info("%s: already running; this trigger is skipped", label)
             return None

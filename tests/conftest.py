@@ -1,6 +1,14 @@
-"""Shared test set-up: the real fixtures, the local fake of the official service, and a
+"""Shared test set-up: the real fixtures, the local fake of the official service, a
 runner for the real `regwatch` command in a child process (Twisted's reactor runs once
-per process, exactly as in production)."""
+per process, exactly as in production), and the database backends.
+
+Backends: a test that takes the `backend` fixture (the `workspace` and `crawled` ones do)
+runs on SQLite; in a file marked `pytestmark = pytest.mark.both_backends` it runs on
+PostgreSQL too, each test in a database of its own (tests/pg_server.py: the server
+REGWATCH_TEST_DATABASE_URL or --pg-url names, else a throwaway one). `--backends all`
+(or REGWATCH_TEST_BACKENDS=all) runs every such test on both, `--backends sqlite` none on
+PostgreSQL. Without PostgreSQL those tests are skipped, except under CI=true: they fail.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +17,18 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from regwatch.fakes.minjust import FakeMinjust, State
 from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver
+from tests.pg_server import Databases, NoServer, throwaway_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -23,6 +36,74 @@ FIXTURES = SHARED / "fixtures" / "minjust_undesirable"
 REGISTER_COMBINED = SHARED / "data" / "minjust_undesirable" / "register_combined.json"
 FIRST_DAY, SECOND_DAY = "2026-07-29", "2026-08-14"
 SECRET = "s3cret-for-tests-only"  # the alert receivers' signing secret
+
+
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+
+
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("regwatch")
+    group.addoption("--pg-url", default=os.environ.get("REGWATCH_TEST_DATABASE_URL", ""),
+                    help="a PostgreSQL server for the PostgreSQL pass (default: a throwaway "
+                         "server started from /usr/lib/postgresql/*/bin)")
+    group.addoption("--backends", choices=("marked", "all", SQLITE),
+                    default=os.environ.get("REGWATCH_TEST_BACKENDS") or "marked",
+                    help="which database tests also run on PostgreSQL: those of files marked "
+                         "both_backends (default), all of them, or none")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "both_backends: the file's database tests run on SQLite and PostgreSQL")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    mode = metafunc.config.getoption("--backends")
+    if mode == "all" or (mode == "marked" and metafunc.definition.get_closest_marker("both_backends")):
+        metafunc.parametrize("backend", [SQLITE, POSTGRESQL], indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    return getattr(request, "param", SQLITE)
+
+
+@pytest.fixture(scope="session")
+def pg_databases(request) -> Iterator[Databases]:
+    """The PostgreSQL server of this run (started on first use), to make databases on."""
+    with ExitStack() as stack:
+        url = request.config.getoption("--pg-url")
+        try:
+            url = url or stack.enter_context(throwaway_server())
+        except NoServer as exc:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI=true and no PostgreSQL to test against: {exc}")
+            pytest.skip(f"no PostgreSQL to test against: {exc}")
+        databases = Databases(url)
+        stack.callback(databases.close)
+        yield databases
+
+
+def _pg_database(request, template: str = "") -> str:
+    databases: Databases = request.getfixturevalue("pg_databases")
+    name = databases.create(template)
+    request.addfinalizer(lambda: databases.drop(name))
+    return databases.url(name)
+
+
+@pytest.fixture
+def db_url(backend, request, tmp_path) -> str:
+    """An empty database of the test's backend: its URL."""
+    if backend == POSTGRESQL:
+        return _pg_database(request)
+    return f"sqlite:///{tmp_path / 'regwatch.db'}"
+
+
+@pytest.fixture
+def pg_url(request) -> str:
+    """An empty PostgreSQL database, for a test of what only PostgreSQL does: its URL."""
+    return _pg_database(request)
 
 
 def load_state(day: str) -> State:
@@ -59,12 +140,25 @@ def make_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 class Workspace:
-    """A data directory, the fake service, and the command line pointed at both."""
+    """A data directory, the fake service, and the command line pointed at both (and at
+    `database_url`, when the database is not the data directory's SQLite file)."""
 
-    def __init__(self, fake: FakeMinjust, data_dir: Path) -> None:
+    def __init__(self, fake: FakeMinjust, data_dir: Path, database_url: str = "") -> None:
         self.fake = fake
         self.data_dir = data_dir
         self.env = make_env(fake.url, data_dir)
+        if database_url:
+            self.env["REGWATCH_DATABASE_URL"] = database_url
+        self.database_url = database_url or f"sqlite:///{data_dir / 'regwatch.db'}"
+
+    def query(self, sql: str) -> list[tuple]:
+        """Rows of one SQL query on the workspace's database, whichever it is."""
+        engine = create_engine(self.database_url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(text(sql))]
+        finally:
+            engine.dispose()
 
     def regwatch(self, *args: str, **extra_env: str) -> Result:
         return run_regwatch(list(args), {**self.env, **extra_env})
@@ -105,16 +199,32 @@ def baseline_dir(tmp_path_factory) -> Path:
     return data_dir
 
 
-@pytest.fixture
-def workspace(fake, tmp_path) -> Workspace:
-    return Workspace(fake, tmp_path / "out")
+@pytest.fixture(scope="session")
+def pg_baseline(tmp_path_factory, pg_databases) -> tuple[Path, str]:
+    """The same on PostgreSQL: the data directory, and the database each test copies."""
+    data_dir = tmp_path_factory.mktemp("pg_baseline") / "out"
+    name = pg_databases.create()
+    with FakeMinjust(load_state(FIRST_DAY)) as server:
+        result = run_regwatch(["crawl"], make_env(server.url, data_dir,
+                                                  REGWATCH_DATABASE_URL=pg_databases.url(name)))
+    assert result.code == 0, result.output
+    return data_dir, name
 
 
 @pytest.fixture
-def crawled(fake, tmp_path, baseline_dir) -> Workspace:
+def workspace(fake, tmp_path, backend, request) -> Workspace:
+    return Workspace(fake, tmp_path / "out", _pg_database(request) if backend == POSTGRESQL else "")
+
+
+@pytest.fixture
+def crawled(fake, tmp_path, backend, request) -> Workspace:
     """A workspace whose first crawl (2026-07-29) is already stored."""
     data_dir = tmp_path / "out"
-    shutil.copytree(baseline_dir, data_dir)
+    if backend == POSTGRESQL:
+        baseline, template = request.getfixturevalue("pg_baseline")
+        shutil.copytree(baseline, data_dir)
+        return Workspace(fake, data_dir, _pg_database(request, template))
+    shutil.copytree(request.getfixturevalue("baseline_dir"), data_dir)
     return Workspace(fake, data_dir)
 
 

@@ -6,12 +6,15 @@ import csv
 import hashlib
 import io
 import json
-import sqlite3
+
+import pytest
 
 from pipelines.publish.dictionary import EXPORT_COLUMNS
 from pipelines.storage.raw_archive import read_reply
 from tests import states
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_first_crawl_stores_the_whole_register_and_writes_every_export(workspace):
@@ -76,10 +79,9 @@ def test_unchanged_polls_only_record_that_they_looked(crawled):
         assert "unchanged" in result.stdout
     status = json.loads((crawled.exports / "status.json").read_text(encoding="utf-8"))
     assert status["outcome"] == "unchanged" and status["exports_show"]["entries"] == 367
-    with sqlite3.connect(crawled.data_dir / "regwatch.db") as db:
-        assert db.execute("select count(*) from snapshots").fetchone() == (1,)
-        assert db.execute("select count(*) from entry_versions").fetchone() == (367,)
-        polls = db.execute("select outcome, polls from crawl_log order by id").fetchall()
+    assert crawled.query("select count(*) from snapshots") == [(1,)]
+    assert crawled.query("select count(*) from entry_versions") == [(367,)]
+    polls = crawled.query("select outcome, polls from crawl_log order by id")
     assert polls == [("baseline", 1), ("unchanged", 2)]
     # the exports stay byte for byte; the change feed gains one "nothing changed" file a poll
     after = crawled.fingerprint()
@@ -231,9 +233,8 @@ def test_every_export_is_traceable_to_the_raw_replies_archived(workspace):
     document = json.loads((workspace.exports / "latest.json").read_text(encoding="utf-8"))
     hashes = document["raw_replies_sha256"]
     assert len(hashes) == 2  # /info and one page of /values
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
-        stored = dict(db.execute("select sha256, path from raw_replies").fetchall())
-        snapshot = db.execute("select replies from snapshots").fetchone()[0]
+    stored = dict(workspace.query("select sha256, path from raw_replies"))
+    snapshot = workspace.query("select replies from snapshots")[0][0]
     assert json.loads(snapshot) == hashes
     for digest in hashes:
         assert (workspace.data_dir / stored[digest]).exists()

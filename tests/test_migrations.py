@@ -1,18 +1,24 @@
 """The database's schema is brought to pipelines.storage.schema by Alembic migrations:
-a new file gets every table, a database made before migrations is recognised, upgraded
-and keeps its rows, a database at HEAD opens without Alembic, and a schema change
-without a migration fails here."""
+a new database (SQLite or PostgreSQL) gets every table, a database made before migrations
+is recognised, upgraded and keeps its rows, so does one made by the release before
+PostgreSQL support, a database at HEAD opens without Alembic, and a schema change without
+a migration fails here."""
 
 from __future__ import annotations
 
+import gzip
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, create_engine, insert, inspect, select
+from sqlalchemy import Column, Integer, MetaData, create_engine, insert, inspect, select, update
+from sqlalchemy.exc import DBAPIError
 
 from pipelines.storage.migrations.upgrade import (
     HEAD,
@@ -20,8 +26,21 @@ from pipelines.storage.migrations.upgrade import (
     current_revision,
     only_regwatch_tables,
 )
-from pipelines.storage.schema import announcement_events, articles, metadata, snapshots
+from pipelines.storage.schema import (
+    announcement_events,
+    articles,
+    metadata,
+    snapshots,
+    source_health,
+)
 from pipelines.storage.store import Store
+from tests.conftest import FIRST_DAY, SECOND_DAY, Workspace, load_state
+
+pytestmark = pytest.mark.both_backends
+
+# Made by the release before PostgreSQL support (schema 0002): see its .md beside it.
+RELEASE_DB = Path(__file__).parent / "data" / "regwatch-0002-d6af1ff.db.gz"
+LAST_MODIFIED = 1786717680000  # the ministry's stamp of 2026-08-14, in epoch milliseconds
 
 LATER_COLUMNS = (("snapshots", "as_of"), ("announcement_events", "date_basis"),
                  ("announcement_events", "other_name"))
@@ -58,8 +77,8 @@ def make_pre_migration_database(url: str, dropped: tuple[tuple[str, str], ...]) 
     engine.dispose()
 
 
-def test_a_new_database_gets_exactly_the_schema_at_head(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+def test_a_new_database_gets_exactly_the_schema_at_head(db_url):
+    store = Store(db_url)
     try:
         expected = {t.name: {c.name for c in t.columns} for t in metadata.sorted_tables}
         assert columns_by_table(store.engine) == {**expected, "alembic_version": {"version_num"}}
@@ -103,8 +122,8 @@ def test_a_database_made_before_migrations_is_upgraded_and_keeps_its_rows(tmp_pa
         store.close()
 
 
-def test_a_database_at_head_opens_without_alembic(tmp_path):
-    url = f"sqlite:///{tmp_path / 'head.db'}"
+def test_a_database_at_head_opens_without_alembic(db_url):
+    url = db_url
     Store(url).close()
     opened = subprocess.run([sys.executable, "-c", (
         "import sys; from pipelines.storage.store import Store; "
@@ -128,8 +147,8 @@ def test_a_schema_change_without_a_migration_is_found(tmp_path):
         store.close()
 
 
-def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+def test_processes_opening_a_new_database_at_once_all_succeed(db_url):
+    url = db_url
     code = ("import sys; from pipelines.storage.store import Store; print('ready', flush=True); "
             f"sys.stdin.readline(); Store({url!r}).close()")
     opening = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
@@ -149,3 +168,84 @@ def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
             assert differences(conn) == []
     finally:
         store.close()
+
+
+def test_the_release_before_postgresql_upgrades_in_place_and_keeps_every_row(tmp_path, fake):
+    """The database the previous release made (two crawls, an alert delivered): opened by
+    this one, it is at HEAD, matches the schema, keeps every row of every table, and the
+    next crawl goes on from its history."""
+    data_dir = tmp_path / "out"
+    data_dir.mkdir()
+    file = data_dir / "regwatch.db"
+    file.write_bytes(gzip.decompress(RELEASE_DB.read_bytes()))
+    with sqlite3.connect(file) as db:
+        tables = [t for (t,) in db.execute("select name from sqlite_master where type = 'table'")]
+        before = {t: db.execute(f"select * from {t} order by rowid").fetchall() for t in tables}
+    assert before["alembic_version"] == [("0002",)] and len(before["changes"]) == 23
+
+    store = Store(f"sqlite:///{file}")
+    try:
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            assert differences(conn) == []
+    finally:
+        store.close()
+    with sqlite3.connect(file) as db:
+        after = {t: db.execute(f"select * from {t} order by rowid").fetchall() for t in tables}
+    assert after == {**before, "alembic_version": [(HEAD,)]}
+
+    fake.serve(load_state(SECOND_DAY))
+    workspace = Workspace(fake, data_dir)
+    assert workspace.crawl().code == 0
+    assert len(workspace.changes()) == 23  # the history it had; the poll found nothing new
+    assert workspace.query("select polls from crawl_log order by id desc limit 1") == [(2,)]
+
+
+def test_a_database_at_the_previous_revision_upgrades_and_takes_milliseconds(db_url):
+    """What the previous release made on either backend (revision 0002): on PostgreSQL its
+    INTEGER lastModified refused the ministry's stamp ("integer out of range"); upgraded,
+    it keeps its rows and takes it."""
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0002")
+        small = {"source": "s", "channel": "json", "taken_at": FIRST_DAY, "row_count": 418,
+                 "content_hash": "ab", "replies": "[]", "last_modified": 1785335}
+        with engine.begin() as conn:
+            conn.execute(insert(snapshots).values(**small))
+            conn.execute(insert(source_health).values(source="s", failures=2, failing_since="", last_error="",
+                                                      operator_told=False, last_ok_at=""))
+        if engine.dialect.name == "postgresql":
+            with pytest.raises(DBAPIError, match="out of range"), engine.begin() as conn:
+                conn.execute(update(snapshots).values(last_modified=LAST_MODIFIED))
+    finally:
+        engine.dispose()
+
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            assert current_revision(conn) == HEAD
+            assert differences(conn) == []
+            assert conn.execute(select(snapshots.c.row_count, snapshots.c.last_modified)).all() == [(418, 1785335)]
+            conn.execute(update(snapshots).values(last_modified=LAST_MODIFIED))
+            conn.execute(update(source_health).values(last_modified_seen=LAST_MODIFIED))
+        with store.engine.connect() as conn:
+            assert conn.execute(select(snapshots.c.last_modified)).scalar() == LAST_MODIFIED
+            assert conn.execute(select(source_health.c.failures, source_health.c.last_modified_seen)).one() == \
+                (2, LAST_MODIFIED)
+    finally:
+        store.close()
+
+
+def test_the_new_revision_goes_down_again(db_url):
+    Store(db_url).close()
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0002")
+        with engine.connect() as conn:
+            assert current_revision(conn) == "0002"
+            assert {c["name"]: type(c["type"]).__name__ for c in inspect(conn).get_columns("snapshots")
+                    }["last_modified"] == "INTEGER"
+    finally:
+        engine.dispose()

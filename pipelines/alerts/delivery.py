@@ -1,7 +1,9 @@
 """Deliver the outbox: signed webhooks and Apprise URLs, retried with exponential backoff.
 
-One deliverer at a time (a lock file in the data directory), so an alert is never sent
-by two processes at once; an alert is marked sent as soon as its channel accepts it.
+An alert is never sent by two processes at once: on PostgreSQL each deliverer claims an
+alert with a row lock (outbox.claim), so several may run on several machines; on SQLite
+one deliverer runs at a time (a lock file in the data directory). An alert is marked sent
+as soon as its channel accepts it.
 A process killed in the middle of a send leaves the alert pending: it is sent again,
 with the same `X-Regwatch-Delivery` id, so a receiver can drop the repeat.
 
@@ -14,6 +16,7 @@ import hashlib
 import hmac
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,24 +101,28 @@ def deliver(engine: Engine, config: AlertConfig, data_dir: Path, force: bool = F
     """Send every due alert (every pending one with `force`, whatever its backoff)."""
     report = DeliveryReport()
     tried: set[int] = set()
-    with source_lock(data_dir, "delivery"):  # one deliverer at a time, across processes
+    rows_lock = engine.dialect.name == "postgresql"  # else one deliverer at a time, across processes
+    with nullcontext() if rows_lock else source_lock(data_dir, "delivery"):
         while True:  # again, for what this round queued (the operator hears of a give-up now)
-            due = [a for a in outbox.due_alerts(engine, now or utc_now("milliseconds"), force)
-                   if a.id not in tried]
+            moment = now or utc_now("milliseconds")
+            due = [a for a in outbox.due_alerts(engine, moment, force) if a.id not in tried]
             if not due:
                 return report
-            for alert in due:
-                tried.add(alert.id)
-                _deliver_one(engine, config, alert, report)
+            for listed in due:
+                tried.add(listed.id)
+                with outbox.claim(engine, listed.id, moment, force) as claimed:
+                    if claimed is not None:  # else another deliverer has it, or had it
+                        _deliver_one(engine, config, claimed, report)
 
 
-def _deliver_one(engine: Engine, config: AlertConfig, alert: outbox.QueuedAlert,
+def _deliver_one(engine: Engine, config: AlertConfig, claimed: outbox.Claim,
                  report: DeliveryReport) -> None:
+    alert = claimed.alert
     sub = config.subscription(alert.subscription)
     now = utc_now("milliseconds")
     if sub is None:
-        outbox.mark_failed(engine, alert, f"no subscription named {alert.subscription!r} "
-                           f"in {config.origin}", now, retry_in=None)
+        claimed.failed(f"no subscription named {alert.subscription!r} in {config.origin}",
+                       now, retry_in=None)
         report.failed.append(alert.delivery_id)
         log.error("alert %s: subscription %r is no longer configured", alert.delivery_id,
                   alert.subscription)
@@ -124,25 +131,26 @@ def _deliver_one(engine: Engine, config: AlertConfig, alert: outbox.QueuedAlert,
         send(sub, alert, config.delivery.timeout_seconds)
     except Exception as exc:  # any channel failure is recorded, never raised into a crawl
         error = str(exc) if isinstance(exc, DeliveryError) else scrub(f"{type(exc).__name__}: {exc}", sub)
-        _failed(engine, config, alert, error, now, report)
+        _failed(engine, config, claimed, error, now, report)
         return
-    outbox.mark_sent(engine, alert.id, now)
+    claimed.sent(now)
     report.sent.append(alert.delivery_id)
     log.info("alert %s delivered to %s", alert.delivery_id, sub.name)
 
 
-def _failed(engine: Engine, config: AlertConfig, alert: outbox.QueuedAlert, error: str,
+def _failed(engine: Engine, config: AlertConfig, claimed: outbox.Claim, error: str,
             now: str, report: DeliveryReport) -> None:
+    alert = claimed.alert
     attempts = alert.attempts + 1
     if attempts < config.delivery.max_attempts:
         wait = config.delivery.backoff(attempts)
-        outbox.mark_failed(engine, alert, error, now, retry_in=wait)
+        claimed.failed(error, now, retry_in=wait)
         report.retrying.append(alert.delivery_id)
         log.warning("alert %s to %s failed (attempt %d of %d): %s; next try in %.0f s",
                     alert.delivery_id, alert.subscription, attempts,
                     config.delivery.max_attempts, error, wait)
         return
-    outbox.mark_failed(engine, alert, error, now, retry_in=None)
+    claimed.failed(error, now, retry_in=None)
     report.failed.append(alert.delivery_id)
     log.error("alert %s to %s given up after %d attempts: %s", alert.delivery_id,
               alert.subscription, attempts, error)

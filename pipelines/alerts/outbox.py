@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -248,22 +249,54 @@ def list_alerts(engine: Engine, status: str | None = None) -> list[QueuedAlert]:
         return [_queued(row) for row in conn.execute(query)]
 
 
-def mark_sent(engine: Engine, alert_id: int, now: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(alerts).where(alerts.c.id == alert_id).values(
+@dataclass(frozen=True)
+class Claim:
+    """An alert held by one deliverer while its channel is called; its outcome is written
+    with `sent` or `failed`, where the claim holds it."""
+
+    alert: QueuedAlert
+    _write: Callable[[Any], object]  # runs one UPDATE
+
+    def sent(self, now: str) -> None:
+        self._write(update(alerts).where(alerts.c.id == self.alert.id).values(
             status=SENT, sent_at=now, attempts=alerts.c.attempts + 1, last_error=""))
 
+    def failed(self, error: str, now: str, retry_in: float | None) -> None:
+        """`retry_in` None: give up (the alert is `failed`); else try again that many seconds later."""
+        values: dict[str, Any] = {"attempts": self.alert.attempts + 1, "last_error": error}
+        if retry_in is None:
+            values["status"] = FAILED
+        else:
+            values["next_attempt_at"] = later(now, retry_in)
+        self._write(update(alerts).where(alerts.c.id == self.alert.id).values(**values))
 
-def mark_failed(engine: Engine, alert: QueuedAlert, error: str, now: str,
-                retry_in: float | None) -> None:
-    """`retry_in` None: give up (the alert is `failed`); else try again that many seconds later."""
-    values: dict[str, Any] = {"attempts": alert.attempts + 1, "last_error": error}
-    if retry_in is None:
-        values["status"] = FAILED
-    else:
-        values["next_attempt_at"] = later(now, retry_in)
-    with engine.begin() as conn:
-        conn.execute(update(alerts).where(alerts.c.id == alert.id).values(**values))
+
+@contextmanager
+def claim(engine: Engine, alert_id: int, now: str, force: bool = False) -> Iterator[Claim | None]:
+    """The alert, if it is still due, for this deliverer alone until the block ends; None
+    when another deliverer holds it, sent it, gave it up or put it off since it was listed.
+
+    PostgreSQL: the row is locked (SELECT … FOR UPDATE SKIP LOCKED) in a transaction that
+    lasts while the channel is called and takes the outcome, so deliverers on any machine
+    never send one alert twice; one that dies leaves it pending (its transaction is rolled
+    back with the lock) for the next. SQLite has one deliverer at a time (the delivery
+    lock file) and holds no transaction during a send: it would stop every crawl writing."""
+    query = select(alerts).where((alerts.c.id == alert_id) & (alerts.c.status == PENDING))
+    if not force:
+        query = query.where(alerts.c.next_attempt_at <= now)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            row = conn.execute(query.with_for_update(skip_locked=True)).first()
+            yield None if row is None else Claim(_queued(row), conn.execute)
+        return
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+
+    def write(statement: Any) -> None:
+        with engine.begin() as conn:
+            conn.execute(statement)
+
+    yield None if row is None else Claim(_queued(row), write)
 
 
 # --- source health and the probe's memory ------------------------------------------------

@@ -25,6 +25,20 @@ class LostDatabase(Exception):
                          if problem == EMPTY else f"{file}: not an SQLite database")
 
 
+# The driver regwatch declares (the `postgres` extra); SQLAlchemy's own default is psycopg2.
+POSTGRES_DRIVER = "postgresql+psycopg"
+
+
+def database_url(url: str) -> str:
+    """The SQLAlchemy URL for what a user writes: `postgresql://…` (and the older
+    `postgres://…` many hosts print) means PostgreSQL through psycopg 3. A URL that names
+    its driver, and every other database, is kept as written."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"{POSTGRES_DRIVER}://{rest}"
+    return url
+
+
 @dataclass(frozen=True)
 class DataConfig:
     data_dir: Path
@@ -39,8 +53,13 @@ class DataConfig:
             make_url(url)
         except ArgumentError:
             raise ValueError(f"REGWATCH_DATABASE_URL: {url!r} is not a database URL "
-                             "(e.g. sqlite:///output/regwatch.db)") from None
-        return cls(data_dir, url)
+                             "(e.g. sqlite:///output/regwatch.db or "
+                             "postgresql://user@host/regwatch)") from None
+        return cls(data_dir, database_url(url))
+
+    @property
+    def is_postgres(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "postgresql"
 
     def check_folder(self) -> DataConfig:
         """A ValueError naming the setting and the path when the data folder is a file, or

@@ -1,17 +1,29 @@
-"""One writer per source: a lock file in the data directory."""
+"""One writer per source: a lock file in the data directory, or, when the database is
+PostgreSQL, an advisory lock in it (held by every process and machine that shares the
+database, and released by the server when the holder's connection ends, kill -9 included)."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
 
 @contextmanager
-def source_lock(data_dir: Path, source: str, wait: bool = True) -> Iterator[bool]:
-    """An exclusive lock per source in the data directory: a second holder waits its turn,
-    or with `wait=False` gets False at once (and holds nothing)."""
+def source_lock(data_dir: Path, source: str, wait: bool = True, database_url: str = "") -> Iterator[bool]:
+    """An exclusive lock per source: a second holder waits its turn, or with `wait=False`
+    gets False at once (and holds nothing). `database_url` of a PostgreSQL database: the
+    lock is taken there, else in the data directory."""
+    if database_url and make_url(database_url).get_backend_name() == "postgresql":
+        with advisory_lock(database_url, source, wait) as held:
+            yield held
+        return
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / f".{source}.lock", "a") as handle:
         try:
@@ -23,3 +35,36 @@ def source_lock(data_dir: Path, source: str, wait: bool = True) -> Iterator[bool
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_key(name: str) -> int:
+    """PostgreSQL's advisory locks are numbered (a signed 64-bit key): a stable one per name,
+    prefixed so that another application in the same database does not collide."""
+    return int.from_bytes(hashlib.sha256(f"regwatch/{name}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def advisory_lock(database_url: str, name: str, wait: bool = True) -> Iterator[bool]:
+    """A session-level advisory lock on a connection of its own, kept for the whole block
+    (a pooled connection could go back to the pool still holding it). No transaction stays
+    open while it is held."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    key = {"key": lock_key(name)}
+    try:
+        with engine.connect() as conn:
+            if wait:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+                held = True
+            else:
+                held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
+            conn.commit()
+            if not held:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                conn.commit()
+    finally:
+        engine.dispose()

@@ -2,13 +2,19 @@
 snapshots, entries and their versions, changes, holds), the alert outbox and each source's
 health, and the announcements (articles, their events, the aliases they taught).
 
-SQLAlchemy Core tables on one MetaData. The schema of an existing database is brought to
-this one by the migrations beside this module (pipelines/storage/migrations).
+SQLAlchemy Core tables on one MetaData, for SQLite and PostgreSQL alike. The schema of an
+existing database is brought to this one by the migrations beside this module
+(pipelines/storage/migrations).
+
+Integer columns hold 32 bits on PostgreSQL (SQLite stores 64 whatever the type): a value
+that can pass 2 147 483 647 is a BigInt. Ids stay Integer (SQLite numbers rows only in
+an INTEGER PRIMARY KEY); at 100 000 versions a day they last fifty years.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -21,6 +27,10 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+# 64 bits: BIGINT on a server; on SQLite, whose INTEGER stores 64 bits already, INTEGER, so
+# that a database made before stays as it is (retyping there means copying tables).
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
 crawl_log = Table(
     "crawl_log", metadata,
@@ -45,7 +55,7 @@ raw_replies = Table(
     Column("request_body", Text, nullable=False),
     Column("status", Integer, nullable=False),
     Column("content_type", Text, nullable=False),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInt, nullable=False),  # bytes: a reply may pass 2 GiB
     Column("path", Text, nullable=False),  # relative to the data directory
     Column("fetched_at", String(32), nullable=False),
 )
@@ -59,7 +69,8 @@ snapshots = Table(
     Column("row_count", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("replies", Text, nullable=False),  # JSON list of raw reply hashes
-    Column("last_modified", Integer),
+    # /info's lastModified: epoch milliseconds (1.8e12), past a 32-bit INTEGER's 2.1e9
+    Column("last_modified", BigInt),
     Column("as_of", String(32)),  # the data date the source itself states (the XLSX's A2)
 )
 
@@ -156,7 +167,7 @@ source_health = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("operator_told", Boolean, nullable=False, default=False),
     Column("last_ok_at", String(32), nullable=False, default=""),
-    Column("last_modified_seen", Integer),  # /info's lastModified at the last good crawl
+    Column("last_modified_seen", BigInt),  # /info's lastModified (epoch ms) at the last good crawl
 )
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines.register.models import Change, Entry
+from pipelines.storage.data_config import database_url
 from pipelines.storage.migrations.upgrade import upgrade_to_head
 from pipelines.storage.schema import (
     changes,
@@ -110,13 +111,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def engine_options(url: str) -> dict[str, Any]:
     """SQLite: wait up to 30 s for a lock (a crawl, the scheduler and `regwatch deliver`
-    may write at once) instead of failing with "database is locked"."""
-    return {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+    may write at once) instead of failing with "database is locked". A server: check a
+    pooled connection before use (the server may have restarted since)."""
+    return {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
 
 
 class Store:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, **engine_options(url))
+        self.url = url = database_url(url)  # also what the source lock needs (PostgreSQL's is in it)
+        try:
+            self.engine: Engine = create_engine(url, **engine_options(url))
+        except ModuleNotFoundError as exc:  # the URL's driver is not installed
+            hint = " (pip install 'regwatch[postgres]')" if url.startswith("postgresql") else ""
+            raise ImportError(f"{exc}{hint}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         upgrade_to_head(self.engine)

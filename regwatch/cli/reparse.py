@@ -36,7 +36,7 @@ def snapshot_rows(store: Store, data_dir: Path, source: str, snapshot: Snapshot)
 def reparse(store: Store, data_dir: Path, source: str) -> HistoryDelta:
     """Raises ValueError naming the snapshot when one cannot be read again; then nothing
     is changed."""
-    with source_lock(data_dir, source):  # no crawl writes in between
+    with source_lock(data_dir, source, database_url=store.url):  # no crawl writes in between
         snapshots = store.snapshots_of(source)
         if not snapshots:
             raise ValueError(f"{source}: nothing stored yet")

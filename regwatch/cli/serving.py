@@ -59,7 +59,11 @@ def demo(out: Path | None, alerts: bool) -> None:
     With --alerts: the same through `regwatch schedule`, alerting a local webhook
     receiver and a local SMTP server, each exactly once."""
     if alerts:
-        from regwatch.demo_alerts import run_alerts_demo
+        try:
+            from regwatch.demo_alerts import run_alerts_demo
+        except ModuleNotFoundError as exc:  # its local mail server comes with the `demo` extra
+            click.echo(_say("cli.error.demo_extra", module=exc.name), err=True)
+            sys.exit(2)
 
         sys.exit(run_alerts_demo(out or Path("output/demo-alerts")))
     from regwatch.demo import run_demo

@@ -25,7 +25,8 @@ from pipelines.storage.schema import metadata
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0002"  # the newest revision in versions/
+HEAD = "0004"  # the newest revision in versions/
+MIGRATION_LOCK = 0x7265677761746368  # PostgreSQL's advisory lock key while migrating ("regwatch")
 FIRST_RELEASE = "0001"
 _RECOGNISED_BY = "snapshots"  # a table every regwatch database has had
 
@@ -64,18 +65,21 @@ def upgrade_to_head(engine: Engine) -> None:
                 _upgrade(conn)
                 conn.commit()
             return
-        except DBAPIError as exc:  # without a lock (not SQLite), another process may create
+        except DBAPIError as exc:  # without a lock (another database), another process may create
             if attempt == 4 or "already exists" not in str(exc):  # a table between our check
                 raise                                              # and our create: look again
 
 
 def _lock(conn: Connection) -> None:
-    """SQLite: take the write lock before looking, so that two processes opening a new file
-    at once migrate it one after the other (the second finds it at HEAD) and a failed
-    migration leaves nothing behind. The driver would otherwise run DDL outside any
-    transaction; the 30 s busy timeout (store.engine_options) is the wait."""
+    """Take a lock before looking, so that two processes opening a new database at once
+    migrate it one after the other (the second finds it at HEAD) and a failed migration
+    leaves nothing behind. SQLite: the write lock (the driver would otherwise run DDL
+    outside any transaction; the 30 s busy timeout, store.engine_options, is the wait).
+    PostgreSQL (whose DDL is transactional): an advisory lock until this transaction ends."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 def _upgrade(conn: Connection) -> None:
