@@ -9,38 +9,23 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select
 
 from pipelines.storage.schema import changes, snapshots
 from regwatch.fakes.minjust import FakeMinjust
+from schedules import queue  # the postgres extra (in the test extra) brings procrastinate
 from tests.conftest import FIRST_DAY, ROOT, load_state, make_env
-
-psycopg = pytest.importorskip("psycopg")
-from schedules import queue  # noqa: E402  (needs the postgres extra)
 
 SOURCE = "ru_minjust_undesirable"
 
 
 @pytest.fixture
-def database(pg_url) -> Iterator[str]:
-    """A fresh database on the test server, dropped afterwards."""
-    name = f"rw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(pg_url) -> str:
+    """An empty database on the run's PostgreSQL server (tests/conftest.py)."""
+    return pg_url
 
 
 def test_a_job_waits_in_the_queue_once(database):
@@ -125,10 +110,3 @@ def test_a_worker_killed_mid_crawl_leaves_its_job_to_another(database, tmp_path:
     assert change_count == 0  # a baseline: no change reported, and none twice
     assert "left by a silent worker: retrying it" in log
 
-
-@pytest.fixture
-def pg_url() -> str:  # until the suite's PostgreSQL fixture lands
-    url = os.environ.get("REGWATCH_TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("no PostgreSQL")
-    return url
