@@ -62,6 +62,7 @@ from pipelines.matching.keys import (
     fold,
     name_keys,
     name_parts,
+    nominative_guess,
     short_forms,
     transliterate,
 )
@@ -274,6 +275,16 @@ class RegisterIndex:
         """The verdict on one query (QueryError when empty or too long). `false_positives`:
         (query, entry_id) pairs a person ruled out, compared on the folded query."""
         text = clean_query(query)
+        verdict = self._check(text, limit, false_positives)
+        guess = None if verdict.listed else nominative_guess(text)
+        if guess:  # «Медузу», «Международную федерацию…», as a Russian sentence declines them
+            in_nominative = self._check(guess, limit, false_positives)
+            if in_nominative.listed:
+                return replace(in_nominative, query=text, explanation=Explained(
+                    Phrase.of("check.rule.nominative", name=guess), in_nominative.explanation))
+        return verdict
+
+    def _check(self, text: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
         fuzzy, rivalled = self._fuzzy_hits(text)
         candidates = self._key_hits(text) + fuzzy
         best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]

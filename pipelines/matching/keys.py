@@ -301,3 +301,26 @@ def short_forms(text: str, is_country: Callable[[str], bool] = lambda text: Fals
         found.append((WITHOUT_GIVEN_NAME, _HONORIFIC.sub(" ", text)))
     return tuple((kind, form) for kind, form in dict.fromkeys(found)
                  if letters(form) >= MIN_LOOSE_LETTERS and not is_country(form))
+
+
+# Russian articles name an organisation in the case the sentence needs: «признала
+# нежелательной Международную федерацию за права человека». The register has the
+# nominative. Accusative endings of the leading words, adjective then noun, turned back.
+_ACCUSATIVE_ENDINGS = (("ую", "ая"), ("юю", "яя"), ("цию", "ция"), ("ию", "ия"), ("у", "а"), ("ю", "я"))
+_CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def nominative_guess(name: str) -> str | None:
+    """The name with the accusative endings of its leading words made nominative (up to the
+    first word that has none), or None when nothing changes: «Международную федерацию за
+    права человека» → «Международная федерация за права человека», «Медузу» → «Медуза»."""
+    words = name.split(" ")
+    for i, word in enumerate(words):
+        if not _CYRILLIC.search(word) or len(word) < 4:
+            break
+        ending = next(((old, new) for old, new in _ACCUSATIVE_ENDINGS if word.endswith(old)), None)
+        if ending is None:
+            break
+        words[i] = word[: -len(ending[0])] + ending[1]
+    guess = " ".join(words)
+    return guess if guess != name else None
