@@ -539,3 +539,11 @@ def test_an_excluded_entry_is_shown_but_not_listed():
     assert "статус: исключена; решение Генпрокуратуры 2022-07-13, включена 2022-07-26 (распоряжение " in russian
     both = index.check("Bellingcat")  # equal scores: the listed entry first
     assert both.listed and [number(c) for c in both.matches] == [58, 57]
+
+
+def test_a_russian_name_declined_by_its_sentence_is_read_in_the_nominative():
+    verdict = INDEX.check("Международную федерацию за права человека")
+    assert verdict.listed and number(verdict.matches[0]) == 281
+    assert verdict.query == "Международную федерацию за права человека"
+    assert verdict.explanation.startswith("read in the nominative, «Международная федерация за права человека»: ")
+    assert INDEX.check("Медузу").listed
