@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"
 LABELS = ROOT / "tests" / "data" / "announcement_labels.json"
 DESIGNATIONS = ("designated", "included", "excluded")
+PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.9, 0.56  # measured: 10 of 11, 9 of 16 (README)
 
 
 def corpus() -> list[dict]:
@@ -36,11 +37,14 @@ def corpus() -> list[dict]:
         return [json.loads(line) for line in handle]
 
 
-def labelled_documents() -> list[tuple[dict, dict]]:
-    """(article, label) per labelled item; a label with a paragraph narrows the article's text."""
+def labelled_documents(held_out: bool = False) -> list[tuple[dict, dict]]:
+    """(article, label) per labelled item; a label with a paragraph narrows the article's text.
+    The items held out (origin "held_out", never used to write the rules) only with `held_out`."""
     articles = corpus()
     documents = []
     for label in json.loads(LABELS.read_text(encoding="utf-8"))["items"]:
+        if (label["origin"] == "held_out") != held_out:
+            continue
         article = dict(articles[label["line"]])
         assert article["url"] == label["url"], f"corpus line {label['line']} moved: {label['url']}"
         if "paragraph" in label:
@@ -114,6 +118,18 @@ def test_precision_and_recall_on_the_labelled_set():
     # left wrong: the decision behind an inclusion named only in another language (line 1) and
     # «остальных организаций — 17 октября» (line 87)
     assert result["date_accuracy"] >= 0.95
+
+
+def test_figures_on_the_articles_held_out():
+    """Articles labelled after the rules of issue 15 were written and never used to tune them
+    (the README gives these figures; the goals are precision 0.95, recall 0.9)."""
+    documents = labelled_documents(held_out=True)
+    assert len(documents) >= 6 and any(article["kind"] == "ngo_statement" for article, _ in documents)
+    result = score(documents)
+    print(f"\nheld out, {result['documents']} documents: precision {result['precision']:.3f}, "
+          f"recall {result['recall']:.3f}, dates right {result['date_accuracy']:.3f}", result["misses"],
+          result["false_positives"])
+    assert result["precision"] >= PRECISION_HELD_OUT and result["recall"] >= RECALL_HELD_OUT
 
 
 # --- the date resolver ----------------------------------------------------------------------
@@ -512,3 +528,12 @@ def test_no_person_is_an_organisation_on_the_whole_corpus():
     named = {e.organisation for article in corpus()
              for e in extract_events(article["text"], article["published"], article["lang"])}
     assert named & persons == set()
+
+
+def test_paragraphs_glued_without_a_space_are_two_sentences():
+    text = "Об этом сообщили в пресс-службе, передает РИА Новости.Так, в список попали Bellingcat и The Insider."
+    assert sentences(text) == ["Об этом сообщили в пресс-службе, передает РИА Новости.",
+                               "Так, в список попали Bellingcat и The Insider."]
+    assert len(sentences("признана нежелательной.В мае Генпрокуратура признала")) == 2
+    for whole in ("Founded in St.Petersburg by the U.S.Department staff", "Demokrati-JA e.V.Die Organisation"):
+        assert sentences(whole) == [whole]
