@@ -200,10 +200,11 @@ class TokenScorer:
         """A function word, a legal form, a word for a kind of body, or one that many entries share."""
         return word in _OPTIONAL or word in GENERIC_WORDS or self.weight(word) < self._generic_weight
 
-    def head_met(self, query: tuple[str, ...], index: int, met: Meetings) -> bool:
-        """Whether the name words the query meets are the name's first words (function words
-        and legal forms aside): «National Democratic Institute» of «… for International Affairs»."""
-        name = [word for word in self._words_of(index) if word not in _OPTIONAL]
+    @staticmethod
+    def head_met(query: tuple[str, ...], words: tuple[str, ...], met: Meetings) -> bool:
+        """Whether the name words (`words`) the query meets are the name's first words (function
+        words and legal forms aside): «National Democratic Institute» of «… for International Affairs»."""
+        name = [word for word in words if word not in _OPTIONAL]
         hit = [any(met[q].get(word, 0.0) >= STRONG_WORD / 100 for q in set(query)) for word in name]
         count = sum(hit)
         return 0 < count < len(name) and all(hit[:count])

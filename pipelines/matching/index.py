@@ -196,14 +196,17 @@ _LATIN_COUNTRIES = frozenset(["Netherlands", "United States", "USA", "Germany", 
                               "Czech Republic", "Poland", "Lithuania", "Latvia", "Estonia", "Ukraine"])
 
 
+_Unmet = tuple[int, list[str], list[str]]  # item, query words and name words not met (match keys)
+
+
 @dataclass(frozen=True)
 class _Met:
-    """How a fuzzy candidate met the query: its words (as typed / as printed) left unmet,
-    whether the query meets the head of the name, whether the name's unmet words are all
+    """How a fuzzy candidate with every query word met it: its item, the name's words left
+    unmet, whether the query meets the head of the name, whether the name's unmet words are all
     generic, and the short form it was (HALF, WITHOUT_GIVEN_NAME) with its text."""
 
-    extra: tuple[str, ...]
-    absent: tuple[str, ...]
+    item: int
+    absent: tuple[str, ...]  # the name's words not met (match keys)
     head: bool
     absent_generic: bool
     exact: bool  # every query word is a word of the name as it is, not an inflection or a typo
@@ -285,7 +288,7 @@ class RegisterIndex:
         return verdict
 
     def _check(self, text: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
-        fuzzy, rivalled = self._fuzzy_hits(text)
+        fuzzy, rivalled, unmet = self._fuzzy_hits(text)
         candidates = self._key_hits(text) + fuzzy
         best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]
         ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(text)}
@@ -293,7 +296,9 @@ class RegisterIndex:
         dropped = tuple(c for c in best if c.entry.entry_id in ruled)
         listed = bool(kept) and kept[0].score >= LISTED_SCORE and kept[0].entry.status == LISTED
         rule, explanation = _decision(kept, listed, rivalled)
-        return Verdict(text, listed, kept[: max(limit, 1)], dropped, rule, explanation)
+        shown = [self._explained(c, text, unmet) for c in kept[: max(limit, 1)]]
+        return Verdict(text, listed, shown, tuple(self._explained(c, text, unmet) for c in dropped),
+                       rule, explanation)
 
     def _candidate(self, item: int, score: float, how: str, rule: str) -> Candidate:
         entry, text = self.entries[self._entry_of[item]], self._text_of[item]
@@ -306,30 +311,44 @@ class RegisterIndex:
                 for level, keys in _query_keys(text).items() for key in keys
                 for item in _items_of(self._keys[level].get(key))]
 
-    def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...]]:
+    def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;
-        and the entries that rival it (every query word in each: none is promoted)."""
+        the entries that rival it (every query word in each: none is promoted); and, by
+        candidate, the words left unmet, to explain the few candidates shown (`_explained`)."""
         query = fuzzy_tokens(text)
         met, found = self._scorer.best(query, at_least=POSSIBLE_SCORE)
+        distinctive = self._distinctive(query)
         hits: list[tuple[Candidate, _Met | None]] = []
+        unmet: dict[int, _Unmet] = {}
         for item, score, extra, absent in found:
             # a weaker candidate is shown only when it has every query word (then it is a
-            # possible match at least): not worth explaining otherwise
-            if score < POSSIBLE_SCORE and (extra or not self._distinctive(query)):
+            # possible match at least)
+            if score < POSSIBLE_SCORE and (extra or not distinctive):
                 continue
             short = self._short_of.get(item)
-            cover = _Met(_as_typed(extra, text), _as_typed(absent, self._text_of[item]),
-                         self._scorer.head_met(query, item, met),
-                         all(self._scorer.is_generic(word) for word in absent),
-                         set(query) - OPTIONAL_WORDS <= set(self._words(item)),
-                         short[0] if short else "", self._text_of[item] if short else "")
             score = min(max(score, POSSIBLE_SCORE), NEAR_MISS_MAX if short else MAX_FUZZY_SCORE)
-            how = Explained(Phrase.of("match.how.fuzzy", score=f"{score:.0f}"), explain(
-                list(cover.extra), list(cover.absent)))
-            candidate = self._candidate(item, score, how, RULE_FUZZY if score >= LISTED_SCORE else RULE_NEAR_MISS)
-            # a short form is shown as the name part the register prints, the form in `how`
-            hits.append((replace(candidate, matched_on=short[1]) if short else candidate, cover))
-        return self._promoted(query, hits)
+            candidate = self._candidate(item, score, "", RULE_FUZZY if score >= LISTED_SCORE else RULE_NEAR_MISS)
+            if short:  # a short form is shown as the name part the register prints, the form in `how`
+                candidate = replace(candidate, matched_on=short[1])
+            cover = None
+            if not extra:
+                words = self._words(item)
+                cover = _Met(item, tuple(absent), self._scorer.head_met(query, words, met),
+                             all(self._scorer.is_generic(word) for word in absent),
+                             set(query) - OPTIONAL_WORDS <= set(words),
+                             short[0] if short else "", self._text_of[item] if short else "")
+            hits.append((candidate, cover))
+            unmet[id(candidate)] = (item, extra, absent)
+        candidates, rivalled = self._promoted(query, hits)
+        return candidates, rivalled, unmet
+
+    def _explained(self, candidate: Candidate, text: str, unmet: dict[int, _Unmet]) -> Candidate:
+        """A fuzzy candidate with its `how`: the words unmet, as typed and as printed."""
+        if candidate.how or id(candidate) not in unmet:
+            return candidate
+        item, extra, absent = unmet[id(candidate)]
+        return replace(candidate, how=Explained(Phrase.of("match.how.fuzzy", score=f"{candidate.score:.0f}"), explain(
+            list(_as_typed(extra, text)), list(_as_typed(absent, self._text_of[item])))))
 
     def _distinctive(self, query: tuple[str, ...]) -> bool:
         """A query with a word that is not generic, and no legal form of its own (a «GmbH»
@@ -342,7 +361,7 @@ class RegisterIndex:
                   ) -> tuple[list[Candidate], tuple[Candidate, ...]]:
         """Every query word in one entry only, the head of its name or all its distinctive
         words, or a short form of it: that entry is listed (SHORT_FORM_SCORE), saying why."""
-        whole = [(c, cover) for c, cover in hits if cover and not cover.extra]
+        whole = [(c, cover) for c, cover in hits if cover]
         owners = {c.entry.entry_id for c, _ in whole}
         candidates = [c for c, _ in hits]
         if not whole or not self._distinctive(query):
@@ -355,7 +374,8 @@ class RegisterIndex:
             return candidates, ()
         candidate, cover, rule = found
         why = (Phrase.of("match.how.short_form." + cover.short_form, form=cover.form)
-               if rule == RULE_SHORT_FORM else Phrase.of("match.how." + rule, words=" ".join(cover.absent)))
+               if rule == RULE_SHORT_FORM else Phrase.of("match.how." + rule, words=" ".join(
+                   _as_typed(list(cover.absent), self._text_of[cover.item]))))
         promoted = replace(candidate, score=SHORT_FORM_SCORE, how=Explained(why), rule=rule)
         return [promoted if c is candidate else c for c in candidates], ()
 
