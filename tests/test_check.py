@@ -547,3 +547,9 @@ def test_a_russian_name_declined_by_its_sentence_is_read_in_the_nominative():
     assert verdict.query == "Международную федерацию за права человека"
     assert verdict.explanation.startswith("read in the nominative, «Международная федерация за права человека»: ")
     assert INDEX.check("Медузу").listed
+
+
+def test_a_rule_against_a_declined_query_holds_in_the_nominative():
+    rule = ("медузу", f"{SOURCE}/73")
+    verdict = INDEX.check("Медузу", false_positives=[rule])
+    assert not verdict.listed and [number(c) for c in verdict.ruled_out] == [73]

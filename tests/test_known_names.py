@@ -148,3 +148,10 @@ def test_the_evaluation_set_is_read_from_the_labels(tmp_path):
     assert [(m.query, m.entry_id) for m in kn.mentions([article], labels, names, SOURCE)] == [
         ("Alpha Foundation", f"{SOURCE}/1")]
     assert json.dumps([m.__dict__ for m in kn.mentions([article], [], names, SOURCE)]) == "[]"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("DW", 290), ("FIDH", 281), ("Unity and Freedom", 268), ("European Foundation for Journalism in Exile", 274)])
+def test_names_the_register_never_prints_find_their_entry(query, expected):
+    verdict = register_index(ENTRIES, {}).check(query)
+    assert verdict.listed and verdict.matches[0].entry.number == expected and verdict.rule == "known_name"

@@ -278,20 +278,21 @@ class RegisterIndex:
         """The verdict on one query (QueryError when empty or too long). `false_positives`:
         (query, entry_id) pairs a person ruled out, compared on the folded query."""
         text = clean_query(query)
-        verdict = self._check(text, limit, false_positives)
+        verdict = self._check(text, text, limit, false_positives)
         guess = None if verdict.listed else nominative_guess(text)
         if guess:  # «Медузу», «Международную федерацию…», as a Russian sentence declines them
-            in_nominative = self._check(guess, limit, false_positives)
+            in_nominative = self._check(guess, text, limit, false_positives)
             if in_nominative.listed:
                 return replace(in_nominative, query=text, explanation=Explained(
                     Phrase.of("check.rule.nominative", name=guess), in_nominative.explanation))
         return verdict
 
-    def _check(self, text: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
+    def _check(self, text: str, asked: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
+        """The verdict on `text`; a person's rules are for the query as `asked`."""
         fuzzy, rivalled, unmet = self._fuzzy_hits(text)
         candidates = self._key_hits(text) + fuzzy
         best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]
-        ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(text)}
+        ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(asked)}
         kept = [c for c in best if c.entry.entry_id not in ruled]
         dropped = tuple(c for c in best if c.entry.entry_id in ruled)
         listed = bool(kept) and kept[0].score >= LISTED_SCORE and kept[0].entry.status == LISTED
