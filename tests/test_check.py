@@ -23,6 +23,7 @@ from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.index import (
     LISTED_SCORE,
     MAX_QUERY_LENGTH,
+    POSSIBLE_SCORE,
     Candidate,
     QueryError,
     RegisterIndex,
@@ -69,9 +70,10 @@ def test_the_labelled_set_is_large_varied_and_names_real_entries():
 def test_precision_and_recall_on_the_labelled_set():
     """`listed` is right when the expected entry is among the best-scored. Precision is
     1.0: no name off the list, nor a wrong entry, was ever `listed`. The positives `listed`
-    are 137 of 148; the 11 others (known misses, see their notes: an English name the
-    register does not publish, a short form of a longer published name) all but three
-    still come back as possible matches with the right entry."""
+    are 143 of 148 (137 before the short-form rules); the 5 others (see their notes: a name
+    the register does not publish, «Reporters Without Borders», «ФБК»; a word too many or
+    too few) all but three still come back as possible matches with the right entry. The
+    names the register does not print are the known names' job (test_known_names.py)."""
     true_pos = false_pos = found = 0
     positives = [row for row in labelled() if row["expected_entry_id_or_empty"]]
     for row in labelled():
@@ -86,7 +88,7 @@ def test_precision_and_recall_on_the_labelled_set():
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / len(positives)
     assert precision == 1.0
-    assert recall >= 137 / 148  # 0.926
+    assert recall >= 143 / 148  # 0.966
     assert found >= 145
 
 
@@ -100,7 +102,61 @@ def test_the_issue_examples():
     assert not engineers.listed
     (near,) = engineers.matches  # shown as what it is: a near miss
     assert number(near) == 254 and near.score < LISTED_SCORE
-    assert "not in the name: ingeneurs" in near.how and "not in the query: reporters" in near.how
+    # the words as the person typed them and as the register prints them, not match keys
+    assert "not in the name: Ingénieurs" in near.how and "not in the query: Reporters" in near.how
+
+
+# --- everyday short forms (issue 15) ----------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "expected", "rule", "how"), [
+    # the distinctive leading part of a long name
+    ("National Democratic Institute", 5, "leading_words", "not in the query: International Affairs"),
+    ("Open Society", 3, "leading_words", "the leading part of the name"),
+    # one half of «A/B», in either script
+    ("Radio Liberty", 142, "short_form", "one half of the name: «Radio Liberty»"),
+    ("Радио Свобода", 142, "short_form", "one half of the name: «Радио Свобода»"),
+    ("Radio Free Europe", 142, "short_form", "one half"),
+    # the name without the honorific's given name, in the original language or Russian
+    ("Fundacja Batorego", 300, "short_form", "without its given name: «Fundacja Batorego»"),
+    ("Фонд Бёлля", 56, "short_form", "without its given name"),
+    ("Фонд Науманна за свободу", 158, "short_form", "without its given name"),
+    # the brand inside a legal wrapper, in Latin or Cyrillic
+    ("Medusa", 73, "leading_words", "not in the query: Project"),
+    ("Медуза", 73, "distinctive_words", "what kind of body it is: Проект"),
+])
+def test_an_everyday_short_form_is_listed_and_says_which_rule(query, expected, rule, how):
+    verdict = INDEX.check(query)
+    assert verdict.listed and number(verdict.matches[0]) == expected, verdict
+    assert verdict.rule == rule == verdict.matches[0].rule
+    assert how in verdict.matches[0].how
+    assert "no other entry has them" in verdict.explanation
+    assert verdict.explanation.said_in("ru") != verdict.explanation  # through the catalog
+
+
+@pytest.mark.parametrize(("query", "rule"), [
+    ("Проект", "near_miss"),  # a generic word alone names no entry
+    ("Radio", "near_miss"),
+    ("Human Rights", "near_miss"),  # words many entries share
+    ("Robert Bosch GmbH", "near_miss"),  # a legal form of its own: another body
+    ("American Council on Education", "near_miss"),  # «Councils» is not the word typed
+    ("Amnesty", "rivalled"),  # two entries have the word: №226 and the foundation №404
+    ("Открытое общество", "rivalled"),  # №3 and №2 both have both words
+    ("The Netherlands", "near_miss"),  # a country after a slash is no half of a name
+])
+def test_a_short_form_that_is_generic_rivalled_or_another_body_is_not_listed(query, rule):
+    verdict = INDEX.check(query)
+    assert not verdict.listed and verdict.rule == rule, (verdict.rule, verdict.matches[:2])
+
+
+def test_every_entry_with_all_the_query_words_is_a_candidate():
+    """Issue 14: each entry whose names hold every word of the query is shown, however long
+    its name (a weaker score would have hidden it), within the limit."""
+    verdict = INDEX.check("Открытое общество", limit=10)
+    assert {2, 3} <= {number(c) for c in verdict.matches}
+    assert "№3, №2" in verdict.explanation
+    europe = INDEX.check("Европа", limit=10)  # four entries have the word; one was shown
+    assert {122, 142, 311, 416} <= {number(c) for c in europe.matches}
+    assert all(c.score >= POSSIBLE_SCORE for c in europe.matches)
 
 
 @pytest.mark.parametrize(("query", "expected", "how"), [
@@ -213,7 +269,8 @@ def test_markup_in_a_query_is_dropped_and_never_runs():
 
 
 def test_a_query_without_letters_finds_nothing():
-    assert INDEX.check("«» !!! --") == Verdict("«» !!! --", False, [])
+    assert INDEX.check("«» !!! --") == Verdict("«» !!! --", False, [], (), "nothing_close",
+                                               "no name on the register comes close")
 
 
 @settings(max_examples=200, deadline=None)
@@ -323,7 +380,9 @@ def test_the_record_has_the_json_shape_best_first():
     record = verdict_record(INDEX.check("Bellingcat"))
     assert record["query"] == "Bellingcat" and record["listed"] is True
     first, second = record["matches"]
-    assert set(first) >= JSON_KEYS and set(first) - JSON_KEYS == {"part", "how", "alias_source"}
+    assert set(first) >= JSON_KEYS and set(first) - JSON_KEYS == {"part", "how", "rule", "alias_source"}
+    assert (record["rule"], first["rule"]) == ("folded", "folded")
+    assert record["explanation"].startswith("the query is a name the register prints, «Stichting Bellingcat»")
     assert first["alias_source"] == ""  # a published name, no announcement's alias
     assert (first["entry_id"], first["number"], first["score"], first["matched_on"]) == (
         f"{SOURCE}/57", 57, 99.0, "Stichting Bellingcat")
@@ -397,6 +456,7 @@ def test_check_says_listed_with_the_entry_and_exits_0(crawled):
     assert "status listed; designated 2021-05-26, listed 2021-06-02 (order" in lines[2]
     assert "matched the original name «Zentrum für die Liberale Moderne GmbH», folded" in lines[3]
     assert "official source: https://reestrs.minjust.gov.ru/#/registry/" in lines[4]
+    assert lines[-1].startswith("  why (folded): the query is a name the register prints, «Zentrum für")
 
 
 def test_check_shows_a_near_miss_as_such_and_exits_1(crawled):
@@ -405,7 +465,8 @@ def test_check_shows_a_near_miss_as_such_and_exits_1(crawled):
     assert result.stdout.startswith("possible match, not confirmed: Ingénieurs Sans Frontières\n  №254 ")
     unknown = crawled.regwatch("check", "--json", "Wikimedia Foundation")
     assert unknown.code == 1 and json.loads(unknown.stdout) == {
-        "query": "Wikimedia Foundation", "listed": False, "matches": []}
+        "query": "Wikimedia Foundation", "listed": False, "rule": "nothing_close",
+        "explanation": "no name on the register comes close", "matches": []}
 
 
 def test_check_json_and_a_false_positive_rule(crawled, tmp_path):
@@ -478,3 +539,17 @@ def test_an_excluded_entry_is_shown_but_not_listed():
     assert "статус: исключена; решение Генпрокуратуры 2022-07-13, включена 2022-07-26 (распоряжение " in russian
     both = index.check("Bellingcat")  # equal scores: the listed entry first
     assert both.listed and [number(c) for c in both.matches] == [58, 57]
+
+
+def test_a_russian_name_declined_by_its_sentence_is_read_in_the_nominative():
+    verdict = INDEX.check("Международную федерацию за права человека")
+    assert verdict.listed and number(verdict.matches[0]) == 281
+    assert verdict.query == "Международную федерацию за права человека"
+    assert verdict.explanation.startswith("read in the nominative, «Международная федерация за права человека»: ")
+    assert INDEX.check("Медузу").listed
+
+
+def test_a_rule_against_a_declined_query_holds_in_the_nominative():
+    rule = ("медузу", f"{SOURCE}/73")
+    verdict = INDEX.check("Медузу", false_positives=[rule])
+    assert not verdict.listed and [number(c) for c in verdict.ruled_out] == [73]

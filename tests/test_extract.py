@@ -20,13 +20,16 @@ from pipelines.announcements.events import (
     extract_events,
     extract_from_html,
 )
+from pipelines.announcements.names import names
 from pipelines.announcements.sentences import sentences
+from pipelines.announcements.text import html_text
 from scraper.parsers.dates import dates_in, published, resolve_day, resolve_weekday
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"
 LABELS = ROOT / "tests" / "data" / "announcement_labels.json"
 DESIGNATIONS = ("designated", "included", "excluded")
+PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.9, 0.56  # measured: 10 of 11, 9 of 16 (README)
 
 
 def corpus() -> list[dict]:
@@ -34,11 +37,14 @@ def corpus() -> list[dict]:
         return [json.loads(line) for line in handle]
 
 
-def labelled_documents() -> list[tuple[dict, dict]]:
-    """(article, label) per labelled item; a label with a paragraph narrows the article's text."""
+def labelled_documents(held_out: bool = False) -> list[tuple[dict, dict]]:
+    """(article, label) per labelled item; a label with a paragraph narrows the article's text.
+    The items held out (origin "held_out", never used to write the rules) only with `held_out`."""
     articles = corpus()
     documents = []
     for label in json.loads(LABELS.read_text(encoding="utf-8"))["items"]:
+        if (label["origin"] == "held_out") != held_out:
+            continue
         article = dict(articles[label["line"]])
         assert article["url"] == label["url"], f"corpus line {label['line']} moved: {label['url']}"
         if "paragraph" in label:
@@ -112,6 +118,18 @@ def test_precision_and_recall_on_the_labelled_set():
     # left wrong: the decision behind an inclusion named only in another language (line 1) and
     # «остальных организаций — 17 октября» (line 87)
     assert result["date_accuracy"] >= 0.95
+
+
+def test_figures_on_the_articles_held_out():
+    """Articles labelled after the rules of issue 15 were written and never used to tune them
+    (the README gives these figures; the goals are precision 0.95, recall 0.9)."""
+    documents = labelled_documents(held_out=True)
+    assert len(documents) >= 6 and any(article["kind"] == "ngo_statement" for article, _ in documents)
+    result = score(documents)
+    print(f"\nheld out, {result['documents']} documents: precision {result['precision']:.3f}, "
+          f"recall {result['recall']:.3f}, dates right {result['date_accuracy']:.3f}", result["misses"],
+          result["false_positives"])
+    assert result["precision"] >= PRECISION_HELD_OUT and result["recall"] >= RECALL_HELD_OUT
 
 
 # --- the date resolver ----------------------------------------------------------------------
@@ -431,3 +449,91 @@ def test_list_items_are_sentences_of_their_own():
     text = ("EUROPEAN ORGANIZATIONS DECLARED UNDESIRABLE IN RUSSIA\n- Open Russia Civic Movement, United Kingdom, "
             "April 27, 2017\n- Black Sea Trust for Regional Cooperation, Romania, July 03, 2017")
     assert len(sentences(text)) == 3
+
+
+# --- NGO statements: persons, quotes, blocks, acronyms (issue 15) -------------------------------
+
+STATEMENT = ("Russia declares the Norwegian Helsinki Committee undesirable\n\n"
+             "On 12 January the Prosecutor General's Office declared the Norwegian Helsinki Committee (NHC) "
+             "an undesirable organisation.\n\n"
+             "\"We will continue our work,\" said Berit Lindeman, secretary general of the NHC, reacting to the "
+             "decision to declare the committee undesirable.\n\n"
+             "Secretary General Berit Lindeman said the designation of the NHC as undesirable changes nothing.")
+
+
+def test_a_person_quoted_in_a_statement_is_no_organisation():
+    events = extract_events(STATEMENT, "2026-01-20", "en")
+    assert [(e.organisation, e.kind, e.decision_date) for e in events] == [
+        ("Norwegian Helsinki Committee", "designated", "2026-01-12")]
+
+
+def test_a_person_in_russian_is_no_organisation_and_an_organisation_word_keeps_a_name():
+    text = ("Генпрокуратура признала нежелательной деятельность «Норвежского Хельсинкского комитета» (НХК).\n\n"
+            "«Мы продолжим работу», — заявил Иван Петров, директор НХК, комментируя признание "
+            "организации нежелательной.")
+    assert [e.organisation for e in extract_events(text, "2026-01-20", "ru")] == [
+        "Норвежского Хельсинкского комитета"]
+    # two capitalised words next to «said» are a person unless an organisation's word is among them
+    assert [n.name for n in names("Human Rights Watch said the decision to declare Memorial Fund undesirable")] == [
+        "Human Rights Watch", "Memorial Fund"]
+    assert [n.name for n in names("Berit Lindeman said the decision to declare Memorial Fund undesirable")] == [
+        "Memorial Fund"]
+
+
+def test_blocks_of_a_page_are_joined_with_a_separator():
+    page = ("<table><tr><td>The Prosecutor General declared the Norwegian Helsinki Committee undesirable</td>"
+            "<td>Berit Lindeman said</td></tr></table><dl><dt>NHC</dt><dd>Oslo</dd></dl>")
+    text = html_text(page)
+    assert "undesirable\nBerit Lindeman said\n" in text and "NHC\nOslo" in text
+    assert [e.organisation for e in extract_from_html(page, "2026-01-20", "en")] == ["Norwegian Helsinki Committee"]
+
+
+def test_an_acronym_sentence_dates_the_organisation_it_introduced_with_last_years_days():
+    """One sentence names the organisation by its acronym with the decision's and the
+    inclusion's days; a November day in a January article is last year's."""
+    text = ("The Prosecutor General's Office declared the Netherlands Helsinki Committee (NHC) undesirable, "
+            "its statement says.\n\nThe decision on the NHC was taken on 28 November, and the Ministry of Justice "
+            "included the NHC in the register on 3 December.")
+    events = extract_events(text, "2026-01-10", "en")
+    assert [(e.organisation, e.acronym, e.kind, e.decision_date, e.register_date, e.date_basis) for e in events] == [
+        ("Netherlands Helsinki Committee", "NHC", "designated", "2025-11-28", None, "text"),
+        ("Netherlands Helsinki Committee", "NHC", "included", "2025-11-28", "2025-12-03", "text")]
+
+
+def test_a_russian_acronym_sentence_dates_the_organisation():
+    text = ("Генпрокуратура признала нежелательной деятельность «Нидерландского Хельсинкского комитета» (НХК).\n\n"
+            "Решение по НХК Генпрокуратура приняла 28 ноября, а Минюст включил НХК в перечень 3 декабря.")
+    events = {e.kind: e for e in extract_events(text, "2026-01-10", "ru")}
+    assert events["designated"].decision_date == "2025-11-28"
+    assert events["included"].organisation == "Нидерландского Хельсинкского комитета"
+    assert events["included"].register_date == "2025-12-03"
+
+
+def corpus_persons() -> set[str]:
+    """The people the corpus quotes or names by title («said Marina Gridneva», «Khodorkovsky's
+    spokesperson Kulle Pispanen»), found by their wording, not by the extractor's rule."""
+    found = set()
+    person = r"([A-ZА-ЯЁ][a-zа-яё]+ [A-ZА-ЯЁ][a-zа-яё]+)"
+    cue = (r"(?:said|says|told|spokes(?:man|woman|person)|director|secretary general|founder|head|"
+           r"заявил\w*|сказал\w*|сообщил\w*|директор\w*|глав\w+|основател\w*)")
+    for article in corpus():
+        text = article["text"]
+        found |= set(re.findall(rf"\b{cue}\s+{person}", text)) | set(re.findall(rf"{person},?\s+{cue}\b", text))
+    return found
+
+
+def test_no_person_is_an_organisation_on_the_whole_corpus():
+    persons = corpus_persons()
+    assert "Marina Gridneva" in persons  # the corpus does quote people
+    named = {e.organisation for article in corpus()
+             for e in extract_events(article["text"], article["published"], article["lang"])}
+    assert named & persons == set()
+
+
+def test_paragraphs_glued_without_a_space_are_two_sentences():
+    text = "Об этом сообщили в пресс-службе, передает РИА Новости.Так, в список попали Bellingcat и The Insider."
+    assert sentences(text) == ["Об этом сообщили в пресс-службе, передает РИА Новости.",
+                               "Так, в список попали Bellingcat и The Insider."]
+    assert len(sentences("признана нежелательной.В мае Генпрокуратура признала")) == 2
+    for whole in ("Founded in St.Petersburg by the U.S.Department staff", "Demokrati-JA e.V.Die Organisation"):
+        assert sentences(whole) == [whole]

@@ -17,7 +17,8 @@ from pipelines.announcements.linking import LINKED_KINDS
 from pipelines.crawl import BASELINE, CHANGED, HELD, REFUSED, UNCHANGED
 from pipelines.i18n.catalog import LANGUAGES, language_of, po_path, translator
 from pipelines.i18n.phrase import Explained, Phrase, said_in
-from pipelines.matching.index import _PARTS
+from pipelines.matching.index import _PARTS, RULE_DISTINCTIVE, RULE_LEADING, RULES
+from pipelines.matching.keys import HALF, WITHOUT_GIVEN_NAME
 from pipelines.matching.watchlist import EXACT, FOLDED, TRANSLITERATED
 from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
 from pipelines.register.models import EXCLUDED, LISTED, REMOVED
@@ -84,6 +85,9 @@ def ids_built_at_run_time() -> set[str]:
         *(f"field.{c}" for c in EXPORT_COLUMNS), *(f"field.{c}.meaning" for c in (*EXPORT_COLUMNS, *CHANGE_COLUMNS)),
         *(f"match.how.{level}" for level in ("exact", "folded", "transliterated", "core", "acronym",
                                              "acronym_any_case", "fuzzy")),
+        *(f"check.rule.{rule}" for rule in RULES),
+        *(f"match.how.{rule}" for rule in (RULE_LEADING, RULE_DISTINCTIVE)),
+        *(f"match.how.short_form.{kind}" for kind in (HALF, WITHOUT_GIVEN_NAME)),
         *(f"match.folding.{f}" for f in ("case", "diacritics", "punctuation", "look_alike_letters",
                                          "legal_form", "spacing")),
     }

@@ -3,6 +3,8 @@ the two places they differ on purpose (see pipelines/matching/keys.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.matching.keys import (
     ACRONYM_ANY_CASE,
     ACRONYM_EXACT,
@@ -14,6 +16,7 @@ from pipelines.matching.keys import (
     fold,
     name_keys,
     name_parts,
+    short_forms,
 )
 from pipelines.register.models import Entry
 
@@ -63,3 +66,19 @@ def test_an_entrys_name_parts_come_most_specific_first():
     entry = Entry("x/1", 1, "Whole name", name_ru=("Имя",), name_original=("Name",), acronyms=("WN",))
     assert name_parts(entry) == (("name_ru", "Имя"), ("name_original", "Name"), ("acronym", "WN"),
                                  ("name", "Whole name"))
+
+
+@pytest.mark.parametrize(("text", "forms"), [
+    ("Radio Free Europe/Radio Liberty", (("half", "Radio Free Europe"), ("half", "Radio Liberty"))),
+    ("Радио Свободная Европа/Радио Свобода", (("half", "Радио Свободная Европа"), ("half", "Радио Свобода"))),
+    ("Fundacja im. Stefana Batorego", (("without_given_name", "Fundacja Batorego"),)),
+    ("Фонд имени Генриха Бёлля", (("without_given_name", "Фонд Бёлля"),)),
+    ("Содружество журналистов-расследователей – Фонд 19/29", ()),  # a number, not two names
+    ("Open Society Foundation", ()),
+])
+def test_the_short_forms_people_write_for_a_published_name(text, forms):
+    assert short_forms(text) == forms
+
+
+def test_a_half_that_is_a_country_is_no_short_form():
+    assert short_forms("Институт/Нидерланды", lambda form: form == "Нидерланды") == (("half", "Институт"),)

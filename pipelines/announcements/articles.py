@@ -19,6 +19,7 @@ from pipelines.matching.index import RegisterIndex
 from pipelines.register.models import Entry
 from pipelines.storage.schema import aliases, announcement_events, articles
 from scraper.items import Article
+from scraper.registers.known_names import known_names
 
 PENDING, CONFIRMED, NOT_DESIGNATION = "pending", "confirmed", "not_designation"
 
@@ -115,11 +116,26 @@ def with_aliases(entries: list[Entry], known: dict[str, list[tuple[str, str]]]) 
     return extended
 
 
-def register_index(entries: list[Entry], known: dict[str, list[tuple[str, str]]]) -> RegisterIndex:
+def register_index(entries: list[Entry], known: dict[str, list[tuple[str, str]]],
+                   shipped: bool = True) -> RegisterIndex:
     """The status check's index over the entries and the names announcements gave them,
-    each such name with the announcement it came from (shown with a match on it)."""
+    each such name with the announcement it came from (shown with a match on it); with
+    `shipped`, also the known names each register ships (scraper.registers.known_names)."""
+    if shipped:
+        known = with_known_names(entries, known)
     sources = {(entry_id, alias): url for entry_id, names in known.items() for alias, url in names}
     return RegisterIndex(with_aliases(entries, known), sources)
+
+
+def with_known_names(entries: list[Entry], known: dict[str, list[tuple[str, str]]]
+                     ) -> dict[str, list[tuple[str, str]]]:
+    """`known` (the announcements' aliases, first) and the shipped known names of the entries' registers."""
+    merged = {entry_id: list(names) for entry_id, names in known.items()}
+    for source in sorted({entry.entry_id.partition("/")[0] for entry in entries}):
+        for entry_id, names in known_names(source).items():
+            have = {alias for alias, _ in merged.get(entry_id, ())}
+            merged.setdefault(entry_id, []).extend(n for n in names if n[0] not in have)
+    return merged
 
 
 def _acronym_like(name: str) -> bool:

@@ -105,8 +105,32 @@ def extract_events(text: str, published_on: date | str | None, language: str | N
         events += found
         carry = carried(sentence, pub) if not found else ""
         previous = sentence
+    merged = _with_decisions(_merge(_spelled_out(events)))
     return [replace(e, date_basis="text") if e.date_basis is None and (e.decision_date or e.register_date) else e
-            for e in _announced(_merge(events), text, cut, pub)]
+            for e in _announced(merged, text, cut, pub)]
+
+
+def _spelled_out(events: list[Event]) -> list[Event]:
+    """An event naming the organisation by the acronym an earlier one introduced («the
+    Netherlands Helsinki Committee (NHC)» … «the decision on the NHC») takes the full name."""
+    full = {e.acronym: e for e in events if e.acronym and e.organisation != e.acronym}
+    return [replace(e, organisation=full[e.organisation].organisation, acronym=e.organisation,
+                    country=e.country or full[e.organisation].country,
+                    other_name=e.other_name or full[e.organisation].other_name)
+            if e.organisation in full and not e.acronym else e for e in events]
+
+
+def _with_decisions(events: list[Event]) -> list[Event]:
+    """A designation the text does not date takes the Prosecutor General's decision date an
+    inclusion of the same organisation states («the decision on the NHC was taken on 28
+    November, and the Ministry included it on 3 December»)."""
+    out = list(events)
+    for i, event in enumerate(out):
+        if event.kind == "designated" and event.decision_date is None:
+            dated = next((o for o in out if o.kind == "included" and o.decision_date and _same_name(o, event)), None)
+            if dated is not None:
+                out[i] = replace(event, decision_date=dated.decision_date, authority=event.authority or PROSECUTOR)
+    return out
 
 
 def _sentence_events(sentence: str, previous: str, context: list[Name], pub: Published | None,
@@ -121,13 +145,18 @@ def _sentence_events(sentence: str, previous: str, context: list[Name], pub: Pub
     found = names(text)
     if (nominal := NOMINAL_ACT.search(text)) and any(n.start >= nominal.end() for n in found):
         found = [n for n in found if n.start >= nominal.end()]
-    if not found and (any(n.name in text for n in context) or _REFERS_BACK.search(text)
+    if not found and (any(n.name in text or _names_acronym(n, text) for n in context) or _REFERS_BACK.search(text)
                       and (_BACK.search(text) or not _COUNT.search(undated))):
         found = context or names(without_disclaimers(previous))
     dates = decision_and_register(text, pub)
     if dates == (None, None) and carry and not EARLIER.search(text):
         dates = decision_and_register(carry, pub)  # the date told in the sentence just before
     return [_event(n, kind, sentence, text, pub, kinds, dates) for kind in kinds for n in found], found or context
+
+
+def _names_acronym(name: Name, text: str) -> bool:
+    """The sentence names the organisation by the acronym it was introduced with («…по НХК…»)."""
+    return bool(name.acronym and re.search(rf"(?<!\w){re.escape(name.acronym)}(?!\w)", text))
 
 
 def _event(name: Name, kind: str, sentence: str, text: str, pub: Published | None,

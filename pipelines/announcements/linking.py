@@ -9,13 +9,13 @@ the first public word came.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from pipelines.matching.index import LISTED_SCORE, QueryError, RegisterIndex
+from pipelines.matching.keys import nominative_guess
 from pipelines.register.models import EXCLUDED, Entry
 
 LINKED_KINDS = ("designated", "included", "excluded")  # the designation events, not prosecutions
@@ -34,29 +34,6 @@ def lag_days(announced_on: str, entry: Entry, kind: str) -> int | None:
         return (date.fromisoformat(registered_on) - date.fromisoformat(announced_on[:10])).days
     except ValueError:
         return None
-
-
-# Russian articles name an organisation in the case the sentence needs: «признала
-# нежелательной Международную федерацию за права человека». The register has the
-# nominative. Accusative endings of the leading words, adjective then noun, turned back.
-_ACCUSATIVE_ENDINGS = (("ую", "ая"), ("юю", "яя"), ("цию", "ция"), ("ию", "ия"), ("у", "а"), ("ю", "я"))
-_CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
-
-
-def nominative_guess(name: str) -> str | None:
-    """The name with the accusative endings of its leading words made nominative (up to the
-    first word that has none), or None when nothing changes: «Международную федерацию за
-    права человека» → «Международная федерация за права человека», «Медузу» → «Медуза»."""
-    words = name.split(" ")
-    for i, word in enumerate(words):
-        if not _CYRILLIC.search(word) or len(word) < 4:
-            break
-        ending = next(((old, new) for old, new in _ACCUSATIVE_ENDINGS if word.endswith(old)), None)
-        if ending is None:
-            break
-        words[i] = word[: -len(ending[0])] + ending[1]
-    guess = " ".join(words)
-    return guess if guess != name else None
 
 
 # A weaker match links too when the dates agree: the article appeared between shortly before

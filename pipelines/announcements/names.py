@@ -90,10 +90,58 @@ def names(sentence: str) -> list[Name]:
         if lead := _LEADING_ACT.match(name):  # a headline's capitals: "Designation of Amnesty International"
             start = sentence.find(name, start) + lead.end()
             name = name[lead.end():]
-        if _is_name(name, start if latin else 3):
+        if _is_name(name, start if latin else 3) and not _is_person(name, sentence, start, end) \
+                and not _is_speech(sentence, start, end):
             acronym, country, other_name = _brackets(sentence[end:], name)
             found.append(Name(name, start, acronym, country, other_name))
     return found
+
+
+# A person is written Given Surname (or Given Middle Surname), and told of as one: next to a
+# verb of saying, a title, a quote. An organisation's words («Committee», «Фонд») make it none.
+_PERSON_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+_PERSON = re.compile(rf"{_PERSON_WORD}(?:\s+(?:[A-ZА-ЯЁ]\.|{_PERSON_WORD}))?\s+{_PERSON_WORD}")
+_ORGANISATION_WORD = re.compile(
+    r"\b(?:foundation|fund|fonds?|stiftung|committee|institute|institut|cent(?:er|re)|international|media|"
+    r"project|watch|group|society|association|network|union|council|house|school|university|church|movement|"
+    r"service|agency|alliance|coalition|federation|initiative|forum|league|trust|radio|tv|news|press|"
+    r"фонд\w*|комитет\w*|институт\w*|центр\w*|обществ\w*|ассоциаци\w*|союз\w*|движени\w*|сеть|"
+    r"организаци\w*|служб\w*|проект\w*|групп\w*|издани\w*|радио|церк\w*|университет\w*|школ\w*)\b",
+    re.IGNORECASE)
+_SAYING = (r"said|says|told|tells|added|wrote|writes|stated|states|commented|noted|explained|warned|"
+           r"заявил\w*|сказал\w*|сообщил\w*|отметил\w*|написал\w*|добавил\w*|пояснил\w*|подчеркнул\w*")
+_TITLE = (r"mr|ms|mrs|dr|secretary[\s-]+general|director|executive\s+director|chair(?:man|woman|person)?|head|"
+          r"president|spokes(?:man|woman|person)|founder|co-founder|ceo|coordinator|editor(?:-in-chief)?|"
+          r"journalist|activist|lawyer|researcher|leader|"
+          r"глав\w+|директор\w*|руководител\w*|генеральн\w+\s+секретар\w*|председател\w*|основател\w*|"
+          r"журналист\w*|активист\w*|адвокат\w*|юрист\w*|представител\w*")
+# right after the name: «X said», «X, secretary general of…»; right before: «said X», «Director X»
+_PERSON_AFTER = re.compile(rf"^\s*(?:(?:{_SAYING})\b|,\s*(?:the\s+|a\s+|its\s+|our\s+)?(?:{_TITLE})\b)",
+                           re.IGNORECASE)
+_PERSON_BEFORE = re.compile(rf"(?:\b(?:{_SAYING}|{_TITLE})|по\s+словам|according\s+to)\s*[,:]?\s*$", re.IGNORECASE)
+
+
+def _is_person(name: str, sentence: str, start: int, end: int) -> bool:
+    """Given Surname right next to a verb of saying or a title."""
+    if not _PERSON.fullmatch(name) or _ORGANISATION_WORD.search(name):
+        return False
+    if start > 0 and sentence[start - 1] in "\"“«„'":
+        return False  # a quoted name is an organisation's («Открытая Россия»)
+    return bool(_PERSON_AFTER.match(sentence[end:]) or _PERSON_BEFORE.search(sentence[:start]))
+
+
+# A quote followed or introduced by a verb of saying is what someone said, not a name:
+# «"We will continue our work," said …», «— заявил …»
+_SPEECH_AFTER = re.compile(r"^[.,!?…]?[\"”»]?[\s,—–-]*(?:\w+\s+){0,2}?"
+                           r"(?:said|says|told|added|wrote|stated|заявил\w*|сказал\w*|сообщил\w*|"
+                           r"отметил\w*|написал\w*|добавил\w*|подчеркнул\w*)\b", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(r"(?:said|says|stated|wrote|заявил\w*|сказал\w*|написал\w*)\s*:?\s*[\"“«]?$",
+                            re.IGNORECASE)
+
+
+def _is_speech(sentence: str, start: int, end: int) -> bool:
+    quoted = start > 0 and sentence[start - 1] in "\"“«„"
+    return quoted and bool(_SPEECH_AFTER.match(sentence[end:]) or _SPEECH_BEFORE.search(sentence[:start]))
 
 
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:

@@ -31,8 +31,9 @@ _PROSECUTION = re.compile(
     r"\bsentenced\b|participation\s+in\s+(?:the\s+)?(?:activities|an?\s+undesirable)",
     re.IGNORECASE)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+# …and two paragraphs a page glued without a space: «…передает РИА Новости.Так, в список…»
 _SENTENCE_END = re.compile(r"(?<=[.!?…»\"”])\s+(?=[«\"“]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁ«\"“*])"
-                           r"|\n(?=[-–—•]\s)")
+                           r"|\n(?=[-–—•]\s)|(?<=[a-zа-яё]{2}[.!?])(?=[A-ZА-ЯЁ](?:[a-zа-яё]|\s))")
 _INITIAL = re.compile(r"(?:\b[A-ZА-ЯЁ]|\b(?:Inc|Ltd|Int|St|Mr|Dr|e|V|Z\.S|U\.S|No|"
                       r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec))\.[»\"”]?$")
 # "has declared 12 organisations undesirable": a tally, whatever names follow

@@ -7,8 +7,12 @@ import re
 
 from bs4 import BeautifulSoup
 
+# Every element a browser lays out as a block or a cell: text on either side of one is
+# another paragraph («…the committee» + «Berit Lindeman said» must not become one name).
 _BLOCKS = ["p", "div", "li", "br", "tr", "title", "section", "article", "blockquote",
-           "h1", "h2", "h3", "h4", "h5", "h6"]
+           "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "dl", "ul", "ol", "table",
+           "caption", "figure", "figcaption", "main", "aside", "pre", "address", "details", "summary",
+           "hr"]
 
 
 def html_text(html: str) -> str:

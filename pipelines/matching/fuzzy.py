@@ -40,6 +40,9 @@ _MIN_FUZZY_WORD = 4  # shorter words meet only when equal («fond» ≠ «fund»
 SHORTLIST = 40  # names scored precisely per query, out of those sharing its rarest words
 _POSTINGS_BUDGET = 20000  # name ids visited per query before the commonest words are skipped
 _OPTIONAL_WEIGHT = 0.1
+# A word in at least this share of the register's entries says what kind of body a name is,
+# not which one («international», «human», «rights» on a register of NGOs).
+GENERIC_SHARE = 0.02
 
 # Transliterated function words of English, German, French, Polish, Russian, Ukrainian…,
 # and legal forms: they weigh almost nothing and may be missing on either side.
@@ -50,6 +53,8 @@ _OPTIONAL = frozenset(
      "i", "v", "vo", "na", "za", "po", "s", "so", "o", "ob", "ot", "dlia", "pri", "imeni", "im", "k",
      "w", "z", "dla", "oraz"]
 ) | frozenset(transliterate(word) for word in LEGAL_FORM_WORDS)
+OPTIONAL_WORDS = _OPTIONAL
+
 # Generic words written differently in the register's languages (after `transliterate`).
 _SYNONYMS = {
     word: canonical
@@ -61,6 +66,7 @@ _SYNONYMS = {
         "university": "universitat universitet universite universidad universita universitate",
         "association": "asociatia associazione asociacion assoziation asotsiatsia",
         "corporation": "corp",
+        "project": "proct prokt",  # «project», «проект» after `transliterate`
     }.items()
     for word in [canonical, *words.split()]
 }
@@ -74,6 +80,14 @@ def fuzzy_tokens(text: str) -> tuple[str, ...]:
 def folded_tokens(folded: str) -> tuple[str, ...]:
     """`fuzzy_tokens` of a name already folded."""
     return tuple(_SYNONYMS.get(word, word) for word in transliterate(folded).split())
+
+
+# Words that name the kind of body whatever their frequency: the wrapper around a brand
+# («Medusa Project», «Amnesty International»), never enough to name an entry alone.
+GENERIC_WORDS = frozenset(fuzzy_tokens(
+    "foundation institute center university association corporation project media radio international "
+    "organisation organization company group network организация компания группа сеть радио медиа "
+    "международная международный"))
 
 
 # Each query word → the register's words it meets, with their similarity (0–1).
@@ -94,6 +108,7 @@ class TokenScorer:
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._unknown_weight = 0.0
+        self._generic_weight = 0.0
 
     def add(self, index: int, words: tuple[str, ...], owner: int) -> None:
         """Name `index`, one of the names of entry `owner`: a word's rarity counts entries."""
@@ -106,6 +121,7 @@ class TokenScorer:
         """Weigh the words, once every name is added."""
         total = max(len(self._owners), 1)
         self._unknown_weight = math.log(1 + total)
+        self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
         self._weights = {word: self._weight(word, len(found), total)
                          for word, found in self._owners_of.items()}
         self._postings = dict(self._postings)
@@ -180,22 +196,36 @@ class TokenScorer:
             score = min(score, NEAR_MISS_MAX)
         return score, extra, absent
 
+    def is_generic(self, word: str) -> bool:
+        """A function word, a legal form, a word for a kind of body, or one that many entries share."""
+        return word in _OPTIONAL or word in GENERIC_WORDS or self.weight(word) < self._generic_weight
+
+    @staticmethod
+    def head_met(query: tuple[str, ...], words: tuple[str, ...], met: Meetings) -> bool:
+        """Whether the name words (`words`) the query meets are the name's first words (function
+        words and legal forms aside): «National Democratic Institute» of «… for International Affairs»."""
+        name = [word for word in words if word not in _OPTIONAL]
+        hit = [any(met[q].get(word, 0.0) >= STRONG_WORD / 100 for q in set(query)) for word in name]
+        count = sum(hit)
+        return 0 < count < len(name) and all(hit[:count])
+
     def best(self, query: tuple[str, ...], limit: int = SHORTLIST,
-             at_least: float = 0.0) -> list[tuple[int, float, str]]:
-        """(name index, score, what did not meet) of the best-scoring names, best first, that
-        score above 0 and at least `at_least`: only those are explained (it costs more than
-        the score)."""
+             at_least: float = 0.0) -> tuple[Meetings, list[tuple[int, float, list[str], list[str]]]]:
+        """The query's meetings, and (name index, score, query words not met, name words not met)
+        of the best-scoring names, best first, that score above 0 and at least `at_least`, or
+        that meet every query word (an entry with all the words is always a candidate)."""
         if not query:
-            return []
+            return {}, []
         met = {word: self._neighbours(word) for word in set(query)}
         scored = [(index, *self.score(query, index, met)) for index in self._shortlist(met)]
         scored.sort(key=lambda found: -found[1])
-        return [(index, score, _explain(extra, absent)) for index, score, extra, absent in scored[:limit]
-                if score > 0 and score >= at_least]
+        return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
+                     if score > 0 and (score >= at_least or not extra)]
 
 
-def _explain(extra: list[str], absent: list[str]) -> str:
-    """What kept the name from meeting the query word for word ("" when nothing did)."""
+def explain(extra: list[str], absent: list[str]) -> Explained:
+    """What kept the name from meeting the query word for word (nothing when nothing did);
+    `extra` and `absent` are the words as the person typed them and as the register prints them."""
     unmet = [Phrase.of(msgid, words=" ".join(dict.fromkeys(words)))
              for msgid, words in (("match.how.extra_words", extra), ("match.how.absent_words", absent)) if words]
-    return Explained(*unmet, Phrase.of("match.how.one_spelling")) if unmet else Explained()
+    return Explained(*unmet)

@@ -32,11 +32,14 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.fuzzy import (
+    NEAR_MISS_MAX,
+    OPTIONAL_WORDS,
     TokenScorer,
+    explain,
     folded_tokens,
     fuzzy_tokens,
 )
@@ -49,6 +52,7 @@ from pipelines.matching.keys import (
     EXACT,
     FOLDED,
     LATIN_LETTER,
+    LEGAL_FORM_WORDS,
     NAME,
     NAME_ORIGINAL,
     NAME_RU,
@@ -58,7 +62,11 @@ from pipelines.matching.keys import (
     fold,
     name_keys,
     name_parts,
+    nominative_guess,
+    short_forms,
+    transliterate,
 )
+from pipelines.register.countries import country_code
 from pipelines.register.models import LISTED, Entry
 from pipelines.register.names import normalise_whitespace
 
@@ -68,6 +76,20 @@ POSSIBLE_SCORE = 60.0  # weaker candidates are not shown at all
 EXACT_SCORE, FOLDED_SCORE, TRANSLITERATED_SCORE, CORE_SCORE = 100.0, 99.0, 98.0, 96.0
 ACRONYM_SCORE, ACRONYM_ANY_CASE_SCORE = 100.0, 95.0
 MAX_FUZZY_SCORE = 97.0
+# A short form (all the query's words, the head or every distinctive word of a name, no
+# other entry with them all) is listed, just above the line: any key level outranks it.
+SHORT_FORM_SCORE = 91.0
+
+# The rule that decided a verdict, stable for the JSON and tests (`Verdict.rule`); each has
+# its explanation in the phrase catalog as check.rule.<id>.
+RULE_EXACT, RULE_FOLDED, RULE_TRANSLITERATED, RULE_CORE = EXACT, FOLDED, TRANSLITERATED, CORE
+RULE_ACRONYM, RULE_ACRONYM_ANY_CASE, RULE_FUZZY = ACRONYM_EXACT, ACRONYM_ANY_CASE, "fuzzy"
+RULE_KNOWN_NAME = "known_name"  # a name the register does not print, with its source
+RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM = "leading_words", "distinctive_words", "short_form"
+RULE_EXCLUDED, RULE_RIVALLED, RULE_NEAR_MISS, RULE_NOTHING = "excluded", "rivalled", "near_miss", "nothing_close"
+RULES = (RULE_EXACT, RULE_FOLDED, RULE_TRANSLITERATED, RULE_CORE, RULE_ACRONYM, RULE_ACRONYM_ANY_CASE,
+         RULE_FUZZY, RULE_KNOWN_NAME, RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM, RULE_EXCLUDED,
+         RULE_RIVALLED, RULE_NEAR_MISS, RULE_NOTHING)
 
 
 class QueryError(ValueError):
@@ -82,6 +104,7 @@ class Candidate:
     part: str  # "name" | "name_ru" | "name_original" | "acronym"
     how: str  # e.g. "exact", "folded (case, diacritics)", "transliterated", "fuzzy tokens 91"
     alias_source: str = ""  # the announcement that gave the entry this name, when it is one
+    rule: str = ""  # the rule that scored it (RULE_*)
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,8 @@ class Verdict:
     listed: bool  # True only for a confident match of a listed entry (then matches[0] is it)
     matches: list[Candidate]  # best first; possible matches when not listed
     ruled_out: tuple[Candidate, ...] = ()  # dropped by a person's false-positive rule
+    rule: str = RULE_NOTHING  # which rule decided the verdict (RULE_*)
+    explanation: str = ""  # that rule in words (an Explained: catalog phrases check.rule.*)
 
 
 # --- the query --------------------------------------------------------------------------
@@ -160,34 +185,73 @@ def _items_of(found: int | list[int] | None) -> list[int]:
     return [] if found is None else [found] if isinstance(found, int) else found
 
 
+def _is_country(text: str) -> bool:
+    """«Нидерланды», «The Netherlands»: a country, not a name (a half of «IWPR/ The Netherlands»)."""
+    plain = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    return bool(country_code(plain)) or plain in _LATIN_COUNTRIES
+
+
+# The countries the register's Latin names end with after a slash or a comma.
+_LATIN_COUNTRIES = frozenset(["Netherlands", "United States", "USA", "Germany", "France", "United Kingdom",
+                              "Czech Republic", "Poland", "Lithuania", "Latvia", "Estonia", "Ukraine"])
+
+
+_Unmet = tuple[int, list[str], list[str]]  # item, query words and name words not met (match keys)
+
+
+@dataclass(frozen=True)
+class _Met:
+    """How a fuzzy candidate with every query word met it: its item, the name's words left
+    unmet, whether the query meets the head of the name, whether the name's unmet words are all
+    generic, and the short form it was (HALF, WITHOUT_GIVEN_NAME) with its text."""
+
+    item: int
+    absent: tuple[str, ...]  # the name's words not met (match keys)
+    head: bool
+    absent_generic: bool
+    exact: bool  # every query word is a word of the name as it is, not an inflection or a typo
+    short_form: str = ""
+    form: str = ""  # the short form's text
+
+
 class RegisterIndex:
     """Every entry's name parts under their keys, and their words for fuzzy scoring. Items
-    (one per name part) are kept in parallel arrays: a 100 000-entry register has 400 000."""
+    (one per name part) are kept in parallel arrays: a 100 000-entry register has 400 000.
+    To check several registers apart, build one index per register."""
 
     def __init__(self, entries: Iterable[Entry],
                  alias_sources: Mapping[tuple[str, str], str] | None = None) -> None:
-        """`alias_sources`: (entry_id, name) → the URL of the announcement that gave an
-        entry a name the register does not print (see pipelines.announcements.articles.with_aliases)."""
+        """`alias_sources`: (entry_id, name) → where a name the register does not print comes
+        from (an announcement's URL, or a known name's source: see
+        pipelines.announcements.articles.with_aliases)."""
         self.entries: list[Entry] = list(entries)
         self._alias_sources = dict(alias_sources or {})
         self._entry_of = array("I")  # item → position in self.entries
         self._part_of = bytearray()  # item → position in _PARTS
         self._text_of: list[str] = []  # item → the part as published (the entry's own string)
+        self._short_of: dict[int, tuple[str, str]] = {}  # item → (short form kind, published part)
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
         self._scorer = TokenScorer(self._words)
         for position, entry in enumerate(self.entries):
             for part, text in dict.fromkeys(name_parts(entry)):
                 self._add(position, entry, part, text)
+                if part in (NAME_RU, NAME_ORIGINAL):
+                    for kind, form in short_forms(text, _is_country):
+                        self._add_short_form(position, part, form, kind, text)
         self._scorer.freeze()
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _add(self, position: int, entry: Entry, part: str, text: str) -> None:
+    def _new_item(self, position: int, part: str, text: str) -> int:
         item = len(self._text_of)
         self._entry_of.append(position)
         self._part_of.append(_PARTS.index(part))
         self._text_of.append(text)
+        return item
+
+    def _add(self, position: int, entry: Entry, part: str, text: str) -> None:
+        item = self._new_item(position, part, text)
         if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
             keys = acronym_keys(text, lookalikes=True)
         else:
@@ -199,6 +263,12 @@ class RegisterIndex:
             for key in found:
                 _put(self._keys[level], key, item)
 
+    def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:
+        """A short form is scored word by word only: listed when unrivalled (see _short_form_rule)."""
+        item = self._new_item(position, part, form)
+        self._short_of[item] = (kind, published)
+        self._scorer.add(item, fuzzy_tokens(form), position)
+
     def _words(self, item: int) -> tuple[str, ...]:
         entry, part = self.entries[self._entry_of[item]], _PARTS[self._part_of[item]]
         return fuzzy_tokens(_wordy(entry, part, self._text_of[item]))
@@ -208,32 +278,151 @@ class RegisterIndex:
         """The verdict on one query (QueryError when empty or too long). `false_positives`:
         (query, entry_id) pairs a person ruled out, compared on the folded query."""
         text = clean_query(query)
-        candidates = self._key_hits(text) + self._fuzzy_hits(text)
+        verdict = self._check(text, text, limit, false_positives)
+        guess = None if verdict.listed else nominative_guess(text)
+        if guess:  # «Медузу», «Международную федерацию…», as a Russian sentence declines them
+            in_nominative = self._check(guess, text, limit, false_positives)
+            if in_nominative.listed:
+                return replace(in_nominative, query=text, explanation=Explained(
+                    Phrase.of("check.rule.nominative", name=guess), in_nominative.explanation))
+        return verdict
+
+    def _check(self, text: str, asked: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
+        """The verdict on `text`; a person's rules are for the query as `asked`."""
+        fuzzy, rivalled, unmet = self._fuzzy_hits(text)
+        candidates = self._key_hits(text) + fuzzy
         best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]
-        ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(text)}
+        ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(asked)}
         kept = [c for c in best if c.entry.entry_id not in ruled]
         dropped = tuple(c for c in best if c.entry.entry_id in ruled)
         listed = bool(kept) and kept[0].score >= LISTED_SCORE and kept[0].entry.status == LISTED
-        return Verdict(text, listed, kept[: max(limit, 1)], dropped)
+        rule, explanation = _decision(kept, listed, rivalled)
+        shown = [self._explained(c, text, unmet) for c in kept[: max(limit, 1)]]
+        return Verdict(text, listed, shown, tuple(self._explained(c, text, unmet) for c in dropped),
+                       rule, explanation)
 
-    def _candidate(self, item: int, score: float, how: str) -> Candidate:
+    def _candidate(self, item: int, score: float, how: str, rule: str) -> Candidate:
         entry, text = self.entries[self._entry_of[item]], self._text_of[item]
-        return Candidate(entry, score, text, _PARTS[self._part_of[item]], how,
-                         self._alias_sources.get((entry.entry_id, text), ""))
+        source = self._alias_sources.get((entry.entry_id, text), "")
+        return Candidate(entry, score, text, _PARTS[self._part_of[item]], how, source,
+                         RULE_KNOWN_NAME if source and score >= LISTED_SCORE else rule)
 
     def _key_hits(self, text: str) -> list[Candidate]:
-        return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]))
+        return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]), level)
                 for level, keys in _query_keys(text).items() for key in keys
                 for item in _items_of(self._keys[level].get(key))]
 
-    def _fuzzy_hits(self, text: str) -> list[Candidate]:
-        hits = []
-        # a weaker candidate is never shown (check drops it): not worth explaining
-        for item, score, unmet in self._scorer.best(fuzzy_tokens(text), at_least=POSSIBLE_SCORE):
-            score = min(score, MAX_FUZZY_SCORE)
-            how = Explained(Phrase.of("match.how.fuzzy", score=f"{score:.0f}"), unmet)
-            hits.append(self._candidate(item, score, how))
-        return hits
+    def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
+        """The fuzzy candidates, a short form of the query promoted when one rule allows it;
+        the entries that rival it (every query word in each: none is promoted); and, by
+        candidate, the words left unmet, to explain the few candidates shown (`_explained`)."""
+        query = fuzzy_tokens(text)
+        met, found = self._scorer.best(query, at_least=POSSIBLE_SCORE)
+        distinctive = self._distinctive(query)
+        hits: list[tuple[Candidate, _Met | None]] = []
+        unmet: dict[int, _Unmet] = {}
+        for item, score, extra, absent in found:
+            # a weaker candidate is shown only when it has every query word (then it is a
+            # possible match at least)
+            if score < POSSIBLE_SCORE and (extra or not distinctive):
+                continue
+            short = self._short_of.get(item)
+            score = min(max(score, POSSIBLE_SCORE), NEAR_MISS_MAX if short else MAX_FUZZY_SCORE)
+            candidate = self._candidate(item, score, "", RULE_FUZZY if score >= LISTED_SCORE else RULE_NEAR_MISS)
+            if short:  # a short form is shown as the name part the register prints, the form in `how`
+                candidate = replace(candidate, matched_on=short[1])
+            cover = None
+            if not extra:
+                words = self._words(item)
+                cover = _Met(item, tuple(absent), self._scorer.head_met(query, words, met),
+                             all(self._scorer.is_generic(word) for word in absent),
+                             set(query) - OPTIONAL_WORDS <= set(words),
+                             short[0] if short else "", self._text_of[item] if short else "")
+            hits.append((candidate, cover))
+            unmet[id(candidate)] = (item, extra, absent)
+        candidates, rivalled = self._promoted(query, hits)
+        return candidates, rivalled, unmet
+
+    def _explained(self, candidate: Candidate, text: str, unmet: dict[int, _Unmet]) -> Candidate:
+        """A fuzzy candidate with its `how`: the words unmet, as typed and as printed."""
+        if candidate.how or id(candidate) not in unmet:
+            return candidate
+        item, extra, absent = unmet[id(candidate)]
+        return replace(candidate, how=Explained(Phrase.of("match.how.fuzzy", score=f"{candidate.score:.0f}"), explain(
+            list(_as_typed(extra, text)), list(_as_typed(absent, self._text_of[item])))))
+
+    def _distinctive(self, query: tuple[str, ...]) -> bool:
+        """A query with a word that is not generic, and no legal form of its own (a «GmbH»
+        typed names that company, not the «Stiftung GmbH» beside it)."""
+        words = set(query)
+        return (any(not self._scorer.is_generic(word) for word in words)
+                and not words & _LEGAL_FORM_TOKENS)
+
+    def _promoted(self, query: tuple[str, ...], hits: list[tuple[Candidate, _Met | None]]
+                  ) -> tuple[list[Candidate], tuple[Candidate, ...]]:
+        """Every query word in one entry only, the head of its name or all its distinctive
+        words, or a short form of it: that entry is listed (SHORT_FORM_SCORE), saying why."""
+        whole = [(c, cover) for c, cover in hits if cover]
+        owners = {c.entry.entry_id for c, _ in whole}
+        candidates = [c for c, _ in hits]
+        if not whole or not self._distinctive(query):
+            return candidates, ()
+        if len(owners) > 1:
+            return candidates, tuple(_best_per_entry([c for c, _ in whole]))
+        found = next(((c, cover, rule) for c, cover in whole if c.score < LISTED_SCORE
+                      and (rule := _short_form_rule(cover))), None)
+        if found is None:
+            return candidates, ()
+        candidate, cover, rule = found
+        why = (Phrase.of("match.how.short_form." + cover.short_form, form=cover.form)
+               if rule == RULE_SHORT_FORM else Phrase.of("match.how." + rule, words=" ".join(
+                   _as_typed(list(cover.absent), self._text_of[cover.item]))))
+        promoted = replace(candidate, score=SHORT_FORM_SCORE, how=Explained(why), rule=rule)
+        return [promoted if c is candidate else c for c in candidates], ()
+
+
+_LEGAL_FORM_TOKENS = frozenset(transliterate(word) for word in LEGAL_FORM_WORDS) - {"the", "as", "sa", "ab"}
+
+
+def _short_form_rule(cover: _Met) -> str:
+    """The rule that makes a candidate with every query word listed, or ""."""
+    if cover.short_form:
+        return RULE_SHORT_FORM if not cover.absent else ""
+    if not cover.exact:  # «American Council on Education» is not «American Councils for …»
+        return ""
+    if cover.head:
+        return RULE_LEADING
+    return RULE_DISTINCTIVE if cover.absent_generic else ""
+
+
+def _as_typed(tokens: list[str], text: str) -> tuple[str, ...]:
+    """The words of `text` (as written there) whose fuzzy tokens are `tokens`: an explanation
+    shows «Ingénieurs» and «Проект», not the keys «ingeneurs», «prokt»."""
+    if not tokens:
+        return ()
+    wanted, found = set(tokens), dict[str, str]()
+    for word in re.findall(r"[^\W_][\w'’.-]*", text):
+        for token in fuzzy_tokens(word):
+            if token in wanted:
+                found.setdefault(token, word.strip(".-'’"))
+    return tuple(dict.fromkeys(found.get(token, token) for token in tokens))
+
+
+def _decision(kept: list[Candidate], listed: bool, rivalled: tuple[Candidate, ...]) -> tuple[str, str]:
+    """The rule that decided the verdict, and its explanation (catalog phrases check.rule.*)."""
+    if not kept:
+        return RULE_NOTHING, Explained(Phrase.of("check.rule." + RULE_NOTHING))
+    best = kept[0]
+    if listed:
+        rule = best.rule or RULE_FUZZY
+        values = {"matched": best.matched_on, "source": best.alias_source}
+    elif best.score >= LISTED_SCORE:
+        rule, values = RULE_EXCLUDED, {"day": best.entry.excluded_on or "?"}
+    elif len(rivalled) > 1:
+        rule, values = RULE_RIVALLED, {"numbers": ", ".join(f"№{c.entry.number}" for c in rivalled)}
+    else:
+        rule, values = RULE_NEAR_MISS, {}
+    return rule, Explained(Phrase.of("check.rule." + rule, **values))
 
 
 def _best_per_entry(candidates: list[Candidate]) -> list[Candidate]:
@@ -293,12 +482,14 @@ def _explain(level: str, query: str, matched: str) -> str:
 
 
 def verdict_record(verdict: Verdict) -> dict[str, object]:
-    """The verdict as JSON-ready data (`regwatch check --json`, the web API); each match also
-    says which `part` matched and `how`, and `alias_source`: the announcement that gave
-    the entry the matched name, when the register does not print it ("" otherwise)."""
-    return {"query": verdict.query, "listed": verdict.listed, "matches": [
+    """The verdict as JSON-ready data (`regwatch check --json`, the web API): `rule`, the stable
+    id of the rule that decided it (RULE_*), and `explanation`, that rule in words; each match
+    also says which `part` matched, `how` and by which `rule`, and `alias_source`: where a
+    name the register does not print comes from ("" otherwise)."""
+    return {"query": verdict.query, "listed": verdict.listed, "rule": verdict.rule,
+            "explanation": str(verdict.explanation), "matches": [
         {"entry_id": c.entry.entry_id, "number": c.entry.number, "name": c.entry.name,
          "status": c.entry.status, "designated_on": c.entry.designated_on,
          "listed_on": c.entry.listed_on, "score": round(c.score, 1), "matched_on": c.matched_on,
-         "part": c.part, "how": c.how, "alias_source": c.alias_source}
+         "part": c.part, "how": c.how, "rule": c.rule, "alias_source": c.alias_source}
         for c in verdict.matches]}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pipelines.register.models import Entry
 from pipelines.register.names import normalise_whitespace
@@ -277,3 +277,50 @@ def name_parts(entry: Entry) -> tuple[tuple[str, str], ...]:
     that matched, so the whole published name comes last."""
     return (*((NAME_RU, t) for t in entry.name_ru), *((NAME_ORIGINAL, t) for t in entry.name_original),
             *((ACRONYM, t) for t in entry.acronyms), (NAME, entry.name))
+
+
+# --- everyday short forms ----------------------------------------------------------------
+
+# Short forms people write for a name the register prints whole: one half of «A/B» (the
+# slash between words, not in «Фонд 19/29» or an acronym «RFE/RL»), and the name without
+# an honorific's given name («Fundacja im. Stefana Batorego» → «Fundacja Batorego»).
+HALF, WITHOUT_GIVEN_NAME = "half", "without_given_name"
+_SLASH = re.compile(r"(?<=[^\W\d_]{2})\s*/\s*(?=[^\W\d_]{2})")
+_HONORIFIC = re.compile(r"\s(?:im\.|imienia|imeni|им\.|имени)\s+[^\W\d_][\w.-]*\s+(?=[^\W\d_])",
+                        re.IGNORECASE)
+
+
+def short_forms(text: str, is_country: Callable[[str], bool] = lambda text: False
+                ) -> tuple[tuple[str, str], ...]:
+    """(kind, text) of the short forms of a name part (see HALF, WITHOUT_GIVEN_NAME): a
+    half that is only a country («…Reporting/ The Netherlands») is none."""
+    found: list[tuple[str, str]] = []
+    if _SLASH.search(text):
+        found += [(HALF, half.strip(" «»\"")) for half in _SLASH.split(text)]
+    if _HONORIFIC.search(text):
+        found.append((WITHOUT_GIVEN_NAME, _HONORIFIC.sub(" ", text)))
+    return tuple((kind, form) for kind, form in dict.fromkeys(found)
+                 if letters(form) >= MIN_LOOSE_LETTERS and not is_country(form))
+
+
+# Russian articles name an organisation in the case the sentence needs: «признала
+# нежелательной Международную федерацию за права человека». The register has the
+# nominative. Accusative endings of the leading words, adjective then noun, turned back.
+_ACCUSATIVE_ENDINGS = (("ую", "ая"), ("юю", "яя"), ("цию", "ция"), ("ию", "ия"), ("у", "а"), ("ю", "я"))
+_CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def nominative_guess(name: str) -> str | None:
+    """The name with the accusative endings of its leading words made nominative (up to the
+    first word that has none), or None when nothing changes: «Международную федерацию за
+    права человека» → «Международная федерация за права человека», «Медузу» → «Медуза»."""
+    words = name.split(" ")
+    for i, word in enumerate(words):
+        if not _CYRILLIC.search(word) or len(word) < 4:
+            break
+        ending = next(((old, new) for old, new in _ACCUSATIVE_ENDINGS if word.endswith(old)), None)
+        if ending is None:
+            break
+        words[i] = word[: -len(ending[0])] + ending[1]
+    guess = " ".join(words)
+    return guess if guess != name else None

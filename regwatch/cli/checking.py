@@ -184,6 +184,8 @@ def verdict_text(verdict: Verdict, language: str = "en", stale: Sequence[Stale] 
         lines.extend(_candidate_lines(candidate, language))
     for candidate in verdict.ruled_out:
         lines.append(t("cli.check.ruled_out", number=candidate.entry.number, name=candidate.entry.name))
+    if verdict.matches:  # which rule decided, in words ("nothing close" has its own line)
+        lines.append(t("cli.check.why", rule=verdict.rule, why=said_in(verdict.explanation, language)))
     return "\n".join(lines) + "\n"
 
 
