@@ -266,6 +266,16 @@ def mark_failed(engine: Engine, alert: QueuedAlert, error: str, now: str,
         conn.execute(update(alerts).where(alerts.c.id == alert.id).values(**values))
 
 
+def requeue_failed(engine: Engine, now: str) -> int:
+    """Give every failed alert a fresh set of attempts, due now (after the receiver was
+    fixed: `regwatch deliver --retry-failed`). Its delivery id stays, so a receiver that
+    did get an earlier attempt can drop the repeat. How many were re-queued."""
+    with engine.begin() as conn:
+        done = conn.execute(update(alerts).where(alerts.c.status == FAILED).values(
+            status=PENDING, attempts=0, next_attempt_at=now))
+    return done.rowcount or 0
+
+
 # --- source health and the probe's memory ------------------------------------------------
 
 def _health(conn: Connection, source: str) -> Any:
