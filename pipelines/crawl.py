@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Connection
@@ -50,6 +51,7 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     last_modified: int | None = None  # the service's change stamp the pull was read under
+    gap_days: int = 0  # when set: this many days since the last snapshot explain the additions
 
     @property
     def ok(self) -> bool:
@@ -175,6 +177,7 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     for warning in warnings:
         log.warning("%s: %s", run.source, warning)
     validate.check_problems(run.source, problems)
+    validate.check_dates(run.source, (e for e in entries if known.get(e.raw) is not e), run.thresholds, run.now)
     return entries, warnings
 
 
@@ -192,7 +195,8 @@ def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
 def _hold_if_unconfirmed(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome | None:
     """Vanished rows or a mass edit wait for a second pull that agrees: a HELD outcome the
     first time, None (go on) when this pull is that second one or nothing needs it."""
-    reason = validate.hold_reason(result, len(run.current), run.thresholds) if status == CHANGED else ""
+    gap = _days_since_last_snapshot(run)
+    reason = validate.hold_reason(result, len(run.current), run.thresholds, gap) if status == CHANGED else ""
     if not reason:
         return None
     held = run.store.hold(run.source)
@@ -224,7 +228,20 @@ def _stored(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcom
     counts = (", ".join(f"{n} {k}" for k, n in Counter(c.kind for c in result.changes).items())
               or "no change in content (the published text differs in form only)")
     log.info("%s: %d entries, %s", run.source, len(result.entries), counts)
-    return Outcome(run.source, CHANGED, counts, len(result.entries), result.changes, warnings)
+    outcome = Outcome(run.source, CHANGED, counts, len(result.entries), result.changes, warnings)
+    gap = _days_since_last_snapshot(run)
+    if validate.additions_over_gap(result, len(run.current), run.thresholds, gap):
+        outcome.gap_days = int(gap)
+        log.info("%s: %d days since the last snapshot explain the additions: stored at once, not held",
+                 run.source, outcome.gap_days)
+    return outcome
+
+
+def _days_since_last_snapshot(run: _Run) -> float:
+    if run.previous is None:
+        return 0.0
+    since = datetime.fromisoformat(run.now) - datetime.fromisoformat(run.previous.taken_at)
+    return since.total_seconds() / 86400
 
 
 def restated(result: Diff, before: list[Entry]) -> list[Entry]:

@@ -18,6 +18,7 @@ def test_a_crawl_starts_no_remote_control_and_logs_no_experimental_warning(works
     assert "Spider opened" in log  # Scrapy's own lines are in this log
     assert "scrapy.extensions.remote_control" not in log  # neither enabled nor logging
     assert "Remote control" not in log
+    assert "Telnet" not in log  # nor the telnet console
     assert "is experimental" not in log
     assert list(home.rglob("*")) == []  # no job or token files left in the user's home
 

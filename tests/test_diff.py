@@ -129,3 +129,20 @@ def test_guardrails_hold_vanished_rows_and_mass_edits_but_not_weekly_batches():
     old_ordered = baseline(SRC, [row(i, order=f"{i}-р") for i in range(1, 401)], T0).entries
     mass = diff(SRC, old_ordered, [replace(e, listing_order=f"{e.number}-р") for e in edited], T1)
     assert hold_reason(mass, 400, thresholds) == "30 of 400 entries changed at once"
+
+
+def test_additions_across_a_long_gap_are_not_held_but_vanished_rows_still_are():
+    from pipelines.register.validate import additions_over_gap, hold_reason
+    from scraper.registers.metadata import Thresholds
+
+    old, thresholds = register(188), Thresholds(changes_every_days=7)
+    grown = diff(SRC, old, [row(i) for i in range(1, 368)], T1)  # 179 added
+    assert hold_reason(grown, 188, thresholds, gap_days=1) == "179 entries added at once"
+    assert hold_reason(grown, 188, thresholds, gap_days=20) == "179 entries added at once"  # 3 weeks: 150
+    assert hold_reason(grown, 188, thresholds, gap_days=692) == ""
+    assert additions_over_gap(grown, 188, thresholds, 692) == 179
+    assert additions_over_gap(grown, 188, thresholds, 1) == 0
+    weekly = diff(SRC, old, [row(i) for i in range(1, 200)], T1)
+    assert additions_over_gap(weekly, 188, thresholds, 692) == 0  # not held anyway: nothing to explain
+    vanished = diff(SRC, old, [row(i) for i in range(2, 368)], T1)
+    assert hold_reason(vanished, 188, thresholds, gap_days=692) == "1 entry vanished (number 1)"

@@ -321,6 +321,18 @@ def test_downloads_serve_the_real_files_that_parse_back(client, history):
     assert client.get("/downloads/latest.json").json()["count"] == SECOND_STATE_ENTRIES
 
 
+def test_the_data_package_is_served_and_every_resource_it_names_downloads(client, history):
+    assert "/downloads/datapackage.json" in client.get("/downloads").text  # linked from the page
+    package = client.get("/downloads/datapackage.json")
+    assert package.status_code == 200 and package.headers["content-type"] == "application/json"
+    assert package.content == (history / SOURCE / "datapackage.json").read_bytes()
+    named = [r["path"] for r in package.json()["resources"]]
+    named += [r["schema"] for r in package.json()["resources"] if isinstance(r.get("schema"), str)]
+    assert "register.schema.json" in named and any(n.startswith("snapshots/") for n in named)
+    for name in named:  # relative paths: beside the package, each resolves
+        assert client.get(f"/downloads/{name}").status_code == 200, name
+
+
 @pytest.mark.parametrize("name", ["regwatch.db", "../regwatch.db", "snapshots/../../regwatch.db",
                                   "%2e%2e/regwatch.db", "status.json", "snapshots/x.csv"])
 def test_only_published_files_can_be_downloaded(client, name):

@@ -140,9 +140,23 @@ def format_date(iso: str, language: str) -> str:
     return iso
 
 
+# A value longer than this is cut in a message (the webhook's JSON keeps it whole): the
+# longest name ever published has 336 characters, and a runaway cell must not become a
+# message of megabytes, nor a row too big for the outbox.
+MAX_VALUE_CHARS = 600
+
+
+def cut(text: str, language: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """`text`, or its first `limit` characters and a marked ellipsis saying how many more."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + translator(language)("alert.cut", n=len(text) - limit)
+
+
 def _value(field_name: str, text: str, language: str) -> str:
     """A field's value as a reader wants it: dates, statuses and authorities in words."""
     t = translator(language)
+    text = cut(text, language)
     if not text:
         return t("alert.empty")
     if field_name in _DATE_FIELDS:
@@ -162,7 +176,7 @@ def _official_title(source_meta: SourceInfo, language: str) -> str:
 
 def _hit_lines(hits: Iterable[WatchHit], language: str) -> list[str]:
     t = translator(language)
-    return [t("alert.hit", query=hit.query, matched=hit.matched,
+    return [t("alert.hit", query=cut(hit.query, language), matched=cut(hit.matched, language),
               part=t(f"alert.part.{hit.part}"), how=t(f"alert.how.{hit.how}"))
             for hit in hits]
 
@@ -189,7 +203,7 @@ def _record(entry: Entry, language: str) -> list[str]:
                               ("excluded", entry.excluded_on, entry.exclusion_order)):
         if date or order:
             line = t(f"alert.{step}", date=_value(f"{step}_on", date, language))
-            lines.append(line + (t(f"alert.{step}.order", order=order) if order else ""))
+            lines.append(line + (t(f"alert.{step}.order", order=cut(order, language)) if order else ""))
     return lines
 
 
@@ -200,7 +214,7 @@ def _block(i: int, change: Change, selection: Selection, entries: Mapping[str, E
     marker = f"[{t('alert.marker')}] " if flagged else ""
     number = t("alert.number", number=change.number)
     kind = t.get(f"alert.kind.{change.kind}", change.kind)
-    lines = [change.name]
+    lines = [cut(change.name, language)]
     if flagged:
         lines += _hit_lines(selection.flagged[change.entry_id], language)
     lines += _what_changed(change, language)

@@ -42,7 +42,10 @@ class Delivery:
     max_attempts: int = 8  # N: then the alert is given up and the operator told
     backoff_seconds: float = 30.0  # the first retry; each next one waits twice as long…
     max_backoff_seconds: float = 3600.0  # …up to this
-    timeout_seconds: float = 10.0
+    timeout_seconds: float = 10.0  # to connect and send the alert
+    # …then the receiver may take this long to answer: one that is slow but works is not a
+    # failure (retrying it would deliver the same alert again and again, then give up).
+    answer_timeout_seconds: float = 120.0
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the `attempts`-th failure."""

@@ -65,13 +65,17 @@ def scrub(text: str, sub: Subscription) -> str:
     return redact(text)
 
 
-def send_webhook(sub: Subscription, alert: outbox.QueuedAlert, timeout: float) -> None:
+def send_webhook(sub: Subscription, alert: outbox.QueuedAlert, timeout: float,
+                 answer_timeout: float | None = None) -> None:
+    """POST the alert; the same delivery id in the header and the body on every attempt.
+    `timeout` to connect and send, `answer_timeout` (default: the same) for the answer."""
     body = alert.payload.encode("utf-8")
     headers = {"Content-Type": "application/json; charset=utf-8",
                SIGNATURE_HEADER: sign(sub.secret, body), DELIVERY_HEADER: alert.delivery_id,
                "User-Agent": "regwatch alerts"}
     try:
-        reply = httpx.post(sub.url, content=body, headers=headers, timeout=timeout)
+        reply = httpx.post(sub.url, content=body, headers=headers,
+                           timeout=httpx.Timeout(timeout, read=answer_timeout or timeout))
     except httpx.HTTPError as exc:
         raise DeliveryError(f"webhook unreachable: {type(exc).__name__}: {scrub(str(exc), sub)}") from None
     if not 200 <= reply.status_code < 300:
@@ -92,8 +96,12 @@ def send_apprise(sub: Subscription, alert: outbox.QueuedAlert, timeout: float) -
         raise DeliveryError(f"apprise could not deliver: {scrub(detail, sub) or 'no detail'}")
 
 
-def send(sub: Subscription, alert: outbox.QueuedAlert, timeout: float) -> None:
-    (send_webhook if sub.channel == "webhook" else send_apprise)(sub, alert, timeout)
+def send(sub: Subscription, alert: outbox.QueuedAlert, timeout: float,
+         answer_timeout: float | None = None) -> None:
+    if sub.channel == "webhook":
+        send_webhook(sub, alert, timeout, answer_timeout)
+    else:
+        send_apprise(sub, alert, timeout)
 
 
 def deliver(engine: Engine, config: AlertConfig, data_dir: Path, force: bool = False,
@@ -128,7 +136,7 @@ def _deliver_one(engine: Engine, config: AlertConfig, claimed: outbox.Claim,
                   alert.subscription)
         return
     try:
-        send(sub, alert, config.delivery.timeout_seconds)
+        send(sub, alert, config.delivery.timeout_seconds, config.delivery.answer_timeout_seconds)
     except Exception as exc:  # any channel failure is recorded, never raised into a crawl
         error = str(exc) if isinstance(exc, DeliveryError) else scrub(f"{type(exc).__name__}: {exc}", sub)
         _failed(engine, config, claimed, error, now, report)

@@ -299,6 +299,16 @@ def claim(engine: Engine, alert_id: int, now: str, force: bool = False) -> Itera
     yield None if row is None else Claim(_queued(row), write)
 
 
+def requeue_failed(engine: Engine, now: str) -> int:
+    """Give every failed alert a fresh set of attempts, due now (after the receiver was
+    fixed: `regwatch deliver --retry-failed`). Its delivery id stays, so a receiver that
+    did get an earlier attempt can drop the repeat. How many were re-queued."""
+    with engine.begin() as conn:
+        done = conn.execute(update(alerts).where(alerts.c.status == FAILED).values(
+            status=PENDING, attempts=0, next_attempt_at=now))
+    return done.rowcount or 0
+
+
 # --- source health and the probe's memory ------------------------------------------------
 
 def _health(conn: Connection, source: str) -> Any:

@@ -25,17 +25,24 @@ from regwatch.cli.app import (
 
 
 @cli.command("deliver")
+@click.option("--retry-failed", is_flag=True,
+              help="First put the alerts given up after N attempts back in the queue (once the "
+                   "receiver works again), with N attempts anew.")
 @config_option
-def deliver_command(config_file: Path | None) -> None:
+def deliver_command(retry_failed: bool, config_file: Path | None) -> None:
     """Deliver every queued alert now, whatever its backoff, then exit.
 
     Exit 0 when the queue is empty afterwards, 1 when some alert could not be delivered.
     """
+    from pipelines.alerts import outbox
     from pipelines.alerts.delivery import deliver
+    from scraper.items import utc_now
 
     alerting, _ = _alert_config(config_file)
     config, store = _open_store()
     try:
+        if retry_failed:
+            click.echo(_count("cli.deliver.requeued", outbox.requeue_failed(store.engine, utc_now("milliseconds"))))
         report = deliver(store.engine, alerting, config.data_dir, force=True)
     finally:
         store.close()

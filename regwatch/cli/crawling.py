@@ -131,6 +131,9 @@ def crawl(source: str | None, source_option: str | None, allow_drop: bool, verbo
     warnings = _count("cli.count.warnings", len(outcome.warnings)) if outcome.warnings else ""
     click.echo(_say("cli.crawl.result", source=source, status=outcome.status, entries=outcome.entries,
                     message=outcome.message) + warnings)
+    if outcome.gap_days:  # many additions, stored at once: say why they were not held
+        click.echo(_count("cli.crawl.gap", outcome.gap_days,
+                          added=sum(change.kind == "added" for change in outcome.changes)))
     for change in outcome.changes:
         click.echo("  " + describe(change))
 

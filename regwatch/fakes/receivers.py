@@ -54,13 +54,15 @@ class Call:
 class WebhookReceiver:
     """Records every POST. `fail_next(n)`: answer 503 to the next n calls (they are
     recorded in `refused`, not in `calls`). `stall`: hang every request, never answer
-    and never record it (a delivery that did not complete)."""
+    and never record it (a delivery that did not complete). `delay`: a slow but working
+    receiver: record each call at once, answer it that many seconds later."""
 
     secret: str
     calls: list[Call] = field(default_factory=list)
     refused: list[Call] = field(default_factory=list)
     failures_left: int = 0
     stall: bool = False
+    delay: float = 0.0
     path: str = "/hook"  # any path is accepted; `url` shows this one
 
     def __post_init__(self) -> None:
@@ -113,6 +115,7 @@ class WebhookReceiver:
                 call = Call(dict(self.headers), body,
                             receiver.verify(body, self.headers.get("X-Regwatch-Signature", "")))
                 status = receiver._record(call)
+                time.sleep(receiver.delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

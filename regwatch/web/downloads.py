@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE
 from pipelines.publish.export import LATEST_FILES
 from pipelines.publish.feeds import ATOM_FILE
 
 SNAPSHOTS = "snapshots"
+# The Frictionless Data package and the schema it names: their paths are relative, so
+# served beside the files they describe, the package's every resource resolves.
+PACKAGE_FILES = ("datapackage.json", REGISTER_SCHEMA_FILE)
 _SNAPSHOT_NAME = re.compile(r"^\d{8}T\d{6}Z(?:_\d+)?\.csv$")
 
 MEDIA_TYPES = {
@@ -58,13 +62,13 @@ def _described(folder: Path, name: str) -> PublishedFile | None:
 def published(folder: Path, name: str) -> PublishedFile | None:
     """One downloadable file by its name, if it is one and exists."""
     is_snapshot = name.startswith(SNAPSHOTS + "/") and _SNAPSHOT_NAME.match(name[len(SNAPSHOTS) + 1:])
-    if name in (*LATEST_FILES, ATOM_FILE) or is_snapshot:
+    if name in (*LATEST_FILES, ATOM_FILE, *PACKAGE_FILES) or is_snapshot:
         return _described(folder, name)
     return None
 
 
 def latest_files(folder: Path) -> dict[str, PublishedFile | None]:
-    return {name: _described(folder, name) for name in (*LATEST_FILES, ATOM_FILE)}
+    return {name: _described(folder, name) for name in (*LATEST_FILES, ATOM_FILE, *PACKAGE_FILES)}
 
 
 def snapshot_files(folder: Path) -> list[PublishedFile]:

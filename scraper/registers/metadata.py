@@ -9,6 +9,7 @@ more, so a register can be tried without a code change. Any mistake in a file is
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Callable
@@ -39,6 +40,12 @@ class Thresholds:
     max_drop: float = 0.05  # refuse a pull with this share of rows fewer than the last good one
     mass_change: float = 0.05  # hold a diff that edits more than this share of entries…
     mass_change_floor: int = 10  # …and more than this many
+    # A reply or a cell bigger than these is not the register (a 50 MB "name"): refuse it
+    # before it is parsed, stored or put in an alert.
+    max_cell_chars: int = 10_000
+    max_reply_bytes: int = 64_000_000
+    earliest_date: str = ""  # ISO; no date of the register can be older (its law); "": no bound
+    changes_every_days: int = 7  # how often it changes: additions across a longer gap are expected
 
 
 @dataclass(frozen=True)
@@ -132,17 +139,22 @@ def read_metadata(path: Path) -> SourceMeta:
         columns=ColumnRules((), ()) if page else _columns(top.table("columns")),
         changes=changes.text("pattern"), changes_every_days=changes.count("every_days"),
         stale_after_days=top.count("stale_after_days"),
-        thresholds=_thresholds(assertions, guardrails), path=path)
+        thresholds=_thresholds(assertions, guardrails, changes.count("every_days")), path=path)
     for table in (top, title, changes, assertions, guardrails):
         table.no_other_keys()
     return meta
 
 
-def _thresholds(assertions: _Table, guardrails: _Table) -> Thresholds:
+def _thresholds(assertions: _Table, guardrails: _Table, every_days: int) -> Thresholds:
+    defaults = Thresholds()
+    earliest = assertions.date("earliest_date")
     thresholds = Thresholds(
         min_rows=assertions.count("min_rows"), max_rows=assertions.count("max_rows"),
         max_drop=guardrails.share("max_drop"), mass_change=guardrails.share("mass_change"),
-        mass_change_floor=guardrails.count("mass_change_floor"))
+        mass_change_floor=guardrails.count("mass_change_floor"),
+        max_cell_chars=assertions.count("max_cell_chars", defaults.max_cell_chars),
+        max_reply_bytes=assertions.count("max_reply_bytes", defaults.max_reply_bytes),
+        earliest_date=earliest.isoformat() if earliest else "", changes_every_days=every_days)
     if thresholds.min_rows > thresholds.max_rows:
         raise assertions.error("min_rows", f"{thresholds.min_rows} is more than max_rows "
                                            f"({thresholds.max_rows})")
@@ -208,9 +220,17 @@ class _Table:
             default=[] if optional else None)
         return tuple(value)
 
-    def count(self, key: str) -> int:
+    def count(self, key: str, default: int | None = None) -> int:
         return self._get(key, "a whole number above 0",
-                         lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0)
+                         lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, default)
+
+    def date(self, key: str) -> dt.date | None:
+        """An optional TOML date (2015-05-23, unquoted); None when the key is absent."""
+        if key not in self.data:
+            self.read.add(key)
+            return None
+        return self._get(key, "a date such as 2015-05-23 (unquoted)",
+                         lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
 
     def share(self, key: str) -> float:
         return float(self._get(key, "a share between 0 and 1", lambda v: isinstance(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import JsonRequest, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -81,10 +82,10 @@ class MinjustJsonSpider(scrapy.Spider):
     async def start(self):
         if self.via == "xlsx":
             yield scrapy.Request(self.export_url, callback=self.parse_export, errback=self.on_error,
-                                 dont_filter=True)
+                                 dont_filter=True, meta=self._size_limit())
             return
         yield scrapy.Request(self.info_url, callback=self.parse_info, errback=self.on_error,
-                             dont_filter=True)
+                             dont_filter=True, meta=self._size_limit())
 
     # --- replies ------------------------------------------------------------------------
 
@@ -148,6 +149,10 @@ class MinjustJsonSpider(scrapy.Spider):
             problem = f"{request.url} answered HTTP {response.status}"
         elif failure.check(CrawlDeadlineError):
             problem = str(failure.value)
+        elif failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+            problem = (f"{redact(request.url)}: the reply is larger than the "
+                       f"{self.meta.thresholds.max_reply_bytes} bytes the register's metadata allows "
+                       "(assertions.max_reply_bytes): not the register")
         else:
             detail = redact(str(failure.value) or type(failure.value).__name__)
             if "certificate verify failed" in detail.lower():
@@ -167,7 +172,13 @@ class MinjustJsonSpider(scrapy.Spider):
         body = {"offset": offset, "limit": self.page_size, "search": "",
                 "sort": [{"property": number_field, "direction": "asc"}]}
         return JsonRequest(self.values_url, data=body, callback=self.parse_values,
-                           errback=self.on_error, meta={"offset": offset}, dont_filter=True)
+                           errback=self.on_error, meta={"offset": offset, **self._size_limit()},
+                           dont_filter=True)
+
+    def _size_limit(self) -> dict[str, int]:
+        """Scrapy stops reading a reply past the register's limit: a reply that big is not
+        the register, and reading it whole would cost gigabytes before any check."""
+        return {"download_maxsize": self.meta.thresholds.max_reply_bytes}
 
     def _json(self, response: Response, what: str) -> dict:
         self._keep(response, response.request)
