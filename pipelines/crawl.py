@@ -18,9 +18,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from pipelines.publish.export import entry_record, exports_present, write_exports
-from pipelines.publish.feeds import write_feeds
 from pipelines.publish.status import write_status
+from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
@@ -85,8 +84,11 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
             log.error("refused: %s", refusal)
             store.log_poll(pull.source, pull.channel, REFUSED, run.now, run.replies, str(refusal))
             outcome = Outcome(pull.source, REFUSED, str(refusal))
-        write_status(data_dir, pull.source, outcome.status, outcome.message, run.now,
-                     store.last_snapshot(pull.source))
+        # Every run, whatever its outcome, brings the exports and feeds up to the database:
+        # what a crash after an earlier commit left behind is rebuilt here.
+        published = publish(store, data_dir, pull.source, current=run.state,
+                            poll_at=run.now if run.poll else "")
+        write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome
 
 
@@ -100,11 +102,10 @@ def _path(run: _Run) -> Outcome:
     result, status = _compare(run, entries)                         # 4. diff with the last good state
     if (held := _hold_if_unconfirmed(run, result, status, warnings)) is not None:
         return held                                                 #    (vanished rows, mass edits)
+    pause_point("before_commit")
     _commit(run, result, status)                                    # 5. store, and queue the alerts
-    write_exports(run.data_dir, run.source, result.entries,         # 6. exports
-                  run.store.changes(run.source), run.now, run.replies, new_snapshot=True)
-    write_feeds(run.data_dir, run.source, status, run.now, run.now,  # 7. change feed
-                result.changes, result.entries, restated=restated(result, run.current))
+    pause_point("after_commit")
+    run.state = result.entries  # 6. exports and change feed: by `publish`, from the database
     return _stored(run, result, status, warnings)
 
 
@@ -122,6 +123,8 @@ class _Run:
     digest: str = ""  # rows_hash of the pull
     previous: Snapshot | None = None  # the last good state's snapshot
     current: list[Entry] = field(default_factory=list)  # …and its entries
+    state: list[Entry] | None = None  # the entries just stored as current, if any
+    poll: bool = False  # found the register as published before: an empty change file
 
     @property
     def source(self) -> str:
@@ -154,10 +157,7 @@ def _published_as_before(run: _Run) -> Outcome | None:
         return None
     store.clear_hold(source)
     store.log_poll(source, pull.channel, UNCHANGED, run.now, run.replies)
-    if not exports_present(run.data_dir, source):  # e.g. a new data dir on an existing database
-        write_exports(run.data_dir, source, store.current_entries(source), store.changes(source),
-                      previous.taken_at, list(previous.replies), new_snapshot=False)
-    write_feeds(run.data_dir, source, UNCHANGED, run.now, previous.taken_at, [], [])
+    run.poll = True  # `publish` rewrites what lags (a new data dir, a crash) and adds an empty change file
     log.info("%s: unchanged, %d entries", source, len(pull.rows))
     return Outcome(source, UNCHANGED, "no change", len(pull.rows))
 
@@ -225,12 +225,3 @@ def _stored(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcom
               or "no change in content (the published text differs in form only)")
     log.info("%s: %d entries, %s", run.source, len(result.entries), counts)
     return Outcome(run.source, CHANGED, counts, len(result.entries), result.changes, warnings)
-
-
-def restated(result: Diff, before: list[Entry]) -> list[Entry]:
-    """Entries whose exported record moved without a change of the register (e.g. a row
-    of the old page now read from the API cites the API): the change feed lists them."""
-    changed = {c.entry_id for c in result.changes}
-    old = {e.entry_id: entry_record(e) for e in before}
-    return [e for e in result.touched
-            if e.entry_id not in changed and e.entry_id in old and entry_record(e) != old[e.entry_id]]

@@ -160,7 +160,7 @@ def test_only_good_crawls_write_a_change_file_each_chained_to_the_one_before(his
         assert row["crawled_at"] == document["crawled_at"] and row["outcome"] == document["outcome"]
         assert row["changes"] == len(document["changes"])
         assert set(document) == {"source", "crawled_at", "outcome", "snapshot_taken_at",
-                                 "previous", "changes"}
+                                 "snapshot_id", "previous", "changes"}
 
 
 def test_the_first_file_lists_every_entry_as_a_baseline_change(history):
