@@ -193,6 +193,32 @@ def test_an_empty_database_beside_old_exports_is_refused_never_a_new_baseline(cr
     assert russian.code == 1 and f"файл {database} пуст (0 байт)" in russian.stderr
 
 
+def test_a_deleted_database_beside_old_exports_is_refused_never_a_new_baseline(crawled):
+    database = crawled.data_dir / "regwatch.db"
+    for leftover in crawled.data_dir.glob("regwatch.db*"):
+        leftover.unlink()
+    before = crawled.fingerprint()
+    result = crawled.crawl()
+    assert result.code == 1, result.output
+    assert "Traceback" not in result.output and "baseline" not in result.output
+    assert (f"{database} does not exist, but {crawled.exports / 'latest.json'} holds the exports "
+            "of earlier crawls") in result.stderr
+    # the way forward
+    assert f"move the old exports ({crawled.exports}) out of {crawled.data_dir} first" in result.stderr
+    assert crawled.fake.requests == [] and crawled.fingerprint() == before
+    assert not database.exists()
+    for command, code in ((["changes"], 1), (["export"], 1), (["check", "Open Society"], 2)):
+        result = crawled.regwatch(*command)
+        assert result.code == code and f"{database} does not exist" in result.stderr, (command, result.output)
+        assert not database.exists(), command
+    russian = crawled.crawl(LANG="ru_RU.UTF-8")
+    assert russian.code == 1 and f"файла {database} нет" in russian.stderr
+    # The way forward it names: with the old exports moved away, a new history starts.
+    crawled.exports.rename(crawled.data_dir.parent / "old-exports")
+    fresh = crawled.crawl()
+    assert fresh.code == 0 and "baseline" in fresh.stdout, fresh.output
+
+
 def test_a_file_that_is_not_a_database_is_named(crawled):
     database = crawled.data_dir / "regwatch.db"
     database.write_bytes(b"<html>backup restored from the wrong place</html>\n")

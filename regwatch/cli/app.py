@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pipelines.alerts.config import AlertConfig, ConfigError, config_path, load_config
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.storage.atomic import atomic_write_bytes
-from pipelines.storage.data_config import EMPTY, DataConfig, LostDatabase
+from pipelines.storage.data_config import EMPTY, MISSING, DataConfig, LostDatabase
 from pipelines.storage.store import Store
 from scraper.redact import redact
 from scraper.registers.metadata import load_source
@@ -72,9 +72,13 @@ def _unless_lost(config: DataConfig, lost_exit: int) -> DataConfig:
     try:
         config.check_database()
     except LostDatabase as lost:
-        click.echo(_say("cli.error.database_empty", file=lost.file, exports=lost.exports)
-                   if lost.problem == EMPTY else
-                   _say("cli.error.database_not_sqlite", file=lost.file, start=repr(lost.start)), err=True)
+        if lost.problem in (EMPTY, MISSING):
+            message = _say(f"cli.error.database_{lost.problem}", file=lost.file, exports=lost.exports,
+                           folder=lost.exports.parent if lost.exports else "",
+                           data_dir=lost.exports.parent.parent if lost.exports else "")
+        else:
+            message = _say("cli.error.database_not_sqlite", file=lost.file, start=repr(lost.start))
+        click.echo(message, err=True)
         sys.exit(lost_exit)
     return config
 
