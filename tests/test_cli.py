@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -10,10 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import openpyxl
 import pytest
 
 from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from regwatch.cli.app import COMMANDS
 from tests.conftest import ROOT, SECOND_DAY, load_state, make_env, run_regwatch
 
 
@@ -294,3 +297,31 @@ def test_crawl_and_verify_take_the_register_as_an_argument_or_as_source(workspac
 def test_crawl_with_source(workspace):
     result = workspace.regwatch("crawl", "--source", "ru_minjust_undesirable", "-q")
     assert result.code == 0 and result.stdout.startswith("ru_minjust_undesirable: baseline: "), result.output
+
+
+def test_help_imports_no_heavy_library_and_lists_every_command():
+    """`regwatch --help` starts in well under a second: the commands' modules (and with them
+    SQLAlchemy, Scrapy, FastAPI, pandas, Babel) are imported only by the command that runs."""
+    probe = ("import sys\nfrom regwatch.cli.main import cli\n"
+             "try:\n    cli(['--help'], prog_name='regwatch')\nexcept SystemExit:\n    pass\n"
+             "heavy = {'sqlalchemy', 'scrapy', 'twisted', 'fastapi', 'pandas', 'babel', 'rapidfuzz', 'lxml'}\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    *shown, loaded = done.stdout.splitlines()
+    assert loaded == "[]", loaded
+    listed = [line.split()[0] for line in shown[shown.index("Commands:") + 1:] if line.strip()]
+    assert listed == sorted(COMMANDS)
+
+
+def test_the_lazy_command_table_matches_the_commands():
+    from regwatch.cli.main import cli
+
+    for name, (module, start) in COMMANDS.items():
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.callback.__module__ == f"regwatch.cli.{module}", name
+        assert command.get_short_help_str(limit=1000).startswith(start), name
+    importlib.import_module("regwatch.cli.main")
+    for module in {module for module, _ in COMMANDS.values()}:  # nothing registered that the table lacks
+        importlib.import_module(f"regwatch.cli.{module}")
+    assert set(cli.commands) == set(COMMANDS)

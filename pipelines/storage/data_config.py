@@ -7,9 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 EMPTY, NOT_SQLITE, MISSING = "empty", "not_sqlite", "missing"
 
@@ -35,6 +32,9 @@ class DataConfig:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("REGWATCH_DATA_DIR") or "output")
         url = env.get("REGWATCH_DATABASE_URL") or f"sqlite:///{data_dir / 'regwatch.db'}"
+        from sqlalchemy.engine import make_url  # here: `regwatch --help` never imports SQLAlchemy
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(url)
         except ArgumentError:
@@ -70,6 +70,8 @@ class DataConfig:
 
     def sqlite_file(self) -> Path | None:
         """The database's file, when it is an SQLite file (not in memory, not a server)."""
+        from sqlalchemy.engine import make_url
+
         url = make_url(self.database_url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
