@@ -88,6 +88,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         # what a crash after an earlier commit left behind is rebuilt here.
         published = publish(store, data_dir, pull.source, current=run.state,
                             poll_at=run.now if run.poll else "")
+        pause_point("published")
         write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome
 
@@ -98,8 +99,10 @@ def _path(run: _Run) -> Outcome:
     validate.check_pull(run.pull, run.thresholds)                   # 1. whole and plausible?
     if (unchanged := _published_as_before(run)) is not None:        # 2. nothing new: stop here
         return unchanged
+    pause_point("comparing")
     entries, warnings = _normalise(run)                             # 3. rows → entries
     result, status = _compare(run, entries)                         # 4. diff with the last good state
+    pause_point("compared")
     if (held := _hold_if_unconfirmed(run, result, status, warnings)) is not None:
         return held                                                 #    (vanished rows, mass edits)
     pause_point("before_commit")
