@@ -77,6 +77,7 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         return done
     state = _State(store, source, current)
     manifest = read_manifest(folder)
+    recorded = dict(manifest)
     shown = _stamp(last)
     write = _recorded(folder, done)
     if force or manifest.get("latest") != shown or not all((folder / n).exists() for n in _LATEST):
@@ -91,7 +92,8 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         done.rebuilt.append("datapackage.json")
         manifest["datapackage"] = shown
     _catch_up_feed(store, folder, source, state, poll_at, done)
-    _write_manifest(folder, source, manifest)
+    if manifest != recorded:  # an unchanged poll writes nothing here
+        _write_manifest(folder, source, manifest)
     if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
         write_latest_xlsx(folder, state.entries(), write=write)
         manifest["xlsx"] = shown
