@@ -6,6 +6,9 @@ the entry as it stands after it (None once removed). A feed's first file lists e
 entry as a change of kind `baseline`, so replaying the files in order (`replay`)
 rebuilds `latest.json`; `changes/index.json` lists the files in order. An empty
 `changes` means the register was read and found unchanged: a missing file means no crawl.
+A file and its index row name the snapshot they hold (`snapshot_id`, `snapshot_taken_at`):
+pipelines/publish/sync.py writes the file of a snapshot whose crawl died before it, from
+the changes stored with it. A file is streamed, one change a line (the C JSON encoder).
 
 A crawl whose published text differs only in form (diff stores no Change) gets an empty
 file too: diff keeps such an entry's id, first_seen and last_changed, its content fields
@@ -13,7 +16,8 @@ are equal by definition, and source_url comes from the source's metadata, so no 
 field moves and replay still matches.
 
 `<source>/changes.atom` (RFC 4287) shows the latest 200 changes to a feed reader,
-newest first; it is rewritten after a crawl that found changes (or when it is missing).
+newest first; a crawl that found changes puts them at its head and keeps the older
+entries as they were (the whole feed is rebuilt from the change files only when missing).
 A first crawl is one Atom entry ("Baseline: N entries"), not one per row: its hundreds
 of rows would push every real change out of the feed, and are not news.
 """
