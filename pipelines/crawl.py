@@ -3,8 +3,10 @@ exports and the change feed. `_path` reads top to bottom as the steps a row take
 
 The order matters: the raw replies are archived first (evidence, even of a refused
 crawl), then the pull is checked, normalised, compared with the last good state and
-only then stored as current, with its alerts queued in the same transaction. A refused
-or held pull leaves the stored state and the exports exactly as they were.
+only then stored as current, with its alerts queued in the same transaction; the
+exports and feeds are written after that commit, from what it stored. A refused or held
+pull leaves the stored state as it was, and the exports too (unless an earlier crawl died
+before writing them: every run rebuilds what lags behind the database).
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def _path(run: _Run) -> Outcome:
     pause_point("before_commit")
     _commit(run, result, status)                                    # 5. store, and queue the alerts
     pause_point("after_commit")
-    run.state = result.entries  # 6. exports and change feed: by `publish`, from the database
+    run.state, run.current = result.entries, []  # 6. exports and feeds: by `publish` (the old state can go)
     return _stored(run, result, status, warnings)
 
 
