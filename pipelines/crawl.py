@@ -71,10 +71,11 @@ def rows_hash(rows: list[dict[str, str]]) -> str:
 def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
            thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
-           queue_alerts: AlertQueuer | None = None) -> Outcome:
+           queue_alerts: AlertQueuer | None = None, xlsx: bool = True) -> Outcome:
     """One pull, start to end, under the source's lock. `problem` is set when the fetch
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
-    diff, now)` queues the alerts of a stored change, in the transaction that stores it."""
+    diff, now)` queues the alerts of a stored change, in the transaction that stores it.
+    `xlsx=False`: the caller writes the XLSX itself, later (after delivering the alerts)."""
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts)
     with source_lock(data_dir, pull.source):  # two crawls of one source never interleave their writes
         run.replies = _archive(run)
@@ -89,7 +90,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         # Every run, whatever its outcome, brings the exports and feeds up to the database:
         # what a crash after an earlier commit left behind is rebuilt here.
         published = publish(store, data_dir, pull.source, current=run.state,
-                            poll_at=run.now if run.poll else "")
+                            poll_at=run.now if run.poll else "", xlsx=xlsx)
         pause_point("published")
         write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome

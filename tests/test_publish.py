@@ -13,6 +13,7 @@ from pipelines.publish.sync import MANIFEST, publish
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
 from pipelines.storage.store import Store
+from tests.conftest import SECOND_DAY, load_state, webhook_sub, write_config
 
 SOURCE = "ru_minjust_undesirable"
 T0, T1 = "2026-08-14T10:00:00+00:00", "2026-08-15T10:00:00+00:00"
@@ -81,3 +82,15 @@ def test_a_snapshot_stored_but_never_published_gets_its_files_from_the_database(
     assert feeds.replay(folder / feeds.FEED_FOLDER) == latest
     assert [e["name"] for e in latest] == ["Organisation 1", "Organisation Two", "Organisation 3"]
     assert len(list((folder / "snapshots").glob("*.csv"))) == 2
+
+
+def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webhook, tmp_path):
+    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
+    crawled.fake.serve(load_state(SECOND_DAY))
+    result = crawled.regwatch("crawl", "--config", str(config))
+    assert result.code == 0 and "23 added" in result.stdout, result.output
+    (call,) = webhook.calls
+    folder = crawled.exports
+    assert (folder / "latest.csv").stat().st_mtime <= call.at <= (folder / "latest.xlsx").stat().st_mtime
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["xlsx"] == manifest["latest"]  # recorded as showing the new snapshot
