@@ -29,7 +29,7 @@ from pipelines.publish.export import (
     write_latest,
     write_latest_xlsx,
 )
-from pipelines.register.models import REMOVED, Change, Entry
+from pipelines.register.models import REMOVED, Entry
 from pipelines.storage.atomic import atomic_write, atomic_write_bytes
 from pipelines.storage.store import Snapshot, Store
 
@@ -206,9 +206,9 @@ def _chain(*parts: Iterable[feeds.Record]) -> Iterator[feeds.Record]:
 
 def _baseline(entries: list[Entry], detected_at: str) -> Iterator[feeds.Record]:
     """Every entry as a change of kind `baseline`, made one at a time as the file is written."""
-    for entry in entries:
-        yield {**change_record(Change(feeds.BASELINE, entry.entry_id, entry.number, entry.name,
-                                      new=entry.status, detected_at=detected_at)),
+    for entry in entries:  # change_record's keys and order, without a Change per entry
+        yield {"detected_at": detected_at, "kind": feeds.BASELINE, "entry_id": entry.entry_id,
+               "number": entry.number, "name": entry.name, "field": "", "old": "", "new": entry.status,
                "entry": entry_record(entry)}
 
 
