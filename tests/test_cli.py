@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
-from regwatch.cli.app import COMMANDS
+from regwatch.cli.app import _COMMAND_MODULES, COMMANDS
 from tests.conftest import ROOT, SECOND_DAY, load_state, make_env, run_regwatch
 
 
@@ -321,7 +321,8 @@ def test_the_lazy_command_table_matches_the_commands():
         command = cli.get_command(click.Context(cli), name)
         assert command is not None and command.callback.__module__ == f"regwatch.cli.{module}", name
         assert command.get_short_help_str(limit=1000).startswith(start), name
-    importlib.import_module("regwatch.cli.main")
-    for module in {module for module, _ in COMMANDS.values()}:  # nothing registered that the table lacks
+    for module in _COMMAND_MODULES:  # nothing registered that the table lacks
         importlib.import_module(f"regwatch.cli.{module}")
     assert set(cli.commands) == set(COMMANDS)
+    assert {path.stem for path in (ROOT / "regwatch" / "cli").glob("*.py")
+            if "@cli.command" in path.read_text(encoding="utf-8")} == set(_COMMAND_MODULES)
