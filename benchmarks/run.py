@@ -2,12 +2,16 @@
 
     .venv/bin/python benchmarks/run.py                # full sizes (a few minutes on 2 CPUs)
     .venv/bin/python benchmarks/run.py --quick        # smoke run (5 000 rows, 100 polls, ~15 s)
-    .venv/bin/python benchmarks/run.py --tracemalloc  # also Python allocations (adds ~10 min)
 
-Prints figures and their ratio to each goal; it never asserts and exits 0. Every crawl
-runs the real code in process: the raw /values reply bytes are parsed into a Pull as the
-spider does (json.loads, columns by title, `_parse_row`), then `pipelines.crawl.ingest`
-normalises, diffs, stores (SQLite in a temporary directory) and writes the exports.
+Prints figures and their ratio to each goal (issue 16's table); it never asserts and exits 0.
+Every crawl is what a user runs: a `regwatch crawl` process against the local fake of the
+official service over HTTP (download delay 0), with a webhook subscriber, timed from the
+process's start: to the comparison's end, to its alerts queued (the database commit that
+queues them), to every export and feed written, the XLSX last, after the alerts were
+delivered (REGWATCH_TIMINGS, see
+pipelines/publish/sync.pause_point), to its exit; and its absolute peak RSS (ru_maxrss of
+the child, from wait4). The diff alone and unchanged polls run in process.
+Imports nothing from tests/: works after `make install`.
 """
 
 from __future__ import annotations
@@ -16,9 +20,7 @@ import argparse
 import json
 import logging
 import os
-import pickle
 import platform
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -26,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from pipelines.crawl import ingest  # noqa: E402
 from pipelines.register.diff import baseline, diff  # noqa: E402
 from pipelines.register.normalise import normalise_rows  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
+from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
+from regwatch.fakes.receivers import WebhookReceiver  # noqa: E402
 from scraper.registers.metadata import Thresholds  # noqa: E402
 
 SOURCE = synthetic.META.source
@@ -51,32 +54,74 @@ def stamp(minutes: int) -> str:
     return (T0 + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
-def crawl(store: Store, data_dir: Path, raw: list, now: str, thresholds: Thresholds):
-    """One crawl, timed: parse the raw replies, then ingest (normalise, diff, store, export)."""
-    start = time.perf_counter()
-    pull = synthetic.parse_replies(raw, started_at=now)
-    outcome = ingest(pull, store, data_dir, thresholds, now=now)
-    return time.perf_counter() - start, outcome
+SECRET = "benchmark-secret"
+COMBINED = HERE.parents[1] / "shared" / "data" / "minjust_undesirable" / "register_combined.json"
 
 
-def crawl_sequence(states: list[list], repeats: int, thresholds: Thresholds,
-                   keep_first: Path | None = None) -> list[dict]:
-    """Crawl `states` in order on a fresh store, `repeats` times. Per step: the times and
-    the outcomes. `keep_first`: copy of the data directory after the first crawl (once)."""
-    steps = [{"times": [], "outcomes": []} for _ in states]
-    for r in range(repeats):
-        with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
-            data_dir = Path(tmp)
-            store = Store(f"sqlite:///{data_dir / 'regwatch.db'}")
-            for i, (raw, step) in enumerate(zip(states, steps)):
-                seconds, outcome = crawl(store, data_dir, raw, stamp(i * 60), thresholds)
-                step["times"].append(seconds)
-                step["outcomes"].append(outcome)
-                if i == 0 and r == 0 and keep_first is not None:
-                    checkpoint(store)
-                    shutil.copytree(data_dir, keep_first)
-            store.close()
-    return steps
+def process_env(fake_url: str, data_dir: Path, config: Path, timings: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
+    env.update(LANG="C.UTF-8", REGWATCH_MINJUST_URL=fake_url, REGWATCH_DATA_DIR=str(data_dir),
+               REGWATCH_DOWNLOAD_DELAY="0", REGWATCH_CONFIG=str(config), REGWATCH_TIMINGS=str(timings))
+    return env
+
+
+def crawl_process(fake: FakeMinjust, data_dir: Path, config: Path) -> dict:
+    """One `regwatch crawl` process: seconds from its start to each point it passed, to its
+    exit, its exit status and result line, and its peak RSS."""
+    timings = data_dir.with_name(data_dir.name + "-timings.txt")
+    timings.unlink(missing_ok=True)
+    with tempfile.TemporaryFile() as out:
+        start = time.time()
+        child = subprocess.Popen([sys.executable, "-m", "regwatch", "crawl", "-q"], stdout=out,
+                                 stderr=subprocess.STDOUT, env=process_env(fake.url, data_dir, config, timings))
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.time() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        said = out.read().decode("utf-8", "replace").strip()
+    points = {}
+    if timings.exists():
+        for line in timings.read_text().splitlines():
+            name, at = line.split()
+            points[name] = float(at) - start
+    return {"seconds": seconds, "points": points, "code": child.returncode,
+            "said": said.splitlines()[0] if said else "", "maxrss": usage.ru_maxrss * KB}
+
+
+def subscribed(workdir: Path, receiver: WebhookReceiver) -> Path:
+    config = workdir / "regwatch.toml"
+    config.write_text(f'[[subscription]]\nname = "bench"\nwebhook = "{receiver.url}"\nsecret = "{SECRET}"\n'
+                      "[delivery]\ntimeout_seconds = 5\n", encoding="utf-8")
+    return config
+
+
+def crawl_states(states: list[list[dict]], workdir: Path) -> list[dict]:
+    """Crawl `states` in order into a fresh data directory, each by a `regwatch crawl` process."""
+    found = []
+    with WebhookReceiver(SECRET) as receiver, FakeMinjust(State(synthetic.info(), states[0])) as fake:
+        config = subscribed(workdir, receiver)
+        data_dir = workdir / "data"
+        for rows in states:
+            fake.serve(State(synthetic.info(), rows))
+            found.append(crawl_process(fake, data_dir, config))
+        time.sleep(0.2)
+        found[-1]["webhook_calls"] = len(receiver.calls)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return found
+
+
+def real_state() -> list[dict]:
+    """The register as it stood on 2026-09-24 (418 rows: ../shared/data/minjust_undesirable/
+    register_combined.json, built from public copies), in the service's row shape."""
+    template = synthetic.real_rows(synthetic.SECOND_DAY)[0]
+    rows = []
+    for i, row in enumerate(json.loads(COMBINED.read_text(encoding="utf-8"))):
+        rows.append({**template, "id": f"00000000-0000-0000-0000-{i:012d}", "field_1_i": row["no"],
+                     "field_2_s": row["date_included"], "field_3_s": row["order_included_no"],
+                     "field_4_s": row["gp_decision_date"], "field_5_s": row["name"],
+                     "field_7_s": row["date_excluded"], "field_8_s": row["order_excluded_no"],
+                     "field_10_s": row["status"] or "Включена"})
+    return rows
 
 
 def checkpoint(store: Store) -> None:
@@ -99,21 +144,24 @@ def db_size(path: Path) -> int:
 
 # --- the figures ------------------------------------------------------------------------
 
-def bench_real(repeats: int, table: list, notes: list) -> None:
-    """Goal 1: the real register, 2026-07-29 (baseline), then 2026-08-14, then unchanged."""
-    first = synthetic.replies(synthetic.real_rows(synthetic.FIRST_DAY))
-    second = synthetic.replies(synthetic.real_rows(synthetic.SECOND_DAY))
-    steps = crawl_sequence([first, second, second], repeats, synthetic.META.thresholds)
-    labels = ("baseline crawl 07-29", "crawl 08-14 (changed)", "unchanged re-crawl")
-    n1, n2 = (len(synthetic.real_rows(d)) for d in (synthetic.FIRST_DAY, synthetic.SECOND_DAY))
-    for label, rows, step, goal in zip(labels, (n1, n2, n2), steps, (None, 0.5, None)):
-        table.append((f"real {rows} rows: {label}", statistics.median(step["times"]),
-                      goal, " s", f"median of {repeats}"))
-        notes.append(f"real {label}: {summary(step['outcomes'][-1])}")
+def bench_real(repeats: int, workdir: Path, table: list, notes: list) -> None:
+    """The real register: its first 400 rows (baseline), then all 418 (18 added), then the
+    same again (unchanged), each a `regwatch crawl` process."""
+    rows = real_state()
+    runs = [crawl_states([rows[:400], rows, rows], workdir) for _ in range(repeats)]
+    for i, (label, goal) in enumerate((("first crawl, 400 rows", None), ("crawl with 18 added", None),
+                                       ("unchanged crawl", None))):
+        table.append((f"real 418 rows, process: {label}", statistics.median(r[i]["seconds"] for r in runs),
+                      goal, " s", f"median of {repeats}; start to exit"))
+        notes.append(f"real {label}: exit {runs[-1][i]['code']}, {runs[-1][i]['said']}")
+    changed = [r[1]["points"] for r in runs]
+    table.append(("real 418 rows: compare + store + exports but the XLSX (18 added)",
+                  statistics.median(p["published"] - p["comparing"] for p in changed), 0.5, " s",
+                  "inside the process, normalise to the files written before delivery"))
+    notes.append(f"real crawl with 18 added: webhook calls after the last crawl: {runs[-1][-1]['webhook_calls']}")
 
 
-def bench_synthetic(n: int, repeats: int, diff_repeats: int, trace: bool, workdir: Path,
-                    table: list, notes: list) -> None:
+def bench_synthetic(n: int, diff_repeats: int, workdir: Path, table: list, notes: list) -> None:
     """Goal 2: n synthetic rows, then a second state with ~1 % of rows changed."""
     rows1 = synthetic.synthetic_rows(n)
     rows2, made = synthetic.changed_state(rows1)
@@ -122,13 +170,22 @@ def bench_synthetic(n: int, repeats: int, diff_repeats: int, trace: bool, workdi
     notes.append(f"synthetic second state: {made} (of {n} rows); raw /values replies "
                  f"{raw_mb:.1f} MB in {len(raw2) - 1} pages")
 
-    prepared = workdir / "after-baseline"
-    steps = crawl_sequence([raw1, raw2], repeats, SYNTHETIC_THRESHOLDS, keep_first=prepared)
-    for label, step, goal in zip(("baseline crawl (full pipeline)", "crawl with ~1 % changed"),
-                                 steps, (20.0, 20.0)):
-        table.append((f"{n} rows: {label}", statistics.median(step["times"]),
-                      goal, " s", f"median of {repeats}"))
-        notes.append(f"{n} rows {label}: {summary(step['outcomes'][-1])}")
+    first, changed = crawl_states([rows1, rows2], workdir)
+    figures = (
+        ("first crawl, start to exit", first["seconds"], 15.0),
+        ("1 % changed, to alerts queued", changed["points"].get("after_commit", float("nan")), 3.0),
+        ("1 % changed, to all exports written", changed["points"].get("all_written", float("nan")), 8.0),
+        ("1 % changed, whole comparison step", changed["points"].get("compared", float("nan"))
+         - changed["points"].get("comparing", float("nan")), 1.0),
+        ("1 % changed, start to exit", changed["seconds"], None),
+    )
+    for label, value, goal in figures:
+        table.append((f"{n} rows, process: {label}", value, goal, " s", "one run"))
+    for label, run in (("first crawl", first), ("1 % changed", changed)):
+        table.append((f"{n} rows, process: peak RSS, {label}", run["maxrss"] / MB, 300.0, " MB",
+                      "ru_maxrss of the crawl process"))
+        notes.append(f"{n} rows {label}: exit {run['code']}, {run['said']}; points "
+                     + ", ".join(f"{k} {v:.2f} s" for k, v in run["points"].items()))
 
     # The diff alone, on entries as ingest hands them over: the old state with ids, the new
     # rows normalised with the old entries reused for unchanged rows (normalise_rows' `known`).
@@ -149,22 +206,6 @@ def bench_synthetic(n: int, repeats: int, diff_repeats: int, trace: bool, workdi
                       " s", f"median of {diff_repeats}"))
     notes.append(f"{n} rows diff: {kinds}, {len(result.changes)} changes")
 
-    # Peak memory, each stage in a fresh child process.
-    (workdir / "raw1.pickle").write_bytes(pickle.dumps(raw1))
-    (workdir / "raw2.pickle").write_bytes(pickle.dumps(raw2))
-    del rows1, rows2, raw1, raw2, old, new, result
-    for stage in ("baseline", "changed"):
-        rss = child(stage, workdir, trace=False)
-        table.append((f"{n} rows: peak RSS growth, {stage} crawl", rss["rss_growth"] / MB, 300.0,
-                      " MB", "VmHWM - after imports"))
-        if trace:
-            traced = child(stage, workdir, trace=True)
-            table.append((f"{n} rows: tracemalloc peak, {stage} crawl", traced["traced_peak"] / MB,
-                          None, " MB", "Python allocations"))
-        notes.append(f"memory child, {stage} crawl: {rss['status']}; peak RSS (VmHWM) after imports "
-                     f"{rss['rss_base'] / MB:.0f} MB, at the end {rss['rss_peak'] / MB:.0f} MB "
-                     f"(ru_maxrss {rss['ru_maxrss'] / MB:.0f} MB, inherits the parent's peak at "
-                     f"fork); crawl {rss['seconds']:.1f} s")
 
 
 def bench_polls(polls: int, table: list, notes: list) -> None:
@@ -201,52 +242,6 @@ def bench_polls(polls: int, table: list, notes: list) -> None:
                  f"{before[0] / KB:.0f} KB → {after[0] / KB:.0f} KB; rows per table {counts}")
 
 
-# --- peak memory in a child process -----------------------------------------------------
-
-def child(stage: str, workdir: Path, trace: bool) -> dict:
-    args = [sys.executable, __file__, "--child", stage, str(workdir)] + (["--trace"] if trace else [])
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"child {stage} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def peak_rss() -> int:
-    """This process's peak RSS in bytes: VmHWM, which starts afresh at exec. (ru_maxrss is
-    the larger of it and the parent's peak at fork, so a child of a big parent reads high.)"""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * KB
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * KB
-
-
-def child_main(stage: str, workdir: Path, trace: bool) -> None:
-    """Run one crawl (baseline of state 1, or state 2 on top of it) and print its peak memory.
-    Growth is measured from after the imports; it includes the raw replies, held by the
-    Pull until ingest has archived them, as in a crawl."""
-    rss_base = peak_rss()
-    if trace:
-        tracemalloc.start()
-    data_dir = workdir / f"child-{stage}-{'trace' if trace else 'rss'}"
-    if stage == "changed":
-        shutil.copytree(workdir / "after-baseline", data_dir)
-    data_dir.mkdir(exist_ok=True)
-    raw = pickle.loads((workdir / ("raw1.pickle" if stage == "baseline" else "raw2.pickle")).read_bytes())
-    store = Store(f"sqlite:///{data_dir / 'regwatch.db'}")
-    start = time.perf_counter()
-    pull = synthetic.parse_replies(raw, started_at=stamp(60))
-    del raw  # as in a crawl, the Pull alone holds the replies (ingest lets go of them once archived)
-    outcome = ingest(pull, store, data_dir, SYNTHETIC_THRESHOLDS, now=stamp(60))
-    taken = time.perf_counter() - start
-    store.close()
-    traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
-    rss_peak = peak_rss()
-    ru_maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * KB
-    print(json.dumps(dict(rss_base=rss_base, rss_peak=rss_peak, rss_growth=rss_peak - rss_base,
-                          ru_maxrss=ru_maxrss,
-                          traced_peak=traced_peak, seconds=taken, status=outcome.status)))
-
-
 # --- output -----------------------------------------------------------------------------
 
 def fmt(value: float, unit: str) -> str:
@@ -277,20 +272,11 @@ def main() -> int:
     parser.add_argument("--rows", type=int, help="synthetic register size (default 100000, quick 5000)")
     parser.add_argument("--polls", type=int, help="unchanged polls (default 1000, quick 100)")
     parser.add_argument("--repeats", type=int, help="repeats of each timed crawl sequence")
-    parser.add_argument("--child", nargs=2, metavar=("STAGE", "DIR"), help=argparse.SUPPRESS)
-    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also measure Python allocations with tracemalloc (adds ~10 min)")
     args = parser.parse_args()
     logging.getLogger("regwatch").setLevel(logging.CRITICAL)  # a crawl's warnings are not figures
-    if args.child:
-        child_main(args.child[0], Path(args.child[1]), args.trace)
-        return 0
-
     rows = args.rows or (5_000 if args.quick else 100_000)
     polls = args.polls or (100 if args.quick else 1000)
-    real_repeats = args.repeats or (3 if args.quick else 5)
-    synth_repeats = args.repeats or 1  # ~1 min per 100 000-row crawl
+    real_repeats = args.repeats or (1 if args.quick else 3)
     print(f"regwatch benchmarks{' (quick)' if args.quick else ''}: {rows} synthetic rows, {polls} polls")
     print(f"Python {platform.python_version()} ({platform.python_implementation()}) on "
           f"{platform.system()} {platform.machine()}; CPUs: {os.cpu_count()} "
@@ -299,20 +285,18 @@ def main() -> int:
     started = time.perf_counter()
     table: list = []
     notes: list = []
-    bench_real(real_repeats, table, notes)
     with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
-        bench_synthetic(rows, synth_repeats, 3 if args.quick else 5, args.tracemalloc, Path(tmp),
-                        table, notes)
+        bench_real(real_repeats, Path(tmp), table, notes)
+    with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
+        bench_synthetic(rows, 3 if args.quick else 5, Path(tmp), table, notes)
     bench_polls(polls, table, notes)
     print()
     print_table(table)
     print()
     for note in notes:
         print(f"- {note}")
-    print("\nThe 300 MB goal is compared with the peak RSS growth of a child process running one "
-          "crawl (parse to exports), from its peak after imports; the raw replies are included "
-          "until archived, as in a crawl. tracemalloc (with --tracemalloc) is shown for information."
-          f"\nTotal run time {time.perf_counter() - started:.0f} s.")
+    print(f"\nMachine load (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"total run time {time.perf_counter() - started:.0f} s.")
     return 0
 
 

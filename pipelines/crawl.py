@@ -3,8 +3,10 @@ exports and the change feed. `_path` reads top to bottom as the steps a row take
 
 The order matters: the raw replies are archived first (evidence, even of a refused
 crawl), then the pull is checked, normalised, compared with the last good state and
-only then stored as current, with its alerts queued in the same transaction. A refused
-or held pull leaves the stored state and the exports exactly as they were.
+only then stored as current, with its alerts queued in the same transaction; the
+exports and feeds are written after that commit, from what it stored. A refused or held
+pull leaves the stored state as it was, and the exports too (unless an earlier crawl died
+before writing them: every run rebuilds what lags behind the database).
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from pipelines.publish.export import entry_record, exports_present, write_exports
-from pipelines.publish.feeds import write_feeds
 from pipelines.publish.status import write_status
+from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
@@ -72,10 +73,11 @@ def rows_hash(rows: list[dict[str, str]]) -> str:
 def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
            thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
-           queue_alerts: AlertQueuer | None = None) -> Outcome:
+           queue_alerts: AlertQueuer | None = None, xlsx: bool = True) -> Outcome:
     """One pull, start to end, under the source's lock. `problem` is set when the fetch
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
-    diff, now)` queues the alerts of a stored change, in the transaction that stores it."""
+    diff, now)` queues the alerts of a stored change, in the transaction that stores it.
+    `xlsx=False`: the caller writes the XLSX itself, later (after delivering the alerts)."""
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts)
     with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
         run.replies = _archive(run)
@@ -87,8 +89,12 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
             log.error("refused: %s", refusal)
             store.log_poll(pull.source, pull.channel, REFUSED, run.now, run.replies, str(refusal))
             outcome = Outcome(pull.source, REFUSED, str(refusal))
-        write_status(data_dir, pull.source, outcome.status, outcome.message, run.now,
-                     store.last_snapshot(pull.source))
+        # Every run, whatever its outcome, brings the exports and feeds up to the database:
+        # what a crash after an earlier commit left behind is rebuilt here.
+        published = publish(store, data_dir, pull.source, current=run.state,
+                            poll_at=run.now if run.poll else "", xlsx=xlsx)
+        pause_point("published")
+        write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome
 
 
@@ -98,16 +104,18 @@ def _path(run: _Run) -> Outcome:
     validate.check_pull(run.pull, run.thresholds)                   # 1. whole and plausible?
     if (unchanged := _published_as_before(run)) is not None:        # 2. nothing new: stop here
         return unchanged
+    pause_point("comparing")
     entries, warnings = _normalise(run)                             # 3. rows → entries
     result, status = _compare(run, entries)                         # 4. diff with the last good state
+    pause_point("compared")
     if (held := _hold_if_unconfirmed(run, result, status, warnings)) is not None:
         return held                                                 #    (vanished rows, mass edits)
+    pause_point("before_commit")
     _commit(run, result, status)                                    # 5. store, and queue the alerts
-    write_exports(run.data_dir, run.source, result.entries,         # 6. exports
-                  run.store.changes(run.source), run.now, run.replies, new_snapshot=True)
-    write_feeds(run.data_dir, run.source, status, run.now, run.now,  # 7. change feed
-                result.changes, result.entries, restated=restated(result, run.current))
-    return _stored(run, result, status, warnings)
+    pause_point("after_commit")
+    previous_count = len(run.current)
+    run.state, run.current = result.entries, []  # 6. exports and feeds: by `publish` (the old state can go)
+    return _stored(run, result, status, warnings, previous_count)
 
 
 @dataclass
@@ -124,6 +132,8 @@ class _Run:
     digest: str = ""  # rows_hash of the pull
     previous: Snapshot | None = None  # the last good state's snapshot
     current: list[Entry] = field(default_factory=list)  # …and its entries
+    state: list[Entry] | None = None  # the entries just stored as current, if any
+    poll: bool = False  # found the register as published before: an empty change file
 
     @property
     def source(self) -> str:
@@ -156,10 +166,7 @@ def _published_as_before(run: _Run) -> Outcome | None:
         return None
     store.clear_hold(source)
     store.log_poll(source, pull.channel, UNCHANGED, run.now, run.replies)
-    if not exports_present(run.data_dir, source):  # e.g. a new data dir on an existing database
-        write_exports(run.data_dir, source, store.current_entries(source), store.changes(source),
-                      previous.taken_at, list(previous.replies), new_snapshot=False)
-    write_feeds(run.data_dir, source, UNCHANGED, run.now, previous.taken_at, [], [])
+    run.poll = True  # `publish` rewrites what lags (a new data dir, a crash) and adds an empty change file
     log.info("%s: unchanged, %d entries", source, len(pull.rows))
     return Outcome(source, UNCHANGED, "no change", len(pull.rows))
 
@@ -220,7 +227,7 @@ def _commit(run: _Run, result: Diff, status: str) -> None:
     run.store.log_poll(run.source, pull.channel, status, run.now, run.replies, snapshot_id=snapshot_id)
 
 
-def _stored(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome:
+def _stored(run: _Run, result: Diff, status: str, warnings: list[str], previous_count: int) -> Outcome:
     if status == BASELINE:
         log.info("%s: baseline of %d entries; no alerts for a first crawl", run.source, len(result.entries))
         return Outcome(run.source, BASELINE, f"first crawl: {len(result.entries)} entries",
@@ -230,7 +237,7 @@ def _stored(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcom
     log.info("%s: %d entries, %s", run.source, len(result.entries), counts)
     outcome = Outcome(run.source, CHANGED, counts, len(result.entries), result.changes, warnings)
     gap = _days_since_last_snapshot(run)
-    if validate.additions_over_gap(result, len(run.current), run.thresholds, gap):
+    if validate.additions_over_gap(result, previous_count, run.thresholds, gap):
         outcome.gap_days = int(gap)
         log.info("%s: %d days since the last snapshot explain the additions: stored at once, not held",
                  run.source, outcome.gap_days)
@@ -243,11 +250,3 @@ def _days_since_last_snapshot(run: _Run) -> float:
     since = datetime.fromisoformat(run.now) - datetime.fromisoformat(run.previous.taken_at)
     return since.total_seconds() / 86400
 
-
-def restated(result: Diff, before: list[Entry]) -> list[Entry]:
-    """Entries whose exported record moved without a change of the register (e.g. a row
-    of the old page now read from the API cites the API): the change feed lists them."""
-    changed = {c.entry_id for c in result.changes}
-    old = {e.entry_id: entry_record(e) for e in before}
-    return [e for e in result.touched
-            if e.entry_id not in changed and e.entry_id in old and entry_record(e) != old[e.entry_id]]

@@ -39,9 +39,10 @@ def data_config(settings: Any) -> DataConfig:
 class StorePullPipeline:
     crawler: Crawler  # set by from_crawler
 
-    def __init__(self, config: DataConfig, allow_drop: bool, subscriptions=()):
+    def __init__(self, config: DataConfig, allow_drop: bool, subscriptions=(), defer_xlsx: bool = False):
         self.config = config
         self.allow_drop = allow_drop
+        self.defer_xlsx = defer_xlsx  # `regwatch crawl` writes the XLSX after delivering the alerts
         self.subscriptions = list(subscriptions)  # whose alerts a stored change queues
         self.store: Store | None = None
         self.outcomes: list[Outcome] = []
@@ -51,7 +52,7 @@ class StorePullPipeline:
         settings = crawler.settings
         alerting = load_config(config_path(settings.get("REGWATCH_CONFIG")))  # checked by the CLI already
         pipeline = cls(data_config(settings), settings.getbool("REGWATCH_ALLOW_DROP"),
-                       alerting.subscriptions)
+                       alerting.subscriptions, settings.getbool("REGWATCH_DEFER_XLSX"))
         pipeline.crawler = crawler
         return pipeline
 
@@ -71,7 +72,7 @@ class StorePullPipeline:
             queue_alerts = change_queuer(self.subscriptions, meta, self._pending_announcements())
         outcome = ingest(item.pull, self.store, self.config.data_dir, thresholds,
                          now=item.pull.captured_at or None, allow_drop=self.allow_drop,
-                         problem=item.problem, queue_alerts=queue_alerts)
+                         problem=item.problem, queue_alerts=queue_alerts, xlsx=not self.defer_xlsx)
         self.outcomes.append(outcome)  # an import yields one pull per archived copy
         outcome.last_modified = last_modified
         self._record(spider, outcome)

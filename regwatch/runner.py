@@ -31,21 +31,23 @@ LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5  # regwatch.log and five older 
 
 
 def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = False,
-              progress: bool = False, config_file: Path | None = None, via: str = "api") -> Outcome:
+              progress: bool = False, config_file: Path | None = None, via: str = "api",
+              defer_xlsx: bool = False) -> Outcome:
     """`progress`: also show the spider's page-by-page progress and retries on stdout.
-    `config_file`: the subscriptions whose alerts a stored change queues."""
+    `config_file`: the subscriptions whose alerts a stored change queues. `defer_xlsx`:
+    leave the XLSX to the caller (pipelines.publish.sync.publish writes it when it lags)."""
     meta = load_source(source)
     outcomes = run_spider(meta.spider, meta.source, log_file, allow_drop, progress, config_file,
-                          via=via)
+                          defer_xlsx=defer_xlsx, via=via)
     return outcomes[-1]
 
 
 def run_spider(spider: str, source: str, log_file: Path | None = None, allow_drop: bool = False,
-               progress: bool = False, config_file: Path | None = None,
+               progress: bool = False, config_file: Path | None = None, defer_xlsx: bool = False,
                **spider_args: object) -> list[Outcome]:
     """Run one spider of `source` in this process; the outcome of each pull it yielded
     (one for a crawl, one per archived copy for an import), or one refusal."""
-    process = crawler_process(log_file, {"REGWATCH_ALLOW_DROP": allow_drop,
+    process = crawler_process(log_file, {"REGWATCH_ALLOW_DROP": allow_drop, "REGWATCH_DEFER_XLSX": defer_xlsx,
                                          "REGWATCH_CONFIG": str(config_file or "")})
     if progress:
         _show_progress([spider, "scraper.fetching"])

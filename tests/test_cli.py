@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -10,10 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import openpyxl
 import pytest
 
 from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from regwatch.cli.app import _COMMAND_MODULES, COMMANDS
 from tests.conftest import ROOT, SECOND_DAY, load_state, make_env, run_regwatch
 
 
@@ -193,6 +196,32 @@ def test_an_empty_database_beside_old_exports_is_refused_never_a_new_baseline(cr
     assert russian.code == 1 and f"файл {database} пуст (0 байт)" in russian.stderr
 
 
+def test_a_deleted_database_beside_old_exports_is_refused_never_a_new_baseline(crawled):
+    database = crawled.data_dir / "regwatch.db"
+    for leftover in crawled.data_dir.glob("regwatch.db*"):
+        leftover.unlink()
+    before = crawled.fingerprint()
+    result = crawled.crawl()
+    assert result.code == 1, result.output
+    assert "Traceback" not in result.output and "baseline" not in result.output
+    assert (f"{database} does not exist, but {crawled.exports / 'latest.json'} holds the exports "
+            "of earlier crawls") in result.stderr
+    # the way forward
+    assert f"move the old exports ({crawled.exports}) out of {crawled.data_dir} first" in result.stderr
+    assert crawled.fake.requests == [] and crawled.fingerprint() == before
+    assert not database.exists()
+    for command, code in ((["changes"], 1), (["export"], 1), (["check", "Open Society"], 2)):
+        result = crawled.regwatch(*command)
+        assert result.code == code and f"{database} does not exist" in result.stderr, (command, result.output)
+        assert not database.exists(), command
+    russian = crawled.crawl(LANG="ru_RU.UTF-8")
+    assert russian.code == 1 and f"файла {database} нет" in russian.stderr
+    # The way forward it names: with the old exports moved away, a new history starts.
+    crawled.exports.rename(crawled.data_dir.parent / "old-exports")
+    fresh = crawled.crawl()
+    assert fresh.code == 0 and "baseline" in fresh.stdout, fresh.output
+
+
 def test_a_file_that_is_not_a_database_is_named(crawled):
     database = crawled.data_dir / "regwatch.db"
     database.write_bytes(b"<html>backup restored from the wrong place</html>\n")
@@ -268,3 +297,32 @@ def test_crawl_and_verify_take_the_register_as_an_argument_or_as_source(workspac
 def test_crawl_with_source(workspace):
     result = workspace.regwatch("crawl", "--source", "ru_minjust_undesirable", "-q")
     assert result.code == 0 and result.stdout.startswith("ru_minjust_undesirable: baseline: "), result.output
+
+
+def test_help_imports_no_heavy_library_and_lists_every_command():
+    """`regwatch --help` starts in well under a second: the commands' modules (and with them
+    SQLAlchemy, Scrapy, FastAPI, pandas, Babel) are imported only by the command that runs."""
+    probe = ("import sys\nfrom regwatch.cli.main import cli\n"
+             "try:\n    cli(['--help'], prog_name='regwatch')\nexcept SystemExit:\n    pass\n"
+             "heavy = {'sqlalchemy', 'scrapy', 'twisted', 'fastapi', 'pandas', 'babel', 'rapidfuzz', 'lxml'}\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    *shown, loaded = done.stdout.splitlines()
+    assert loaded == "[]", loaded
+    listed = [line.split()[0] for line in shown[shown.index("Commands:") + 1:] if line.strip()]
+    assert listed == sorted(COMMANDS)
+
+
+def test_the_lazy_command_table_matches_the_commands():
+    from regwatch.cli.main import cli
+
+    for name, (module, start) in COMMANDS.items():
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.callback.__module__ == f"regwatch.cli.{module}", name
+        assert command.get_short_help_str(limit=1000).startswith(start), name
+    for module in _COMMAND_MODULES:  # nothing registered that the table lacks
+        importlib.import_module(f"regwatch.cli.{module}")
+    assert set(cli.commands) == set(COMMANDS)
+    assert {path.stem for path in (ROOT / "regwatch" / "cli").glob("*.py")
+            if "@cli.command" in path.read_text(encoding="utf-8")} == set(_COMMAND_MODULES)

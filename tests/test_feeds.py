@@ -160,7 +160,7 @@ def test_only_good_crawls_write_a_change_file_each_chained_to_the_one_before(his
         assert row["crawled_at"] == document["crawled_at"] and row["outcome"] == document["outcome"]
         assert row["changes"] == len(document["changes"])
         assert set(document) == {"source", "crawled_at", "outcome", "snapshot_taken_at",
-                                 "previous", "changes"}
+                                 "snapshot_id", "previous", "changes"}
 
 
 def test_the_first_file_lists_every_entry_as_a_baseline_change(history):
@@ -345,12 +345,14 @@ def test_the_atom_feed_keeps_the_latest_200_changes_and_drops_what_xml_cannot_ca
     assert updated.tzinfo is not None
 
 
-def test_a_new_database_on_an_old_data_dir_starts_the_replay_afresh(history, fake, tmp_path):
+def test_a_new_database_on_an_old_data_dir_is_refused_and_the_feed_kept(history, fake, tmp_path):
+    # It used to start a new baseline, and a replay afresh, beside the old feed: a lost
+    # database is now refused (tests/test_cli.py has the message and the way forward).
     data_dir = tmp_path / "out"
     shutil.copytree(history.data_dir, data_dir, ignore=shutil.ignore_patterns("raw", "*.db"))
-    workspace = Workspace(fake, data_dir)  # serves 2026-07-29: 367 rows, against 390 in the feed
+    workspace = Workspace(fake, data_dir)
+    before = workspace.fingerprint()
     result = workspace.crawl()
-    assert result.code == 0 and "baseline" in result.stdout, result.output
-    documents = feeds.read_index(workspace.exports / feeds.FEED_FOLDER)["files"]
-    assert [row["outcome"] for row in documents][-2:] == ["unchanged", "baseline"]
+    assert result.code == 1 and "does not exist" in result.stderr, result.output
+    assert workspace.fingerprint() == before and fake.requests == []
     assert feeds.replay(workspace.exports / feeds.FEED_FOLDER) == workspace.latest_rows()

@@ -14,9 +14,6 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LANGUAGES = ("en", "ru")
 DEFAULT = "en"
 DOMAIN = "regwatch"
@@ -42,6 +39,9 @@ class _Missing(gettext.NullTranslations):
 def _translations(language: str) -> gettext.GNUTranslations:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: one of {', '.join(LANGUAGES)}")
+    from babel.messages.mofile import write_mo  # here: a command that prints no text never loads Babel
+    from babel.messages.pofile import read_po
+
     with po_path(language).open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()

@@ -136,21 +136,53 @@ def write_exports(data_dir: Path, source: str, entries: list[Entry], all_changes
                   taken_at: str, raw_replies: list[str], new_snapshot: bool) -> Path:
     """Write latest.{csv,xlsx,json} and changes.csv; a dated snapshot CSV only when the data changed."""
     folder = data_dir / source
-    atomic_write(folder / "latest.csv", lambda h: write_csv(h, entries, EXPORT_COLUMNS))
-    atomic_write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
-    atomic_write(folder / "latest.json",
-                 lambda h: write_entries_json(h, entries, source, taken_at, raw_replies))
-    atomic_write(folder / "changes.csv", lambda h: write_csv(h, all_changes, CHANGE_COLUMNS))
+    write_latest(folder, source, entries, all_changes, taken_at, raw_replies)
     if new_snapshot:
-        target = folder / "snapshots" / snapshot_name(taken_at)
-        suffix = 1
-        while target.exists():  # two changes within one second keep both snapshots
-            suffix += 1
-            target = target.with_name(f"{snapshot_name(taken_at)[:-4]}_{suffix}.csv")  # sorts after
-        with open(folder / "latest.csv", "rb") as latest:
-            atomic_write(target, lambda h: shutil.copyfileobj(latest, h))
+        keep_snapshot(folder, taken_at)
     write_datapackage(folder, source, taken_at)
+    write_latest_xlsx(folder, entries)
     return folder
+
+
+Writer = Callable[[Path, Callable[[IO[bytes]], object]], None]
+
+
+def write_latest(folder: Path, source: str, entries: list[Entry], all_changes: list[Change],
+                 taken_at: str, raw_replies: list[str], write: Writer = atomic_write) -> None:
+    """latest.csv, latest.json and changes.csv, each streamed to disk."""
+    write(folder / "latest.csv", lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+    write(folder / "latest.json", lambda h: write_entries_json(h, entries, source, taken_at, raw_replies))
+    write(folder / "changes.csv", lambda h: write_csv(h, all_changes, CHANGE_COLUMNS))
+
+
+def write_latest_xlsx(folder: Path, entries: list[Entry], write: Writer = atomic_write) -> None:
+    write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+
+
+def keep_snapshot(folder: Path, taken_at: str, write: Writer = atomic_write) -> Path:
+    """snapshots/<taken_at>.csv, a copy of latest.csv. Twice for one snapshot (a rebuild
+    after a crash) finds the copy made the first time; two snapshots within one second
+    keep both (`_2` sorts after)."""
+    stem = snapshot_name(taken_at)[:-4]
+    target, suffix = folder / "snapshots" / f"{stem}.csv", 1
+    while target.exists():
+        if _same_bytes(target, folder / "latest.csv"):
+            return target
+        suffix += 1
+        target = target.with_name(f"{stem}_{suffix}.csv")
+    with open(folder / "latest.csv", "rb") as latest:
+        write(target, lambda h: shutil.copyfileobj(latest, h))
+    return target
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    if one.stat().st_size != other.stat().st_size:
+        return False
+    with open(one, "rb") as a, open(other, "rb") as b:
+        while chunk := a.read(1 << 20):
+            if chunk != b.read(len(chunk)):
+                return False
+    return True
 
 
 def write_datapackage(folder: Path, source: str, generated_at: str) -> None:

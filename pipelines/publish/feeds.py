@@ -6,6 +6,9 @@ the entry as it stands after it (None once removed). A feed's first file lists e
 entry as a change of kind `baseline`, so replaying the files in order (`replay`)
 rebuilds `latest.json`; `changes/index.json` lists the files in order. An empty
 `changes` means the register was read and found unchanged: a missing file means no crawl.
+A file and its index row name the snapshot they hold (`snapshot_id`, `snapshot_taken_at`):
+pipelines/publish/sync.py writes the file of a snapshot whose crawl died before it, from
+the changes stored with it. A file is streamed, one change a line (the C JSON encoder).
 
 A crawl whose published text differs only in form (diff stores no Change) gets an empty
 file too: diff keeps such an entry's id, first_seen and last_changed, its content fields
@@ -13,7 +16,8 @@ are equal by definition, and source_url comes from the source's metadata, so no 
 field moves and replay still matches.
 
 `<source>/changes.atom` (RFC 4287) shows the latest 200 changes to a feed reader,
-newest first; it is rewritten after a crawl that found changes (or when it is missing).
+newest first; a crawl that found changes puts them at its head and keeps the older
+entries as they were (the whole feed is rebuilt from the change files only when missing).
 A first crawl is one Atom entry ("Baseline: N entries"), not one per row: its hundreds
 of rows would push every real change out of the feed, and are not news.
 """
@@ -23,16 +27,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from lxml import etree
 
 from pipelines.publish.export import change_record, entry_record, snapshot_name
 from pipelines.register.models import REMOVED, Change, Entry
-from pipelines.storage.atomic import atomic_write_bytes
+from pipelines.storage.atomic import atomic_write, atomic_write_bytes
 
 FEED_FOLDER = "changes"
 INDEX_FILE = "index.json"
@@ -88,13 +92,6 @@ def feed_document(source: str, crawled_at: str, outcome: str, snapshot_taken_at:
             "snapshot_taken_at": snapshot_taken_at, "previous": previous, "changes": changes}
 
 
-def with_file(index: Record, name: str, document: Record) -> Record:
-    """The index with one more file listed at its end."""
-    row = {"file": name, "crawled_at": document["crawled_at"], "outcome": document["outcome"],
-           "changes": len(document["changes"])}
-    return {"source": index["source"], "files": [*index["files"], row]}
-
-
 def replay(folder: Path) -> list[Record]:
     """The register as a reader of `folder` (a `changes/` folder) rebuilds it: every file
     of the index applied in order, entries sorted by number as in latest.json."""
@@ -121,17 +118,16 @@ def recent_changes(files: Iterable[tuple[str, Record]],
     for stem, document in files:
         listed = [c for c in document["changes"] if c["kind"] == BASELINE]
         if listed:
-            found.append((stem, _baseline_summary(listed)))
+            found.append((stem, _baseline_summary(listed[0], len(listed))))
         found.extend((stem, c) for c in document["changes"] if c["kind"] not in (BASELINE, RESTATED))
         if len(found) >= limit:  # older files are never read
             break
     return found[:limit]
 
 
-def _baseline_summary(listed: list[Record]) -> Record:
+def _baseline_summary(first: Record, count: int) -> Record:
     """One change standing for a whole first crawl; `number` says how many entries it listed."""
-    first = listed[0]
-    return {**first, "entry_id": "", "number": len(listed), "name": "", "new": "",
+    return {**first, "entry_id": "", "number": count, "name": "", "new": "",
             "entry": {"source_url": first["entry"]["source_url"]}}
 
 
@@ -247,26 +243,82 @@ def read_index(folder: Path, source: str = "") -> Record:
 
 def write_feeds(data_dir: Path, source: str, outcome: str, crawled_at: str,
                 snapshot_taken_at: str, changes: list[Change], entries: list[Entry],
-                restated: Iterable[Entry] = ()) -> None:
-    """After a good crawl, once the exports are written: one change file, the index, and
-    the Atom feed when there is news (or no feed yet)."""
+                restated: Iterable[Entry] = (), snapshot_id: int | None = None) -> None:
+    """One change file from changes in hand (a reparse, a poll that found nothing new):
+    `entries` holds at least the changed entries as they now stand. A feed with no file
+    yet starts with the whole register, as latest.json lists it."""
+    records = change_records(changes, entries) + restated_records(restated, crawled_at)
+    folder = data_dir / source / FEED_FOLDER
+    if outcome == BASELINE or not read_index(folder, source)["files"]:
+        records = baseline_records(_latest_entries(data_dir / source), crawled_at) + records
+    write_feed_file(data_dir, source, outcome, crawled_at, snapshot_taken_at, records, snapshot_id)
+
+
+def restated_records(restated: Iterable[Entry], crawled_at: str) -> list[Record]:
+    return [{**change_record(Change(RESTATED, e.entry_id, e.number, e.name, detected_at=crawled_at)),
+             "entry": entry_record(e)} for e in restated]
+
+
+def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
+                    snapshot_taken_at: str, records: Iterable[Record],
+                    snapshot_id: int | None = None) -> str:
+    """Write one change file (streamed: a baseline lists every entry), add it to the index,
+    and put its news at the head of the Atom feed. Returns the file's name."""
     folder = data_dir / source / FEED_FOLDER
     index = read_index(folder, source)
-    records = change_records(changes, entries) + [
-        {**change_record(Change(RESTATED, e.entry_id, e.number, e.name, detected_at=crawled_at)),
-         "entry": entry_record(e)} for e in restated]
-    if outcome == BASELINE or not index["files"]:  # a feed starts with the whole register
-        records = baseline_records(_latest_entries(data_dir / source), crawled_at) + records
     name = feed_file_name(crawled_at, {row["file"] for row in index["files"]})
     previous = index["files"][-1]["file"] if index["files"] else None
-    document = feed_document(source, crawled_at, outcome, snapshot_taken_at, previous, records)
-    _write_json(folder / name, document)
-    index = with_file(index, name, document)
-    _write_json(folder / INDEX_FILE, index)
+    head = feed_document(source, crawled_at, outcome, snapshot_taken_at, previous, [])
+    if snapshot_id is not None:
+        head["snapshot_id"] = snapshot_id
+    stem, news = name.removesuffix(".json"), []
+    count, listed, first_listed = 0, 0, None
+
+    def write(handle: IO[bytes]) -> None:
+        nonlocal count, listed, first_listed
+        for record in records:
+            if record["kind"] == BASELINE:  # the Atom feed shows a baseline as one entry
+                listed, first_listed = listed + 1, first_listed or record
+            elif record["kind"] != RESTATED:
+                news.append(record)
+            handle.write((b",\n" if count else b"\n") + _json(record))
+            count += 1
+    atomic_write(folder / name, lambda handle: _write_document(handle, head, "changes", write))
+    row = {"file": name, "crawled_at": crawled_at, "outcome": outcome, "changes": count,
+           **({"snapshot_id": snapshot_id, "snapshot_taken_at": snapshot_taken_at}
+              if snapshot_id is not None else {})}
+    index = {"source": index["source"] or source, "files": [*index["files"], row]}
+    atomic_write(folder / INDEX_FILE, lambda handle: _write_document(
+        handle, {"source": index["source"]}, "files",
+        lambda h: h.write(b"".join((b",\n" if i else b"\n") + _json(r) for i, r in enumerate(index["files"])))))
+    if first_listed is not None:
+        news.insert(0, _baseline_summary(first_listed, listed))
+    _update_atom(data_dir, source, index, [(stem, change) for change in news], crawled_at)
+    return name
+
+
+def _update_atom(data_dir: Path, source: str, index: Record, news: list[tuple[str, Record]],
+                 generated_at: str) -> None:
+    """The new changes at the head of changes.atom, the older entries kept as they were
+    (read back from the feed itself, not from the change files): a crawl costs what it
+    found. A missing feed is rebuilt from the change files."""
     atom = data_dir / source / ATOM_FILE
-    if records or not atom.exists():
+    if not atom.exists():
+        folder = data_dir / source / FEED_FOLDER
         atomic_write_bytes(atom, atom_feed(source, recent_changes(_newest_first(folder, index)),
-                                           crawled_at))
+                                           generated_at))
+        return
+    if not news:
+        return
+    old = etree.parse(str(atom), etree.XMLParser(resolve_entities=False, huge_tree=True)).getroot()
+    feed = etree.fromstring(atom_feed(source, news[:ATOM_LIMIT], generated_at))
+    if feed.find(f"{{{ATOM}}}link") is None and (link := old.find(f"{{{ATOM}}}link")) is not None:
+        feed.find(f"{{{ATOM}}}generator").addnext(link)  # type: ignore[union-attr]
+    kept = ATOM_LIMIT - len(feed.findall(f"{{{ATOM}}}entry"))
+    for entry in old.findall(f"{{{ATOM}}}entry")[:max(kept, 0)]:
+        feed.append(entry)
+    atomic_write_bytes(atom, etree.tostring(feed, xml_declaration=True, encoding="utf-8",
+                                            pretty_print=True))
 
 
 def _newest_first(folder: Path, index: Record) -> Iterator[tuple[str, Record]]:
@@ -285,6 +337,16 @@ def _read_json(path: Path) -> Record:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _write_json(path: Path, document: Record) -> None:
-    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"))
+def _json(record: Record) -> bytes:
+    # No indent: with one, Python falls back to its pure-Python encoder (14 s and +1 GB
+    # for a 100 000-entry baseline); one record a line keeps the files readable.
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def _write_document(handle: IO[bytes], head: Record, key: str,
+                    write_items: Callable[[IO[bytes]], object]) -> None:
+    """`head` as a JSON object whose last member, `key`, is a list the caller streams."""
+    head = {k: v for k, v in head.items() if k != key}
+    handle.write(_json(head)[:-1] + f', "{key}": ['.encode())
+    write_items(handle)
+    handle.write(b"\n]}\n")

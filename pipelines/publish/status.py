@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pipelines.storage.atomic import atomic_write_bytes
 from pipelines.storage.store import Snapshot
@@ -18,10 +19,29 @@ def write_status(data_dir: Path, source: str, outcome: str, message: str, checke
         "checked_at": checked_at,
         "outcome": outcome,  # baseline|changed|unchanged|held|refused
         "message": message,
-        "exports_show": None if snapshot is None else {
-            "snapshot_taken_at": snapshot.taken_at, "entries": snapshot.row_count,
-            "channel": snapshot.channel, "source_data_date": snapshot.as_of,
-            "raw_replies_sha256": list(snapshot.replies)},
+        "exports_show": _shown(snapshot),
     }
-    atomic_write_bytes(data_dir / source / "status.json",
-                       json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+    _write(data_dir / source / "status.json", status)
+
+
+def restamp_status(data_dir: Path, source: str, snapshot: Snapshot | None) -> None:
+    """After a repair: the last crawl's report as it was, and the snapshot the exports
+    show now. Nothing when no crawl wrote a status yet."""
+    path = data_dir / source / "status.json"
+    try:
+        status = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    status["exports_show"] = _shown(snapshot)
+    _write(path, status)
+
+
+def _shown(snapshot: Snapshot | None) -> dict[str, Any] | None:
+    return None if snapshot is None else {
+        "snapshot_taken_at": snapshot.taken_at, "entries": snapshot.row_count,
+        "channel": snapshot.channel, "source_data_date": snapshot.as_of,
+        "raw_replies_sha256": list(snapshot.replies)}
+
+
+def _write(path: Path, status: dict[str, Any]) -> None:
+    atomic_write_bytes(path, json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")

@@ -182,9 +182,14 @@ def _continues(prev: str, cur: str, top: bool) -> bool:
     return cur[0].islower() or bool(_CONJUNCTION.search(cur)) or (" " not in cur and cur.istitle())
 
 
+_ASCII_QUOTED = re.compile(r'(\s*"[^"]+")(\s+\S.*)')
+
+
 def _split_ascii_quoted(s: str, start: int, end: int) -> list[tuple[int, int]]:
     """The old HTML page once wrote «"Русское имя" Original Name»: two names, no separator."""
-    m = re.fullmatch(r'(\s*"[^"]+")(\s+\S.*)', s[start:end])
+    if '"' not in s[start:end]:  # the common case, without running the pattern
+        return [(start, end)]
+    m = _ASCII_QUOTED.fullmatch(s[start:end])
     if m and _is_latin(m.group(1)) != _is_latin(m.group(2)):
         return [(start, start + m.end(1)), (start + m.end(1), end)]
     return [(start, end)]
@@ -252,11 +257,19 @@ def _unquote(part: str) -> str:
     return part.strip()
 
 
+_QUALIFIER = re.compile(r"\([^()]*\)")
+_WORD_BREAK = re.compile(r"[\s«»/-]+")
+
+
 def _is_acronym(part: str) -> bool:
     """The acronym rule of the module docstring."""
     quoted = part.startswith("«") and part.endswith("»")
-    unqualified = re.sub(r"\([^()]*\)", " ", part)  # «IWPR (USA)»: the qualifier is not a word
-    words = re.split(r"[\s«»/-]+", unqualified.strip(" «»"))
+    if quoted and " " in part:
+        return False
+    unqualified = _QUALIFIER.sub(" ", part) if "(" in part else part  # «IWPR (USA)»: the qualifier is not a word
+    if not quoted and sum(map(str.isalpha, unqualified)) > 8:  # most parts: a name, decided at once
+        return False
+    words = _WORD_BREAK.split(unqualified.strip(" «»"))
     caps = [sum(map(str.isupper, w)) for w in words]
     sizes = [sum(map(str.isalpha, w)) for w in words]
     if quoted:
@@ -267,6 +280,7 @@ def _is_acronym(part: str) -> bool:
 
 
 _LATIN_I = re.compile(r"[iIïÏ]")
+_WORD = re.compile(r"\w+")
 
 
 def _is_original_cyrillic(part: str) -> bool:
@@ -279,7 +293,7 @@ def _is_original_cyrillic(part: str) -> bool:
     # A Latin i in a Cyrillic word stands for the Ukrainian і («БЛАГОДIЙНИЙ», «Украïни»).
     if not _LATIN_I.search(part):
         return False
-    for word in re.findall(r"\w+", part):
+    for word in _WORD.findall(part):
         latin, cyrillic = _letters(word)
         if cyrillic > latin and _LATIN_I.search(word):
             return True
@@ -294,8 +308,11 @@ def _is_original(part: str) -> bool:
     return _is_latin(deciding) or _is_original_cyrillic(deciding)
 
 
+@functools.lru_cache(maxsize=8192)
 def split_name(published: str) -> NameParts:
-    """Split a published name into its parts; never raises, returns what it can read."""
+    """Split a published name into its parts; never raises, returns what it can read.
+    Remembered by the published text (NameParts is frozen): a reparse, an import of many
+    copies and the alerts split the same names again and again."""
     s = normalise_whitespace(published)
     country = code = ""
     found = _find_country(s, _tokens(s, 0, len(s)))

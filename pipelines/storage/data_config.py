@@ -7,22 +7,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
-EMPTY, NOT_SQLITE = "empty", "not_sqlite"
+EMPTY, NOT_SQLITE, MISSING = "empty", "not_sqlite", "missing"
 
 
 class LostDatabase(Exception):
     """The SQLite file is not the history the exports beside it came from: empty (0 bytes)
-    beside a `<source>/latest.json`, or not an SQLite database at all. Opening it would
-    start a new baseline beside the old exports, without a word."""
+    or missing altogether beside a `<source>/latest.json`, or not an SQLite database at
+    all. Opening it would start a new baseline beside the old exports, without a word."""
 
     def __init__(self, problem: str, file: Path, exports: Path | None, start: bytes = b"") -> None:
         self.problem, self.file, self.exports, self.start = problem, file, exports, start
-        super().__init__(f"{file}: the database is empty, but {exports} holds earlier exports"
-                         if problem == EMPTY else f"{file}: not an SQLite database")
+        super().__init__(f"{file}: the database is {problem}, but {exports} holds earlier exports"
+                         if problem in (EMPTY, MISSING) else f"{file}: not an SQLite database")
 
 
 # The driver regwatch declares (the `postgres` extra); SQLAlchemy's own default is psycopg2.
@@ -49,6 +46,9 @@ class DataConfig:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("REGWATCH_DATA_DIR") or "output")
         url = env.get("REGWATCH_DATABASE_URL") or f"sqlite:///{data_dir / 'regwatch.db'}"
+        from sqlalchemy.engine import make_url  # here: `regwatch --help` never imports SQLAlchemy
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(url)
         except ArgumentError:
@@ -89,6 +89,8 @@ class DataConfig:
 
     def sqlite_file(self) -> Path | None:
         """The database's file, when it is an SQLite file (not in memory, not a server)."""
+        from sqlalchemy.engine import make_url
+
         url = make_url(self.database_url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
@@ -98,13 +100,20 @@ class DataConfig:
         """Raise LostDatabase rather than let a lost or truncated database start a new
         history beside the old exports. An empty data folder starts its baseline as ever."""
         file = self.sqlite_file()
-        if file is None or not file.is_file():
+        if file is None:
+            return
+        if not file.exists():  # deleted outright: as lost as a truncated one
+            if (exports := self._earlier_exports()) is not None:
+                raise LostDatabase(MISSING, file, exports)
+            return
+        if not file.is_file():
             return
         with file.open("rb") as opened:
             start = opened.read(len(SQLITE_HEADER))
         if start and start != SQLITE_HEADER:
             raise LostDatabase(NOT_SQLITE, file, None, start)
-        if not start:
-            exports = next(iter(sorted(self.data_dir.glob("*/latest.json"))), None)
-            if exports is not None:
-                raise LostDatabase(EMPTY, file, exports)
+        if not start and (exports := self._earlier_exports()) is not None:
+            raise LostDatabase(EMPTY, file, exports)
+
+    def _earlier_exports(self) -> Path | None:
+        return next(iter(sorted(self.data_dir.glob("*/latest.json"))), None)

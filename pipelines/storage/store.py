@@ -229,6 +229,45 @@ class Store:
             return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
                            r.detected_at) for r in conn.execute(query)]
 
+    def changes_of(self, source: str, snapshot_id: int) -> list[Change]:
+        """The changes a snapshot stored, in the order they were found."""
+        query = (select(changes).where((changes.c.source == source) & (changes.c.snapshot_id == snapshot_id))
+                 .order_by(changes.c.id))
+        with self.engine.connect() as conn:
+            return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
+                           r.detected_at) for r in conn.execute(query)]
+
+    def versions_at(self, source: str, snapshot_id: int) -> list[tuple[Entry, Entry | None]]:
+        """Every entry version a snapshot stored (new or different entries: as many as the
+        snapshot changed), each with the version before it (None for a new entry). An entry
+        still at that version keeps its head's dates; an older one is dated by its version."""
+        later = entry_versions.alias("later")
+        query = (
+            select(entries.c.entry_id, entries.c.first_seen, entries.c.last_changed,
+                   entries.c.version_snapshot_id, entry_versions.c.valid_from, entry_versions.c.data)
+            .join(entries, entries.c.entry_id == entry_versions.c.entry_id)
+            .where((entries.c.source == source) & (entry_versions.c.snapshot_id == snapshot_id))
+            .order_by(entry_versions.c.id))
+        before = (
+            select(later.c.entry_id, later.c.data)
+            .join(entries, entries.c.entry_id == later.c.entry_id)
+            .where((entries.c.source == source) & (later.c.snapshot_id < snapshot_id))
+            .order_by(later.c.snapshot_id, later.c.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            stored_then = select(entry_versions.c.entry_id).where(entry_versions.c.snapshot_id == snapshot_id)
+            # ordered by snapshot: the last version before this one wins
+            previous = {r.entry_id: r.data for r in conn.execute(before.where(later.c.entry_id.in_(stored_then)))}
+        found = []
+        for r in rows:
+            at_head = r.version_snapshot_id == snapshot_id
+            dates = {"first_seen": r.first_seen,
+                     "last_changed": r.last_changed if at_head else r.valid_from}
+            old = previous.get(r.entry_id)
+            found.append((entry_from_json(r.data, **dates),
+                          None if old is None else entry_from_json(old, **dates)))
+        return found
+
     def provenance(self, snapshot_id: int) -> Provenance | None:
         """Where a snapshot came from: its channel, when it was taken, the data date the
         source stated, and every raw reply it was read from (URL, time, SHA-256, file)."""

@@ -32,6 +32,7 @@ from regwatch.cli.app import (
     _count,
     _emit,
     _iso_day,
+    _open_store,
     _open_to_read,
     _say,
     _source,
@@ -105,12 +106,21 @@ def _source_text(source: dict[str, Any] | None) -> list[str]:
               help="What the official list showed that day (the last snapshot taken by then).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
+@click.option("--repair", is_flag=True,
+              help="Instead: rebuild the files under the data folder (exports, change feed) that "
+                   "lag behind the database, e.g. after a crash, and say which.")
 @source_option()
-def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, source: str) -> None:
+def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, repair: bool,
+           source: str) -> None:
     """Export the register: the latest state, as it officially stood --at a date, or as
     the official list showed it --as-seen on a date. The two differ when the list lagged
     an order."""
     source = _source(source)
+    if repair:
+        if at or as_seen or output:
+            raise click.UsageError(_say("cli.error.repair_alone"))
+        _repair(source)
+        return
     if at and as_seen:
         raise click.UsageError(_say("cli.error.at_and_as_seen"))
     if (at or as_seen or "") > date.today().isoformat():
@@ -143,6 +153,31 @@ def _ftm(entries: list, source: str) -> bytes:
     handle = io.BytesIO()
     write_ftm(handle, entries, source, programme=meta.title, publisher=meta.publisher)
     return handle.getvalue()
+
+
+def _repair(source: str) -> None:
+    """`export --repair`: exit 0 with a line saying what was rebuilt (or that nothing
+    lagged); 1 when nothing was crawled yet."""
+    from pipelines.publish.status import restamp_status
+    from pipelines.publish.sync import publish
+    from pipelines.storage.locks import source_lock
+
+    config, store = _open_store()
+    try:
+        with source_lock(config.data_dir, source):  # no crawl writes the files meanwhile
+            done = publish(store, config.data_dir, source)
+            if done.shows is not None:
+                restamp_status(config.data_dir, source, done.shows)
+    finally:
+        store.close()
+    if done.shows is None:
+        click.echo(_say("cli.nothing_crawled", source=source), err=True)
+        sys.exit(EXIT_REFUSED)
+    if done.rebuilt:
+        click.echo(_count("cli.export.repaired", len(done.rebuilt), source=source,
+                          files=", ".join(done.rebuilt), taken=done.shows.taken_at))
+    else:
+        click.echo(_say("cli.export.nothing_to_repair", source=source, taken=done.shows.taken_at))
 
 
 @cli.command()

@@ -1,7 +1,6 @@
-"""The `regwatch` command: the click group of app.py with every command group's commands
-registered on it (each module registers its own when imported)."""
+"""The `regwatch` command: the click group of app.py, whose commands (each module of this
+package registers its own when imported) are imported when first used: app.COMMANDS."""
 
-from regwatch.cli import alerting, announcing, checking, crawling, data, serving  # noqa: F401  (they register)
 from regwatch.cli.app import cli
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.publish.export import write_exports
 from pipelines.publish.feeds import write_feeds
+from pipelines.publish.sync import publish
 from pipelines.register.rebuild import HistoryDelta, SnapshotRows, compare, rebuild
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import read_reply
@@ -45,13 +45,12 @@ def reparse(store: Store, data_dir: Path, source: str) -> HistoryDelta:
         store.replace_history(source, [(s.snapshot_id, s.taken_at, s.result) for s in states])
         new_entries = store.current_entries(source)
         last = snapshots[-1]
-        write_exports(data_dir, source, new_entries, store.changes(source), last.taken_at,
-                      list(last.replies), new_snapshot=False)
+        publish(store, data_dir, source, current=new_entries, force=True)  # the history was rebuilt
         delta = compare(old_changes, store.changes(source), old_entries, new_entries)
         # The change feed is what was published at the time; one more file restates the
         # entries that read differently now, so replaying it still gives latest.json.
         moved = set(delta.entries_changed)
         if moved:
             write_feeds(data_dir, source, REPARSED, utc_now(), last.taken_at, [], [],
-                        restated=[e for e in new_entries if e.entry_id in moved])
+                        restated=[e for e in new_entries if e.entry_id in moved], snapshot_id=last.id)
         return delta

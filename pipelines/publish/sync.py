@@ -1,0 +1,229 @@
+"""Exports and feeds as a function of the database: `publish` brings every file under
+`<data_dir>/<source>/` up to the last stored snapshot, rebuilding only what lags.
+
+Each crawl calls it (an unchanged or refused one too), and so does `regwatch export
+--repair`, under the source's lock. What each file shows is recorded in `published.json`,
+rewritten atomically after the files it describes: a crash at any point (before the
+database commit, after it, in the middle of a file) leaves files that the next call finds
+lagging and rebuilds. The change files say themselves which snapshot they hold (the
+index lists it), so a snapshot whose crawl died before its change file gets one, written
+from the changes stored with it. Temporary files a killed writer left are removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pipelines.publish import feeds
+from pipelines.publish.export import (
+    change_record,
+    entry_record,
+    keep_snapshot,
+    write_datapackage,
+    write_latest,
+    write_latest_xlsx,
+)
+from pipelines.register.models import REMOVED, Entry
+from pipelines.storage.atomic import atomic_write, atomic_write_bytes
+from pipelines.storage.store import Snapshot, Store
+
+MANIFEST = "published.json"
+_LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
+UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file names
+# For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
+# creating the file REGWATCH_PAUSE_FILE, until it is killed. For the benchmarks:
+# REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds>" at every point passed.
+PAUSE_AT, PAUSE_FILE, TIMINGS = "REGWATCH_PAUSE_AT", "REGWATCH_PAUSE_FILE", "REGWATCH_TIMINGS"
+
+
+def pause_point(name: str) -> None:
+    """A named point of a crawl's path: noted for the benchmarks when REGWATCH_TIMINGS is
+    set, and a place to wait to be killed when REGWATCH_PAUSE_AT names it (the tests kill
+    a real crawl there with SIGKILL). Costs two dictionary lookups otherwise."""
+    if timings := os.environ.get(TIMINGS):
+        with open(timings, "a", encoding="utf-8") as noted:
+            noted.write(f"{name} {time.time():.6f}\n")
+    if os.environ.get(PAUSE_AT) != name:
+        return
+    Path(os.environ[PAUSE_FILE]).touch()
+    while True:
+        time.sleep(1)
+
+
+@dataclass
+class Published:
+    shows: Snapshot | None  # the snapshot the exports show now (None: nothing stored yet)
+    rebuilt: list[str] = field(default_factory=list)  # the files written, in order
+
+
+def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
+            poll_at: str = "", force: bool = False, xlsx: bool = True) -> Published:
+    """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
+    entries when the caller holds them (else they are read, and only if a file lags).
+    `poll_at`: a crawl at that time found the register as before, and gets an empty
+    change file. `force`: rewrite the latest files even if they seem current (the stored
+    history was rebuilt). `xlsx`: also the XLSX, last (the costliest file)."""
+    folder = data_dir / source
+    done = Published(store.last_snapshot(source))
+    remove_leftovers(folder)
+    last = done.shows
+    if last is None:
+        return done
+    state = _State(store, source, current)
+    manifest = read_manifest(folder)
+    recorded = dict(manifest)
+    shown = _stamp(last)
+    write = _recorded(folder, done)
+    if force or manifest.get("latest") != shown or not all((folder / n).exists() for n in _LATEST):
+        write_latest(folder, source, state.entries(), store.changes(source), last.taken_at,
+                     list(last.replies), write=write)
+        manifest["latest"] = shown
+    if manifest.get("snapshot_csv") != shown:
+        keep_snapshot(folder, last.taken_at, write=write)
+        manifest["snapshot_csv"] = shown
+    if manifest.get("datapackage") != shown or force or not (folder / "datapackage.json").exists():
+        write_datapackage(folder, source, last.taken_at)
+        done.rebuilt.append("datapackage.json")
+        manifest["datapackage"] = shown
+    _catch_up_feed(store, folder, source, state, poll_at, done)
+    if manifest != recorded:  # an unchanged poll writes nothing here
+        _write_manifest(folder, source, manifest)
+    if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
+        write_latest_xlsx(folder, state.entries(), write=write)
+        manifest["xlsx"] = shown
+        _write_manifest(folder, source, manifest)
+    return done
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Temporary files of a writer that was killed (atomic_write names them
+    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written."""
+    found = [p for place in (folder, folder / "snapshots", folder / feeds.FEED_FOLDER)
+             if place.is_dir() for p in place.glob(".*.tmp")]
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        found = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet (or a torn one): everything counts as lagging
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_manifest(folder: Path, source: str, manifest: dict[str, Any]) -> None:
+    manifest["source"] = source
+    atomic_write_bytes(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode() + b"\n")
+
+
+def _stamp(snapshot: Snapshot) -> dict[str, Any]:
+    """How a file names the snapshot it shows: its id and time (an id alone could repeat
+    in another database)."""
+    return {"snapshot_id": snapshot.id, "snapshot_taken_at": snapshot.taken_at}
+
+
+def _recorded(folder: Path, done: Published) -> Callable[[Path, Callable[[IO[bytes]], object]], None]:
+    """atomic_write that notes each file and offers the crash tests a point inside it (the
+    temporary file written, not yet in place)."""
+    def write(target: Path, fill: Callable[[IO[bytes]], object]) -> None:
+        def filled(handle: IO[bytes]) -> None:
+            fill(handle)
+            handle.flush()
+            pause_point(f"writing:{target.name}")
+        atomic_write(target, filled)
+        done.rebuilt.append(str(target.relative_to(folder)))
+    return write
+
+
+class _State:
+    """The current entries, read from the store at most once and only when needed."""
+
+    def __init__(self, store: Store, source: str, current: list[Entry] | None) -> None:
+        self.store, self.source, self._entries = store, source, current
+
+    def entries(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = self.store.current_entries(self.source)
+        return self._entries
+
+
+# --- the change feed ------------------------------------------------------------------------
+
+def _missing_from_feed(snapshots: list[Snapshot], index: feeds.Record) -> list[Snapshot]:
+    """The snapshots after the last one a change file holds, oldest first. Rows written
+    before change files named their snapshot count as holding every snapshot taken by
+    their crawl's time."""
+    rows = index["files"]
+    held = {(r["snapshot_id"], r["snapshot_taken_at"]) for r in rows if "snapshot_id" in r}
+    untagged = max((r["crawled_at"] for r in rows if "snapshot_id" not in r), default="")
+    missing: list[Snapshot] = []
+    for snapshot in reversed(snapshots):
+        if (snapshot.id, snapshot.taken_at) in held or snapshot.taken_at <= untagged:
+            break
+        missing.append(snapshot)
+    return missing[::-1]
+
+
+def _catch_up_feed(store: Store, folder: Path, source: str, state: _State, poll_at: str,
+                   done: Published) -> None:
+    """A change file for every stored snapshot the feed lacks, from the changes stored with
+    it; then the poll's own (empty) file. A feed with no file yet starts with the whole
+    register, in the first file written."""
+    feed = folder / feeds.FEED_FOLDER
+    index = feeds.read_index(feed, source)
+    snapshots = store.snapshots_of(source)
+    fresh = not index["files"]
+    # a fresh feed starts with the register: in the poll's own file, else in the last snapshot's
+    missing = ([] if poll_at else snapshots[-1:]) if fresh else _missing_from_feed(snapshots, index)
+    for snapshot in missing:
+        first = snapshot.id == snapshots[0].id
+        # a first snapshot stores no change: its file lists the register instead
+        records: Iterable[feeds.Record] = [] if first else _stored_records(store, source, snapshot)
+        if first or fresh:
+            records = _chain(_baseline(state.entries(), snapshot.taken_at), records)
+        name = feeds.write_feed_file(folder.parent, source, feeds.BASELINE if first else CHANGED,
+                                     snapshot.taken_at, snapshot.taken_at, records, snapshot.id)
+        done.rebuilt.append(f"{feeds.FEED_FOLDER}/{name}")
+        fresh = False
+    if poll_at:
+        last = snapshots[-1]
+        records = _baseline(state.entries(), poll_at) if fresh else iter(())
+        feeds.write_feed_file(folder.parent, source, UNCHANGED, poll_at, last.taken_at, records, last.id)
+
+
+def _chain(*parts: Iterable[feeds.Record]) -> Iterator[feeds.Record]:
+    for part in parts:
+        yield from part
+
+
+def _baseline(entries: list[Entry], detected_at: str) -> Iterator[feeds.Record]:
+    """Every entry as a change of kind `baseline`, made one at a time as the file is written."""
+    for entry in entries:  # change_record's keys and order, without a Change per entry
+        yield {"detected_at": detected_at, "kind": feeds.BASELINE, "entry_id": entry.entry_id,
+               "number": entry.number, "name": entry.name, "field": "", "old": "", "new": entry.status,
+               "entry": entry_record(entry)}
+
+
+def _stored_records(store: Store, source: str, snapshot: Snapshot) -> list[feeds.Record]:
+    """The changes stored with `snapshot`, each with its entry as the snapshot stored it,
+    then the entries it restated (a new version, no change: their record moved all the same)."""
+    found = store.changes_of(source, snapshot.id)
+    versions = store.versions_at(source, snapshot.id)
+    after = {new.entry_id: new for new, _ in versions}
+    records = []
+    for change in found:
+        entry = after.get(change.entry_id)
+        records.append({**change_record(change),
+                        "entry": None if change.kind == REMOVED or entry is None else entry_record(entry)})
+    changed = {c.entry_id for c in found}
+    restated = [new for new, old in versions
+                if new.entry_id not in changed and old is not None and entry_record(new) != entry_record(old)]
+    return records + feeds.restated_records(restated, snapshot.taken_at)
