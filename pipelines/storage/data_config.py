@@ -59,6 +59,8 @@ class DataConfig:
 
     @property
     def is_postgres(self) -> bool:
+        from sqlalchemy.engine import make_url
+
         return make_url(self.database_url).get_backend_name() == "postgresql"
 
     def check_folder(self) -> DataConfig:
