@@ -66,7 +66,8 @@ SOURCES = {
     "tass": ("announcements_tass", "REGWATCH_TASS_URL", "https://tass.ru",
              ["/rss/v2.xml"], {
                  "/obschestvo/12557867": (
-                     "2021-10-01", "ru", "Европейскую сеть организаций по наблюдению за выборами", "ENEMO"),
+                     "2021-10-01", "ru", "Европейскую сеть организаций по наблюдению за выборами",
+                     "European Network of Election"),  # «ENEMO», resolved to the name it was introduced with
                  "/obschestvo/17318871": (
                      "2023-03-20", "ru", "агрессивной милитаристской риторикой",
                      "Институт государственного управления"),

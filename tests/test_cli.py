@@ -141,7 +141,8 @@ def test_a_bad_setting_is_named_before_anything_is_fetched(workspace, variable, 
 def test_a_database_that_cannot_be_opened_is_named_without_its_password(workspace):
     result = workspace.crawl(REGWATCH_DATABASE_URL="postgresql://u:s3cretpw@127.0.0.1:1/db")
     assert result.code == 1
-    assert "cannot open the database postgresql://***@127.0.0.1:1/db" in result.stderr
+    # named as opened: postgresql:// means psycopg 3 (pipelines/storage/data_config.py)
+    assert "cannot open the database postgresql+psycopg://***@127.0.0.1:1/db" in result.stderr
     assert "s3cretpw" not in result.output and workspace.fake.requests == []
 
 
