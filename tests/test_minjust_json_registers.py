@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import date
@@ -24,7 +27,7 @@ from pipelines.storage.store import entry_from_json, entry_to_json
 from regwatch.fakes.minjust import FakeMinjust
 from scraper.parsers.columns import canonical_row, info_columns, map_columns
 from scraper.registers.metadata import load_source
-from tests.conftest import REGISTERS, SHARED, Workspace
+from tests.conftest import REGISTERS, ROOT, SHARED, Workspace
 
 FOREIGN_AGENTS = REGISTERS["ru_minjust_foreign_agents"]
 EXTREMIST = REGISTERS["ru_minjust_extremist"]
@@ -282,3 +285,26 @@ def check_first_and_last(register, first: dict, last: dict) -> None:
         assert first["name"] == "Межрегиональная общественная организация «Национал-большевистская партия»"
         assert (last["number"], last["listed_on"], last["status"]) == (154, "2026-09-18", "listed")
         assert last["name"].startswith("Объединение, членами которого являются Галицкий Александр Владимирович")
+
+
+# --- what the exports and Scrapy say about them --------------------------------------------------
+
+def test_the_foreign_agents_exports_are_a_valid_package_describing_the_new_columns(register_baselines, tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    folder = tmp_path / "out"
+    shutil.copytree(register_baselines[FOREIGN_AGENTS.source], folder)
+    exports = folder / FOREIGN_AGENTS.source
+    package = json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))
+    assert "organisations and persons" in package["description"]
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert list(fields)[-4:] == list(PARTY_COLUMNS)
+    assert fields["entity_type"]["constraints"] == {"enum": ["organisation", "person"]}
+    assert fields["identifiers"]["description"].startswith("Official identifiers")
+    report = frictionless.validate(exports / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:5]
+
+
+def test_scrapy_lists_a_spider_for_each_register():
+    listed = subprocess.run([sys.executable, "-m", "scrapy.cmdline", "list"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert {"minjust_undesirable", "minjust_foreign_agents", "minjust_extremist"} <= set(listed)

@@ -88,7 +88,10 @@ def datapackage(source: str, snapshot_files: list[str], generated_at: str,
         _csv("changes", "changes.csv", table_schema(CHANGE_COLUMNS), "Every change detected"),
         {"name": "latest-xlsx", "path": "latest.xlsx", "format": "xlsx", "title": "The register as "
          "last read, as a spreadsheet (every cell text)",
-         "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+         "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         # typed by the register's schema: left to guess, a tool reads a column empty in
+         # its first rows (domains) as some other type
+         "schema": REGISTER_SCHEMA_FILE},
         {"name": "latest-json", "path": "latest.json", "format": "json", "mediatype": "application/json",
          "title": "The register as last read, with lists as lists and the raw replies' SHA-256"},
     ]
