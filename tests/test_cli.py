@@ -121,6 +121,10 @@ def test_the_demo_crawls_two_states_and_finds_the_23_additions(tmp_path):
     assert "390 entries, 23 added" in result.stdout
     assert (out / "ru_minjust_undesirable" / "latest.xlsx").exists()
     assert len(list((out / "ru_minjust_undesirable" / "snapshots").glob("*.csv"))) == 2
+    # …and a second register, people and organisations, with additions and exclusions
+    assert "ru_minjust_foreign_agents: baseline: 1191 entries" in result.stdout
+    assert "ru_minjust_foreign_agents: changed: 1239 entries, 10 excluded, 48 added" in result.stdout
+    assert len(list((out / "ru_minjust_foreign_agents" / "snapshots").glob("*.csv"))) == 2
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
