@@ -19,10 +19,13 @@ import urllib.request
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.publish.dictionary import EXPORT_COLUMNS, PARTY_COLUMNS
 from pipelines.register.models import EXCLUDED, LISTED, ORGANISATION, PERSON, Entry
 from pipelines.register.normalise import Profile, normalise_row, normalise_rows
+from pipelines.register.parties import split_person
 from pipelines.storage.store import entry_from_json, entry_to_json
 from regwatch.fakes.minjust import FakeMinjust
 from scraper.parsers.columns import canonical_row, info_columns, map_columns
@@ -106,6 +109,18 @@ def test_a_person_keeps_the_name_parts_and_never_meets_the_organisation_splitter
     assert entry.identifiers == (("inn", "772821335500"),)
     assert entry.designated_by == "Ministry of Justice of the Russian Federation"
     assert entry.decision.startswith("Статья 7")
+
+
+_WORD = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщыэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ-", min_size=1, max_size=12)
+
+
+@given(words=st.lists(_WORD, min_size=1, max_size=4), pseudonym=st.one_of(st.none(), _WORD))
+def test_a_persons_name_parts_are_its_words_and_a_quoted_pseudonym_is_an_alias(words, pseudonym):
+    published = " ".join(words) + (f' "{pseudonym}"' if pseudonym else "")
+    person = split_person(published)
+    assert [w for w in (person.surname, person.given_name, *person.patronymic.split()) if w] == words
+    assert person.name == " ".join(words)
+    assert person.aliases == ((pseudonym,) if pseudonym else ())
 
 
 def test_every_person_of_the_register_is_read_as_a_person():
