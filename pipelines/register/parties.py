@@ -91,6 +91,8 @@ def parse_domains(text: str) -> tuple[tuple[str, ...], list[str]]:
     """'https://theins.ru, www.theins.press;' → (('theins.ru', 'www.theins.press'), problems).
     Domains are compared in lower case; a scheme or path is dropped; anything that is not
     a domain name is a problem, left out."""
+    if not text:  # most registers have no domains column: the common case costs nothing
+        return (), []
     domains: list[str] = []
     problems: list[str] = []
     for token in re.split(r"[\s,;]+", text):
@@ -107,7 +109,7 @@ def parse_domains(text: str) -> tuple[tuple[str, ...], list[str]]:
 
 def parse_identifier(kind: str, text: str) -> tuple[str, str]:
     """('inn', ' 7707304743 ') → ('7707304743', ''); a wrong number of digits → ('', problem)."""
-    value = re.sub(r"\s+", "", text)
+    value = re.sub(r"\s+", "", text) if text else ""
     if not value:
         return "", ""
     if value.isdigit() and len(value) in IDENTIFIER_DIGITS[kind]:
