@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipelines.publish import feeds
 from pipelines.publish.dictionary import EXPORT_COLUMNS, PARTY_COLUMNS
 from pipelines.register.models import EXCLUDED, LISTED, ORGANISATION, PERSON, Entry
 from pipelines.register.normalise import Profile, normalise_row, normalise_rows
@@ -278,6 +279,7 @@ def test_two_states_crawled_give_exactly_the_real_additions_and_exclusions(regis
         for number in excluded:
             assert by_number[number]["status"] == EXCLUDED and by_number[number]["excluded_on"]
         check_first_and_last(register, rows[0], rows[-1])
+        assert feeds.replay(workspace.exports / feeds.FEED_FOLDER) == rows  # the change feed agrees
 
 
 def check_first_and_last(register, first: dict, last: dict) -> None:
