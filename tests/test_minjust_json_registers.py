@@ -282,6 +282,16 @@ def test_two_states_crawled_give_exactly_the_real_additions_and_exclusions(regis
         assert feeds.replay(workspace.exports / feeds.FEED_FOLDER) == rows  # the change feed agrees
 
 
+@pytest.mark.parametrize("register", NEW, ids=lambda r: r.source)
+def test_the_json_and_xlsx_channels_agree_on_every_row(register, tmp_path):
+    """The recorded workbook is mapped by its header row, the same titles as /info."""
+    with FakeMinjust(registers={register.registry_id: register.state(register.second)}) as fake:
+        result = Workspace(fake, tmp_path / "out", register.source).regwatch("verify", register.source)
+    assert result.code == 0, result.output
+    assert f"{register.source}: the channels agree on every row" in result.stdout
+    assert f"xlsx  {len(register.state(register.second).rows)} rows, data date" in result.stdout
+
+
 def check_first_and_last(register, first: dict, last: dict) -> None:
     """The first and the last row of the second state, field by field."""
     url = f"https://reestrs.minjust.gov.ru/#/registry/{register.registry_id}"

@@ -1,12 +1,14 @@
 """Build the recorded states of the registers of foreign agents and extremist organisations
-(in the official service's reply shapes: /info and /values rows) from the public mirror
-in ../shared/data/ru_registries_mirror/ (see its README and each folder's PROVENANCE.md).
+(in the official service's reply shapes: /info, /values rows and the /export workbook)
+from the public mirror in ../shared/data/ru_registries_mirror/ (see its README and each
+folder's PROVENANCE.md).
 
     python regwatch/demo_data/build_minjust_json.py [MIRROR_DIR]
 
 The mirror is already normalised (its own keys): this lays its rows out as the JSON
 service serves them, and cuts an earlier state from each file by the dates in it. Run
-again, it writes the same bytes. Only the standard library: it runs without regwatch.
+again, it writes the same JSON; the workbook's bytes differ, as the service's do (its
+cells do not). Needs only the standard library and openpyxl (a dependency of regwatch).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def foreign_agent_cells(row: dict, cut: date) -> dict[str, str]:
 
 def extremist_cells(row: dict, cut: date) -> dict[str, str]:
     placed = _PLACED.search(row["name"])
-    decision = row["decision"] or "; ".join(m.group(1) for m in _DECISION.finditer(row["name"]))
+    decision = row["decision"] or "; ".join(m.group(1).strip() for m in _DECISION.finditer(row["name"]))
     return {"field_2_s": row["name"], "field_3_s": decision,
             "field_4_s": placed.group(1) if placed else ""}
 
@@ -130,6 +132,22 @@ def build_state(spec: dict, rows: list[dict], state: str, leave_out_empty: bool)
     return info, out
 
 
+def write_export(path: Path, info: dict, values: list[dict]) -> None:
+    """The /export workbook: sheet «Лист 1», A1 the title, A2 the data date, row 3 the
+    column titles, the rows from row 4 (as the service lays it out, see the fixtures README)."""
+    from openpyxl import Workbook  # only here: the JSON needs no third-party package
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Лист 1")
+    sheet.append([info["title"]])
+    sheet.append([datetime.fromtimestamp(info["lastModified"] / 1000, MSK).replace(tzinfo=None)])
+    keys = [c["name"] for c in info["columns"]]
+    sheet.append([c["title"] for c in info["columns"]])
+    for row in values:
+        sheet.append([row.get(key, "") for key in keys])
+    workbook.save(path)
+
+
 def write_json(path: Path, data: object) -> None:
     """A list one item a line (a diff of two states reads row by row), else indented."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +167,7 @@ def main() -> None:
             folder = HERE / spec["folder"] / state
             write_json(folder / "info.json", info)
             write_json(folder / "rows.json", values)
+            write_export(folder / "export.xlsx", info, values)
             print(f"{folder.relative_to(HERE)}: {len(values)} rows")
 
 
