@@ -13,7 +13,7 @@ import json
 import logging
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import make_url
 
 from pipelines.alerts.config import AlertConfig, ConfigError, no_unknown_keys, read_toml
 from pipelines.storage.data_config import DataConfig
@@ -52,8 +53,8 @@ class JobSpec:
 
     @property
     def fingerprint(self) -> str:
-        """Stored as the job's name: an edited trigger replaces the stored job."""
-        return f"{self.job_id} {json.dumps(self.trigger, sort_keys=True)}"
+        """Stored as the job's name: an edited trigger (or a job now queued) replaces the stored job."""
+        return f"{self.job_id} {self.func} {json.dumps(self.trigger, sort_keys=True)}"
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,11 @@ def load_schedule(path: Path) -> Schedule:
             source = load_source(name).source
         except KeyError as exc:
             raise ScheduleError(f"{path}: source[{i}]: {exc.args[0]}") from None
+        if "crawl" not in table:
+            raise ScheduleError(f"{path}: source {source!r} needs a crawl trigger")
         for kind in ("probe", "crawl"):
-            if kind not in table:
-                raise ScheduleError(f"{path}: source {source!r} needs a {kind} trigger")
+            if kind not in table:  # a source without a cheap probe (an HTML page) is only crawled
+                continue
             jobs.append(JobSpec(f"{source}:{kind}", f"schedules.jobs:{kind}_job", (source,),
                                 _trigger_table(path, f"{source}.{kind}", table[kind])))
     if "announcements" in data:  # the announcement spiders, then the linking
@@ -176,14 +179,46 @@ def sync_jobs(scheduler: BackgroundScheduler, schedule: Schedule, data: DataConf
 
 def _first_run(spec: JobSpec, store: Store) -> datetime | None:
     """Probe and deliver at once; crawl at once only a source never crawled (its baseline)."""
-    if spec.job_id.endswith(":crawl") and store.last_snapshot(spec.args[0]) is not None:
+    if spec.job_id.endswith(":crawl") and store.last_snapshot(spec.job_id.split(":")[0]) is not None:
         return None  # the trigger's own next time
     return datetime.now(UTC)
 
 
+def uses_queue(database_url: str) -> bool:
+    """On PostgreSQL, work goes through the job queue (schedules/queue.py, the `postgres`
+    extra); SQLite keeps this single daemon."""
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
+def queue_schedule(schedule: Schedule) -> Schedule:
+    """The same triggers, each deferring its job to the queue (schedules/queue.py) instead
+    of running it: workers run them."""
+    jobs = tuple(replace(job, func="schedules.queue:scheduled",
+                         args=(job.job_id.rsplit(":", 1)[-1], *job.args)) for job in schedule.jobs)
+    return replace(schedule, jobs=jobs)
+
+
 def run(schedule: Schedule, data: DataConfig, alerts: AlertConfig, config_file: Path | None,
         once: bool = False) -> int:
-    """The daemon (until SIGTERM or SIGINT), or with `once` every due job once, then exit."""
+    """The daemon (until SIGTERM or SIGINT), or with `once` every due job once, then exit.
+    On PostgreSQL the jobs go to the queue for `regwatch worker`s, and one scheduler runs
+    at a time (a second stands by)."""
+    if not uses_queue(data.database_url):
+        return _run(schedule, data, alerts, config_file, once)
+    from schedules import queue
+
+    lock = queue.SchedulerLock(data.database_url)
+    lock.acquire()
+    try:
+        queue.open_for_scheduler(data.database_url)
+        return _run(queue_schedule(schedule), data, alerts, config_file, once)
+    finally:
+        queue.close_for_scheduler()
+        lock.release()
+
+
+def _run(schedule: Schedule, data: DataConfig, alerts: AlertConfig, config_file: Path | None,
+         once: bool) -> int:
     scheduler = build_scheduler(data)
     set_runtime(Runtime(data, alerts, config_file, scheduler))
     try:

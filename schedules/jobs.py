@@ -72,27 +72,37 @@ def _store() -> Iterator[Store]:
 
 def probe_job(source: str) -> None:
     """GET /info; a new lastModified (or a failing source) starts the full crawl at once."""
+    runtime = _context()
+    if probe_says_crawl(source, runtime.data.database_url, runtime.alerts):
+        request_crawl(source)
+
+
+def probe_says_crawl(source: str, database_url: str, alerts: AlertConfig) -> bool:
+    """Probe `source` (GET /info): True when a crawl should run now (a new lastModified, or
+    the source is failing). A failed probe counts as a failure of the source."""
     from scraper.probe import probe
 
-    runtime = _context()
     result = probe(load_source(source))
     now = utc_now("milliseconds")
-    with _store() as store:
+    store = Store(database_url)
+    try:
         if not result.ok:
             log.warning("%s", result.error)
             event = outbox.record_failure(store.engine, source, result.error, now,
-                                          runtime.alerts.failures_before_alert)
-            tell_health(store.engine, runtime.alerts, event, now)
-            return
+                                          alerts.failures_before_alert)
+            tell_health(store.engine, alerts, event, now)
+            return False
         health = outbox.health(store.engine, source)
+    finally:
+        store.close()
     seen, failing = health["last_modified_seen"], health["failures"] > 0
     if result.last_modified == seen and not failing:
         log.info("%s: probe: lastModified %s unchanged", source, result.last_modified)
-        return
+        return False
     reason = "the source is failing" if failing and result.last_modified == seen else \
         f"lastModified {seen} → {result.last_modified}"
     log.info("%s: probe: %s: crawling now", source, reason)
-    request_crawl(source)
+    return True
 
 
 def request_crawl(source: str) -> None:

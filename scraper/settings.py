@@ -40,6 +40,8 @@ REGWATCH_DATABASE_URL = _env("REGWATCH_DATABASE_URL") or ""
 # Stands in for the host of every register on the JSON service (a local fake, a mirror);
 # empty: each register's own `base_url` (scraper/registers/<id>.toml).
 REGWATCH_MINJUST_URL = _env("REGWATCH_MINJUST_URL") or ""
+# Stands in for https://www.fsb.ru, the host of the FSB's terrorist list (a local fake).
+REGWATCH_FSB_URL = _env("REGWATCH_FSB_URL") or ""
 REGWATCH_PAGE_SIZE = _number("REGWATCH_PAGE_SIZE", 1000, int) or 1000  # the server caps at 1000
 REGWATCH_PROXY = _env("REGWATCH_PROXY") or ""  # http://, https:// or socks5:// URL
 REGWATCH_CA_FILES = [p for p in (_env("REGWATCH_CA_FILES") or "").split(os.pathsep) if p]

@@ -37,6 +37,7 @@ FOREIGN_AGENTS = REGISTERS["ru_minjust_foreign_agents"]
 EXTREMIST = REGISTERS["ru_minjust_extremist"]
 NEW = (FOREIGN_AGENTS, EXTREMIST)
 MIRROR = SHARED / "data" / "ru_registries_mirror"
+DEMO_FSB = ROOT / "regwatch" / "demo_data" / "fsb_terrorist"
 
 
 def canonical_rows(register, day: str) -> list[dict[str, str]]:
@@ -335,3 +336,16 @@ def test_scrapy_lists_a_spider_for_each_register():
     listed = subprocess.run([sys.executable, "-m", "scrapy.cmdline", "list"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.split()
     assert {"minjust_undesirable", "minjust_foreign_agents", "minjust_extremist"} <= set(listed)
+
+
+def test_the_fsb_lists_rows_keep_their_decision_and_aliases_without_warnings():
+    """A page source (no columns: its parser gives the canonical fields) is normalised by
+    its metadata too: its authority, no inclusion date or status expected."""
+    from scraper.parsers.fsb_page import parse_page
+
+    page = parse_page((DEMO_FSB / "2026-09-16" / "terror.htm").read_bytes())
+    entries, problems = normalise_rows(page.rows, profile=Profile.of(load_source("ru_fsb_terrorist")))
+    assert problems == [] and len(entries) == len(page.rows) == 77
+    assert all(e.decision and e.designated_by.startswith("Courts of the Russian Federation") for e in entries)
+    assert [e.aliases for e in entries] == [tuple(r["aliases"].split(" | ")) if r["aliases"] else ()
+                                            for r in page.rows]  # the parser's list, as it gives it

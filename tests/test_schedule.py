@@ -61,6 +61,7 @@ def test_the_shipped_schedule_loads():
     plan = load_schedule(ROOT / "schedules" / "schedules.toml")
     ids = [job.job_id for job in plan.jobs]
     assert ids == ["deliver", "ru_minjust_undesirable:probe", "ru_minjust_undesirable:crawl",
+                   "ru_fsb_terrorist:crawl",  # an HTML page has no probe: crawled only
                    "ru_minjust_foreign_agents:probe", "ru_minjust_foreign_agents:crawl",
                    "ru_minjust_extremist:probe", "ru_minjust_extremist:crawl", "announcements"]
     assert str(plan.timezone) == "Europe/Moscow"

@@ -23,7 +23,6 @@ from pipelines.register.parties import (
     organisation_aliases,
     parse_domains,
     parse_identifier,
-    quoted_names,
     split_person,
 )
 from scraper.parsers.columns import ROW_FIELDS
@@ -49,9 +48,12 @@ class Profile:
     @classmethod
     def of(cls, meta: SourceMeta) -> Profile:
         fields_ = {c.field for c in meta.columns.columns}
+        # A source without columns (one HTML page: its parser gives canonical fields itself,
+        # the FSB's list with its decisions and aliases) may give any field.
+        parties = PERSON in meta.entity_kinds or bool(fields_ & set(PARTY_FIELDS)) or not fields_
         return cls(authority=meta.authority, entity_kinds=meta.entity_kinds,
                    dated="listed_on" in meta.columns.required, has_status="status" in fields_,
-                   parties=PERSON in meta.entity_kinds or bool(fields_ & set(PARTY_FIELDS)))
+                   parties=parties)
 
 
 DEFAULT_PROFILE = Profile()
@@ -173,19 +175,17 @@ def _name_fields(cells: dict[str, str], profile: Profile) -> dict[str, Any]:
                     given_name=person.given_name, patronymic=person.patronymic,
                     aliases=tuple(dict.fromkeys((*person.aliases, *listed_aliases))))
     parts = split_name(cells["name"])
-    aliases = organisation_aliases(cells["name"]) if profile.parties else ()
+    # The source's own list of other names, when it gives one, over our reading of the «»
+    aliases = listed_aliases or (organisation_aliases(cells["name"]) if profile.parties else ())
     return dict(entity_type=ORGANISATION, name_ru=tuple(parts.name_ru),
                 name_original=tuple(parts.name_original), acronyms=tuple(parts.acronyms),
-                country=parts.country, country_code=parts.country_code,
-                aliases=tuple(dict.fromkeys((*aliases, *listed_aliases))))
+                country=parts.country, country_code=parts.country_code, aliases=aliases)
 
 
 def _listed_aliases(text: str) -> tuple[str, ...]:
-    """An aliases column: names in «», else names separated by ';', '|' or new lines."""
-    if not text:
-        return ()
-    names = quoted_names(text) or [normalise_whitespace(n) for n in re.split(r"[;|\n]", text)]
-    return tuple(n for n in names if n)
+    """An aliases column: names separated by '|' or ';', each kept whole («» and all)."""
+    names = (normalise_whitespace(n) for n in re.split(r"[|;]", text))
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _party_fields(cells: dict[str, str], problem: Callable[[str, str], None]) -> dict[str, Any]:

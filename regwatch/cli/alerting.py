@@ -96,3 +96,36 @@ def schedule(schedule_file: Path | None, once: bool, config_file: Path | None) -
     log_to_file(config.data_dir / "schedule.log", "INFO")
     _log_to_stderr()
     sys.exit(scheduling.run(plan, config, alerting, config_file, once=once))
+
+
+@cli.command()
+@click.option("--concurrency", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs this worker runs at once.")
+@click.option("--queue", "queues", multiple=True, type=click.Choice(["probe", "crawl", "deliver"]),
+              help="Only these queues (repeat the option); default: all.")
+@config_option
+def worker(concurrency: int, queues: tuple[str, ...], config_file: Path | None) -> None:
+    """Run jobs from the PostgreSQL job queue: the probes, crawls, announcement runs and
+    deliveries `regwatch schedule` defers. Start as many as you like, on as many machines
+    as you like, against the same REGWATCH_DATABASE_URL. Stops cleanly on SIGTERM or SIGINT
+    (a killed worker's job is retried by another)."""
+    import os
+
+    from regwatch.runner import log_to_file
+    from schedules.daemon import uses_queue
+
+    _, config_file = _alert_config(config_file)  # a bad subscriptions file stops us here
+    config, store = _open_store()
+    store.close()
+    if not uses_queue(config.database_url):
+        raise click.UsageError(_say("cli.error.worker_needs_postgres"))
+    from schedules import queue
+
+    if config_file is not None:
+        os.environ[queue.CONFIG_VARIABLE] = str(config_file.resolve())
+    log_to_file(config.data_dir / "worker.log", "INFO")
+    _log_to_stderr()
+    queue.ensure_schema(config.database_url)
+    app = queue.make_app(config.database_url)
+    with app.open():
+        app.run_worker(concurrency=concurrency, queues=list(queues) or None)

@@ -7,6 +7,7 @@ every raw reply: URL, retrieval time, SHA-256 and the archived file)."""
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from datetime import date
@@ -23,6 +24,7 @@ from pipelines.publish.export import (
     register_at,
     render,
 )
+from pipelines.publish.ftm import write_ftm
 from pipelines.storage.store import EntryHistory, Provenance, Store
 from regwatch.cli.app import (
     DEFAULT_SOURCE,
@@ -38,6 +40,7 @@ from regwatch.cli.app import (
 )
 from regwatch.cli.options import source_option
 from scraper.items import utc_now
+from scraper.registers.metadata import load_source
 
 
 def history_record(history: EntryHistory, store: Store) -> dict[str, Any]:
@@ -93,7 +96,9 @@ def _source_text(source: dict[str, Any] | None) -> list[str]:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "ftm"]), default="csv", show_default=True,
+              help="ftm: FollowTheMoney entities, one JSON object per line (a Person or Organization "
+                   "and a Sanction per entry), for Aleph, yente and the sanctions-data tools.")
 @click.option("--at", "at", callback=_iso_day, metavar="YYYY-MM-DD",
               help="The register as it officially stood that day (by the dates of the inclusion and exclusion orders).")
 @click.option("--as-seen", "as_seen", callback=_iso_day, metavar="YYYY-MM-DD",
@@ -127,7 +132,17 @@ def export(fmt: str, at: str | None, as_seen: str | None, output: Path | None, s
         entries = store.current_entries(source)
     else:
         entries = register_at(store.entries_known_at(source, at + "T23:59:59+00:00"), at)
-    _emit(render(entries, fmt, source, utc_now()), output)
+    if fmt == "ftm":
+        _emit(_ftm(entries, source), output)
+    else:
+        _emit(render(entries, fmt, source, utc_now()), output)
+
+
+def _ftm(entries: list, source: str) -> bytes:
+    meta = load_source(source)
+    handle = io.BytesIO()
+    write_ftm(handle, entries, source, programme=meta.title, publisher=meta.publisher)
+    return handle.getvalue()
 
 
 @cli.command()

@@ -15,7 +15,7 @@ from pipelines.matching.index import verdict_record
 from pipelines.publish.export import change_record, entry_record
 from pipelines.register.stats import by_field, monthly_designations, yearly_designations
 from regwatch.web import params
-from regwatch.web.context import WebContext, today
+from regwatch.web.context import WebContext, today, web_context
 from regwatch.web.crawling import refusal
 from regwatch.web.register import (
     CHANGE_KINDS,
@@ -40,7 +40,7 @@ _ERRORS = {
 
 
 def _state(request: Request) -> RegisterState:
-    web: WebContext = request.app.state.web
+    web: WebContext = web_context(request)
     return web.crawled_state()
 
 
@@ -74,7 +74,7 @@ def entries(
 
 @router.get("/entries/{entry_id:path}", summary="One entry with its full history")
 def entry(request: Request, entry_id: str) -> dict[str, Any]:
-    web: WebContext = request.app.state.web
+    web: WebContext = web_context(request)
     history = web.history(entry_id)
     return {
         "entry": entry_record(history.entry),
@@ -91,7 +91,7 @@ def check(request: Request,
           q: str = Query("", description="An organisation's name, in any language or spelling")
           ) -> dict[str, Any]:
     state = _state(request)
-    verdict = request.app.state.web.check(state, params.text(q))
+    verdict = web_context(request).check(state, params.text(q))
     if verdict is None:
         raise params.BadRequest("web.check.empty")
     return {**verdict_record(verdict), "register_as_of": _taken(state)}
@@ -119,7 +119,7 @@ def announcements(
     status: str | None = Query(None, description="pending (not in the register yet), confirmed, "
                                                  "not_designation (a prosecution of people)"),
 ) -> dict[str, Any]:
-    web: WebContext = request.app.state.web
+    web: WebContext = web_context(request)
     chosen = params.choice(status, "status", articles.STATUSES) or None
     return {"announcements": [articles.event_json(e) for e in web.announcements(chosen)]}
 
@@ -140,14 +140,14 @@ def stats(request: Request) -> dict[str, Any]:
 
 @router.get("/status", summary="When the register was last checked, and how it went")
 def status(request: Request) -> dict[str, Any]:
-    web: WebContext = request.app.state.web
+    web: WebContext = web_context(request)
     return {"status": web.status(), "crawl_running": web.crawler.running()}
 
 
 @router.post("/crawl", status_code=202,
              summary="Start a crawl now (needs the header Authorization: Bearer, then the REGWATCH_API_TOKEN)")
 def crawl(request: Request) -> JSONResponse:
-    web: WebContext = request.app.state.web
+    web: WebContext = web_context(request)
     refused = refusal(request.headers.get("authorization"), web.token)
     if refused is not None:
         headers = {"WWW-Authenticate": "Bearer"} if refused == 401 else None

@@ -6,6 +6,7 @@ the public: only `POST /api/crawl` does work, and it needs the operator's token.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -27,7 +28,7 @@ from regwatch.web.i18n import translator
 from regwatch.web.params import BadRequest
 from regwatch.web.render import View
 from regwatch.web.state import LiveRegister
-from scraper.registers.metadata import load_source
+from scraper.registers.metadata import SourceMeta, all_sources, load_source
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = [
@@ -62,11 +63,12 @@ def create_app(data_config: DataConfig, token: str | None = None,
                source: str = "ru_minjust_undesirable", recheck_seconds: float = 1.0,
                crawl: Sequence[str] | None = None,
                false_positives: Sequence[tuple[str, str]] = ()) -> FastAPI:
-    """The web app of one source. `token`: the bearer token `POST /api/crawl` needs (None
-    disables it); `crawl`: the command it runs (default `regwatch crawl SOURCE`);
+    """The web app of every register: `source`, the default, at `/…`; each register (the
+    default too) at `/r/<register>/…`. `token`: the bearer token `POST /api/crawl` needs
+    (None disables it); `crawl`: the command it runs (default `regwatch crawl REGISTER`);
     `false_positives`: (query, entry_id) pairs the check rules out, as `regwatch check` does."""
     store = Store(data_config.database_url)
-    meta = load_source(source)
+    default = load_source(source)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -74,16 +76,27 @@ def create_app(data_config: DataConfig, token: str | None = None,
         store.close()
 
     app = FastAPI(title="regwatch", version=version("regwatch"), lifespan=lifespan,
-                  description="The Russian Ministry of Justice register of “undesirable” "
-                              "organisations and its history, as JSON.",
+                  description="Official Russian registers of “undesirable”, extremist and terrorist "
+                              "organisations and of foreign agents, and their history, as JSON. "
+                              "Every call under /api/ is about the default register "
+                              f"({default.source}); under /r/REGISTER/api/ about that register.",
                   docs_url=None, redoc_url=None)  # /docs is our own page (see pages.api_docs)
-    app.state.web = WebContext(
-        data_config, meta, store, LiveRegister(store, meta, recheck_seconds),
-        CrawlRunner(crawl or crawl_command(source), data_config.data_dir / "web-crawl.log"),
-        token or None, tuple(false_positives))
+
+    def context(meta: SourceMeta) -> WebContext:
+        command = crawl or crawl_command(meta.source)
+        return WebContext(data_config, meta, store, LiveRegister(store, meta, recheck_seconds),
+                          CrawlRunner(command, data_config.data_dir / f"web-crawl-{meta.source}.log"),
+                          token or None, tuple(false_positives))
+
+    metas = [default, *(m for m in all_sources() if m.source != default.source)]
+    app.state.registers = {meta.source: context(meta) for meta in metas}
+    app.state.web = app.state.registers[default.source]
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    # The same routes for each register by name; the API's schema lists them once.
+    app.include_router(api.router, prefix="/r/{register}", include_in_schema=False)
+    app.include_router(pages.router, prefix="/r/{register}")
     app.add_exception_handler(BadRequest, _bad_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
@@ -93,8 +106,11 @@ def create_app(data_config: DataConfig, token: str | None = None,
     return app
 
 
+_API_PATH = re.compile(r"(/r/[^/]+)?/api/")
+
+
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return _API_PATH.match(request.url.path) is not None
 
 
 def _error(request: Request, status_code: int, key: str, headers: dict[str, str] | None = None,

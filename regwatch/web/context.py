@@ -1,10 +1,15 @@
-"""What every route of one app shares: the data, the store, the register's live state."""
+"""What every route shares: the data, the store, and each register's live state.
+
+The site serves every register: the default one at `/…`, each (the default too) at
+`/r/<register>/…`; `web_context(request)` picks the register's context by that prefix."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from starlette.requests import Request
 
 from pipelines.announcements import articles
 from pipelines.matching.index import Verdict
@@ -61,6 +66,17 @@ class WebContext:
 
     def status(self) -> dict | None:
         return read_status(self.config.data_dir, self.meta.source)
+
+
+def web_context(request: Request) -> WebContext:
+    """The context of the register the request names (`/r/<register>/…`), else the default's."""
+    register = request.path_params.get("register")
+    if register is None:
+        return request.app.state.web
+    found = request.app.state.registers.get(register)
+    if found is None:
+        raise NotFound("web.error.unknown_register", register=register[:80])
+    return found
 
 
 def today() -> date:

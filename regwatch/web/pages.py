@@ -11,7 +11,7 @@ from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS, column_
 from pipelines.publish.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
 from pipelines.register.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
-from regwatch.web.context import WebContext, today
+from regwatch.web.context import WebContext, today, web_context
 from regwatch.web.downloads import UTF8_BOM, latest_files, published, snapshot_files
 from regwatch.web.i18n import how_text
 from regwatch.web.register import (
@@ -42,7 +42,7 @@ API_EXAMPLES = {
 
 
 def _web(request: Request) -> WebContext:
-    return request.app.state.web
+    return web_context(request)
 
 
 @router.get("/")
@@ -79,8 +79,11 @@ def check_page(request: Request) -> Response:
 
 @router.get("/entry/{entry_id:path}")
 def entry_page(request: Request, entry_id: str) -> Response:
-    view, history = View(request), _web(request).history(entry_id)
-    return view.render("entry.html", title=history.entry.name, history=history,
+    view, web = View(request), _web(request)
+    history = web.history(entry_id)
+    # An entry's page shows its own register's frame, whichever address it was reached by.
+    owner = request.app.state.registers.get(entry_id.split("/", 1)[0], web)
+    return view.render("entry.html", web=owner, title=history.entry.name, history=history,
                        entry=history.entry, columns=EXPORT_COLUMNS)
 
 

@@ -13,7 +13,9 @@ from starlette.responses import HTMLResponse
 from pipelines.register.diff import format_value
 from pipelines.register.models import Entry
 from regwatch.web import i18n
+from regwatch.web.context import WebContext, web_context
 from regwatch.web.downloads import human_size
+from regwatch.web.params import BadRequest
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -29,6 +31,10 @@ class View:
 
     def __init__(self, request: Request) -> None:
         self.request = request
+        register = request.path_params.get("register")
+        # Links stay inside the register the page shows (/r/<register>/…, or the default's /…).
+        self.prefix = f"/r/{register}" if register else ""
+        self.path = request.url.path.removeprefix(self.prefix) or "/"  # the page, without it
         self.lang = i18n.pick_language(request.query_params.get("lang"),
                                        request.headers.get("accept-language"))
         self.t = i18n.translator(self.lang)
@@ -37,7 +43,11 @@ class View:
         """A link inside the site, in this language; empty values left out."""
         values = {k: v for k, v in {**(params or {}), **more}.items() if v not in ("", None)}
         values["lang"] = self.lang
-        return quote(path, safe="/") + "?" + urlencode(values)
+        return quote(self.link(path), safe="/") + "?" + urlencode(values)
+
+    def link(self, path: str) -> str:
+        """A path inside the register shown (a form's action, a file); `url` adds the language."""
+        return self.prefix + path if path.startswith("/") else path
 
     def switch_url(self) -> str:
         """This page in the other language."""
@@ -60,9 +70,19 @@ class View:
         """A crawl's outcome (status.json) in words."""
         return i18n.outcome_label(outcome, self.t)
 
-    def render(self, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
-        state = self.request.app.state.web
+    def registers(self, shown: str) -> list[tuple[str, str, bool]]:
+        """(short name, link, whether it is `shown`) of every register, for the switcher."""
+        return [(web.meta.short(self.lang), f"/r/{source}/?" + urlencode({"lang": self.lang}), source == shown)
+                for source, web in self.request.app.state.registers.items()]
+
+    def render(self, template: str, status_code: int = 200, web: WebContext | None = None,
+               **context: object) -> HTMLResponse:
+        """`web`: the register the page is about, when not the one its address names."""
+        try:
+            web = web or web_context(self.request)
+        except BadRequest:  # an unknown register's error page: the default register's frame
+            web = self.request.app.state.web
         html = environment.get_template(template).render(
-            view=self, t=self.t, lang=self.lang, url=self.url, meta=state.meta,
-            status=state.status(), path=self.request.url.path, **context)
+            view=self, t=self.t, lang=self.lang, url=self.url, link=self.link, meta=web.meta,
+            status=web.status(), path=self.path, **context)
         return HTMLResponse(html, status_code=status_code)

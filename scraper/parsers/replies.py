@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scraper.parsers.columns import ColumnRules, canonical_row, info_columns
+from scraper.parsers.fsb_page import parse_page as parse_fsb_page
 from scraper.parsers.html_page import parse_page
 from scraper.parsers.xlsx_export import read_export
 
@@ -22,7 +23,7 @@ Reply = tuple[dict[str, Any], bytes]  # (the raw_replies row: url, method, reque
 def rows_from_replies(channel: str, replies: list[Reply], rules: ColumnRules) -> list[dict[str, str]]:
     """`rules`: the register's columns (its metadata), for the API and XLSX channels."""
     reader: Callable[[list[Reply], ColumnRules], list[dict[str, str]]] = {
-        "api": _api_rows, "xlsx": _xlsx_rows, "html": _html_rows}.get(channel, _unknown)
+        "api": _api_rows, "xlsx": _xlsx_rows, "html": _html_rows, "fsb_page": _fsb_rows}.get(channel, _unknown)
     return reader(replies, rules)
 
 
@@ -43,6 +44,11 @@ def _xlsx_rows(replies: list[Reply], rules: ColumnRules) -> list[dict[str, str]]
 
 def _html_rows(replies: list[Reply], _rules: ColumnRules) -> list[dict[str, str]]:
     return parse_page(replies[0][1]).rows  # the old page's six cells are fixed
+
+
+def _fsb_rows(replies: list[Reply], _rules: ColumnRules) -> list[dict[str, str]]:
+    meta, body = replies[0]  # the FSB's list is one page; its charset may be in the header only
+    return parse_fsb_page(body, meta.get("content_type") or "").rows
 
 
 def _unknown(replies: list[Reply], _rules: ColumnRules) -> list[dict[str, str]]:

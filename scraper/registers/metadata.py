@@ -21,7 +21,10 @@ from scraper.parsers.columns import ROW_FIELDS, Column, ColumnRules
 SHIPPED = Path(__file__).parent
 EXTRA_DIRS_VARIABLE = "REGWATCH_REGISTER_DIRS"
 # The shapes of source a spider exists for; a register names one (`service`).
-SERVICES = ("minjust_json",)
+SERVICES = ("minjust_json", "fsb_html")
+# Sources read from one HTML page: no registry id and no columns to map by title (the
+# page's parser gives the canonical fields); `view_path` is the page itself.
+PAGE_SERVICES = ("fsb_html",)
 ENTITY_KINDS = ("organisation", "person")
 
 
@@ -45,6 +48,8 @@ class SourceMeta:
     service: str  # the source's shape, one of SERVICES
     title: str  # official title, in Russian
     title_en: str
+    short_ru: str  # a few words a reader knows it by: the web's register switcher, `check`'s lines
+    short_en: str
     publisher: str
     authority: str
     law: str
@@ -58,6 +63,9 @@ class SourceMeta:
     stale_after_days: int  # older data makes a "not listed" answer carry a warning
     thresholds: Thresholds
     path: Path  # the metadata file
+
+    def short(self, language: str) -> str:
+        return self.short_ru if language == "ru" else self.short_en
 
     def view_url(self, base_url: str | None = None) -> str:
         base = (base_url or self.base_url).rstrip("/")
@@ -112,13 +120,16 @@ def read_metadata(path: Path) -> SourceMeta:
     if source != path.stem:
         raise MetadataError(f"{path}: id: {source!r} must be the file's name ({path.stem!r})")
     service = top.choice("service", SERVICES)
+    page = service in PAGE_SERVICES
     meta = SourceMeta(
         source=source, spider=top.text("spider"), service=service,
-        title=title.text("ru"), title_en=title.text("en"), publisher=top.text("publisher"),
+        title=title.text("ru"), title_en=title.text("en"), short_ru=title.text("short_ru"),
+        short_en=title.text("short_en"), publisher=top.text("publisher"),
         authority=top.text("authority"), law=top.text("law"),
         entity_kinds=top.texts("entity_kinds", ENTITY_KINDS),
-        base_url=top.url("base_url"), registry_id=top.text("registry_id"),
-        view_path=top.text("view_path"), columns=_columns(top.table("columns")),
+        base_url=top.url("base_url"), registry_id="" if page else top.text("registry_id"),
+        view_path=top.text("view_path"),
+        columns=ColumnRules((), ()) if page else _columns(top.table("columns")),
         changes=changes.text("pattern"), changes_every_days=changes.count("every_days"),
         stale_after_days=top.count("stale_after_days"),
         thresholds=_thresholds(assertions, guardrails), path=path)

@@ -1,0 +1,134 @@
+"""Work spread over machines (schedules/queue.py) on a real PostgreSQL server: jobs queued
+once, one scheduler at a time, real `regwatch worker` processes crawling the local fake,
+and a worker killed mid-crawl whose job another worker finishes, the data stored once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from pipelines.storage.schema import changes, snapshots
+from regwatch.fakes.minjust import FakeMinjust
+from tests.conftest import FIRST_DAY, ROOT, load_state, make_env
+
+psycopg = pytest.importorskip("psycopg")
+from schedules import queue  # noqa: E402  (needs the postgres extra)
+
+SOURCE = "ru_minjust_undesirable"
+
+
+@pytest.fixture
+def database(pg_url) -> Iterator[str]:
+    """A fresh database on the test server, dropped afterwards."""
+    name = f"rw_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_job_waits_in_the_queue_once(database):
+    app = queue.open_for_scheduler(database)
+    try:
+        first = queue.defer(app, "crawl", SOURCE)
+        assert first is not None
+        assert queue.defer(app, "crawl", SOURCE) is None  # one is already waiting
+        assert queue.defer(app, "crawl", "ru_other") is not None  # another source is another job
+        assert queue.defer(app, "deliver") is not None
+        assert queue.defer(app, "deliver") is None
+    finally:
+        queue.close_for_scheduler()
+
+
+def test_one_scheduler_at_a_time(database):
+    first, second = queue.SchedulerLock(database), queue.SchedulerLock(database)
+    try:
+        assert first.acquire(wait=False)
+        assert not second.acquire(wait=False)
+        first.release()  # the first one's process is gone: its session lock goes with it
+        deadline = time.monotonic() + 10
+        while not second.acquire(wait=False):
+            assert time.monotonic() < deadline, "the standby never took over"
+            time.sleep(0.1)
+    finally:
+        second.release()
+
+
+def _worker(env: dict[str, str]) -> subprocess.Popen:
+    # Its own process group: killing it kills its crawl child too, as a machine's death would.
+    return subprocess.Popen([sys.executable, "-m", "regwatch", "worker", "--concurrency", "1"],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_a_worker_killed_mid_crawl_leaves_its_job_to_another(database, tmp_path: Path):
+    engine = create_engine(database)
+
+    def stored() -> tuple[int, int]:
+        with engine.connect() as conn:
+            try:
+                return (conn.execute(select(func.count()).select_from(snapshots)).scalar_one(),
+                        conn.execute(select(func.count()).select_from(changes)).scalar_one())
+            except Exception:  # the tables do not exist yet
+                conn.rollback()
+                return (0, 0)
+
+    with FakeMinjust(load_state(FIRST_DAY)) as fake:
+        fake.fail("slow", route="values", times=1, delay=8)  # the first crawl hangs on its first page
+        env = make_env(fake.url, tmp_path / "out", REGWATCH_DATABASE_URL=database,
+                       REGWATCH_STALLED_AFTER="3", REGWATCH_TIMEOUT="20")
+        doomed = _worker(env)
+        app = queue.open_for_scheduler(database)
+        try:
+            queue.defer(app, "crawl", SOURCE)
+        finally:
+            queue.close_for_scheduler()
+        _wait(lambda: any(r.path.endswith("/values") for r in fake.requests), 60, "the first worker's crawl")
+        os.killpg(doomed.pid, signal.SIGKILL)
+        doomed.communicate()
+        assert stored() == (0, 0)  # killed before anything was stored
+        survivor = _worker(env)
+        try:
+            deadline = time.monotonic() + 120
+            while stored()[0] == 0 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            time.sleep(2)  # nothing more arrives
+            snapshot_count, change_count = stored()
+        finally:
+            survivor.send_signal(signal.SIGTERM)
+            log = survivor.communicate(timeout=60)[0]
+    engine.dispose()
+    assert snapshot_count == 1, log[-3000:]
+    assert change_count == 0  # a baseline: no change reported, and none twice
+    assert "left by a silent worker: retrying it" in log
+
+
+@pytest.fixture
+def pg_url() -> str:  # until the suite's PostgreSQL fixture lands
+    url = os.environ.get("REGWATCH_TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("no PostgreSQL")
+    return url
