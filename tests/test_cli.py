@@ -102,7 +102,8 @@ def test_scrapy_list_and_crawl_work_from_the_repository_root(fake, tmp_path):
     listed = subprocess.run([*scrapy, "list"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert listed.stdout.split() == ["announcements_genproc", "announcements_hrd_blog", "announcements_hrw",
                                      "announcements_mediazona", "announcements_meduza", "announcements_ovdinfo",
-                                     "announcements_tass", "announcements_tass_en",
+                                     "announcements_tass", "announcements_tass_en", "fsb_terrorist",
+                                     "minjust_extremist", "minjust_foreign_agents",
                                      "minjust_undesirable", "minjust_undesirable_html"], listed.stderr
     crawled = subprocess.run([*scrapy, "crawl", "minjust_undesirable"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
