@@ -26,7 +26,7 @@ from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
-from pipelines.register.normalise import normalise_rows, raw_cells
+from pipelines.register.normalise import DEFAULT_PROFILE, Profile, normalise_rows, raw_cells
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Snapshot, Store
@@ -73,12 +73,14 @@ def rows_hash(rows: list[dict[str, str]]) -> str:
 def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
            thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
-           queue_alerts: AlertQueuer | None = None, xlsx: bool = True) -> Outcome:
+           queue_alerts: AlertQueuer | None = None, xlsx: bool = True,
+           profile: Profile = DEFAULT_PROFILE) -> Outcome:
     """One pull, start to end, under the source's lock. `problem` is set when the fetch
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
     diff, now)` queues the alerts of a stored change, in the transaction that stores it.
-    `xlsx=False`: the caller writes the XLSX itself, later (after delivering the alerts)."""
-    run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts)
+    `xlsx=False`: the caller writes the XLSX itself, later (after delivering the alerts).
+    `profile`: what the register's metadata says about its rows (normalise.Profile)."""
+    run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
         run.replies = _archive(run)
         try:
@@ -128,6 +130,7 @@ class _Run:
     now: str
     allow_drop: bool
     queue_alerts: AlertQueuer | None
+    profile: Profile
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
     digest: str = ""  # rows_hash of the pull
     previous: Snapshot | None = None  # the last good state's snapshot
@@ -178,7 +181,7 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     run.current = run.store.current_entries(run.source) if run.previous is not None else []
     # reuse needs the same cells *and* source: a row the old page showed is cited anew from the API
     known = {e.raw: e for e in run.current if e.source_url == pull.source_url}
-    entries, problems = normalise_rows(pull.rows, pull.source_url, known=known)
+    entries, problems = normalise_rows(pull.rows, pull.source_url, known=known, profile=run.profile)
     warnings = [str(p) for p in problems] + validate.size_warnings(pull, run.thresholds)
     pull.rows.clear()  # every row lives on in its entry (`raw`); the dicts can go
     for warning in warnings:

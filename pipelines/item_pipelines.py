@@ -21,6 +21,7 @@ from pipelines.alerts.outbox import change_queuer
 from pipelines.announcements import articles
 from pipelines.announcements.events import event_record, extract_events
 from pipelines.crawl import REFUSED, Outcome, ingest
+from pipelines.register.normalise import Profile
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from scraper.items import ArticleItem, PullItem
@@ -72,7 +73,8 @@ class StorePullPipeline:
             queue_alerts = change_queuer(self.subscriptions, meta, self._pending_announcements())
         outcome = ingest(item.pull, self.store, self.config.data_dir, thresholds,
                          now=item.pull.captured_at or None, allow_drop=self.allow_drop,
-                         problem=item.problem, queue_alerts=queue_alerts, xlsx=not self.defer_xlsx)
+                         problem=item.problem, queue_alerts=queue_alerts, xlsx=not self.defer_xlsx,
+                         profile=Profile.of(meta))
         self.outcomes.append(outcome)  # an import yields one pull per archived copy
         outcome.last_modified = last_modified
         self._record(spider, outcome)

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
+from pipelines.publish.dictionary import CHANGE_COLUMNS, export_columns
 from pipelines.publish.export import change_record, entry_record, register_at
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
@@ -56,7 +56,7 @@ def frame(register: str = "ru_minjust_undesirable", at: str | dt.date | None = N
                 raise NoData(f"{source}: no snapshot taken by {day} in {_where(data_dir)}")
         else:
             entries = register_at(store.entries_known_at(source, day + "T23:59:59+00:00"), day)
-    table = pd.DataFrame([entry_record(e) for e in entries], columns=list(EXPORT_COLUMNS))
+    table = pd.DataFrame([entry_record(e) for e in entries], columns=list(export_columns(source)))
     return _typed(table).sort_values("number", ignore_index=True)
 
 

@@ -110,6 +110,32 @@ def load_state(day: str) -> State:
     return State.load(FIXTURES / "api" / day)
 
 
+@dataclass(frozen=True)
+class Register:
+    """A register on the ministry's JSON service and its two recorded states."""
+
+    source: str
+    registry_id: str
+    folder: Path  # <folder>/<day>/{info,rows}.json
+    first: str
+    second: str
+    name_key: str  # the service's field that holds the name
+
+    def state(self, day: str) -> State:
+        return State.load(self.folder / day)
+
+
+DEMO_DATA = ROOT / "regwatch" / "demo_data"
+REGISTERS = {r.source: r for r in (
+    Register("ru_minjust_undesirable", "c2d1692e-a9f6-5a79-13ee-5da5b42980df", FIXTURES / "api",
+             FIRST_DAY, SECOND_DAY, "field_5_s"),
+    Register("ru_minjust_foreign_agents", "39b95df9-9a68-6b6d-e1e3-e6388507067e",
+             DEMO_DATA / "minjust_foreign_agents", "2026-04-30", "2026-07-31", "field_2_s"),
+    Register("ru_minjust_extremist", "59961ebb-9f0e-d885-7ebc-b90399923b03",
+             DEMO_DATA / "minjust_extremist", "2026-06-30", "2026-09-19", "field_2_s"),
+)}
+
+
 @dataclass
 class Result:
     code: int
@@ -143,10 +169,12 @@ class Workspace:
     """A data directory, the fake service, and the command line pointed at both (and at
     `database_url`, when the database is not the data directory's SQLite file)."""
 
-    def __init__(self, fake: FakeMinjust, data_dir: Path, database_url: str = "") -> None:
+    def __init__(self, fake: FakeMinjust, data_dir: Path, database_url: str = "",
+                 source: str = "ru_minjust_undesirable") -> None:
         self.fake = fake
         self.data_dir = data_dir
         self.env = make_env(fake.url, data_dir)
+        self.source = source
         if database_url:
             self.env["REGWATCH_DATABASE_URL"] = database_url
         self.database_url = database_url or f"sqlite:///{data_dir / 'regwatch.db'}"
@@ -164,17 +192,19 @@ class Workspace:
         return run_regwatch(list(args), {**self.env, **extra_env})
 
     def crawl(self, **extra_env: str) -> Result:
-        return self.regwatch("crawl", **extra_env)
+        if self.source == "ru_minjust_undesirable":  # the default register: as a user types it
+            return self.regwatch("crawl", **extra_env)
+        return self.regwatch("crawl", self.source, **extra_env)
 
     @property
     def exports(self) -> Path:
-        return self.data_dir / "ru_minjust_undesirable"
+        return self.data_dir / self.source
 
     def latest_rows(self) -> list[dict]:
         return json.loads((self.exports / "latest.json").read_text(encoding="utf-8"))["entries"]
 
     def changes(self) -> list[dict]:
-        return json.loads(self.regwatch("changes", "--format", "json").stdout)
+        return json.loads(self.regwatch("changes", "--format", "json", "--source", self.source).stdout)
 
     def fingerprint(self) -> dict[str, bytes]:
         """Every export file's bytes: a refused crawl must leave them all as they were
@@ -209,6 +239,27 @@ def pg_baseline(tmp_path_factory, pg_databases) -> tuple[Path, str]:
                                                   REGWATCH_DATABASE_URL=pg_databases.url(name)))
     assert result.code == 0, result.output
     return data_dir, name
+
+
+@pytest.fixture(scope="session")
+def register_baselines(tmp_path_factory) -> dict[str, Path]:
+    """Per register (REGISTERS), a data directory after one good crawl of its first state,
+    made once when a test first asks for it (copy it before use)."""
+    made: dict[str, Path] = {}
+
+    class Baselines(dict):
+        def __missing__(self, source: str) -> Path:
+            register = REGISTERS[source]
+            data_dir = tmp_path_factory.mktemp(f"baseline-{source}") / "out"
+            with FakeMinjust(register.state(register.first), registry_id=register.registry_id) as server:
+                workspace = Workspace(server, data_dir, source=source)
+                result = workspace.crawl()
+            assert result.code == 0, result.output
+            self[source] = data_dir
+            return data_dir
+
+    return Baselines(made)
+
 
 
 @pytest.fixture

@@ -105,7 +105,8 @@ def test_scrapy_list_and_crawl_work_from_the_repository_root(fake, tmp_path):
     listed = subprocess.run([*scrapy, "list"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert listed.stdout.split() == ["announcements_genproc", "announcements_hrd_blog", "announcements_hrw",
                                      "announcements_mediazona", "announcements_meduza", "announcements_ovdinfo",
-                                     "announcements_tass", "announcements_tass_en",
+                                     "announcements_tass", "announcements_tass_en", "fsb_terrorist",
+                                     "minjust_extremist", "minjust_foreign_agents",
                                      "minjust_undesirable", "minjust_undesirable_html"], listed.stderr
     crawled = subprocess.run([*scrapy, "crawl", "minjust_undesirable"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
@@ -124,6 +125,10 @@ def test_the_demo_crawls_two_states_and_finds_the_23_additions(tmp_path):
     assert "390 entries, 23 added" in result.stdout
     assert (out / "ru_minjust_undesirable" / "latest.xlsx").exists()
     assert len(list((out / "ru_minjust_undesirable" / "snapshots").glob("*.csv"))) == 2
+    # …and a second register, people and organisations, with additions and exclusions
+    assert "ru_minjust_foreign_agents: baseline: 1191 entries" in result.stdout
+    assert "ru_minjust_foreign_agents: changed: 1239 entries, 10 excluded, 48 added" in result.stdout
+    assert len(list((out / "ru_minjust_foreign_agents" / "snapshots").glob("*.csv"))) == 2
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [

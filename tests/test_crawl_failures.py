@@ -4,21 +4,32 @@ a non-zero exit, the full detail in the log, and the stored data and exports unt
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 
 import pytest
 
+from regwatch.fakes.minjust import FakeMinjust
 from tests import states
-from tests.conftest import FIRST_DAY, load_state
+from tests.conftest import FIRST_DAY, REGISTERS, Workspace, load_state
 
-SOURCE = "ru_minjust_undesirable: "
+
+@pytest.fixture(params=list(REGISTERS))
+def crawled_register(request, tmp_path, register_baselines):
+    """Each register on the JSON service, its first recorded state crawled: the same bad
+    replies are refused the same way for every one of them."""
+    register = REGISTERS[request.param]
+    data_dir = tmp_path / "out"
+    shutil.copytree(register_baselines[register.source], data_dir)
+    with FakeMinjust(register.state(register.first), registry_id=register.registry_id) as fake:
+        yield Workspace(fake, data_dir, source=register.source), register
 
 
 def assert_refused(workspace, result, before: dict, *fragments: str) -> None:
     assert result.code == 1, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(SOURCE), lines[0]
+    assert lines[0].startswith(f"{workspace.source}: "), lines[0]
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
     assert workspace.fingerprint() == before
@@ -27,50 +38,62 @@ def assert_refused(workspace, result, before: dict, *fragments: str) -> None:
     assert lines[0] in log  # the log has the same reason, with the detail around it
     status = json.loads((workspace.exports / "status.json").read_text(encoding="utf-8"))
     assert (status["outcome"], status["message"]) == ("refused", lines[0])
-    assert status["exports_show"]["entries"] == 367  # the last good data, still served
+    assert status["exports_show"]["entries"] == len(workspace.fake.state.rows)  # the last good data, still served
 
 
+# 367 rows of the first register's first state: 183 in a truncated first page, 374 announced
+# with a wrong size; the other registers' counts follow from their states the same way.
 @pytest.mark.parametrize(
     ("fault", "fragments"),
     [
-        ("truncated", ["reply has 183 of 367 rows"]),
+        ("truncated", ["reply has {half} of {rows} rows"]),
         ("broken_json", ["/values at offset 0 reply is not valid JSON"]),
         ("html_200", ["/values at offset 0 returned an HTML page instead of JSON (HTTP 200)"]),
-        ("size_mismatch", ["reply has 367 of 374 rows"]),
+        ("size_mismatch", ["reply has {rows} of {more} rows"]),
         ("status_403", ["answered HTTP 403"]),
         ("status_500", ["answered HTTP 500"]),
         ("reset", ["cannot reach", "REGWATCH_PROXY"]),
         ("timeout", ["cannot reach", "REGWATCH_PROXY"]),
     ],
 )
-def test_a_bad_reply_is_refused_and_nothing_is_lost(crawled, fault, fragments):
+def test_a_bad_reply_is_refused_and_nothing_is_lost(crawled_register, fault, fragments):
+    crawled, _ = crawled_register
+    rows = len(crawled.fake.state.rows)
+    counts = {"rows": rows, "half": min(rows, 1000) // 2, "more": rows + 7}
     before = crawled.fingerprint()
     crawled.fake.fail(fault, delay=4)
     result = crawled.crawl(REGWATCH_TIMEOUT="1")
-    assert_refused(crawled, result, before, *fragments)
+    assert_refused(crawled, result, before, *(f.format(**counts) for f in fragments))
 
 
-def test_a_bad_info_reply_is_refused(crawled):
+def test_the_first_registers_counts_are_the_ones_it_always_gave(crawled):
+    assert len(crawled.fake.state.rows) == 367  # the figures in the comment above
+
+
+def test_a_bad_info_reply_is_refused(crawled_register):
+    crawled, _ = crawled_register
     before = crawled.fingerprint()
     crawled.fake.fail("html_200", route="info")
     result = crawled.crawl()
     assert_refused(crawled, result, before, "/info returned an HTML page")
 
 
-def test_a_missing_required_column_is_refused(crawled):
+def test_a_missing_required_column_is_refused(crawled_register):
+    crawled, register = crawled_register
     before = crawled.fingerprint()
-    crawled.fake.serve(states.without_column(load_state(FIRST_DAY), "field_5_s"))
+    crawled.fake.serve(states.without_column(register.state(register.first), register.name_key))
     result = crawled.crawl()
     assert_refused(crawled, result, before, "missing required column(s) name")
 
 
-def test_an_unrecognised_title_falls_back_to_the_field_number_with_a_warning(crawled):
-    crawled.fake.serve(states.with_column_title(load_state(FIRST_DAY), "field_5_s", "Организация"))
+def test_an_unrecognised_title_falls_back_to_the_field_number_with_a_warning(crawled_register):
+    crawled, register = crawled_register
+    crawled.fake.serve(states.with_column_title(register.state(register.first), register.name_key, "Организация"))
     result = crawled.crawl()
     assert result.code == 0, result.output
     assert "unchanged" in result.stdout
     log = (crawled.data_dir / "regwatch.log").read_text(encoding="utf-8")
-    assert "column name found by its field number field_5_s only" in log
+    assert f"column name found by its field number {register.name_key} only" in log
 
 
 def test_a_transient_reset_is_retried_with_backoff(crawled):

@@ -94,10 +94,15 @@ def test_regwatch_crawl_stores_the_list_then_the_real_additions(fake, tmp_path):
     fake.serve(load_page(LATER))
     second = run_regwatch(["crawl", SOURCE], env(fake, tmp_path))
     assert second.code == 0, second.output
-    assert "77 entries, 17 added" in second.stdout
+    assert "77 entries, 1 modified, 17 added" in second.stdout
     changes = json.loads(run_regwatch(["changes", "--source", SOURCE, "--format", "json"],
                                       env(fake, tmp_path)).stdout)
-    assert [(c["kind"], c["number"]) for c in changes] == [("added", n) for n in range(61, 78)]
+    # the real edit between the two states: the suspension of the ban on the Taliban (№11)
+    assert sorted((c["kind"], c["number"], c["field"]) for c in changes) == [
+        ("added", n, "") for n in range(61, 78)] + [("modified", 11, "decision")]
+    assert next(c for c in changes if c["kind"] == "modified")["new"].endswith(
+        "Запрет деятельности приостановлен. Верховный Суд Российской Федерации, от 17.04.2025 № АКПИ25-174с, "
+        "вступило в силу 20.05.2025")
     latest = json.loads((tmp_path / SOURCE / "latest.json").read_text(encoding="utf-8"))
     assert latest["count"] == 77
     status = json.loads((tmp_path / SOURCE / "status.json").read_text(encoding="utf-8"))

@@ -10,13 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from regwatch.fakes.minjust import State
 from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver, mail_text, wait_for
-from schedules.daemon import ScheduleError, load_schedule
+from schedules.daemon import ScheduleError, load_schedule, make_trigger
 from tests.conftest import ROOT, SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
 
 TOKEN = "T0KEN-4f9a8b7c6d5e"
@@ -60,8 +61,27 @@ def test_the_shipped_schedule_loads():
     plan = load_schedule(ROOT / "schedules" / "schedules.toml")
     ids = [job.job_id for job in plan.jobs]
     assert ids == ["deliver", "ru_minjust_undesirable:probe", "ru_minjust_undesirable:crawl",
-                   "ru_fsb_terrorist:crawl", "announcements"]  # an HTML page has no probe: crawled only
+                   "ru_fsb_terrorist:crawl",  # an HTML page has no probe: crawled only
+                   "ru_minjust_foreign_agents:probe", "ru_minjust_foreign_agents:crawl",
+                   "ru_minjust_extremist:probe", "ru_minjust_extremist:crawl", "announcements"]
     assert str(plan.timezone) == "Europe/Moscow"
+
+
+@pytest.mark.parametrize(("after", "next_probe"), [
+    ("2026-07-31 14:55:30", "2026-07-31 15:00:00"),  # a Friday, before the window: every 10 minutes
+    ("2026-07-31 15:00:30", "2026-07-31 15:01:00"),  # in it: every minute
+    ("2026-07-31 22:58:30", "2026-07-31 22:59:00"),
+    ("2026-07-31 22:59:30", "2026-07-31 23:00:00"),  # its last minute
+    ("2026-07-31 23:00:30", "2026-07-31 23:10:00"),  # after it
+    ("2026-07-30 15:00:30", "2026-07-30 15:10:00"),  # a Thursday: every 10 minutes
+])
+def test_foreign_agents_are_probed_every_minute_on_friday_evenings_moscow_time(after, next_probe):
+    plan = load_schedule(ROOT / "schedules" / "schedules.toml")
+    spec = next(j for j in plan.jobs if j.job_id == "ru_minjust_foreign_agents:probe")
+    trigger = make_trigger({**spec.trigger, "jitter": None}, plan.timezone)
+    now = datetime.fromisoformat(after).replace(tzinfo=plan.timezone)
+    fire = trigger.get_next_fire_time(None, now)
+    assert fire == datetime.fromisoformat(next_probe).replace(tzinfo=plan.timezone)
 
 
 @pytest.mark.parametrize("text, problem", [

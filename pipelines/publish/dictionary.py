@@ -4,10 +4,13 @@ so the downloads load into any data tool with their types. Pure."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from pipelines.i18n.catalog import translator
+from pipelines.register.normalise import Profile
+from scraper.registers.metadata import load_source
 
 # The exported columns, in their order.
 EXPORT_COLUMNS = (
@@ -16,6 +19,20 @@ EXPORT_COLUMNS = (
     "excluded_on", "exclusion_order", "status", "first_seen", "last_changed", "source_url",
 )
 CHANGE_COLUMNS = ("detected_at", "kind", "entry_id", "number", "name", "field", "old", "new")
+# …and after them, for registers of people and organisations (foreign agents, extremist
+# and terrorist lists: whose metadata gives persons or their fields, see normalise.Profile).
+PARTY_COLUMNS = ("entity_type", "identifiers", "aliases", "domains")
+
+
+@functools.lru_cache(maxsize=64)
+def export_columns(source: str) -> tuple[str, ...]:
+    """The exported columns of one register: the first register's, plus PARTY_COLUMNS where
+    its rows carry them. A source without metadata (a test's, a benchmark's) has the first's."""
+    try:
+        meta = load_source(source)
+    except KeyError:
+        return EXPORT_COLUMNS
+    return EXPORT_COLUMNS + PARTY_COLUMNS if Profile.of(meta).parties else EXPORT_COLUMNS
 
 
 def column_meaning(column: str, language: str = "en") -> str:
@@ -43,6 +60,8 @@ def table_schema(columns: Iterable[str], primary_key: str | None = None) -> dict
             field["format"] = _DATETIME_FORMAT
         if column == "status":
             field["constraints"] = {"enum": ["listed", "excluded"]}
+        if column == "entity_type":
+            field["constraints"] = {"enum": ["organisation", "person"]}
         fields.append(field)
     schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if primary_key:
@@ -60,15 +79,19 @@ def _csv(name: str, path: str, schema: dict[str, Any] | str, title: str) -> dict
 REGISTER_SCHEMA_FILE = "register.schema.json"
 
 
-def datapackage(source: str, snapshot_files: list[str], generated_at: str) -> dict[str, Any]:
+def datapackage(source: str, snapshot_files: list[str], generated_at: str,
+                columns: tuple[str, ...] = EXPORT_COLUMNS) -> dict[str, Any]:
     """The package of one source's exports; `snapshot_files` relative to its folder."""
-    register = table_schema(EXPORT_COLUMNS, primary_key="entry_id")
+    register = table_schema(columns, primary_key="entry_id")
     resources = [
         _csv("latest", "latest.csv", register, "The register as last read"),
         _csv("changes", "changes.csv", table_schema(CHANGE_COLUMNS), "Every change detected"),
         {"name": "latest-xlsx", "path": "latest.xlsx", "format": "xlsx", "title": "The register as "
          "last read, as a spreadsheet (every cell text)",
-         "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+         "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         # typed by the register's schema: left to guess, a tool reads a column empty in
+         # its first rows (domains) as some other type
+         "schema": REGISTER_SCHEMA_FILE},
         {"name": "latest-json", "path": "latest.json", "format": "json", "mediatype": "application/json",
          "title": "The register as last read, with lists as lists and the raw replies' SHA-256"},
     ]
@@ -78,6 +101,9 @@ def datapackage(source: str, snapshot_files: list[str], generated_at: str) -> di
                        "The register as it stood then") for name in snapshot_files]
     return {"name": source.replace("_", "-"), "title": f"regwatch: {source}",
             "profile": "data-package", "created": generated_at,
-            "description": "Exports of an official register of 'undesirable' organisations, "
-                           "kept by regwatch; every row names its official source (source_url).",
+            "description": ("Exports of an official register of 'undesirable' organisations, "
+                            if columns == EXPORT_COLUMNS else
+                            "Exports of an official Russian register of organisations and persons "
+                            "(entity_type), with their identifiers, other names and web domains, ")
+                           + "kept by regwatch; every row names its official source (source_url).",
             "resources": resources}

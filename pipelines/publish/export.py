@@ -21,6 +21,7 @@ from pipelines.publish.dictionary import (
     EXPORT_COLUMNS,
     REGISTER_SCHEMA_FILE,
     datapackage,
+    export_columns,
     table_schema,
 )
 from pipelines.register.diff import format_value
@@ -37,8 +38,11 @@ def neutralise(text: str) -> str:
 
 
 def entry_record(entry: Entry) -> dict[str, object]:
-    """An entry as JSON-ready data: lists stay lists."""
-    return {c: list(v) if isinstance(v := getattr(entry, c), tuple) else v for c in EXPORT_COLUMNS}
+    """An entry as JSON-ready data, with its register's columns: lists stay lists, and
+    identifiers are an object ({"inn": "…", "ogrn": "…"})."""
+    columns = export_columns(entry.entry_id.split("/", 1)[0])
+    return {c: (dict(v) if c == "identifiers" else list(v)) if isinstance(v := getattr(entry, c), tuple)
+            else v for c in columns}
 
 
 def change_record(change: Change) -> dict[str, object]:
@@ -74,7 +78,7 @@ def write_entries_json(handle: IO[bytes], entries: Iterable[Entry], source: str,
     entries = list(entries)
     head = {"source": source, "generated_at": generated_at,
             **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
-            "count": len(entries), "columns": list(EXPORT_COLUMNS)}
+            "count": len(entries), "columns": list(export_columns(source))}
     handle.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "entries": [\n')
     for i, entry in enumerate(entries):
         line = json.dumps(entry_record(entry), ensure_ascii=False)
@@ -88,12 +92,12 @@ def _to_bytes(write: Callable[[IO[bytes]], None]) -> bytes:
     return buffer.getvalue()
 
 
-def entries_csv(entries: list[Entry]) -> bytes:
-    return _to_bytes(lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+def entries_csv(entries: list[Entry], columns: tuple[str, ...] = EXPORT_COLUMNS) -> bytes:
+    return _to_bytes(lambda h: write_csv(h, entries, columns))
 
 
-def entries_xlsx(entries: list[Entry]) -> bytes:
-    return _to_bytes(lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+def entries_xlsx(entries: list[Entry], columns: tuple[str, ...] = EXPORT_COLUMNS) -> bytes:
+    return _to_bytes(lambda h: write_xlsx(h, entries, columns, "register"))
 
 
 def entries_json(entries: list[Entry], source: str, generated_at: str,
@@ -111,9 +115,9 @@ def changes_json(found: list[Change]) -> bytes:
 
 def render(entries: list[Entry], fmt: str, source: str, generated_at: str) -> bytes:
     if fmt == "csv":
-        return entries_csv(entries)
+        return entries_csv(entries, export_columns(source))
     if fmt == "xlsx":
-        return entries_xlsx(entries)
+        return entries_xlsx(entries, export_columns(source))
     if fmt == "json":
         return entries_json(entries, source, generated_at)
     raise ValueError(f"unknown export format {fmt!r} (csv, xlsx or json)")
@@ -150,13 +154,13 @@ Writer = Callable[[Path, Callable[[IO[bytes]], object]], None]
 def write_latest(folder: Path, source: str, entries: list[Entry], all_changes: list[Change],
                  taken_at: str, raw_replies: list[str], write: Writer = atomic_write) -> None:
     """latest.csv, latest.json and changes.csv, each streamed to disk."""
-    write(folder / "latest.csv", lambda h: write_csv(h, entries, EXPORT_COLUMNS))
+    write(folder / "latest.csv", lambda h: write_csv(h, entries, export_columns(source)))
     write(folder / "latest.json", lambda h: write_entries_json(h, entries, source, taken_at, raw_replies))
     write(folder / "changes.csv", lambda h: write_csv(h, all_changes, CHANGE_COLUMNS))
 
 
 def write_latest_xlsx(folder: Path, entries: list[Entry], write: Writer = atomic_write) -> None:
-    write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, EXPORT_COLUMNS, "register"))
+    write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, export_columns(folder.name), "register"))
 
 
 def keep_snapshot(folder: Path, taken_at: str, write: Writer = atomic_write) -> Path:
@@ -188,8 +192,9 @@ def _same_bytes(one: Path, other: Path) -> bool:
 def write_datapackage(folder: Path, source: str, generated_at: str) -> None:
     """datapackage.json (Frictionless Data) and the register's schema, beside the files."""
     snapshots = sorted(f"snapshots/{p.name}" for p in (folder / "snapshots").glob("*.csv"))
-    for name, document in ((REGISTER_SCHEMA_FILE, table_schema(EXPORT_COLUMNS, "entry_id")),
-                           ("datapackage.json", datapackage(source, snapshots, generated_at))):
+    columns = export_columns(source)
+    for name, document in ((REGISTER_SCHEMA_FILE, table_schema(columns, "entry_id")),
+                           ("datapackage.json", datapackage(source, snapshots, generated_at, columns))):
         atomic_write_bytes(folder / name, json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n")
 
 

@@ -58,8 +58,8 @@ def entry_id_for(source: str, number: int, taken: set[str]) -> str:
 
 def format_value(value: object) -> str:
     """How a field's value reads in a Change, CSV or message: lists joined by ' | '."""
-    if isinstance(value, (tuple, list)):
-        return " | ".join(value)
+    if isinstance(value, (tuple, list)):  # identifiers are pairs: "inn:7707304743"
+        return " | ".join(":".join(v) if isinstance(v, (tuple, list)) else v for v in value)
     return "" if value is None else str(value)
 
 

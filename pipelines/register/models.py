@@ -7,6 +7,10 @@ from dataclasses import dataclass, fields
 LISTED = "listed"
 EXCLUDED = "excluded"
 
+# Entity types: unregistered associations and media outlets are organisations too.
+ORGANISATION = "organisation"
+PERSON = "person"
+
 # Change kinds, in the order a reader wants them.
 ADDED = "added"
 EXCLUDED_KIND = "excluded"
@@ -43,6 +47,17 @@ class Entry:
     last_changed: str = ""
     source_url: str = ""
     raw: tuple[tuple[str, str], ...] = ()  # the published cells, for traceability
+    # Registers of people and organisations (foreign agents, extremist, terrorist lists).
+    # Appended with defaults: entries stored before they existed load unchanged.
+    entity_type: str = ORGANISATION  # ORGANISATION or PERSON
+    agent_kind: str = ""  # the register's own kind text ("Физическое лицо", "СМИ"…), as published
+    surname: str = ""  # a person's name parts («Surname Given Patronymic»), for matching
+    given_name: str = ""
+    patronymic: str = ""
+    identifiers: tuple[tuple[str, str], ...] = ()  # (("inn", "…"), ("ogrn", "…")), as checked
+    aliases: tuple[str, ...] = ()  # the other names the register gives (in «», a pseudonym)
+    domains: tuple[str, ...] = ()  # web domains, lower case, without scheme or path
+    decision: str = ""  # the grounds or court decision, as published
 
 
 # The fields whose change is a change of the entry (identity and bookkeeping excluded).

@@ -11,15 +11,52 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from pipelines.register.models import EXCLUDED, LISTED, Entry
+from pipelines.register.models import EXCLUDED, LISTED, ORGANISATION, PERSON, Entry
 from pipelines.register.names import normalise_whitespace, split_name
+from pipelines.register.parties import (
+    entity_type,
+    organisation_aliases,
+    parse_domains,
+    parse_identifier,
+    split_person,
+)
 from scraper.parsers.columns import ROW_FIELDS
+from scraper.registers.metadata import SourceMeta
 
 PROSECUTOR_GENERAL = "Prosecutor General's Office of the Russian Federation"
+# Fields only registers of people and organisations give (foreign agents, extremist and
+# terrorist lists): a register with one of them gets aliases from its names too.
+PARTY_FIELDS = ("decision", "aliases", "domains", "agent_kind", "ogrn", "inn")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a register's metadata tells the normaliser about its rows. The default is the
+    register of "undesirable" organisations, for callers that name none."""
+
+    authority: str = PROSECUTOR_GENERAL  # who designates: every entry's designated_by
+    entity_kinds: tuple[str, ...] = (ORGANISATION,)
+    dated: bool = True  # every row must carry an inclusion date (listed_on is required)
+    has_status: bool = True  # a status column: when it is missing, the exclusion date decides
+    parties: bool = False  # names carry other names in «» (see PARTY_FIELDS)
+
+    @classmethod
+    def of(cls, meta: SourceMeta) -> Profile:
+        fields_ = {c.field for c in meta.columns.columns}
+        # A source without columns (one HTML page: its parser gives canonical fields itself,
+        # the FSB's list with its decisions and aliases) may give any field.
+        parties = PERSON in meta.entity_kinds or bool(fields_ & set(PARTY_FIELDS)) or not fields_
+        return cls(authority=meta.authority, entity_kinds=meta.entity_kinds,
+                   dated="listed_on" in meta.columns.required, has_status="status" in fields_,
+                   parties=parties)
+
+
+DEFAULT_PROFILE = Profile()
 
 _DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
@@ -76,10 +113,10 @@ def raw_cells(row: dict[str, str]) -> RawCells:
     return tuple((k, str(row[k])) for k in ROW_FIELDS if row.get(k) not in (None, ""))
 
 
-def normalise_row(row: dict[str, str], source_url: str = "",
-                  raw: RawCells | None = None) -> tuple[Entry | None, list[Problem]]:
+def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | None = None,
+                  profile: Profile = DEFAULT_PROFILE) -> tuple[Entry | None, list[Problem]]:
     """One canonical row → (Entry without entry_id, problems). None when the row is unusable.
-    `raw`: the row's raw_cells, when the caller has them already."""
+    `raw`: the row's raw_cells, when the caller has them already; `profile`: the register's."""
     cells = {k: normalise_whitespace(str(row.get(k) or "")) for k in ROW_FIELDS}
     number_text = cells["number"]
     problems: list[Problem] = []
@@ -104,23 +141,17 @@ def normalise_row(row: dict[str, str], source_url: str = "",
             dates[key] = ""
             problem(key, f"{exc}; left empty")
     status, status_problem = parse_status(cells["status"], dates["excluded_on"])
-    if status_problem:
+    if status_problem and (profile.has_status or cells["status"]):
         problem("status", status_problem)
-    if not dates["listed_on"] and not any(p.field == "listed_on" for p in problems):
+    if profile.dated and not dates["listed_on"] and not any(p.field == "listed_on" for p in problems):
         problem("listed_on", "no inclusion date")
 
-    parts = split_name(cells["name"])
     entry = Entry(
         entry_id="",
         number=number,
         name=cells["name"],
-        name_ru=tuple(parts.name_ru),
-        name_original=tuple(parts.name_original),
-        acronyms=tuple(parts.acronyms),
-        country=parts.country,
-        country_code=parts.country_code,
         designated_on=dates["designated_on"],
-        designated_by=PROSECUTOR_GENERAL,
+        designated_by=profile.authority,
         listed_on=dates["listed_on"],
         listing_order=cells["listing_order"],
         excluded_on=dates["excluded_on"],
@@ -128,12 +159,54 @@ def normalise_row(row: dict[str, str], source_url: str = "",
         status=status,
         source_url=source_url,
         raw=raw_cells(row) if raw is None else raw,
+        **_name_fields(cells, profile),
+        **_party_fields(cells, problem),
     )
     return entry, problems
 
 
+def _name_fields(cells: dict[str, str], profile: Profile) -> dict[str, Any]:
+    """A person's name parts, or an organisation's split name (names.split_name)."""
+    kind = entity_type(cells["agent_kind"], profile.entity_kinds)
+    listed_aliases = _listed_aliases(cells["aliases"])
+    if kind == PERSON:
+        person = split_person(cells["name"])
+        return dict(entity_type=PERSON, name_ru=(person.name,), surname=person.surname,
+                    given_name=person.given_name, patronymic=person.patronymic,
+                    aliases=tuple(dict.fromkeys((*person.aliases, *listed_aliases))))
+    parts = split_name(cells["name"])
+    # The source's own list of other names, when it gives one, over our reading of the «»
+    aliases = listed_aliases or (organisation_aliases(cells["name"]) if profile.parties else ())
+    return dict(entity_type=ORGANISATION, name_ru=tuple(parts.name_ru),
+                name_original=tuple(parts.name_original), acronyms=tuple(parts.acronyms),
+                country=parts.country, country_code=parts.country_code, aliases=aliases)
+
+
+def _listed_aliases(text: str) -> tuple[str, ...]:
+    """An aliases column: names separated by '|' or ';', each kept whole («» and all)."""
+    names = (normalise_whitespace(n) for n in re.split(r"[|;]", text))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _party_fields(cells: dict[str, str], problem: Callable[[str, str], None]) -> dict[str, Any]:
+    """Identifiers, domains, the register's kind text and the decision, where published."""
+    identifiers = []
+    for kind in ("inn", "ogrn"):
+        value, message = parse_identifier(kind, cells[kind])
+        if message:
+            problem(kind, message)
+        if value:
+            identifiers.append((kind, value))
+    domains, domain_problems = parse_domains(cells["domains"])
+    for message in domain_problems:
+        problem("domains", message)
+    return dict(identifiers=tuple(identifiers), domains=domains, agent_kind=cells["agent_kind"],
+                decision=cells["decision"])
+
+
 def normalise_rows(
     rows: list[dict[str, str]], source_url: str = "", known: Mapping[RawCells, Entry] | None = None,
+    profile: Profile = DEFAULT_PROFILE,
 ) -> tuple[list[Entry], list[Problem]]:
     """All rows of one pull. Duplicate register numbers are fatal: identity depends on them.
 
@@ -147,7 +220,7 @@ def normalise_rows(
         if known and (same := known.get(raw)) is not None:
             entries.append(same)
             continue
-        entry, row_problems = normalise_row(row, source_url, raw)
+        entry, row_problems = normalise_row(row, source_url, raw, profile)
         problems.extend(row_problems)
         if entry is not None:
             entries.append(entry)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import CONTENT_FIELDS, Change, Entry
-from pipelines.register.normalise import normalise_rows
+from pipelines.register.normalise import DEFAULT_PROFILE, Profile, normalise_rows
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,16 @@ class HistoryDelta:
     entries_changed: list[str]  # entry ids whose current version differs
 
 
-def rebuild(source: str, snapshots: Iterable[SnapshotRows]) -> list[RebuiltState]:
-    """Each snapshot in order becomes the state a crawl would have stored from its rows."""
+def rebuild(source: str, snapshots: Iterable[SnapshotRows],
+            profile: Profile = DEFAULT_PROFILE) -> list[RebuiltState]:
+    """Each snapshot in order becomes the state a crawl would have stored from its rows
+    (`profile`: the register's, as a crawl uses it)."""
     states: list[RebuiltState] = []
     current: list[Entry] = []
     gone: dict[str, Entry] = {}
     taken: set[str] = set()
     for snapshot in snapshots:
-        entries, problems = normalise_rows(snapshot.rows, snapshot.source_url)
+        entries, problems = normalise_rows(snapshot.rows, snapshot.source_url, profile=profile)
         fatal = [str(p) for p in problems if p.fatal]
         if fatal:
             raise ValueError(f"{source}: snapshot {snapshot.snapshot_id} ({snapshot.taken_at}): {fatal[0]}")

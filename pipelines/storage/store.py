@@ -41,6 +41,7 @@ from pipelines.storage.schema import (
 )
 
 _ENTRY_FIELDS = {f.name for f in fields(Entry)}
+_UNSET = object()
 _BATCH = 2000  # rows per bulk statement
 
 
@@ -49,8 +50,16 @@ _HEAD_FIELDS = ("first_seen", "last_changed")
 _VERSION_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in _HEAD_FIELDS)
 
 
+# Fields added for registers of people (see models.Entry): stored only when set, so an
+# organisation's stored JSON reads as it did before they existed.
+_OPTIONAL_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.name in (
+    "entity_type", "agent_kind", "surname", "given_name", "patronymic", "identifiers",
+    "aliases", "domains", "decision")}
+
+
 def entry_to_json(entry: Entry) -> str:
-    data = {name: getattr(entry, name) for name in _VERSION_FIELDS}
+    data = {name: value for name in _VERSION_FIELDS
+            if (value := getattr(entry, name)) != _OPTIONAL_DEFAULTS.get(name, _UNSET)}
     data["raw"] = dict(entry.raw)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -65,6 +74,8 @@ def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides
     for key, value in data.items():
         if isinstance(value, str):
             data[key] = one(value)
+        elif key == "identifiers":  # [["inn", "…"], …]: pairs
+            data[key] = tuple((one(k), one(v)) for k, v in value)
         elif isinstance(value, list):
             data[key] = tuple(one(v) for v in value)
     data["raw"] = tuple((one(k), one(v)) for k, v in raw.items())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipelines.publish.feeds import write_feeds
 from pipelines.publish.sync import publish
+from pipelines.register.normalise import Profile
 from pipelines.register.rebuild import HistoryDelta, SnapshotRows, compare, rebuild
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import read_reply
@@ -40,7 +41,8 @@ def reparse(store: Store, data_dir: Path, source: str) -> HistoryDelta:
         snapshots = store.snapshots_of(source)
         if not snapshots:
             raise ValueError(f"{source}: nothing stored yet")
-        states = rebuild(source, (snapshot_rows(store, data_dir, source, s) for s in snapshots))
+        states = rebuild(source, (snapshot_rows(store, data_dir, source, s) for s in snapshots),
+                         Profile.of(load_source(source)))
         old_changes, old_entries = store.changes(source), store.current_entries(source)
         store.replace_history(source, [(s.snapshot_id, s.taken_at, s.result) for s in states])
         new_entries = store.current_entries(source)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from pipelines.register.channels import Disagreement, compare_channels
 from pipelines.register.models import Entry
-from pipelines.register.normalise import normalise_rows
+from pipelines.register.normalise import Profile, normalise_rows
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Store
@@ -49,7 +49,7 @@ def run_verify(source: str, data: DataConfig) -> VerifyReport:
     process.start()
     store = Store(data.database_url)
     try:
-        pulls = [_channel_pull(via, crawler, data, store) for via, crawler in crawlers.items()]
+        pulls = [_channel_pull(via, crawler, data, store, Profile.of(meta)) for via, crawler in crawlers.items()]
     finally:
         store.close()
     if any(p.problem for p in pulls):
@@ -57,7 +57,7 @@ def run_verify(source: str, data: DataConfig) -> VerifyReport:
     return VerifyReport(meta.source, pulls, compare_channels(pulls[0].entries, pulls[1].entries))
 
 
-def _channel_pull(via: str, crawler, data: DataConfig, store: Store) -> ChannelPull:
+def _channel_pull(via: str, crawler, data: DataConfig, store: Store, profile: Profile) -> ChannelPull:
     item = getattr(crawler.spider, "pulled", None)
     if item is None:
         return ChannelPull(via, problem=f"{via}: the crawl ended without a result")
@@ -66,7 +66,7 @@ def _channel_pull(via: str, crawler, data: DataConfig, store: Store) -> ChannelP
     pull = ChannelPull(via, replies=[r["sha256"] for r in described], as_of=item.pull.as_of,
                        problem=item.problem)
     if not item.problem:
-        pull.entries, problems = normalise_rows(item.pull.rows, item.pull.source_url)
+        pull.entries, problems = normalise_rows(item.pull.rows, item.pull.source_url, profile=profile)
         fatal = [str(p) for p in problems if p.fatal]
         if fatal:
             pull.problem = f"{via}: {fatal[0]}"

@@ -3,11 +3,13 @@
 It speaks the same protocol as reestrs.minjust.gov.ru (see the fixtures README):
 GET  /rest/registry/<id>/info, POST /rest/registry/<id>/values (offset/limit, limit
 silently capped at 1000, `size` the total), GET /rest/registry/<id>/export (XLSX).
-It serves one state of one register (by default the register of "undesirable"
-organisations; `registry_id` for another) at a time and can misbehave on purpose: a
-fault names the route it hits, what goes wrong, and for how many requests.
+It serves one state of each of several registers at once, routed by registry id (by
+default one: the register of "undesirable" organisations; `registry_id` for another,
+`registers` for more), and can misbehave on purpose: a fault names the route it hits,
+what goes wrong, for how many requests, and optionally the one register it hits.
 
 Run by hand: python -m regwatch.fakes.minjust STATE_DIR [--port 8080] [--registry-id ID]
+             [--register ID=STATE_DIR …]
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import ssl
 import struct
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,6 +61,7 @@ class Fault:
     times: int | None = None  # how many requests it hits; None: all of them
     delay: float = 5.0  # for "timeout" and "slow": how long to stall (then close, or answer);
     # for "trickle": the pause between bytes of the reply, sent one at a time
+    registry_id: str | None = None  # the one register it hits; None: every register
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -76,10 +80,15 @@ class Seen:
 class FakeMinjust:
     """The fake service on 127.0.0.1 (port 0 picks a free one). Use as a context manager."""
 
-    def __init__(self, state: State, port: int = 0, cap: int = SERVER_CAP,
-                 tls: ssl.SSLContext | None = None, registry_id: str = REGISTRY_ID) -> None:
-        self.state = state
-        self.prefix = f"/rest/registry/{registry_id}"
+    def __init__(self, state: State | None = None, port: int = 0, cap: int = SERVER_CAP,
+                 tls: ssl.SSLContext | None = None, registry_id: str = REGISTRY_ID,
+                 registers: Mapping[str, State] | None = None) -> None:
+        """`state` of the register `registry_id`, and `registers` (registry id → state) beside it."""
+        self.registry_id = registry_id  # the register `serve` and `state` mean when they name none
+        self.states: dict[str, State] = {} if state is None else {registry_id: state}
+        self.states.update(registers or {})
+        if not self.states:
+            raise ValueError("the fake needs at least one register's state")
         self.cap = cap
         self.faults: list[Fault] = []
         self.requests: list[Seen] = []
@@ -114,22 +123,29 @@ class FakeMinjust:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def serve(self, state: State) -> None:
+    @property
+    def state(self) -> State:
+        return self.states[self.registry_id]
+
+    def serve(self, state: State, registry_id: str | None = None) -> None:
+        """From now on, this state of the register (by default `registry_id`'s)."""
         with self._lock:
-            self.state = state
+            self.states[registry_id or self.registry_id] = state
 
     def fail(self, kind: str, route: str = "values", times: int | None = None,
-             delay: float = 5.0) -> None:
+             delay: float = 5.0, registry_id: str | None = None) -> None:
         with self._lock:
-            self.faults.append(Fault(kind, route, times, delay))
+            self.faults.append(Fault(kind, route, times, delay, registry_id))
 
     def heal(self) -> None:
         with self._lock:
             self.faults.clear()
 
-    def _take_fault(self, route: str) -> Fault | None:
+    def _take_fault(self, route: str, registry_id: str) -> Fault | None:
         with self._lock:
             for fault in self.faults:
+                if fault.registry_id not in (None, registry_id):
+                    continue
                 if fault.route in (route, "any") and (fault.times is None or fault.times > 0):
                     if fault.times is not None:
                         fault.times -= 1
@@ -154,14 +170,15 @@ class FakeMinjust:
             def _dispatch(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
+                path = urlsplit(self.path).path  # servers accept absolute-form targets too (RFC 9112 3.2.2)
+                registry_id, _, route = path.removeprefix("/rest/registry/").partition("/")
                 with fake._lock:
                     fake.requests.append(Seen(method, self.path, body, dict(self.headers)))
-                    state = fake.state
-                path = urlsplit(self.path).path  # servers accept absolute-form targets too (RFC 9112 3.2.2)
-                route = path.removeprefix(fake.prefix + "/")
-                if not path.startswith(fake.prefix + "/") or route not in ("info", "values", "export"):
+                    state = fake.states.get(registry_id)
+                if (not path.startswith("/rest/registry/") or state is None
+                        or route not in ("info", "values", "export")):
                     return self._send(404, b"<html><body>Not found</body></html>", "text/html")
-                fault = fake._take_fault(route)
+                fault = fake._take_fault(route, registry_id)
                 if fault and self._misbehave(fault):
                     return
                 if route == "info":
@@ -249,8 +266,17 @@ def main() -> None:
     parser.add_argument("state", type=Path, help="folder with info.json, rows.json, export.xlsx")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--registry-id", default=REGISTRY_ID, help="the register's id in the URLs")
+    parser.add_argument("--register", action="append", default=[], metavar="ID=STATE_DIR",
+                        help="one more register to serve beside it (repeatable)")
     args = parser.parse_args()
-    with FakeMinjust(State.load(args.state), port=args.port, registry_id=args.registry_id) as fake:
+    more = {}
+    for item in args.register:
+        registry_id, sep, folder = item.partition("=")
+        if not sep:
+            parser.error(f"--register {item!r}: expected ID=STATE_DIR")
+        more[registry_id] = State.load(Path(folder))
+    with FakeMinjust(State.load(args.state), port=args.port, registry_id=args.registry_id,
+                     registers=more) as fake:
         print(f"fake registry service at {fake.url} (REGWATCH_MINJUST_URL={fake.url}); Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

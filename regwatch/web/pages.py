@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
 
 from pipelines.announcements import articles
-from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS, column_meaning
+from pipelines.publish.dictionary import CHANGE_COLUMNS, column_meaning, export_columns
 from pipelines.publish.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
 from pipelines.register.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
@@ -84,7 +84,7 @@ def entry_page(request: Request, entry_id: str) -> Response:
     # An entry's page shows its own register's frame, whichever address it was reached by.
     owner = request.app.state.registers.get(entry_id.split("/", 1)[0], web)
     return view.render("entry.html", web=owner, title=history.entry.name, history=history,
-                       entry=history.entry, columns=EXPORT_COLUMNS)
+                       entry=history.entry, columns=export_columns(owner.meta.source))
 
 
 @router.get("/changes")
@@ -126,7 +126,7 @@ def downloads_page(request: Request) -> Response:
     view, web = View(request), _web(request)
     return view.render("downloads.html", title=view.t("web.downloads.title"),
                        latest=latest_files(web.folder), snapshots=snapshot_files(web.folder),
-                       export_columns=EXPORT_COLUMNS, change_columns=CHANGE_COLUMNS,
+                       export_columns=export_columns(web.meta.source), change_columns=CHANGE_COLUMNS,
                        meaning=column_meaning, source=web.meta.source)
 
 

@@ -24,6 +24,13 @@ ROW_FIELDS = (
     "exclusion_order",
     "cancelled_on",
     "status",
+    # registers of people and organisations (foreign agents, extremist, terrorist lists)
+    "decision",  # the grounds or the court decision, as published
+    "aliases",  # other names, when the register gives them in a column of their own
+    "domains",  # web domain names
+    "agent_kind",  # the register's own kind of entry ("Физическое лицо", …)
+    "ogrn",  # registration number (OGRN)
+    "inn",  # taxpayer number (INN)
 )
 
 
