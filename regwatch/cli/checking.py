@@ -30,20 +30,25 @@ from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.i18n.phrase import said_in
 from pipelines.matching.index import (
-    LISTED_SCORE,
     POSSIBLE_SCORE,
     Candidate,
     QueryError,
-    RegisterIndex,
     Verdict,
     verdict_record,
 )
+from pipelines.matching.registers import (
+    RULE_IDENTIFIER,
+    Register,
+    RegisterAnswer,
+    check_registers,
+    deciding,
+    verdict_word,
+)
 from pipelines.publish.export import neutralise
-from pipelines.register.models import Entry
+from pipelines.register.models import PERSON, Entry
 from pipelines.storage.schema import crawl_log
 from pipelines.storage.store import Store
 from regwatch.cli.app import (
-    DEFAULT_SOURCE,
     _alert_config,
     _emit,
     _no_database,
@@ -76,8 +81,12 @@ class DataAge:
 
 @dataclass(frozen=True)
 class Registers:
-    index: RegisterIndex
+    checkers: dict[str, Register]  # the crawled registers among those asked, in metadata order
     ages: tuple[DataAge, ...]  # one per source asked for, crawled or not
+
+    def check(self, query: str, limit: int = 5,
+              false_positives: Sequence[tuple[str, str]] = ()) -> list[RegisterAnswer]:
+        return check_registers(self.checkers, query, limit, false_positives)
 
 
 @dataclass(frozen=True)
@@ -123,10 +132,13 @@ def load_registers(database_url: str, sources: Sequence[str], language: str = "e
         crawled = [source for source in sources if store.last_snapshot(source) is not None]
         if not crawled:
             raise CheckError(t("cli.check.nothing_crawled", sources=", ".join(sources)))
-        # Names announcements gave an entry (e.g. "FIDH") find it too.
-        index = register_index([entry for source in crawled for entry in store.current_entries(source)],
-                               aliases_of(store.engine))
-        return Registers(index, tuple(_data_age(store, source) for source in sources))
+        known = aliases_of(store.engine)  # names announcements gave an entry (e.g. "FIDH") find it too
+        checkers = {}
+        for source in crawled:
+            entries = store.current_entries(source)
+            organisations = [e for e in entries if e.entity_type != PERSON]  # people: persons.py
+            checkers[source] = Register(source, entries, register_index(organisations, known))
+        return Registers(checkers, tuple(_data_age(store, source) for source in sources))
     except SQLAlchemyError as exc:
         raise CheckError(t("cli.error.database_read", url=redact(database_url),
                            detail=redact(str(exc)).splitlines()[0])) from None
@@ -139,15 +151,6 @@ def _data_age(store: Store, source: str) -> DataAge:
         last = conn.execute(select(func.max(crawl_log.c.last_at)).where(
             crawl_log.c.source == source, crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))).scalar()
     return DataAge(source, last or "", load_source(source).stale_after_days)
-
-
-def verdict_word(verdict: Verdict) -> str:
-    """listed; excluded (a confident match of an entry no longer listed); possible; not listed."""
-    if verdict.listed:
-        return LISTED
-    if verdict.matches and verdict.matches[0].score >= LISTED_SCORE:
-        return EXCLUDED
-    return POSSIBLE if verdict.matches else NOT_LISTED
 
 
 def _dates(entry: Entry, language: str) -> str:
@@ -198,6 +201,74 @@ def verdict_json(verdict: Verdict, stale: Sequence[Stale] = ()) -> str:
     return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
+def found_text(answer: RegisterAnswer, query: str, language: str = "en") -> str:
+    """A person's or an identifier's answer: the verdict, then each entry and how it was found."""
+    t = translator(language)
+    lines = [f"{t('cli.check.verdict.' + answer.word.replace(' ', '_'))}: {query}"]
+    for found in answer.found:
+        entry = found.entry
+        lines += [f"  №{entry.number}  {entry.name}",
+                  "      " + t("cli.check.entry", entry_id=entry.entry_id,
+                               status=t.get(f"status.{entry.status}", entry.status), dates=_dates(entry, language)),
+                  "      " + t(f"cli.check.found.{found.how}"),
+                  "      " + t("cli.check.source", url=entry.source_url or t("cli.check.not_recorded"))]
+    return "\n".join(lines) + "\n"
+
+
+def answer_record(answer: RegisterAnswer, query: str) -> dict[str, object]:
+    """An answer as `verdict_record` gives a name verdict: found entries are its matches."""
+    if answer.verdict is not None:
+        return verdict_record(answer.verdict)
+    return {"query": query, "listed": answer.listed, "rule": answer.rule,
+            "explanation": translator("en")(f"cli.check.found.{answer.found[0].how}") if answer.found else "",
+            "matches": [{"entry_id": f.entry.entry_id, "number": f.entry.number, "name": f.entry.name,
+                         "status": f.entry.status, "designated_on": f.entry.designated_on,
+                         "listed_on": f.entry.listed_on, "score": 100.0, "matched_on": f.entry.name,
+                         "part": "identifier" if answer.rule == RULE_IDENTIFIER else "person",
+                         "how": f.how, "rule": answer.rule, "alias_source": ""} for f in answer.found]}
+
+
+def _data_line(age: DataAge | None, stale: Sequence[Stale], language: str) -> str:
+    t = translator(language)
+    if age is None or not age.last_good_crawl:
+        return t("cli.check.registers.never")
+    warned = next((s for s in stale if s.age.source == age.source), None)
+    return t("cli.check.registers.read", day=age.last_good_crawl[:10]) + (
+        "; " + t("cli.check.registers.stale") if warned else "")
+
+
+def registers_text(answers: Sequence[RegisterAnswer], sources: Sequence[str], ages: Sequence[DataAge],
+                   stale: Sequence[Stale], language: str = "en") -> str:
+    """One line per register asked: its answer and its entry, its date and authority, and how
+    fresh its data is; a register never read here says so instead of "not listed"."""
+    t = translator(language)
+    by_source = {a.source: a for a in answers}
+    age_of = {a.source: a for a in ages}
+    lines = [t("cli.check.registers.title")]
+    for source in sources:
+        meta, answer = load_source(source), by_source.get(source)
+        name = meta.short(language)
+        if answer is None:
+            lines.append(f"  {t('cli.check.registers.unread'):<12} {name}: {_data_line(None, stale, language)}")
+            continue
+        entry = _answer_entry(answer)
+        what = (t("cli.check.registers.entry", number=entry.number, name=entry.name,
+                  day=entry.listed_on or entry.designated_on or t("cli.check.not_published"),
+                  authority=entry.designated_by or meta.authority)
+                if entry is not None and answer.word != "not listed" else "")
+        lines.append(f"  {t('cli.check.verdict.' + answer.word.replace(' ', '_')):<12} {name}"
+                     + (f": {what}" if what else "") + f" ({_data_line(age_of.get(source), stale, language)})")
+    return "\n".join(lines) + "\n"
+
+
+def _answer_entry(answer: RegisterAnswer) -> Entry | None:
+    if answer.found:
+        return answer.found[0].entry
+    if answer.verdict is not None and answer.verdict.matches:
+        return answer.verdict.matches[0].entry
+    return None
+
+
 def read_names(text: str) -> list[str]:
     """The names in a CSV: the `name` column when the header has one, else the first column."""
     sample = text[:4096]
@@ -213,41 +284,47 @@ def read_names(text: str) -> list[str]:
     return [row[column] for row in rows[start:] if len(row) > column and row[column].strip()]
 
 
-def _result_row(query: str, verdict: Verdict | str) -> list[str]:
-    if isinstance(verdict, str):  # the error message
-        return [query, ERROR, "", "", "", "", "", verdict]
-    best = verdict.matches[0] if verdict.matches else None
-    if best is None:
-        return [verdict.query, NOT_LISTED, "", "", "", "", "", ""]
-    entry = best.entry
-    return [verdict.query, verdict_word(verdict), entry.entry_id, str(entry.number), entry.name,
-            f"{best.score:.1f}", best.matched_on, best.how]
+def _result_row(query: str, answer: RegisterAnswer | str) -> list[str]:
+    if isinstance(answer, str):  # the error message
+        return [query, ERROR, "", "", "", "", "", answer]
+    if answer.verdict is not None:
+        best = answer.verdict.matches[0] if answer.verdict.matches else None
+        if best is None:
+            return [answer.verdict.query, NOT_LISTED, "", "", "", "", "", ""]
+        entry = best.entry
+        return [answer.verdict.query, answer.word, entry.entry_id, str(entry.number), entry.name,
+                f"{best.score:.1f}", best.matched_on, best.how]
+    if not answer.found:
+        return [query, NOT_LISTED, "", "", "", "", "", ""]
+    found = answer.found[0]
+    return [query, answer.word, found.entry.entry_id, str(found.entry.number), found.entry.name,
+            "100.0", found.entry.name, found.how]
 
 
-def check_all(index: RegisterIndex, names: Iterable[str],
-              false_positives: Sequence[tuple[str, str]]) -> list[tuple[str, Verdict | str]]:
-    """Each name with its verdict, or with the reason it could not be checked."""
-    results: list[tuple[str, Verdict | str]] = []
+def check_all(registers: Registers, names: Iterable[str],
+              false_positives: Sequence[tuple[str, str]]) -> list[tuple[str, RegisterAnswer | str]]:
+    """Each name with the answer of the register that decides it, or the reason it could not be checked."""
+    results: list[tuple[str, RegisterAnswer | str]] = []
     for name in names:
         try:
-            results.append((name, index.check(name, limit=1, false_positives=false_positives)))
+            results.append((name, deciding(registers.check(name, limit=1, false_positives=false_positives))))
         except QueryError as exc:
             results.append((name, str(exc)))
     return results
 
 
-def results_csv(results: Sequence[tuple[str, Verdict | str]]) -> bytes:
+def results_csv(results: Sequence[tuple[str, RegisterAnswer | str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
-    writer.writerows([neutralise(cell) for cell in _result_row(query, verdict)]
-                     for query, verdict in results)
+    writer.writerows([neutralise(cell) for cell in _result_row(query, answer)]
+                     for query, answer in results)
     return out.getvalue().encode("utf-8")
 
 
-def summary(results: Sequence[tuple[str, Verdict | str]], language: str = "en") -> str:
+def summary(results: Sequence[tuple[str, RegisterAnswer | str]], language: str = "en") -> str:
     t = translator(language)
-    words = [ERROR if isinstance(v, str) else verdict_word(v) for _, v in results]
+    words = [ERROR if isinstance(a, str) else a.word for _, a in results]
     excluded = t("cli.check.summary_excluded", excluded=words.count(EXCLUDED)) if EXCLUDED in words else ""
     return t("cli.check.summary", checked=len(results), listed=words.count(LISTED), excluded=excluded,
              possible=words.count(POSSIBLE), not_listed=words.count(NOT_LISTED), errors=words.count(ERROR),
@@ -261,22 +338,31 @@ def summary(results: Sequence[tuple[str, Verdict | str]], language: str = "en") 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="With --file: write the results here (atomically) instead of standard output.")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of text (one name).")
-@click.option("--all-registers", is_flag=True, help="Check every register crawled, not only the default one.")
+@click.option("--register", "chosen", multiple=True, metavar="REGISTER",
+              help="Only this register (repeat for several); default: every register.")
+@click.option("--all-registers", is_flag=True, hidden=True, help="Every register (the default now).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
               help="How many candidates to show.")
 @config_option
 def check(name: str | None, names_file: Path | None, output: Path | None, as_json: bool,
-          all_registers: bool, limit: int, config_file: Path | None) -> None:
-    """Is NAME on the register? Any spelling: English, Russian, transliterated, an acronym.
+          chosen: tuple[str, ...], all_registers: bool, limit: int, config_file: Path | None) -> None:
+    """Is NAME (an organisation, a person, an INN or OGRN) on any register? Any spelling:
+    English, Russian, transliterated, an acronym; a person's given name first or last.
 
-    Exit 0 listed, 1 not listed (a possible match included), 2 error. With --file: exit 0
-    when the file was checked, whatever the verdicts (the counts go to stderr).
+    One answer per register crawled here, and how fresh its data is. Exit 0 listed
+    somewhere, 1 not listed (a possible match included), 2 error. With --file: exit 0 when
+    the file was checked, whatever the verdicts (the counts go to stderr).
     """
     if (name is None) == (names_file is None):
         raise click.UsageError(_say("cli.error.name_or_file"))
     alerting, _ = _alert_config(config_file)
     rules = [(rule.query, rule.entry_id) for rule in alerting.false_positives]
-    sources = source_names() if all_registers else [DEFAULT_SOURCE]
+    try:
+        # The default register first: its answer decides the one-line verdict when nothing is listed.
+        sources = [load_source(c).source for c in chosen] or sorted(
+            source_names(), key=lambda source: source != DEFAULT_SOURCE)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
     config = _read_config()
     try:
         if _no_database(config):  # nothing crawled yet, and a check does not create the database
@@ -285,29 +371,53 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     except CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
-    stale = stale_data(registers.ages, datetime.now(UTC), language_of())
+    # A register never crawled here warns only when asked for by name: it has no answer at all.
+    ages = [a for a in registers.ages if a.source in registers.checkers or chosen]
+    stale = stale_data(ages, datetime.now(UTC), language_of())
     if names_file is not None:
-        _check_file(registers.index, names_file, rules, output, stale)
+        _check_file(registers, names_file, rules, output, stale)
         return
     try:
-        verdict = registers.index.check(name, limit=limit, false_positives=rules)
+        answers = registers.check(name, limit=limit, false_positives=rules)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(verdict_json(verdict, stale) if as_json
-               else verdict_text(verdict, language_of(), stale),
-               nl=False)
-    sys.exit(EXIT_LISTED if verdict.listed else EXIT_NOT_LISTED)
+    answer = deciding(answers)
+    several = len(registers.checkers) > 1 or len(chosen) > 1
+    own_stale = [s for s in stale if s.age.source == answer.source or not several]
+    if as_json:
+        record = answer_record(answer, name)
+        if own_stale and not answer.listed:
+            record["stale_data"] = [s.record() for s in own_stale]
+        if several:
+            record["register"] = answer.source
+            record["registers"] = [{"register": a.source, "verdict": a.word, **answer_record(a, name),
+                                    "data": _age_record(registers.ages, a.source, stale)} for a in answers]
+        click.echo(json.dumps(record, ensure_ascii=False, indent=1))
+    else:
+        text = (verdict_text(answer.verdict, language_of(), own_stale) if answer.verdict is not None
+                else found_text(answer, name, language_of()))
+        if several:
+            text += registers_text(answers, sources, registers.ages, stale, language_of())
+        click.echo(text, nl=False)
+    sys.exit(EXIT_LISTED if any(a.listed for a in answers) else EXIT_NOT_LISTED)
 
 
-def _check_file(index, names_file: Path, rules: list[tuple[str, str]], output: Path | None,
+def _age_record(ages: Sequence[DataAge], source: str, stale: Sequence[Stale]) -> dict[str, object]:
+    age = next(a for a in ages if a.source == source)
+    warned = next((s for s in stale if s.age.source == source), None)
+    return {"last_good_crawl": age.last_good_crawl or None, "stale_after_days": age.stale_after_days,
+            "stale": warned is not None, "warning": warned.warning if warned else None}
+
+
+def _check_file(registers: Registers, names_file: Path, rules: list[tuple[str, str]], output: Path | None,
                 stale: list[Stale]) -> None:
     try:
         names = read_names(names_file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise click.UsageError(_say("cli.error.names_file", file=names_file, error=exc)) from None
-    results = check_all(index, names, rules)
+    results = check_all(registers, names, rules)
     _emit(results_csv(results), output)
     click.echo(summary(results, language_of()), err=True)
-    if any(not isinstance(verdict, str) and not verdict.listed for _, verdict in results):
+    if any(not isinstance(answer, str) and not answer.listed for _, answer in results):
         for old in stale:  # the "not listed" rows rest on this data
             click.echo(_say("cli.check.warning", warning=old.warning), err=True)
