@@ -7,13 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from regwatch.fakes.receivers import mail_text
 from tests.conftest import SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
 from tests.states import with_exclusion
-
-pytestmark = pytest.mark.both_backends
 
 # An organisation first listed on 2026-08-14 (present in the second state only), as it
 # calls itself; the register publishes it as «Child Evangelism Fellowship (CEF, «Общество

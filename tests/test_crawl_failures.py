@@ -41,6 +41,12 @@ def assert_refused(workspace, result, before: dict, *fragments: str) -> None:
     assert status["exports_show"]["entries"] == len(workspace.fake.state.rows)  # the last good data, still served
 
 
+# How the service fails (a status, a wrong size, a stall) does not depend on the register
+# asked: those run on the first register only; every register gets the faults in its data.
+SERVICE_FAULTS = ("size_mismatch", "status_403", "status_500", "timeout")
+REGISTERS_FIRST = next(iter(REGISTERS))
+
+
 # 367 rows of the first register's first state: 183 in a truncated first page, 374 announced
 # with a wrong size; the other registers' counts follow from their states the same way.
 @pytest.mark.parametrize(
@@ -58,6 +64,8 @@ def assert_refused(workspace, result, before: dict, *fragments: str) -> None:
 )
 def test_a_bad_reply_is_refused_and_nothing_is_lost(crawled_register, fault, fragments):
     crawled, _ = crawled_register
+    if fault in SERVICE_FAULTS and crawled.source != REGISTERS_FIRST:
+        pytest.skip("a fault of the service, not of the register's data: the first register's test covers it")
     rows = len(crawled.fake.state.rows)
     counts = {"rows": rows, "half": min(rows, 1000) // 2, "more": rows + 7}
     before = crawled.fingerprint()
