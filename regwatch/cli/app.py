@@ -174,7 +174,7 @@ COMMANDS = {
     "announcements": ("announcing", "Designations announced by the Prosecutor General's Office, the media and NGOs"),
     "changes": ("data", "List every change regwatch detected: added, excluded, reinstated, removed, modified, "
                         "renumbered."),
-    "check": ("checking", "Is NAME on the register? Any spelling: English, Russian, transliterated, an acronym."),
+    "check": ("checking", "Is NAME (an organisation, a person, an INN or OGRN) on any register?"),
     "crawl": ("crawling", "Crawl SOURCE (or --source; default: ru_minjust_undesirable), store what changed"),
     "deliver": ("alerting", "Deliver every queued alert now, whatever its backoff, then exit."),
     "demo": ("serving", "Run the whole job offline against two recorded states of the register"),

@@ -49,6 +49,7 @@ from pipelines.register.models import PERSON, Entry
 from pipelines.storage.schema import crawl_log
 from pipelines.storage.store import Store
 from regwatch.cli.app import (
+    DEFAULT_SOURCE,
     _alert_config,
     _emit,
     _no_database,
@@ -349,9 +350,11 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     """Is NAME (an organisation, a person, an INN or OGRN) on any register? Any spelling:
     English, Russian, transliterated, an acronym; a person's given name first or last.
 
-    One answer per register crawled here, and how fresh its data is. Exit 0 listed
-    somewhere, 1 not listed (a possible match included), 2 error. With --file: exit 0 when
-    the file was checked, whatever the verdicts (the counts go to stderr).
+    One answer per register crawled here, and how fresh its data is.
+
+    Exit 0 listed, 1 not listed (a possible match included), 2 error; listed means in any register.
+    With --file: exit 0 when the file was checked, whatever the verdicts (the counts go to
+    stderr).
     """
     if (name is None) == (names_file is None):
         raise click.UsageError(_say("cli.error.name_or_file"))
@@ -390,8 +393,12 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
             record["stale_data"] = [s.record() for s in own_stale]
         if several:
             record["register"] = answer.source
-            record["registers"] = [{"register": a.source, "verdict": a.word, **answer_record(a, name),
-                                    "data": _age_record(registers.ages, a.source, stale)} for a in answers]
+            answered = {a.source: a for a in answers}
+            record["registers"] = [
+                {"register": a.source, "verdict": a.word, **answer_record(a, name),
+                 "data": _age_record(registers.ages, a.source, stale)} if (a := answered.get(source)) else
+                {"register": source, "verdict": "not checked", "data": _age_record(registers.ages, source, stale)}
+                for source in sources]
         click.echo(json.dumps(record, ensure_ascii=False, indent=1))
     else:
         text = (verdict_text(answer.verdict, language_of(), own_stale) if answer.verdict is not None
