@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 
 def utc_now(timespec: str = "seconds") -> str:
@@ -29,6 +30,13 @@ class RawReply:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
+
+    @classmethod
+    def of(cls, response: Any, method: str = "GET", request_body: str = "") -> RawReply:
+        """The reply a Scrapy response holds, exactly as served, stamped now."""
+        return cls(url=response.url, method=method, request_body=request_body, status=response.status,
+                   content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+                   body=response.body, fetched_at=utc_now())
 
 
 @dataclass

@@ -332,7 +332,7 @@ def test_old_data_makes_a_not_listed_answer_carry_a_warning_with_its_date(crawle
                         r"run `regwatch crawl ru_minjust_undesirable`", lines[1]), lines[1]
     possible = crawled.regwatch("check", "Ingénieurs Sans Frontières")  # a possible match is not listed
     assert possible.code == 1 and possible.stdout.splitlines()[1].startswith("  warning: the last good crawl")
-    record = json.loads(crawled.regwatch("check", "--json", "Wikimedia Foundation").stdout)
+    record = json.loads(crawled.regwatch("check", "--json", "--register", SOURCE, "Wikimedia Foundation").stdout)
     (stale,) = record["stale_data"]
     assert (stale["source"], stale["last_good_crawl"], stale["stale_after_days"]) == (
         SOURCE, "2026-07-29T10:00:00+00:00", 3)
@@ -358,8 +358,16 @@ def test_a_file_of_names_on_old_data_warns_once_on_stderr(crawled, tmp_path):
 
 
 def test_fresh_data_carries_no_warning(crawled):
-    text = crawled.regwatch("check", "Wikimedia Foundation")
+    text = crawled.regwatch("check", "--register", SOURCE, "Wikimedia Foundation")
     assert text.code == 1 and text.stdout == "not listed: Wikimedia Foundation\n  no name on the register comes close\n"
+
+
+def test_a_not_listed_answer_names_every_register_it_does_not_cover(crawled):
+    """Only the first register is crawled here: "not listed" must not read as "on no list"."""
+    lines = crawled.regwatch("check", "Wikimedia Foundation").stdout.splitlines()
+    warned = [line for line in lines if line.startswith("  warning: ")]
+    assert [w.split()[1] for w in warned] == ["ru_fsb_terrorist", "ru_minjust_extremist", "ru_minjust_foreign_agents"]
+    assert all("was never crawled successfully: this answer does not cover it" in w for w in warned)
 
 
 def test_stale_data_is_judged_against_each_registers_own_limit():
@@ -460,10 +468,10 @@ def test_check_says_listed_with_the_entry_and_exits_0(crawled):
 
 
 def test_check_shows_a_near_miss_as_such_and_exits_1(crawled):
-    result = crawled.regwatch("check", "Ingénieurs Sans Frontières")
+    result = crawled.regwatch("check", "--register", SOURCE, "Ingénieurs Sans Frontières")
     assert result.code == 1, result.output
     assert result.stdout.startswith("possible match, not confirmed: Ingénieurs Sans Frontières\n  №254 ")
-    unknown = crawled.regwatch("check", "--json", "Wikimedia Foundation")
+    unknown = crawled.regwatch("check", "--json", "--register", SOURCE, "Wikimedia Foundation")
     assert unknown.code == 1 and json.loads(unknown.stdout) == {
         "query": "Wikimedia Foundation", "listed": False, "rule": "nothing_close",
         "explanation": "no name on the register comes close", "matches": []}

@@ -374,9 +374,9 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     except CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
-    # A register never crawled here warns only when asked for by name: it has no answer at all.
-    ages = [a for a in registers.ages if a.source in registers.checkers or chosen]
-    stale = stale_data(ages, datetime.now(UTC), language_of())
+    # A "not listed" answer warns of every register asked whose data is old or was never
+    # read: the name may be on it.
+    stale = stale_data(registers.ages, datetime.now(UTC), language_of())
     if names_file is not None:
         _check_file(registers, names_file, rules, output, stale)
         return
@@ -386,11 +386,10 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
         raise click.UsageError(str(exc)) from None
     answer = deciding(answers)
     several = len(registers.checkers) > 1 or len(chosen) > 1
-    own_stale = [s for s in stale if s.age.source == answer.source or not several]
     if as_json:
         record = answer_record(answer, name)
-        if own_stale and not answer.listed:
-            record["stale_data"] = [s.record() for s in own_stale]
+        if stale and not answer.listed:
+            record["stale_data"] = [s.record() for s in stale]
         if several:
             record["register"] = answer.source
             answered = {a.source: a for a in answers}
@@ -401,7 +400,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
                 for source in sources]
         click.echo(json.dumps(record, ensure_ascii=False, indent=1))
     else:
-        text = (verdict_text(answer.verdict, language_of(), own_stale) if answer.verdict is not None
+        text = (verdict_text(answer.verdict, language_of(), stale) if answer.verdict is not None
                 else found_text(answer, name, language_of()))
         if several:
             text += registers_text(answers, sources, registers.ages, stale, language_of())

@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from regwatch.fakes.server import LocalServer
+
 PAGE_PATH = "/fsb/npd/terror.htm"
 STATES = Path(__file__).resolve().parents[1] / "demo_data" / "fsb_terrorist"
 EARLIER, LATER = STATES / "2024-12-31", STATES / "2026-09-16"
@@ -60,7 +62,7 @@ class Seen:
     at: float = field(default_factory=time.time)
 
 
-class FakeFsb:
+class FakeFsb(LocalServer):
     """The fake site on 127.0.0.1 (port 0 picks a free one). Use as a context manager."""
 
     def __init__(self, page: bytes, port: int = 0) -> None:
@@ -75,20 +77,6 @@ class FakeFsb:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> FakeFsb:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeFsb:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def serve(self, page: bytes) -> None:
         with self._lock:

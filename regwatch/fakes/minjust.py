@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from regwatch.fakes.server import LocalServer
+
 REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"  # the register of "undesirable" organisations
 SERVER_CAP = 1000
 
@@ -77,7 +79,7 @@ class Seen:
     at: float = field(default_factory=time.time)  # when it arrived (for time-to-alert figures)
 
 
-class FakeMinjust:
+class FakeMinjust(LocalServer):
     """The fake service on 127.0.0.1 (port 0 picks a free one). Use as a context manager."""
 
     def __init__(self, state: State | None = None, port: int = 0, cap: int = SERVER_CAP,
@@ -108,20 +110,6 @@ class FakeMinjust:
     def url(self) -> str:
         host = "localhost" if self.scheme == "https" else "127.0.0.1"
         return f"{self.scheme}://{host}:{self.port}"
-
-    def start(self) -> FakeMinjust:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeMinjust:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def state(self) -> State:

@@ -80,10 +80,7 @@ class FsbTerroristSpider(scrapy.Spider):
         yield self._give_up(problem)
 
     def _keep(self, response: Response) -> None:
-        self.pull.replies.append(RawReply(
-            url=response.url, method="GET", request_body="", status=response.status,
-            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
-            body=response.body, fetched_at=utc_now()))
+        self.pull.replies.append(RawReply.of(response))
 
     def _give_up(self, problem: str) -> PullItem:
         message = f"{self.source}: {problem}"

@@ -207,10 +207,7 @@ class MinjustJsonSpider(scrapy.Spider):
 
     def _keep(self, response: Response, request) -> None:
         body = request.body.decode("utf-8", errors="replace") if request.body else ""
-        self.pull.replies.append(RawReply(
-            url=response.url, method=request.method, request_body=body, status=response.status,
-            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
-            body=response.body, fetched_at=utc_now()))
+        self.pull.replies.append(RawReply.of(response, request.method, body))
 
     def _give_up(self, problem: str) -> PullItem:
         message = f"{self.source}: {problem}"
