@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import psutil
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
