@@ -16,8 +16,8 @@ from tests/: the recorded states come from regwatch.demo_data, the services from
    goal is under 2 s for the four registers of one pass.
 2. `regwatch check` across all four registers: the registers loaded from that database as
    the command loads them (`load_registers`), then every query answered by all four, one
-   at a time, timed per name (wall clock and CPU); the fold and transliteration caches are
-   emptied before each round, so no answer comes from a cache an earlier round filled. The
+   at a time, timed per name (wall clock and CPU: `check.latencies`); the fold and
+   transliteration caches are emptied before each round, so no answer comes from a cache an earlier round filled. The
    queries: a few hundred real names from the recorded states (organisations as published
    and by their original-language names, persons as published, given name first without
    the patronymic and in Latin letters, INNs) and as many names no register holds.
@@ -39,10 +39,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from check import percentile  # noqa: E402
+from check import latencies, percentile  # noqa: E402
 from run import print_table  # noqa: E402
 
-from pipelines.matching.keys import fold, transliterate  # noqa: E402
+from pipelines.matching.keys import transliterate  # noqa: E402
 from pipelines.register.models import PERSON, Entry  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
 from regwatch.fakes.fsb import FakeFsb  # noqa: E402
@@ -160,15 +160,7 @@ def check_times(data_dir: Path, rounds: int) -> tuple[list[float], list[float], 
     entries = {source: store.current_entries(source) for source in registers.checkers}
     store.close()
     asked, real = queries(entries, random.Random(12))
-    walls, cpus = [], []
-    for _ in range(rounds):
-        fold.cache_clear()
-        transliterate.cache_clear()
-        for query in asked:
-            t0, c0 = time.perf_counter(), time.process_time()
-            registers.check(query)
-            walls.append(time.perf_counter() - t0)
-            cpus.append(time.process_time() - c0)
+    walls, cpus = latencies(registers, asked, rounds)  # any object with .check(query) will do
     return walls, cpus, len(asked), real, loaded
 
 
