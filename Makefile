@@ -47,6 +47,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/alerts.py
 	$(BIN)/python benchmarks/check.py
+	$(BIN)/python benchmarks/registers.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/extract.py

@@ -22,14 +22,16 @@ from pipelines.register.models import (
     EXCLUDED_KIND,
     LISTED,
     MODIFIED,
+    PERSON,
     REINSTATED,
     REMOVED,
     RENUMBERED,
     Change,
+    Entry,
 )
 from pipelines.register.normalise import normalise_rows
 from scraper.registers.metadata import load_source
-from tests.test_normalise import combined_rows
+from tests.test_normalise import combined_rows, court_entries
 
 SOURCE = "ru_minjust_undesirable"
 META = load_source(SOURCE)
@@ -70,7 +72,7 @@ def test_the_real_rows_used_here_are_what_the_register_says():
 
 def test_an_exclusion_in_english_names_the_organisation_its_dates_orders_and_the_source():
     sent = message([change(EXCLUDED_KIND, 1, "status", LISTED, EXCLUDED)])
-    assert sent.title == "Undesirable organisations register: 1 change (1 excluded)"
+    assert sent.title == "Undesirable organisations: 1 change (1 excluded)"
     assert sent.text == (
         "1. No. 1: excluded from the list\n"
         "   «Национальный фонд в поддержку демократии» (The National Endowment for Democracy)\n"
@@ -84,7 +86,7 @@ def test_an_exclusion_in_english_names_the_organisation_its_dates_orders_and_the
 
 def test_an_exclusion_in_russian_says_the_same_in_russian():
     sent = message([change(EXCLUDED_KIND, 1, "status", LISTED, EXCLUDED)], language="ru")
-    assert sent.title == "Перечень нежелательных организаций: 1 изменение (исключено — 1)"
+    assert sent.title == "Нежелательные организации: 1 изменение (исключено — 1)"
     assert sent.text == (
         "1. № 1: исключена из перечня\n"
         "   «Национальный фонд в поддержку демократии» (The National Endowment for Democracy)\n"
@@ -140,9 +142,9 @@ def test_titles_count_changes_by_kind_in_reading_order():
     changes = [change(ADDED, 417), change(EXCLUDED_KIND, 1, "status", LISTED, EXCLUDED),
                change(ADDED, 418)]
     assert message(changes).title == (
-        "Undesirable organisations register: 3 changes (2 added, 1 excluded)")
+        "Undesirable organisations: 3 changes (2 added, 1 excluded)")
     assert message(changes, "ru").title == (
-        "Перечень нежелательных организаций: 3 изменения (добавлено — 2, исключено — 1)")
+        "Нежелательные организации: 3 изменения (добавлено — 2, исключено — 1)")
 
 
 @pytest.mark.parametrize(("count", "english", "russian"), [
@@ -165,7 +167,7 @@ def big_batch() -> list[Change]:
 
 def test_a_big_batch_is_one_message_with_the_first_items_and_a_summary_line():
     sent = message(big_batch())
-    assert sent.title == "Undesirable organisations register: 410 changes (400 added, 10 modified)"
+    assert sent.title == "Undesirable organisations: 410 changes (400 added, 10 modified)"
     assert "\n\n30. No. 30: added to the list\n" in sent.text
     assert "31. No." not in sent.text
     assert "\n\n… and 380 more changes: 370 added, 10 modified\n\n" in sent.text
@@ -176,7 +178,7 @@ def test_a_big_batch_is_one_message_with_the_first_items_and_a_summary_line():
 
 def test_watchlist_matches_come_first_marked_and_say_what_matched():
     sent = message(big_batch(), max_items=5, watchlist=("Fond Svobodnaya Rossiya", "RUSI"))
-    assert sent.title.startswith("WATCHLIST MATCH — Undesirable organisations register: 410")
+    assert sent.title.startswith("WATCHLIST MATCH — Undesirable organisations: 410")
     assert sent.text.startswith(
         "1. [WATCHLIST MATCH] No. 16: added to the list\n"
         f"   {STATE[16].name}\n"
@@ -187,7 +189,7 @@ def test_watchlist_matches_come_first_marked_and_say_what_matched():
     assert "\n\n3. No. 1: added to the list\n" in sent.text
     assert "\n\n5. No. 3: added" in sent.text and "6. No." not in sent.text
     ru = message(big_batch(), "ru", max_items=5, watchlist=("Fond Svobodnaya Rossiya",))
-    assert ru.title.startswith("СОВПАДЕНИЕ СО СПИСКОМ НАБЛЮДЕНИЯ — Перечень")
+    assert ru.title.startswith("СОВПАДЕНИЕ СО СПИСКОМ НАБЛЮДЕНИЯ — Нежелательные организации:")
     assert ru.text.startswith(
         "1. [СОВПАДЕНИЕ СО СПИСКОМ НАБЛЮДЕНИЯ] № 16: добавлена в перечень\n"
         f"   {STATE[16].name}\n"
@@ -302,3 +304,75 @@ def test_operator_messages(language, kind, detail, count, title, text):
 def test_an_unknown_operator_message_is_refused():
     with pytest.raises(ValueError, match="unknown operator message 'exploded'"):
         operator_message("exploded", SOURCE, "", "", 1)
+
+
+# --- every register: named by its short title; the court lists' decisions; watchlists span all
+
+COURT = {source: {e.number: e for e in baseline(source, list(court_entries(source, day).values()), NOW).entries}
+         for source, day in (("ru_fsb_terrorist", "2026-09-16"), ("ru_minjust_extremist", "2026-09-19"))}
+
+
+def court_message(source: str, number: int, language: str, **options) -> Message:
+    entry = COURT[source][number]
+    changes = [Change(ADDED, entry.entry_id, number, entry.name, detected_at=NOW)]
+    entries = {entry.entry_id: entry}
+    return compose(select(subscription(**options), source, changes, entries), entries, load_source(source),
+                   language)
+
+
+@pytest.mark.parametrize("source", ["ru_minjust_undesirable", "ru_minjust_foreign_agents", "ru_fsb_terrorist",
+                                    "ru_minjust_extremist"])
+def test_every_register_is_named_by_its_short_title_in_the_subscribers_language(source):
+    meta = load_source(source)
+    named = Change(ADDED, f"{source}/7", 7, "Проект «Тест»", detected_at=NOW)
+    for language, short in (("en", meta.short_en), ("ru", meta.short_ru)):
+        sent = compose(Selection([named]), {}, meta, language)
+        assert sent.title.startswith(f"{short}: 1 ")
+        chat = f"{sent.title}\n{sent.text}"  # what a chat channel (Telegram through Apprise) shows
+        assert chat.count(short) == 1 and meta.view_url() in chat
+
+
+def test_a_terrorist_list_addition_says_its_court_decision_and_when_it_came_into_force():
+    assert court_message("ru_fsb_terrorist", 52, "en").text == (
+        "1. No. 52: added to the list\n"
+        f"   {COURT['ru_fsb_terrorist'][52].name}\n"
+        "   Court decision: 2023-12-14 (Южный окружной военный суд), unnumbered, in force 2024-06-25\n\n"
+        "Official source: Unified federal list of organisations, including foreign and international "
+        "organisations, recognised as terrorist under the legislation of the Russian Federation\n"
+        "https://www.fsb.ru/fsb/npd/terror.htm")
+    russian = court_message("ru_fsb_terrorist", 77, "ru")
+    assert russian.title == "Террористические организации: 1 изменение (добавлено — 1)"
+    assert ("   Решение суда: 26.06.2025 (1-й Восточный окружной военный суд г. Южно-Сахалинск), "
+            "№ 1-61/2025, вступило в силу 11.11.2025\n") in russian.text
+
+
+def test_an_extremist_list_addition_says_its_court_decision_and_when_the_ministry_published_it():
+    sent = court_message("ru_minjust_extremist", 153, "ru")
+    assert sent.title == "Экстремистские организации: 1 изменение (добавлено — 1)"
+    assert "\n   Решение суда: 21.07.2026 (Верховного Суда Российской Федерации)\n" in sent.text
+    assert "Признана нежелательной" not in sent.text  # the first register's words, not this list's
+    assert "Court decision: 2026-07-21 (Верховного Суда Российской Федерации)\n" in court_message(
+        "ru_minjust_extremist", 153, "en").text
+
+
+def test_a_watchlist_is_matched_in_a_register_the_subscriber_did_not_ask_for():
+    watching = dict(registers=(SOURCE,), kinds=(EXCLUDED_KIND,), watchlist=("Кибер-Партизаны",))
+    sent = court_message("ru_minjust_extremist", 152, "en", **watching)
+    assert sent.title == "WATCHLIST MATCH — Extremist organisations: 1 change (1 added)"
+    assert 'Watch name "Кибер-Партизаны" matched the other name the register gives "Кибер-Партизаны"' in sent.text
+    entry = COURT["ru_minjust_extremist"][153]  # not watched: nothing from a register not asked for
+    assert select(subscription(**watching), "ru_minjust_extremist",
+                  [Change(ADDED, entry.entry_id, 153, entry.name)], {entry.entry_id: entry}) == Selection([], {})
+
+
+@pytest.mark.parametrize(("query", "how"), [
+    ("Mikhail Epstein", "transliterated"), ("Epshtein Mikhail Naumovich", "transliterated"),
+    ("Михаил Эпштейн", "folded"), ("Эпштейн Михаил Наумович", "exact")])
+def test_a_watched_person_is_found_as_people_write_them(query, how):
+    person = Entry("ru_minjust_foreign_agents/375", 375, "Эпштейн Михаил Наумович", entity_type=PERSON,
+                   name_ru=("Эпштейн Михаил Наумович",), surname="Эпштейн", given_name="Михаил",
+                   patronymic="Наумович")
+    hits = select(subscription(registers=(SOURCE,), watchlist=(query, "Михаил Эпштейнов", "Эпштейн")),
+                  "ru_minjust_foreign_agents", [Change(ADDED, person.entry_id, 375, person.name)],
+                  {person.entry_id: person}).flagged[person.entry_id]
+    assert [(h.query, h.how) for h in hits] == [(query, how)]  # never a shared word or a near name

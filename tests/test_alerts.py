@@ -5,10 +5,21 @@ checked) and a real SMTP server through Apprise's mailto:// channel."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+from regwatch.fakes.minjust import FakeMinjust
 from regwatch.fakes.receivers import mail_text
-from tests.conftest import SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
+from tests.conftest import (
+    REGISTERS,
+    SECOND_DAY,
+    SECRET,
+    Workspace,
+    load_state,
+    mail_sub,
+    webhook_sub,
+    write_config,
+)
 from tests.states import with_exclusion
 
 # An organisation first listed on 2026-08-14 (present in the second state only), as it
@@ -168,3 +179,54 @@ def test_alerts_command_lists_the_queue(crawled, webhook, tmp_path):
     assert " 1 attempt, " in shown.stdout and "1 attempts" not in shown.stdout  # the plural form
     assert shown.stderr.strip().endswith("1 alert")
     assert SECRET not in shown.output and webhook.url not in shown.output
+
+
+def test_each_subscription_gets_its_registers_changes_and_a_watchlist_spans_every_register(
+        register_baselines, webhook, smtp, tmp_path):
+    """The register of foreign agents' real second state (48 added, 10 excluded), crawled
+    with three subscribers: one to the first register alone, watching a person added here
+    (flagged, whatever its registers and kinds say); one to this register's exclusions, in
+    Russian; one to the extremist list (nothing for it)."""
+    agents = REGISTERS["ru_minjust_foreign_agents"]
+    data_dir = tmp_path / "out"
+    shutil.copytree(register_baselines[agents.source], data_dir)
+    config = write_config(
+        tmp_path / "regwatch.toml",
+        webhook_sub(webhook, extra='registers = ["ru_minjust_undesirable"]\nkinds = ["excluded"]\n'
+                                   'watchlist = ["Our Foundation", "Mikhail Epstein"]'),
+        mail_sub(smtp, "agents-desk", extra='language = "ru"\nregisters = ["ru_minjust_foreign_agents"]\n'
+                                            'kinds = ["excluded"]').replace(
+            "to=monitor@example.org", "to=agents@example.org"),
+        mail_sub(smtp, "extremism-desk", extra='registers = ["ru_minjust_extremist"]'))
+    with FakeMinjust(agents.state(agents.second), registry_id=agents.registry_id) as fake:
+        result = Workspace(fake, data_dir, source=agents.source).regwatch(
+            "crawl", agents.source, "--config", str(config))
+    assert result.code == 0, result.output
+    assert "2 delivered" in result.stdout
+
+    assert len(webhook.calls) == 1 and webhook.calls[0].signature_ok
+    payload = webhook.calls[0].json
+    assert (payload["source"], payload["register"], payload["register_titles"]) == (
+        agents.source, "Foreign agents", {"en": "Foreign agents", "ru": "Иностранные агенты"})
+    assert [(c["kind"], c["number"], c["name"]) for c in payload["changes"]] == [
+        ("added", 375, "Эпштейн Михаил Наумович")]  # the watched one alone
+    assert [(m["entry_id"], m["query"], m["how"]) for m in payload["watchlist_matches"]] == [
+        ("ru_minjust_foreign_agents/375", "Mikhail Epstein", "transliterated")]
+    assert payload["message"]["title"] == "WATCHLIST MATCH — Foreign agents: 1 change (1 added)"
+    assert payload["message"]["text"].startswith("1. [WATCHLIST MATCH] No. 375: added to the list\n"
+                                                 "   Эпштейн Михаил Наумович\n")
+
+    assert [m["To"] for m in smtp.messages] == ["agents@example.org"]  # none for the extremist list
+    mail = smtp.messages[0]
+    assert mail["Subject"] == "Иностранные агенты: 10 изменений (исключено — 10)"
+    body = mail_text(mail)
+    assert body.count("исключена из перечня") == 10 and "добавлена" not in body
+
+
+def test_an_unknown_register_in_a_subscription_is_a_configuration_error(workspace, webhook, tmp_path):
+    config = write_config(tmp_path / "regwatch.toml",
+                          webhook_sub(webhook, extra='registers = ["ru_minjust_foreign_agent"]'))
+    result = crawl(workspace, config)
+    assert result.code == 2  # a typo would silence every alert of that register
+    assert "unknown registers ru_minjust_foreign_agent; known: ru_fsb_terrorist" in result.stderr
+    assert str(config) in result.stderr and workspace.fake.requests == []

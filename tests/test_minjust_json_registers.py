@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipelines.publish import feeds
-from pipelines.publish.dictionary import EXPORT_COLUMNS, PARTY_COLUMNS
+from pipelines.publish.dictionary import COURT_COLUMNS, EXPORT_COLUMNS, PARTY_COLUMNS
 from pipelines.register.models import EXCLUDED, LISTED, ORGANISATION, PERSON, Entry
 from pipelines.register.normalise import Profile, normalise_row, normalise_rows
 from pipelines.register.parties import split_person
@@ -175,7 +175,7 @@ def test_an_extremist_organisation_keeps_its_court_decision_as_published():
     assert first.listed_on == "" and first.entity_type == ORGANISATION
     assert later.decision == "решение Верховного Суда Российской Федерации от 17.11.2014"
     assert later.listed_on == "2015-01-26"  # «дата размещения сведений»
-    assert first.designated_by == "Courts of the Russian Federation"
+    assert (first.designated_by, first.designated_on) == ("Московского городского суда", "2007-04-19")
     assert all(e.status == LISTED for e in entries.values())
     _, problems = normalise_rows(canonical_rows(EXTREMIST, EXTREMIST.second),
                                  profile=Profile.of(load_source(EXTREMIST.source)))
@@ -275,7 +275,8 @@ def test_two_states_crawled_give_exactly_the_real_additions_and_exclusions(regis
         rows = workspace.latest_rows()
         assert len(rows) == len(register.state(register.second).rows)
         with open(workspace.exports / "latest.csv", encoding="utf-8", newline="") as handle:
-            assert tuple(next(csv.reader(handle))) == EXPORT_COLUMNS + PARTY_COLUMNS
+            assert tuple(next(csv.reader(handle))) == EXPORT_COLUMNS + PARTY_COLUMNS + (
+                COURT_COLUMNS if register is EXTREMIST else ())
         by_number = {r["number"]: r for r in rows}
         for number in excluded:
             assert by_number[number]["status"] == EXCLUDED and by_number[number]["excluded_on"]
@@ -312,6 +313,8 @@ def check_first_and_last(register, first: dict, last: dict) -> None:
             "ru_minjust_extremist/1", 1, "organisation", [], url)
         assert first["name"] == "Межрегиональная общественная организация «Национал-большевистская партия»"
         assert (last["number"], last["listed_on"], last["status"]) == (154, "2026-09-18", "listed")
+        assert (last["designated_on"], last["decision_date"], last["designated_by"]) == (
+            "2026-03-23", "2026-03-23", "Тверского районного суда г. Москвы")  # read from its decision
         assert last["name"].startswith("Объединение, членами которого являются Галицкий Александр Владимирович")
 
 
@@ -346,6 +349,6 @@ def test_the_fsb_lists_rows_keep_their_decision_and_aliases_without_warnings():
     page = parse_page((DEMO_FSB / "2026-09-16" / "terror.htm").read_bytes())
     entries, problems = normalise_rows(page.rows, profile=Profile.of(load_source("ru_fsb_terrorist")))
     assert problems == [] and len(entries) == len(page.rows) == 77
-    assert all(e.decision and e.designated_by.startswith("Courts of the Russian Federation") for e in entries)
+    assert all(e.decision and e.designated_on and "суд" in e.designated_by.lower() for e in entries)
     assert [e.aliases for e in entries] == [tuple(r["aliases"].split(" | ")) if r["aliases"] else ()
                                             for r in page.rows]  # the parser's list, as it gives it

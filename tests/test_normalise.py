@@ -1,19 +1,27 @@
-"""Normalisation of every real row the public copies hold."""
+"""Normalisation of every real row the public copies hold, and of the court lists' recorded
+states (their decisions read into designated_on, the court, the decision's date and number)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from pipelines.register.models import EXCLUDED, LISTED
+from pipelines.publish.dictionary import COURT_COLUMNS, column_meaning, export_columns, table_schema
+from pipelines.publish.export import entry_record
+from pipelines.register.models import EXCLUDED, LISTED, Entry
 from pipelines.register.normalise import (
     PROSECUTOR_GENERAL,
+    Profile,
     normalise_row,
     normalise_rows,
     parse_date,
 )
-from tests.conftest import FIXTURES, REGISTER_COMBINED
+from scraper.parsers.columns import canonical_row, info_columns
+from scraper.parsers.fsb_page import parse_page
+from scraper.registers.metadata import load_source
+from tests.conftest import DEMO_DATA, FIXTURES, REGISTER_COMBINED, REGISTERS
 
 COMBINED_FIELDS = {  # register_combined.json key → canonical row field
     "no": "number", "date_included": "listed_on", "order_included_no": "listing_order",
@@ -147,3 +155,98 @@ def test_every_row_of_every_other_public_copy_normalises():
         entry, problems = normalise_row({**row, "status": "Включена"})  # no copy has an exclusion
         assert entry is not None and problems == [], (copy_name, row, problems)
         assert entry.listed_on and (entry.name_ru or entry.name_original), (copy_name, row)
+
+
+# --- the court lists: designated_on and the decision's parts, from the recorded states --------
+
+COURT_STATES = [("ru_fsb_terrorist", day) for day in ("2024-12-31", "2026-09-16")] + [
+    ("ru_minjust_extremist", day) for day in ("2026-06-30", "2026-09-19")]
+
+
+def court_list_rows(source: str, day: str) -> list[dict[str, str]]:
+    """A recorded demo state's rows as its spider hands them on (canonical fields)."""
+    if source == "ru_fsb_terrorist":
+        return parse_page((DEMO_DATA / "fsb_terrorist" / day / "terror.htm").read_bytes()).rows
+    state = REGISTERS[source].state(day)
+    columns, _ = info_columns(state.info, load_source(source).columns)
+    return [canonical_row(row, columns) for row in state.rows]
+
+
+def court_entries(source: str, day: str) -> dict[int, Entry]:
+    entries, problems = normalise_rows(court_list_rows(source, day), profile=Profile.of(load_source(source)))
+    assert problems == []  # every decision text reads fully; no status column is this list's normal
+    return {e.number: e for e in entries}
+
+
+@pytest.mark.parametrize(("source", "day"), COURT_STATES)
+def test_every_court_list_row_with_decision_text_gets_its_date_and_court(source, day):
+    meta = load_source(source)
+    entries = court_entries(source, day)
+    dated = [e for e in entries.values() if e.decision]
+    assert len(dated) >= len(entries) - 4  # the extremist list's four rows without any decision
+    for entry in dated:
+        assert entry.designated_on and entry.decision_date <= entry.designated_on, entry.number
+        assert "суд" in entry.designated_by.lower() and entry.designated_by != meta.authority, entry.number
+    for entry in entries.values():
+        assert entry.status == LISTED  # no status or exclusion column: every row is listed
+        if not entry.decision:  # nothing to read, nothing guessed
+            assert (entry.designated_on, entry.decision_date, entry.designated_by) == ("", "", meta.authority)
+
+
+def _decision_parts(entry: Entry) -> tuple[str, str, str, str]:
+    return entry.designated_on, entry.decision_date, entry.decision_number, entry.designated_by
+
+
+def test_the_terrorist_list_is_designated_when_the_decision_came_into_force():
+    old, new = court_entries("ru_fsb_terrorist", "2024-12-31"), court_entries("ru_fsb_terrorist", "2026-09-16")
+    assert _decision_parts(new[1]) == ("2003-03-04", "2003-02-14", "ГКПИ 03-116", "Верховный Суд Российской Федерации")
+    assert _decision_parts(new[52]) == ("2024-06-25", "2023-12-14", "б/н", "Южный окружной военный суд")
+    assert _decision_parts(new[77]) == ("2025-11-11", "2025-06-26", "1-61/2025",
+                                        "1-й Восточный окружной военный суд г. Южно-Сахалинск")
+    # The Taliban: a later decision suspended the ban; the listing is still the first one's.
+    assert "приостановлен" in new[11].decision and "приостановлен" not in old[11].decision
+    assert _decision_parts(new[11]) == _decision_parts(old[11]) == (
+        "2003-03-04", "2003-02-14", "ГКПИ 03-116", "Верховный Суд Российской Федерации")
+
+
+def test_the_extremist_list_is_designated_on_the_day_of_its_first_court_decision():
+    entries = court_entries("ru_minjust_extremist", "2026-09-19")
+    assert _decision_parts(entries[1]) == ("2007-04-19", "2007-04-19", "", "Московского городского суда")
+    # The first act, not the appeal that followed it (the list gives no day in force).
+    assert _decision_parts(entries[49]) == ("2015-10-28", "2015-10-28", "", "Московского городского суда")
+    assert entries[49].listed_on == "2016-08-26"  # «дата размещения сведений», a date of its own
+    assert _decision_parts(entries[153]) == ("2026-07-21", "2026-07-21", "", "Верховного Суда Российской Федерации")
+
+
+def test_a_court_decision_that_does_not_read_is_a_warning_naming_the_row_never_a_guess():
+    profile = Profile.of(load_source("ru_fsb_terrorist"))
+    entry, problems = normalise_row({"number": "9", "name": "«Х»", "decision": "решение суда ожидается"},
+                                    profile=profile)
+    assert entry is not None and (entry.designated_on, entry.designated_by) == ("", profile.authority)
+    assert [str(p) for p in problems] == [
+        "row 9: decision: court decision not fully read: no court, date and entry into force found"]
+    assert not problems[0].fatal
+
+
+def test_a_register_without_decisions_keeps_its_authority_and_dates_as_published():
+    entry, problems = normalise_row({"number": "1", "name": "X", "listed_on": "01.12.2015",
+                                     "designated_on": "10.11.2015", "decision": "от 14.02.2003 суд",
+                                     "status": "Включена"})
+    assert problems == [] and (entry.designated_on, entry.designated_by, entry.decision_date) == (
+        "2015-11-10", PROSECUTOR_GENERAL, "")
+
+
+def test_the_exports_of_the_court_lists_show_the_decisions_parts():
+    assert export_columns("ru_fsb_terrorist")[-len(COURT_COLUMNS):] == COURT_COLUMNS
+    assert export_columns("ru_minjust_extremist")[-len(COURT_COLUMNS):] == COURT_COLUMNS
+    assert not set(COURT_COLUMNS) & set(export_columns("ru_minjust_foreign_agents") + export_columns(
+        "ru_minjust_undesirable"))
+    record = entry_record(replace(court_entries("ru_fsb_terrorist", "2026-09-16")[52],
+                                  entry_id="ru_fsb_terrorist/52"))
+    assert {k: record[k] for k in ("designated_on", "designated_by", "decision_date", "decision_number")} == {
+        "designated_on": "2024-06-25", "designated_by": "Южный окружной военный суд",
+        "decision_date": "2023-12-14", "decision_number": "б/н"}
+    schema = {f["name"]: f for f in table_schema(export_columns("ru_fsb_terrorist"))["fields"]}
+    assert schema["decision_date"]["type"] == "date"
+    assert "came into force" in schema["designated_on"]["description"]
+    assert "вступления решения суда" in column_meaning("designated_on", "ru")

@@ -44,6 +44,9 @@ def test_the_shipped_register_is_described_fully():
     assert (meta.changes_every_days, meta.stale_after_days) == (7, 3)
     assert meta.columns.required == ("number", "listed_on", "name")
     assert "ru_minjust_undesirable" in source_names()
+    # Its rows cite no court decision; the court lists say in which form theirs are written.
+    assert (meta.decisions, load_source("ru_fsb_terrorist").decisions,
+            load_source("ru_minjust_extremist").decisions) == ("", "terrorist", "extremist")
 
 
 def test_the_shipped_columns_map_the_real_titles_as_the_service_numbers_them():
@@ -74,6 +77,8 @@ def broken(tmp_path: Path, old: str, new: str, name: str = "ru_minjust_undesirab
     ("stale_after_days = 3", "stale_after_days = 0", "stale_after_days: must be a whole number above 0"),
     ('service = "minjust_json"', 'service = "minjust_xml"', "service: must be one of minjust_json"),
     ('entity_kinds = ["organisation"]', 'entity_kinds = ["ship"]', "entity_kinds: must be a list of"),
+    ('entity_kinds = ["organisation"]', 'entity_kinds = ["organisation"]\ndecisions = "civil"',
+     "decisions: must be one of terrorist, extremist"),
     ('base_url = "https://reestrs.minjust.gov.ru"', 'base_url = "reestrs.minjust.gov.ru"',
      "base_url: must be an http(s):// URL"),
     ('id = "ru_minjust_undesirable"', 'id = "ru_other"', "id: 'ru_other' must be the file's name"),

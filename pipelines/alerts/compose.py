@@ -1,10 +1,11 @@
 """What an alert says, and to whom. Pure: no I/O, no clock.
 
 A subscriber gets ONE message per crawl of a register, however many rows changed: the
-changes it asked for (registers, kinds), and before them every change of an organisation
-on its watchlist, whatever its kinds say. The message is in the subscriber's language,
-names each organisation as published with its number, dates and order numbers, and
-ends with a link to the official register.
+changes it asked for (registers, kinds), and before them every change of an entry on its
+watchlist, from any register, whatever its registers and kinds say. The message is in the
+subscriber's language, names the register by its short title and each entry as published
+with its number, dates and order numbers (a court list's: its court decision), and ends
+with a link to the official register.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class SourceInfo(Protocol):
     def title(self) -> str: ...
     @property
     def title_en(self) -> str: ...
+    def short(self, language: str) -> str: ...
     def view_url(self, base_url: str | None = None) -> str: ...
 
 
@@ -104,13 +106,13 @@ def _watched(watchlist: Sequence[str], changes: Iterable[Change],
 
 def select(sub: Subscription, source: str, changes: Sequence[Change],
            entries: Mapping[str, Entry]) -> Selection:
-    """The changes of one crawl of `source` that `sub` receives."""
-    if sub.registers and source not in sub.registers:
-        return Selection([])
+    """The changes of one crawl of `source` that `sub` receives: its watchlist is matched
+    in every register, the rest only in the registers it names."""
     chosen = Selection([], _watched(sub.watchlist, changes, entries))
     flagged = [c for c in changes if chosen.is_flagged(c)]
-    wanted = [c for c in changes
-              if not chosen.is_flagged(c) and (not sub.kinds or c.kind in sub.kinds)]
+    asked = not sub.registers or source in sub.registers
+    wanted = [c for c in changes if asked
+              and not chosen.is_flagged(c) and (not sub.kinds or c.kind in sub.kinds)]
     chosen.changes = flagged + wanted
     return chosen
 
@@ -119,7 +121,7 @@ def select(sub: Subscription, source: str, changes: Sequence[Change],
 
 # Every fixed string is in the phrase catalog (pipelines/i18n): alert.*, status.*.
 # «организация» is feminine: «добавлена».
-_DATE_FIELDS = frozenset({"designated_on", "listed_on", "excluded_on"})
+_DATE_FIELDS = frozenset({"designated_on", "listed_on", "excluded_on", "decision_date"})
 _AUTHORITIES = {PROSECUTOR_GENERAL: "alert.authority.prosecutor_general"}  # in words
 
 
@@ -196,7 +198,17 @@ def _what_changed(change: Change, language: str) -> list[str]:
 def _record(entry: Entry, language: str) -> list[str]:
     """The entry's dates and order numbers, those it has."""
     t, lines = translator(language), []
-    if entry.designated_on:
+    if entry.decision_date:  # a court list's: the decision, and the day it came into force
+        line = t("alert.court_decision", date=format_date(entry.decision_date, language),
+                 by=cut(entry.designated_by, language))
+        if entry.decision_number == "б/н":  # the list says it has none
+            line += t("alert.court_decision.no_number")
+        elif entry.decision_number:
+            line += t("alert.court_decision.number", number=cut(entry.decision_number, language))
+        if entry.designated_on and entry.designated_on != entry.decision_date:
+            line += t("alert.court_decision.in_force", date=format_date(entry.designated_on, language))
+        lines.append(line)
+    elif entry.designated_on:
         lines.append(t("alert.designated", date=format_date(entry.designated_on, language),
                        by=_value("designated_by", entry.designated_by, language)))
     for step, date, order in (("listed", entry.listed_on, entry.listing_order),
@@ -228,8 +240,7 @@ def _block(i: int, change: Change, selection: Selection, entries: Mapping[str, E
 
 def _title(selection: Selection, source_meta: SourceInfo, language: str) -> str:
     t = translator(language)
-    register = t.get(f"alert.register.{source_meta.source}", _official_title(source_meta, language))
-    title = f"{register}: {t.plural('alert.count.changes', len(selection.changes))}"
+    title = f"{source_meta.short(language)}: {t.plural('alert.count.changes', len(selection.changes))}"
     if breakdown := _breakdown(selection.changes, language):
         title += f" ({breakdown})"
     return f"{t('alert.marker')} — {title}" if selection.flagged else title

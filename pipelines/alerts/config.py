@@ -25,6 +25,7 @@ from pipelines.register.models import (
     REMOVED,
     RENUMBERED,
 )
+from scraper.registers.metadata import source_names
 
 # What a subscription's `kinds` may name: the register's changes, and `announced` (a
 # designation announced that the register does not show yet: pipelines.announcements.early_warning).
@@ -164,10 +165,14 @@ def _subscription(origin: str, where: str, table: Mapping[str, Any],
     if unknown:
         raise ConfigError(f"{origin}: {where}: unknown change kinds {', '.join(unknown)}; "
                           f"known: {', '.join(ALERT_KINDS)}")
+    registers = _strings(origin, f"{where}.registers", table.get("registers", []))
+    known = source_names()
+    if unknown := sorted(set(registers) - set(known)):  # a typo would silence every alert
+        raise ConfigError(f"{origin}: {where}: unknown registers {', '.join(unknown)}; "
+                          f"known: {', '.join(known)}")
     return Subscription(
         name=name, channel=channel, url=url, secret=secret, language=language,
-        registers=_strings(origin, f"{where}.registers", table.get("registers", [])),
-        kinds=kinds, watchlist=_strings(origin, f"{where}.watchlist", table.get("watchlist", [])),
+        registers=registers, kinds=kinds, watchlist=_strings(origin, f"{where}.watchlist", table.get("watchlist", [])),
         max_items=_positive_int(origin, f"{where}.max_items", table.get("max_items", 30)))
 
 

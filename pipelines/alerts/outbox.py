@@ -115,7 +115,9 @@ def plan_alerts(subscriptions: Iterable[Subscription], source_meta: Any, result:
         if chosen.changes:
             planned.append(PlannedAlert(
                 sub.name, compose(chosen, entries, source_meta, sub.language, sub.max_items, first_words), {
-                    "kind": "changes", "register": source_meta.title_en,
+                    # the register's short title in the subscriber's language, and in both
+                    "kind": "changes", "register": source_meta.short(sub.language),
+                    "register_titles": {language: source_meta.short(language) for language in ("en", "ru")},
                     "official_source": source_meta.view_url(), "detected_at": now,
                     "watchlist_matches": [{"entry_id": entry_id, **asdict(hit)}
                                           for entry_id, hits in chosen.flagged.items()

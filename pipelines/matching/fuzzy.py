@@ -181,16 +181,22 @@ class TokenScorer:
                 missing.append(word)
         return (found / total if total else 0.0), missing
 
-    def score(self, query: tuple[str, ...], index: int, met: Meetings) -> tuple[float, list[str], list[str]]:
+    def score(self, query: tuple[str, ...], index: int, met: Meetings,
+              reached: dict[str, float] | None = None) -> tuple[float, list[str], list[str]]:
         """0–100, the query's words that meet no word of the name and the name's words that
         meet none of the query's. A name is more than a near miss only when every word on
-        each side meets the same word on the other."""
+        each side meets the same word on the other. `reached`: `reach(met)`, when the caller
+        scores many names against one query."""
         name = self._words_of(index)
+        in_name = set(name)
+        reached = reach(met) if reached is None else reached
+        # A query word's few neighbours are looked up in the name, not the name's words (a
+        # row of the extremist list names two hundred) in the neighbours.
         precision, extra = self._coverage(
-            (word, self._query_weight(word, met[word]), max(met[word].get(w, 0.0) for w in name))
+            (word, self._query_weight(word, met[word]),
+             max((similarity for w, similarity in met[word].items() if w in in_name), default=0.0))
             for word in query)
-        recall, absent = self._coverage(
-            (word, self.weight(word), max(met[q].get(word, 0.0) for q in met)) for word in name)
+        recall, absent = self._coverage((word, self.weight(word), reached.get(word, 0.0)) for word in name)
         score = 0.0 if not precision + recall else 200 * precision * recall / (precision + recall)
         if extra or absent:
             score = min(score, NEAR_MISS_MAX)
@@ -217,10 +223,21 @@ class TokenScorer:
         if not query:
             return {}, []
         met = {word: self._neighbours(word) for word in set(query)}
-        scored = [(index, *self.score(query, index, met)) for index in self._shortlist(met)]
+        reached = reach(met)
+        scored = [(index, *self.score(query, index, met, reached)) for index in self._shortlist(met)]
         scored.sort(key=lambda found: -found[1])
         return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
                      if score > 0 and (score >= at_least or not extra)]
+
+
+def reach(met: Meetings) -> dict[str, float]:
+    """Each register word the query meets → its best similarity to any query word."""
+    reached: dict[str, float] = {}
+    for neighbours in met.values():
+        for word, similarity in neighbours.items():
+            if similarity > reached.get(word, 0.0):
+                reached[word] = similarity
+    return reached
 
 
 def explain(extra: list[str], absent: list[str]) -> Explained:

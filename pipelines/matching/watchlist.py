@@ -6,6 +6,9 @@ first: `exact` (the text itself), `folded` (case, accents, punctuation, quote an
 styles, homoglyphs and legal forms set aside) and `transliterated` (both sides written in
 one Latin spelling), with the keys of `pipelines.matching.keys`. A hit is always equality
 of whole names, never a shared word: "Human Rights" does not hit "Human Rights House Tbilisi".
+A person (the registers of foreign agents) is also hit as people write them, by
+`matching.persons`: surname and given name in either order, with or without the
+patronymic, in Latin letters too ("Konstantin Pakhalyuk" hits «Пахалюк Константин Александрович»).
 
 A later fuzzy level adds a fourth entry to `_LEVELS` (and its keys to `NameIndex`).
 """
@@ -28,14 +31,15 @@ from pipelines.matching.keys import (
     name_keys,
     name_parts,
 )
-from pipelines.register.models import Entry
+from pipelines.matching.persons import PersonName, match_person, parse_person
+from pipelines.register.models import PERSON, Entry
 
 
 @dataclass(frozen=True)
 class WatchHit:
     query: str  # the watch name as the subscriber wrote it
     matched: str  # the entry's text that it matched, as published
-    part: str  # which text that is: "name", "name_ru", "name_original" or "acronym"
+    part: str  # which text that is: "name", "name_ru", "name_original", "acronym" or "alias"
     how: str  # "exact", "folded" or "transliterated"
 
 
@@ -86,12 +90,34 @@ def _index(parts: tuple[tuple[str, str], ...]) -> NameIndex:
     return NameIndex(keys)
 
 
+ALIAS = "alias"  # one of the other names a register gives (in «», a pseudonym), whole
+
+
 def name_index(entry: Entry) -> NameIndex:
-    """The entry's names, keyed once and cached by the names alone (not the whole entry)."""
-    return _index(name_parts(entry))
+    """The entry's names and other names, keyed once and cached by the names alone (not
+    the whole entry)."""
+    return _index((*name_parts(entry), *((ALIAS, alias) for alias in entry.aliases)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _person(published: str) -> PersonName | None:
+    return parse_person(published)
+
+
+_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
+
+def _person_hit(query: str, entry: Entry) -> WatchHit | None:
+    """A person named the way people write them: folded when typed in the register's
+    letters, transliterated when in Latin ones."""
+    person = _person(entry.name) if entry.entity_type == PERSON else None
+    if person is None or match_person(query, person) is None:
+        return None
+    how = FOLDED if _CYRILLIC & set(query.lower()) else TRANSLITERATED
+    return WatchHit(query, entry.name, NAME, how)
 
 
 def watchlist_hits(watchlist: Sequence[str], entry: Entry) -> list[WatchHit]:
     """One hit per watch name that names the entry (the strongest), in watchlist order."""
     index = name_index(entry)
-    return [hit for query in dict.fromkeys(watchlist) if (hit := index.find(query))]
+    return [hit for query in dict.fromkeys(watchlist) if (hit := index.find(query) or _person_hit(query, entry))]

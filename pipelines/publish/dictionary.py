@@ -22,17 +22,22 @@ CHANGE_COLUMNS = ("detected_at", "kind", "entry_id", "number", "name", "field", 
 # …and after them, for registers of people and organisations (foreign agents, extremist
 # and terrorist lists: whose metadata gives persons or their fields, see normalise.Profile).
 PARTY_COLUMNS = ("entity_type", "identifiers", "aliases", "domains")
+# …and last, for the lists whose rows cite a court decision (terrorist, extremist): the
+# decision as published and what normalise reads from it (designated_on and designated_by too).
+COURT_COLUMNS = ("decision", "decision_date", "decision_number")
 
 
 @functools.lru_cache(maxsize=64)
 def export_columns(source: str) -> tuple[str, ...]:
     """The exported columns of one register: the first register's, plus PARTY_COLUMNS where
-    its rows carry them. A source without metadata (a test's, a benchmark's) has the first's."""
+    its rows carry them and COURT_COLUMNS where they cite court decisions. A source without
+    metadata (a test's, a benchmark's) has the first's."""
     try:
-        meta = load_source(source)
+        profile = Profile.of(load_source(source))
     except KeyError:
         return EXPORT_COLUMNS
-    return EXPORT_COLUMNS + PARTY_COLUMNS if Profile.of(meta).parties else EXPORT_COLUMNS
+    return (EXPORT_COLUMNS + (PARTY_COLUMNS if profile.parties else ())
+            + (COURT_COLUMNS if profile.decisions else ()))
 
 
 def column_meaning(column: str, language: str = "en") -> str:
@@ -45,6 +50,7 @@ def column_meaning(column: str, language: str = "en") -> str:
 # joined with " | " in CSV (see export.py), so they are strings too.
 FIELD_TYPES: dict[str, str] = {
     "number": "integer", "designated_on": "date", "listed_on": "date", "excluded_on": "date",
+    "decision_date": "date",
     "first_seen": "datetime", "last_changed": "datetime", "detected_at": "datetime",
 }
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # as written: 2026-08-14T10:15:00+00:00

@@ -58,6 +58,10 @@ class Entry:
     aliases: tuple[str, ...] = ()  # the other names the register gives (in «», a pseudonym)
     domains: tuple[str, ...] = ()  # web domains, lower case, without scheme or path
     decision: str = ""  # the grounds or court decision, as published
+    # Read from `decision` on the court lists (terrorist, extremist): the first court act's
+    # date and number (designated_on is its entry into force when given, designated_by its court).
+    decision_date: str = ""
+    decision_number: str = ""
 
 
 # The fields whose change is a change of the entry (identity and bookkeeping excluded).

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pipelines.register import decisions
 from pipelines.register.models import EXCLUDED, LISTED, ORGANISATION, PERSON, Entry
 from pipelines.register.names import normalise_whitespace, split_name
 from pipelines.register.parties import (
@@ -44,6 +45,7 @@ class Profile:
     dated: bool = True  # every row must carry an inclusion date (listed_on is required)
     has_status: bool = True  # a status column: when it is missing, the exclusion date decides
     parties: bool = False  # names carry other names in «» (see PARTY_FIELDS)
+    decisions: str = ""  # rows cite court decisions in this form (decisions.TERRORIST, EXTREMIST)
 
     @classmethod
     def of(cls, meta: SourceMeta) -> Profile:
@@ -53,7 +55,7 @@ class Profile:
         parties = PERSON in meta.entity_kinds or bool(fields_ & set(PARTY_FIELDS)) or not fields_
         return cls(authority=meta.authority, entity_kinds=meta.entity_kinds,
                    dated="listed_on" in meta.columns.required, has_status="status" in fields_,
-                   parties=parties)
+                   parties=parties, decisions=meta.decisions)
 
 
 DEFAULT_PROFILE = Profile()
@@ -146,12 +148,13 @@ def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | Non
     if profile.dated and not dates["listed_on"] and not any(p.field == "listed_on" for p in problems):
         problem("listed_on", "no inclusion date")
 
+    court = _court_decision(cells, profile, problem)
     entry = Entry(
         entry_id="",
         number=number,
         name=cells["name"],
-        designated_on=dates["designated_on"],
-        designated_by=profile.authority,
+        designated_on=dates["designated_on"] or court.get("designated_on", ""),
+        designated_by=court.get("designated_by") or profile.authority,
         listed_on=dates["listed_on"],
         listing_order=cells["listing_order"],
         excluded_on=dates["excluded_on"],
@@ -161,8 +164,31 @@ def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | Non
         raw=raw_cells(row) if raw is None else raw,
         **_name_fields(cells, profile),
         **_party_fields(cells, problem),
+        decision_date=court.get("decision_date", ""),
+        decision_number=court.get("decision_number", ""),
     )
     return entry, problems
+
+
+def _court_decision(cells: dict[str, str], profile: Profile,
+                    problem: Callable[[str, str], None]) -> dict[str, str]:
+    """A court list's row: its first court act (the one that put it on the list) gives
+    designated_on (the day it came into force when the text says, else the day of the
+    decision), the court that decided (designated_by), the decision's date and number.
+    A row without decision text is the list's as published (nothing to read); text that
+    does not read fully is a warning naming the row, and what was read is kept."""
+    if not profile.decisions:
+        return {}
+    found = decisions.parse(profile.decisions, cells["decision"], cells["name"])
+    if not found.text:
+        return {}
+    if not found.complete(profile.decisions):
+        problem("decision", "court decision not fully read: " + "; ".join(
+            found.problems or ("a court, date or number is missing",)))
+    if (act := found.first) is None:
+        return {}
+    return {"designated_on": act.effective_on or act.decided_on, "designated_by": act.court,
+            "decision_date": act.decided_on, "decision_number": act.number}
 
 
 def _name_fields(cells: dict[str, str], profile: Profile) -> dict[str, Any]:

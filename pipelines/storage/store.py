@@ -54,7 +54,7 @@ _VERSION_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in _HEAD_FIE
 # organisation's stored JSON reads as it did before they existed.
 _OPTIONAL_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.name in (
     "entity_type", "agent_kind", "surname", "given_name", "patronymic", "identifiers",
-    "aliases", "domains", "decision")}
+    "aliases", "domains", "decision", "decision_date", "decision_number")}
 
 
 def entry_to_json(entry: Entry) -> str:

@@ -27,6 +27,9 @@ SERVICES = ("minjust_json", "fsb_html")
 # page's parser gives the canonical fields); `view_path` is the page itself.
 PAGE_SERVICES = ("fsb_html",)
 ENTITY_KINDS = ("organisation", "person")
+# How a register's `decision` cells are written, for the court-decision reader
+# (pipelines/register/decisions.py): the FSB's form or the Ministry of Justice's.
+DECISION_FORMS = ("terrorist", "extremist")
 
 
 class MetadataError(ValueError):
@@ -70,6 +73,7 @@ class SourceMeta:
     stale_after_days: int  # older data makes a "not listed" answer carry a warning
     thresholds: Thresholds
     path: Path  # the metadata file
+    decisions: str = ""  # one of DECISION_FORMS when its rows cite court decisions, else ""
 
     def short(self, language: str) -> str:
         return self.short_ru if language == "ru" else self.short_en
@@ -139,7 +143,8 @@ def read_metadata(path: Path) -> SourceMeta:
         columns=ColumnRules((), ()) if page else _columns(top.table("columns")),
         changes=changes.text("pattern"), changes_every_days=changes.count("every_days"),
         stale_after_days=top.count("stale_after_days"),
-        thresholds=_thresholds(assertions, guardrails, changes.count("every_days")), path=path)
+        thresholds=_thresholds(assertions, guardrails, changes.count("every_days")), path=path,
+        decisions=top.choice("decisions", DECISION_FORMS) if "decisions" in data else "")
     for table in (top, title, changes, assertions, guardrails):
         table.no_other_keys()
     return meta
