@@ -13,6 +13,7 @@ from pipelines.register.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
 from regwatch.web.context import WebContext, today, web_context
 from regwatch.web.downloads import UTF8_BOM, latest_files, published, snapshot_files
+from regwatch.web.everywhere import check_everywhere
 from regwatch.web.i18n import how_text
 from regwatch.web.register import (
     CHANGE_KINDS,
@@ -26,7 +27,7 @@ from regwatch.web.register import (
     select_changes,
 )
 from regwatch.web.render import View
-from regwatch.web.state import RegisterState, verdict_kind
+from regwatch.web.state import RegisterState
 from scraper.items import utc_now
 
 router = APIRouter(include_in_schema=False)
@@ -71,10 +72,13 @@ def check_page(request: Request) -> Response:
     view, web = View(request), _web(request)
     state = web.crawled_state()
     query = params.text(request.query_params.get("q"))
-    verdict = web.check(state, query) if query else None
+    found = check_everywhere(request.app.state.registers, web.meta.source, query, view.lang) if query else None
+    decided = found.deciding if found else None
+    answer = decided.answer if decided else None
     return view.render("check.html", title=view.t("web.check.title"), state=state, query=query,
-                       asked="q" in request.query_params, verdict=verdict,
-                       kind=verdict and verdict_kind(verdict), how=how_text)
+                       asked="q" in request.query_params, found=found, decided=decided, answer=answer,
+                       verdict=answer.verdict if answer else None, kind=decided.kind if decided else "",
+                       how=how_text)
 
 
 @router.get("/entry/{entry_id:path}")
