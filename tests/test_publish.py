@@ -4,11 +4,13 @@ crawls; this checks the bookkeeping)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from pathlib import Path
 
 from pipelines.publish import feeds
+from pipelines.publish.dictionary import export_columns
 from pipelines.publish.sync import MANIFEST, publish
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
@@ -94,3 +96,49 @@ def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webho
     assert (folder / "latest.csv").stat().st_mtime <= call.at <= (folder / "latest.xlsx").stat().st_mtime
     manifest = json.loads((folder / MANIFEST).read_text())
     assert manifest["xlsx"] == manifest["latest"]  # recorded as showing the new snapshot
+
+
+AGENTS = "ru_minjust_foreign_agents"
+T2 = "2026-08-16T10:00:00+00:00"
+
+
+def test_the_combined_export_follows_every_register(tmp_path):
+    """Written from the database once a second register has data, a `register` column first
+    and the union of the columns; rewritten when any register changes, and only then."""
+    store, entries = stored(tmp_path)
+    assert not any(name.startswith("all/") for name in publish(store, tmp_path, SOURCE).rebuilt)
+    assert not (tmp_path / "all").exists()  # one register: nothing to combine
+    person = baseline(AGENTS, [Entry("", 7, "Иванов Иван Иванович", entity_type="person",
+                                     identifiers=(("inn", "390505077931"),), source_url="https://example.org/fa",
+                                     raw=(("name", "Иванов Иван Иванович"),))], T1).entries
+    store.commit_state(AGENTS, "api", T1, "a0", [], None, 1, person, [], [])
+    done = publish(store, tmp_path, AGENTS, xlsx=False)  # a crawl defers the XLSX: the combined one too
+    assert {"all/latest.csv", "all/latest.json", "datapackage.json"} <= set(done.rebuilt)
+    assert not (tmp_path / "all" / "latest.xlsx").exists()
+    assert "all/latest.xlsx" in publish(store, tmp_path, AGENTS).rebuilt
+    with open(tmp_path / "all" / "latest.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["register", *export_columns(AGENTS), "snapshot_taken_at"]
+    assert [(r["register"], r["entry_id"]) for r in rows] == [
+        (AGENTS, f"{AGENTS}/7"), *((SOURCE, e.entry_id) for e in entries)]
+    agent, organisation = rows[0], rows[1]
+    assert (agent["identifiers"], agent["entity_type"], agent["snapshot_taken_at"]) == (
+        "inn:390505077931", "person", T1)
+    assert agent["source_url"] == "https://example.org/fa"
+    # a column the register of undesirable organisations does not have stays empty
+    assert (organisation["entity_type"], organisation["identifiers"], organisation["snapshot_taken_at"]) == (
+        "", "", T0)
+    document = json.loads((tmp_path / "all" / "latest.json").read_text(encoding="utf-8"))
+    assert [(r["source"], r["snapshot_taken_at"]) for r in document["registers"]] == [(AGENTS, T1), (SOURCE, T0)]
+    assert document["count"] == 4 and document["entries"][0]["identifiers"] == {"inn": "390505077931"}
+    assert document["entries"][1]["identifiers"] is None and document["entries"][1]["register"] == SOURCE
+
+    before = files(tmp_path / "all")
+    assert publish(store, tmp_path, SOURCE).rebuilt == [] and files(tmp_path / "all") == before
+    renamed = replace(entries[0], name="Organisation One", raw=(("name", "Organisation One"),))
+    result = diff(SOURCE, entries, [renamed, *entries[1:]], T2, gone=[], taken_ids={e.entry_id for e in entries})
+    store.commit_state(SOURCE, "api", T2, "h2", [], None, 3, result.touched, result.removed, result.changes)
+    done = publish(store, tmp_path, SOURCE)
+    assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx"} <= set(done.rebuilt)
+    text = (tmp_path / "all" / "latest.csv").read_text(encoding="utf-8")
+    assert "Organisation One" in text and f"{T2}\n" in text
