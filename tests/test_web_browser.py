@@ -302,6 +302,12 @@ def test_check_every_register_at_once_on_a_desktop_and_a_phone(browser, tmp_path
         entry = _css(browser, "li[data-register=ru_minjust_foreign_agents] .answer-entry a")[0]
         _then_wait(browser, entry.click)
         assert "Пахалюк Константин Александрович" in _css(browser, "h1")[0].text
+        browser.set_window_size(*PHONE)  # the combined downloads, on a phone
+        browser.get(url + "/downloads?lang=ru")
+        links = [a.get_attribute("href") for a in _css(browser, "#combined ul.files a")]
+        assert url + "/data/all/latest.csv" in links and url + "/data/datapackage.json" in links
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+        _screenshot(browser, "downloads-combined", PHONE)
 
 
 def test_bad_input_gets_a_clear_page(browser, base_url):

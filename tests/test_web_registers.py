@@ -85,7 +85,7 @@ def test_links_stay_inside_the_register_shown(two_registers):
     for page in ("/", "/changes", "/downloads", "/check?q=Second", "/chart"):
         html = two_registers.get(f"/r/{SECOND}{page}{'&' if '?' in page else '?'}lang=en").text
         inside = [h for h in _hrefs(html) if h.startswith("/")
-                  and not h.startswith(("/static/", "/announcements", "/docs", "/?lang", "/r/", "/api/"))]
+                  and not h.startswith(("/static/", "/announcements", "/docs", "/?lang", "/r/", "/api/", "/data/"))]
         assert inside == [], (page, inside)
     entry = two_registers.get(f"/r/{SECOND}/?lang=en").text
     assert f'href="/r/{SECOND}/entry/{SECOND}/9?lang=en"' in entry
@@ -218,3 +218,25 @@ def test_a_register_read_too_long_ago_is_warned_of(crawled_two, tmp_path):
     assert "(10 days)" in agents and "Warning" not in answers["ru_minjust_undesirable"][1]
     data = next(r["data"] for r in record["registers"] if r["register"] == "ru_minjust_foreign_agents")
     assert data["stale"] is True and data["last_good_crawl"] == long_ago
+
+
+def test_the_combined_export_is_served_with_the_package_that_describes_it(everywhere):
+    """Every register's downloads page links the combined files, served under /data/ as laid
+    out in the data directory, so the package's relative paths resolve beside it."""
+    html = everywhere.get("/r/ru_minjust_foreign_agents/downloads", params={"lang": "en"}).text
+    card = html[html.index('id="combined"'):]
+    card = card[:card.index("</section>")]
+    assert "Every register in one file" in card
+    links = _hrefs(card)
+    assert {"/data/all/latest.csv", "/data/all/latest.xlsx", "/data/all/latest.json",
+            "/data/datapackage.json"} <= set(links)
+    package = everywhere.get("/data/datapackage.json")
+    assert package.headers["content-disposition"] == 'attachment; filename="regwatch_datapackage.json"'
+    for resource in package.json()["resources"]:  # each path it names is served beside it
+        assert everywhere.get("/data/" + resource["path"]).status_code == 200, resource["path"]
+    table = everywhere.get("/data/all/latest.csv").text
+    assert table.startswith("register,entry_id,") and "\nru_minjust_undesirable,ru_minjust_undesirable/" in table
+    assert everywhere.get("/data/all/latest.csv", params={"bom": "1"}).content.startswith(b"\xef\xbb\xbf")
+    for path in ("/data/regwatch.db", "/data/all/published.json", "/data/ru_fsb_terrorist/latest.csv",
+                 "/data/raw", "/r/ru_minjust_undesirable/data/all/latest.csv"):
+        assert everywhere.get(path).status_code == 404, path
