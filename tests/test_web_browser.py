@@ -272,17 +272,21 @@ def test_check_every_register_at_once_on_a_desktop_and_a_phone(browser, tmp_path
     typed in Latin letters, given name first, then an INN in Russian; one block per register."""
     from selenium.webdriver.common.by import By
 
+    def ask(page: str, query: str) -> str:
+        """The headline, after typing `query` into the check box of `page`."""
+        browser.set_window_size(*DESKTOP)
+        browser.get(page)
+        box = _css(browser, "#f-q")[0]
+        box.send_keys(query)
+        _then_wait(browser, box.submit)
+        return _css(browser, "#verdict-heading")[0].text
+
     def answers() -> dict[str, str]:
         return {b.get_attribute("data-register"): b.find_element(By.CSS_SELECTOR, ".answer-word").text
                 for b in _css(browser, "ul.everywhere li.answer")}
 
     with serving(shared_two_registers(tmp_path_factory, baseline_dir)) as url:
-        browser.set_window_size(*DESKTOP)
-        browser.get(url + "/check?lang=en")
-        box = _css(browser, "#f-q")[0]
-        box.send_keys("Ekaterina Schulmann")
-        _then_wait(browser, box.submit)
-        assert _css(browser, "#verdict-heading")[0].text == "LISTED"
+        assert ask(url + "/check?lang=en", "Ekaterina Schulmann") == "LISTED"
         assert answers() == {"ru_minjust_undesirable": "Not listed", "ru_minjust_foreign_agents": "Listed",
                              "ru_minjust_extremist": "Not checked", "ru_fsb_terrorist": "Not checked"}
         stale = [p.text for p in _css(browser, "li.answer-unchecked .answer-data.stale")]
@@ -290,12 +294,7 @@ def test_check_every_register_at_once_on_a_desktop_and_a_phone(browser, tmp_path
         _both(browser, "check-every-register")
         browser.set_window_size(*PHONE)
         assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
-        browser.set_window_size(*DESKTOP)
-        browser.get(url + "/r/ru_minjust_foreign_agents/check?lang=ru")
-        box = _css(browser, "#f-q")[0]
-        box.send_keys("ИНН 390505077931")
-        _then_wait(browser, box.submit)
-        assert _css(browser, "#verdict-heading")[0].text == "В РЕЕСТРЕ"
+        assert ask(url + "/r/ru_minjust_foreign_agents/check?lang=ru", "ИНН 390505077931") == "В РЕЕСТРЕ"
         assert answers()["ru_minjust_foreign_agents"] == "В списке"
         assert answers()["ru_minjust_undesirable"] == "Нет в списке"
         _both(browser, "check-every-register-ru")
