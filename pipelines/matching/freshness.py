@@ -18,7 +18,7 @@ from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
 from pipelines.i18n.catalog import translator
 from pipelines.matching.registers import RegisterAnswer, answer_record
 from pipelines.storage.schema import crawl_log
-from scraper.registers.metadata import load_source
+from scraper.registers.metadata import SourceMeta
 
 NOT_CHECKED = "not checked"  # a register asked but never read here
 
@@ -45,11 +45,16 @@ class Stale:
                 "stale_after_days": self.age.stale_after_days, "warning": self.warning}
 
 
-def data_age(engine: Engine, source: str) -> DataAge:
+def data_ages(engine: Engine, registers: Iterable[SourceMeta]) -> list[DataAge]:
+    """How old each register's data is, in the order given (one query for them all)."""
+    registers = list(registers)
     with engine.connect() as conn:
-        last = conn.execute(select(func.max(crawl_log.c.last_at)).where(
-            crawl_log.c.source == source, crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))).scalar()
-    return DataAge(source, last or "", load_source(source).stale_after_days)
+        last = dict(conn.execute(
+            select(crawl_log.c.source, func.max(crawl_log.c.last_at))
+            .where(crawl_log.c.source.in_([meta.source for meta in registers]),
+                   crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))
+            .group_by(crawl_log.c.source)).tuples().all())
+    return [DataAge(meta.source, last.get(meta.source) or "", meta.stale_after_days) for meta in registers]
 
 
 def stale_data(ages: Iterable[DataAge], now: datetime, language: str = "en") -> list[Stale]:

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pipelines.announcements.articles import aliases_of, register_checker
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.i18n.phrase import said_in
-from pipelines.matching.freshness import DataAge, Stale, data_age, registers_record, stale_data
+from pipelines.matching.freshness import DataAge, Stale, data_ages, registers_record, stale_data
 from pipelines.matching.index import (
     POSSIBLE_SCORE,
     Candidate,
@@ -95,7 +95,7 @@ def load_registers(database_url: str, sources: Sequence[str], language: str = "e
             raise CheckError(t("cli.check.nothing_crawled", sources=", ".join(sources)))
         known = aliases_of(store.engine)  # names announcements gave an entry (e.g. "FIDH") find it too
         checkers = {source: register_checker(source, store.current_entries(source), known) for source in crawled}
-        return Registers(checkers, tuple(data_age(store.engine, source) for source in sources))
+        return Registers(checkers, tuple(data_ages(store.engine, map(load_source, sources))))
     except SQLAlchemyError as exc:
         raise CheckError(t("cli.error.database_read", url=redact(database_url),
                            detail=redact(str(exc)).splitlines()[0])) from None

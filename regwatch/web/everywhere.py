@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pipelines.matching.freshness import NOT_CHECKED, DataAge, Stale, data_age, registers_record, stale_data
+from pipelines.matching.freshness import NOT_CHECKED, DataAge, Stale, data_ages, registers_record, stale_data
 from pipelines.matching.index import QueryError
 from pipelines.matching.registers import (
     EXCLUDED_WORD,
@@ -101,7 +101,7 @@ def check_everywhere(registers: Mapping[str, WebContext], shown: str, query: str
         answers = {a.source: a for a in check_registers(checkers, query, false_positives=false_positives)}
     except QueryError:
         return None
-    ages = [data_age(web.store.engine, web.meta.source) for web in order]
+    ages = data_ages(order[0].store.engine, (web.meta for web in order))
     stale = {s.age.source: s for s in stale_data(ages, datetime.now(UTC), language)}
     return Everywhere(query, tuple(RegisterBlock(web, answers.get(web.meta.source), age, stale.get(age.source))
                                    for web, age in zip(order, ages, strict=True)))
