@@ -49,11 +49,11 @@ def data_ages(engine: Engine, registers: Iterable[SourceMeta]) -> list[DataAge]:
     """How old each register's data is, in the order given (one query for them all)."""
     registers = list(registers)
     with engine.connect() as conn:
-        last = dict(conn.execute(
+        last: dict[str, str] = {source: at for source, at in conn.execute(
             select(crawl_log.c.source, func.max(crawl_log.c.last_at))
             .where(crawl_log.c.source.in_([meta.source for meta in registers]),
                    crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))
-            .group_by(crawl_log.c.source)).tuples().all())
+            .group_by(crawl_log.c.source))}
     return [DataAge(meta.source, last.get(meta.source) or "", meta.stale_after_days) for meta in registers]
 
 

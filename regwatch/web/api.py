@@ -95,8 +95,8 @@ def check(request: Request,
           ) -> dict[str, Any]:
     state, web = _state(request), web_context(request)
     query = params.text(q)
-    verdict = web.check(state, query)
     found = check_everywhere(request.app.state.registers, web.meta.source, query)
+    verdict = found.own_verdict(state) if found else None
     if verdict is None or found is None:
         raise params.BadRequest("web.check.empty")
     # The keys before `registers` are this register's name check, as they always were.

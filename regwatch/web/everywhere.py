@@ -7,12 +7,13 @@ listed anywhere. A register never read here is "not checked", never "not listed"
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pipelines.matching.freshness import NOT_CHECKED, DataAge, Stale, data_ages, registers_record, stale_data
-from pipelines.matching.index import QueryError
+from pipelines.matching.index import QueryError, Verdict
 from pipelines.matching.registers import (
     EXCLUDED_WORD,
     LISTED,
@@ -25,6 +26,7 @@ from pipelines.matching.registers import (
 )
 from pipelines.register.models import Entry
 from regwatch.web.context import WebContext
+from regwatch.web.state import RegisterState
 
 # How a page states an answer (its CSS class and phrase): an excluded entry is on the
 # register but no longer in force; a possible match is never shown as listed.
@@ -81,6 +83,15 @@ class Everywhere:
     def listed(self) -> bool:
         return any(a.listed for a in self.answers)
 
+    def own_verdict(self, state: RegisterState) -> Verdict | None:
+        """The name check of the register shown, over its whole index (as /api/check always
+        answered): its answer's, when that came from the same index, else checked again."""
+        shown = self.blocks[0]
+        if (shown.answer is not None and shown.answer.verdict is not None and state.checker is not None
+                and state.checker.names is state.index):
+            return shown.answer.verdict
+        return shown.web.check(state, self.query)
+
     def record(self) -> list[dict[str, object]]:
         """Per register, as `regwatch check --json` gives it (warnings in the language asked)."""
         return registers_record(self.answers, [b.web.meta.source for b in self.blocks], self.query,
@@ -101,7 +112,21 @@ def check_everywhere(registers: Mapping[str, WebContext], shown: str, query: str
         answers = {a.source: a for a in check_registers(checkers, query, false_positives=false_positives)}
     except QueryError:
         return None
-    ages = data_ages(order[0].store.engine, (web.meta for web in order))
+    ages = _ages(order)
     stale = {s.age.source: s for s in stale_data(ages, datetime.now(UTC), language)}
     return Everywhere(query, tuple(RegisterBlock(web, answers.get(web.meta.source), age, stale.get(age.source))
                                    for web, age in zip(order, ages, strict=True)))
+
+
+# (database URL, registers) → (when read, their data ages). Ages count in days; the
+# crawl log is read again after the register's own recheck_seconds, not on every request.
+_read_ages: dict[tuple[str, tuple[str, ...]], tuple[float, list[DataAge]]] = {}
+
+
+def _ages(order: Sequence[WebContext]) -> list[DataAge]:
+    key = (order[0].store.url, tuple(web.meta.source for web in order))
+    now = time.monotonic()
+    read = _read_ages.get(key)
+    if read is None or now - read[0] >= order[0].register.recheck_seconds:
+        read = _read_ages[key] = (now, data_ages(order[0].store.engine, (web.meta for web in order)))
+    return read[1]
