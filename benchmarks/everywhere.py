@@ -9,7 +9,7 @@ Prints figures; it never asserts and exits 0.
 - "check_everywhere": every register's answer to one query, in process (the states built
   once, as a running server holds them), with each register's data age read from the
   database, as every request does.
-- "GET /api/check": the same through the app (FastAPI's TestClient, no network).
+- "GET /api/check": the same through a real `regwatch serve` on 127.0.0.1, one client.
 - "publish_combined": the combined CSV, JSON, schema and data package, then the XLSX,
   rewritten from the database (force); and a call that finds nothing lagging.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from fastapi.testclient import TestClient  # noqa: E402
+import httpx2 as httpx  # noqa: E402
 
 from pipelines.publish.sync import Published, publish_combined  # noqa: E402
 from pipelines.storage.data_config import DataConfig  # noqa: E402
@@ -35,7 +35,7 @@ from regwatch.fakes.minjust import FakeMinjust  # noqa: E402
 from regwatch.web.app import create_app  # noqa: E402
 from regwatch.web.everywhere import check_everywhere  # noqa: E402
 from tests.conftest import REGISTERS, Workspace  # noqa: E402
-from tests.web_support import crawl_history  # noqa: E402
+from tests.web_support import crawl_history, serving  # noqa: E402
 
 QUERIES = ("Stichting Bellingcat", "Free Russia Foundation", "Open Society Institute", "Zzyzx Qwerty Trust",
            "Ekaterina Schulmann", "Шульман Екатерина", "Ivan Petrov", "390505077931", "ИНН 3905 0507 7931",
@@ -57,22 +57,25 @@ def main() -> int:
         with FakeMinjust(agents.state(agents.second), registry_id=agents.registry_id) as fake:
             assert Workspace(fake, data_dir, source=agents.source).crawl().code == 0
         config = DataConfig(data_dir, f"sqlite:///{data_dir / 'regwatch.db'}")
-        with TestClient(create_app(config, recheck_seconds=3600)) as client:
-            registers = client.app.state.registers  # type: ignore[attr-defined]
-            started = time.perf_counter()
-            check_everywhere(registers, "ru_minjust_undesirable", "warm-up")  # builds every state
-            print(f"every register's state built (first check): {time.perf_counter() - started:.2f} s")
-            inside, through = [], []
+        registers = create_app(config).state.registers
+        started = time.perf_counter()
+        check_everywhere(registers, "ru_minjust_undesirable", "warm-up")  # builds every state
+        print(f"every register's state built (first check): {time.perf_counter() - started:.2f} s")
+        inside, through = [], []
+        for _ in range(args.rounds):
+            for query in QUERIES:
+                started = time.perf_counter()
+                check_everywhere(registers, "ru_minjust_undesirable", query)
+                inside.append(time.perf_counter() - started)
+        print(f"check_everywhere, 4 registers (2 read): {_ms(inside)}")
+        with serving(data_dir) as base, httpx.Client(base_url=base, timeout=30) as client:
+            client.get("/api/check", params={"q": "warm-up"})
             for _ in range(args.rounds):
                 for query in QUERIES:
                     started = time.perf_counter()
-                    check_everywhere(registers, "ru_minjust_undesirable", query)
-                    inside.append(time.perf_counter() - started)
-                    started = time.perf_counter()
-                    client.get("/api/check", params={"q": query})
+                    client.get("/api/check", params={"q": query}).raise_for_status()
                     through.append(time.perf_counter() - started)
-            print(f"check_everywhere, 4 registers (2 read): {_ms(inside)}")
-            print(f"GET /api/check (TestClient):            {_ms(through)}")
+        print(f"GET /api/check, real server:            {_ms(through)}")
         store = Store(config.database_url)
         for xlsx in (False, True):
             done, wall, cpu = Published(None), time.perf_counter(), time.process_time()
