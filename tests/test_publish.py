@@ -26,8 +26,8 @@ def first_state() -> list[Entry]:
                              for n in (1, 2, 3)], T0).entries
 
 
-def stored(tmp_path: Path) -> tuple[Store, list[Entry]]:
-    store = Store(f"sqlite:///{tmp_path / 'regwatch.db'}")
+def stored(tmp_path: Path, database_url: str = "") -> tuple[Store, list[Entry]]:
+    store = Store(database_url or f"sqlite:///{tmp_path / 'regwatch.db'}")
     entries = first_state()
     store.commit_state(SOURCE, "api", T0, "h0", [], None, len(entries), entries, [], [])
     return store, entries
@@ -102,16 +102,20 @@ AGENTS = "ru_minjust_foreign_agents"
 T2 = "2026-08-16T10:00:00+00:00"
 
 
+def with_an_agent(store: Store) -> None:
+    person = baseline(AGENTS, [Entry("", 7, "Иванов Иван Иванович", entity_type="person",
+                                     identifiers=(("inn", "390505077931"),), source_url="https://example.org/fa",
+                                     raw=(("name", "Иванов Иван Иванович"),))], T1).entries
+    store.commit_state(AGENTS, "api", T1, "a0", [], None, 1, person, [], [])
+
+
 def test_the_combined_export_follows_every_register(tmp_path):
     """Written from the database once a second register has data, a `register` column first
     and the union of the columns; rewritten when any register changes, and only then."""
     store, entries = stored(tmp_path)
     assert not any(name.startswith("all/") for name in publish(store, tmp_path, SOURCE).rebuilt)
     assert not (tmp_path / "all").exists()  # one register: nothing to combine
-    person = baseline(AGENTS, [Entry("", 7, "Иванов Иван Иванович", entity_type="person",
-                                     identifiers=(("inn", "390505077931"),), source_url="https://example.org/fa",
-                                     raw=(("name", "Иванов Иван Иванович"),))], T1).entries
-    store.commit_state(AGENTS, "api", T1, "a0", [], None, 1, person, [], [])
+    with_an_agent(store)
     done = publish(store, tmp_path, AGENTS, xlsx=False)  # a crawl defers the XLSX: the combined one too
     assert {"all/latest.csv", "all/latest.json", "datapackage.json"} <= set(done.rebuilt)
     assert not (tmp_path / "all" / "latest.xlsx").exists()
@@ -142,3 +146,14 @@ def test_the_combined_export_follows_every_register(tmp_path):
     assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx"} <= set(done.rebuilt)
     text = (tmp_path / "all" / "latest.csv").read_text(encoding="utf-8")
     assert "Organisation One" in text and f"{T2}\n" in text
+
+
+def test_the_combined_export_on_postgresql_under_its_advisory_lock(pg_url, tmp_path):
+    store, entries = stored(tmp_path, pg_url)
+    with_an_agent(store)
+    done = publish(store, tmp_path, SOURCE)
+    assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx", "datapackage.json"} <= set(done.rebuilt)
+    assert not (tmp_path / ".all.lock").exists()  # the lock is in the database
+    assert len((tmp_path / "all" / "latest.csv").read_text(encoding="utf-8").splitlines()) == 1 + 1 + len(entries)
+    assert not any(name.startswith("all/") for name in publish(store, tmp_path, AGENTS).rebuilt)  # current
+    store.close()
