@@ -48,10 +48,6 @@ class RegisterBlock:
     stale: Stale | None
 
     @property
-    def word(self) -> str:
-        return self.answer.word if self.answer is not None else NOT_CHECKED
-
-    @property
     def kind(self) -> str:
         return answer_kind(self.answer)
 
