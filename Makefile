@@ -53,6 +53,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/announcements.py
 	$(BIN)/python benchmarks/early_warning.py
+	$(BIN)/python benchmarks/postgres.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

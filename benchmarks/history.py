@@ -43,14 +43,29 @@ HEADER = ("<tr><th>№ п/п</th><th>Решение Минюста России 
           "<th>Решение Генеральной прокуратуры Российской Федерации об отмене решения</th></tr>")
 
 
+FIRST_PAGE = date(2025, 1, 1)
+
+
 def register_rows(count: int = 400) -> list[dict[str, str]]:
-    rows = [{"number": str(r["field_1_i"]), "listed_on": r.get("field_2_s") or "01.01.2026",
-             "order": r.get("field_3_s") or "", "decision": r.get("field_4_s") or "",
+    """`count` rows of the register, every date on or before the first page's day (a copy
+    never shows a listing after its own date: regwatch refuses that as implausible)."""
+    rows = [{"number": str(r["field_1_i"]), "listed_on": _by_first_page(r.get("field_2_s") or ""),
+             "order": r.get("field_3_s") or "", "decision": _by_first_page(r.get("field_4_s") or ""),
              "name": r["field_5_s"]} for r in json.loads(ROWS.read_text(encoding="utf-8"))]
     for number in range(len(rows) + 1, count + 1):
-        rows.append({"number": str(number), "listed_on": "20.08.2026", "order": f"{number}-р",
-                     "decision": "10.08.2026", "name": f"Made-up Foundation {number} («Фонд {number}»), США"})
+        rows.append({"number": str(number), "listed_on": "20.12.2024", "order": f"{number}-р",
+                     "decision": "10.12.2024", "name": f"Made-up Foundation {number} («Фонд {number}»), США"})
     return rows[:count]
+
+
+def _by_first_page(cell: str) -> str:
+    """A dd.mm.yyyy date moved back to the eve of the first page when it is later."""
+    try:
+        day, month, year = (int(part) for part in cell.split("."))
+    except ValueError:
+        return cell or "20.12.2024"
+    latest = FIRST_PAGE - timedelta(days=1)
+    return cell if date(year, month, day) <= latest else f"{latest:%d.%m.%Y}"
 
 
 def page(rows: list[dict[str, str]], day: date, edited: set[int]) -> str:
@@ -65,7 +80,7 @@ def page(rows: list[dict[str, str]], day: date, edited: set[int]) -> str:
             + "\n".join(lines) + "</tbody></table></main></body></html>")
 
 
-def write_pages(folder: Path, days: int, first: date = date(2025, 1, 1)) -> None:
+def write_pages(folder: Path, days: int, first: date = FIRST_PAGE) -> None:
     """One copy a day; each edits the names of three rows (different rows each day)."""
     folder.mkdir(parents=True)
     rows = register_rows()

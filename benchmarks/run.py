@@ -58,14 +58,17 @@ SECRET = "benchmark-secret"
 COMBINED = HERE.parents[1] / "shared" / "data" / "minjust_undesirable" / "register_combined.json"
 
 
-def process_env(fake_url: str, data_dir: Path, config: Path, timings: Path) -> dict[str, str]:
+def process_env(fake_url: str, data_dir: Path, config: Path, timings: Path,
+                database_url: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
     env.update(LANG="C.UTF-8", REGWATCH_MINJUST_URL=fake_url, REGWATCH_DATA_DIR=str(data_dir),
                REGWATCH_DOWNLOAD_DELAY="0", REGWATCH_CONFIG=str(config), REGWATCH_TIMINGS=str(timings))
+    if database_url:  # PostgreSQL (benchmarks/postgres.py); otherwise the data directory's SQLite
+        env["REGWATCH_DATABASE_URL"] = database_url
     return env
 
 
-def crawl_process(fake: FakeMinjust, data_dir: Path, config: Path) -> dict:
+def crawl_process(fake: FakeMinjust, data_dir: Path, config: Path, database_url: str = "") -> dict:
     """One `regwatch crawl` process: seconds from its start to each point it passed, to its
     exit, its exit status and result line, and its peak RSS."""
     timings = data_dir.with_name(data_dir.name + "-timings.txt")
@@ -73,7 +76,8 @@ def crawl_process(fake: FakeMinjust, data_dir: Path, config: Path) -> dict:
     with tempfile.TemporaryFile() as out:
         start = time.time()
         child = subprocess.Popen([sys.executable, "-m", "regwatch", "crawl", "-q"], stdout=out,
-                                 stderr=subprocess.STDOUT, env=process_env(fake.url, data_dir, config, timings))
+                                 stderr=subprocess.STDOUT,
+                                 env=process_env(fake.url, data_dir, config, timings, database_url))
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.time() - start
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -95,7 +99,7 @@ def subscribed(workdir: Path, receiver: WebhookReceiver) -> Path:
     return config
 
 
-def crawl_states(states: list[list[dict]], workdir: Path) -> list[dict]:
+def crawl_states(states: list[list[dict]], workdir: Path, database_url: str = "") -> list[dict]:
     """Crawl `states` in order into a fresh data directory, each by a `regwatch crawl` process."""
     found = []
     with WebhookReceiver(SECRET) as receiver, FakeMinjust(State(synthetic.info(), states[0])) as fake:
@@ -103,7 +107,7 @@ def crawl_states(states: list[list[dict]], workdir: Path) -> list[dict]:
         data_dir = workdir / "data"
         for rows in states:
             fake.serve(State(synthetic.info(), rows))
-            found.append(crawl_process(fake, data_dir, config))
+            found.append(crawl_process(fake, data_dir, config, database_url))
         time.sleep(0.2)
         found[-1]["webhook_calls"] = len(receiver.calls)
     shutil.rmtree(data_dir, ignore_errors=True)

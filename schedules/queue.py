@@ -125,8 +125,16 @@ async def retry_stalled(context: procrastinate.JobContext, timestamp: int) -> No
     """Put back in the queue the jobs of workers that stopped sending heartbeats."""
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER):
-        log.warning("job %s (%s) was left by a silent worker: retrying it", job.id, job.task_name)
-        await manager.retry_job(job)
+        try:
+            await manager.retry_job(job)
+        except queue_errors.UniqueViolation:
+            # The same job (its queueing lock) already waits: that one runs instead. Close
+            # this one, or its lock would keep every later job of its source from starting.
+            await manager.finish_job(job, status=procrastinate.jobs.Status.FAILED, delete_job=False)
+            log.warning("job %s (%s) was left by a silent worker; the same job already waits "
+                        "in the queue and runs instead", job.id, job.task_name)
+        else:
+            log.warning("job %s (%s) was left by a silent worker: retrying it", job.id, job.task_name)
 
 
 KINDS = ("crawl", "probe", "announcements", "deliver")

@@ -4,7 +4,7 @@ per process, exactly as in production), and the database backends.
 
 Backends: a test that takes the `backend` fixture (the `workspace` and `crawled` ones do)
 runs on SQLite; in a file marked `pytestmark = pytest.mark.both_backends` it runs on
-PostgreSQL too, each test in a database of its own (tests/pg_server.py: the server
+PostgreSQL too, each test in a database of its own (regwatch/fakes/postgres.py: the server
 REGWATCH_TEST_DATABASE_URL or --pg-url names, else a throwaway one). `--backends all`
 (or REGWATCH_TEST_BACKENDS=all) runs every such test on both, `--backends sqlite` none on
 PostgreSQL. Without PostgreSQL those tests are skipped, except under CI=true: they fail.
@@ -27,8 +27,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from regwatch.fakes.minjust import FakeMinjust, State
+from regwatch.fakes.postgres import Databases, NoServer, throwaway_server
 from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver
-from tests.pg_server import Databases, NoServer, throwaway_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

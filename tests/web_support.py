@@ -77,13 +77,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path, **env: str) -> Iterator[str]:
-    """`regwatch serve` on a free port of 127.0.0.1, reading `data_dir`; yields its base URL."""
+def serving(data_dir: Path, *options: str, **env: str) -> Iterator[str]:
+    """`regwatch serve [options]` on a free port of 127.0.0.1, reading `data_dir`; yields its base URL."""
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
     child_env.update(REGWATCH_DATA_DIR=str(data_dir), **env)
     with open(data_dir / "serve.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "regwatch", "serve", "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "regwatch", "serve", "--port", str(port), *options],
                                    cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -21,31 +21,48 @@ from regwatch.cli.app import (
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Web processes sharing the port; each loads its own name index.")
 @config_option
-def serve(host: str, port: int, config_file: Path | None) -> None:
+def serve(host: str, port: int, workers: int, config_file: Path | None) -> None:
     """Serve the register on the web: the searchable table, "am I listed?", each entry's
     history, the changes, the downloads and a chart, in English and Russian, with a JSON
     API under /api/ (described at /openapi.json and /docs).
 
     Read-only, except POST /api/crawl, which needs `Authorization: Bearer
     $REGWATCH_API_TOKEN` (unset: disabled). The check applies the configuration's
-    [[false_positive]] rules, as `regwatch check` does.
+    [[false_positive]] rules, as `regwatch check` does. With --workers N, N processes
+    serve (on PostgreSQL, or SQLite's one file, which readers share).
     """
     import os
 
     import uvicorn
 
-    from regwatch.web.app import create_app
-
-    alerting, _ = _alert_config(config_file)
-    config, store = _open_store()  # a database we cannot open stops us here, in one line
-    store.close()
-    app = create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE,
-                     false_positives=[(rule.query, rule.entry_id) for rule in alerting.false_positives])
+    _alert_config(config_file)  # a broken configuration or database stops us here, in one line,
+    _open_store()[1].close()    # before any worker starts
+    if config_file is not None:  # the workers are new processes: they find it where we did
+        os.environ["REGWATCH_CONFIG"] = str(config_file.resolve())
     click.echo(_say("cli.serve", source=DEFAULT_SOURCE, host=host, port=port), err=True)
     # a 500-character Cyrillic query is 9 KB of URL once percent-encoded: allow 64 KB of head
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                h11_max_incomplete_event_size=65536)
+    options = dict(host=host, port=port, log_level="warning", access_log=False,
+                   h11_max_incomplete_event_size=65536)
+    if workers == 1:
+        uvicorn.run(web_app(), **options)
+    else:
+        uvicorn.run("regwatch.cli.serving:web_app", factory=True, workers=workers, **options)
+
+
+def web_app():
+    """The web app as `serve` configures it from the environment (each worker calls this)."""
+    import os
+
+    from regwatch.web.app import create_app
+
+    alerting, _ = _alert_config(None)
+    config, store = _open_store()
+    store.close()
+    return create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE,
+                      false_positives=[(rule.query, rule.entry_id) for rule in alerting.false_positives])
 
 
 @cli.command()

@@ -1,7 +1,8 @@
-"""The PostgreSQL the tests run against: the server REGWATCH_TEST_DATABASE_URL (or
-`--pg-url`) names, or else a throwaway one that pytest-postgresql starts from the
-installed binaries (Debian's postgresql-15: /usr/lib/postgresql/15/bin), stopped and
-deleted when the run ends. Each test gets a database of its own on it.
+"""A throwaway local PostgreSQL for the tests and the benchmarks: pytest-postgresql's
+executor starts one from the installed binaries (Debian's postgresql-15:
+/usr/lib/postgresql/15/bin), stopped and deleted at the end (tests/conftest.py uses it
+unless REGWATCH_TEST_DATABASE_URL or `--pg-url` names a server); `Databases` gives each
+test a database of its own on it.
 
 PostgreSQL refuses to run as root (as tests do in many CI containers): then pg_ctl runs
 as the `postgres` user (or `nobody`) through a two-line wrapper, in a folder it owns.
@@ -31,8 +32,12 @@ from pipelines.storage.data_config import database_url
 # The newest installed first; REGWATCH_TEST_PG_BINDIR names another folder of PostgreSQL binaries.
 BINARIES = ([Path(os.environ["REGWATCH_TEST_PG_BINDIR"]) / "pg_ctl"] if os.environ.get("REGWATCH_TEST_PG_BINDIR")
             else sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True))
-# A throwaway server need not survive a crash: no fsync makes its databases cheap.
-FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+# A throwaway server for tests need not survive a crash: no fsync makes its databases cheap.
+# Benchmarks keep PostgreSQL's durable defaults (`durable=True`).
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+# pytest-postgresql's executor always passes -F (no fsync): a later -c wins over it.
+DURABLE = "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+CONNECTIONS = "-c max_connections=200"
 
 
 class NoServer(Exception):
@@ -55,7 +60,7 @@ def _unprivileged() -> pwd.struct_passwd:
 
 
 @contextmanager
-def throwaway_server(pg_ctl: Path | None = None) -> Iterator[str]:
+def throwaway_server(pg_ctl: Path | None = None, durable: bool = False) -> Iterator[str]:
     """Start a server on 127.0.0.1 (trust authentication, user `regwatch`); yield its URL
     (no database named). Raises NoServer when PostgreSQL is not installed or will not start."""
     pg_ctl = pg_ctl or (BINARIES[0] if BINARIES else None)
@@ -78,7 +83,8 @@ def throwaway_server(pg_ctl: Path | None = None) -> Iterator[str]:
     server = PostgreSQLExecutor(
         executable=str(executable), host="127.0.0.1", port=port, datadir=str(base / "data"),
         unixsocketdir=str(base), logfile=str(base / "server.log"), startparams="-w",
-        dbname="postgres", user="regwatch", postgres_options=FAST)
+        dbname="postgres", user="regwatch",
+        postgres_options=f"{DURABLE if durable else FAST} {CONNECTIONS}")
     try:
         server.start()
     except Exception as exc:

@@ -1,0 +1,180 @@
+"""PostgreSQL beside SQLite, in one run (issue 13's figures).
+
+    .venv/bin/python benchmarks/postgres.py            # 100 000 rows, 1 000 polls, 10 s per web level
+    .venv/bin/python benchmarks/postgres.py --quick    # 5 000 rows, 100 polls, 3 s per level
+
+Needs the `postgres` extra and Debian's PostgreSQL binaries (a throwaway server is started
+with PostgreSQL's durable defaults, fsync on, and deleted at the end) and pytest-postgresql
+(the test extra) to start it; without them it says so and exits 0. Prints figures and their
+ratio to each goal; it never asserts.
+
+- first crawl: a `regwatch crawl` process against the local fake over HTTP, as
+  benchmarks/run.py times it, into a fresh database of each kind;
+- unchanged polls: the real 418-row state ingested again and again in process (each
+  poll parses its replies, as a crawl does); the database's growth is `pg_database_size`
+  after a CHECKPOINT (SQLite: the file and its -wal after a checkpoint);
+- the web: `regwatch serve --workers N` on the crawled real register, `/api/check` under
+  8 concurrent clients on the same 2 cores (so the figures are a floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import httpx2 as httpx  # noqa: E402
+import run  # noqa: E402  (benchmarks/run.py: the crawl process, the table)
+import synthetic  # noqa: E402
+import web  # noqa: E402  (benchmarks/web.py: the load generator)
+from sqlalchemy import text  # noqa: E402
+
+from pipelines.crawl import ingest  # noqa: E402
+from pipelines.storage.store import Store  # noqa: E402
+
+GOALS = {"first": 20.0, "poll": 0.020, "growth": 100.0}
+
+
+def database_size(store: Store, sqlite_file: Path | None) -> int:
+    """Bytes on disk, after the database flushed what it holds in its log."""
+    if sqlite_file is not None:
+        run.checkpoint(store)
+        return run.db_size(sqlite_file)
+    with store.engine.connect() as conn:
+        conn.execute(text("CHECKPOINT"))
+        return conn.execute(text("select pg_database_size(current_database())")).scalar_one()
+
+
+def polls(url: str, sqlite_file: Path | None, count: int, data_dir: Path) -> tuple[float, float]:
+    """Median seconds per unchanged poll, and the database's growth (KB) over `count` polls."""
+    raw = synthetic.replies(synthetic.real_rows(synthetic.SECOND_DAY))
+    store = Store(url)
+    try:
+        ingest(synthetic.parse_replies(raw, started_at=run.stamp(0)), store, data_dir,
+               synthetic.META.thresholds, now=run.stamp(0))
+        before = database_size(store, sqlite_file)
+        times = []
+        for i in range(1, count + 1):
+            start = time.perf_counter()
+            outcome = ingest(synthetic.parse_replies(raw, started_at=run.stamp(i)), store, data_dir,
+                             synthetic.META.thresholds, now=run.stamp(i))
+            times.append(time.perf_counter() - start)
+            assert outcome.status == "unchanged", outcome.status
+        return statistics.median(times), (database_size(store, sqlite_file) - before) / run.KB
+    finally:
+        store.close()
+
+
+def serve_load(url: str, data_dir: Path, workers: int, seconds: float) -> dict[str, float]:
+    """`regwatch serve --workers N` on `data_dir`'s register; `/api/check` under 8 clients."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
+    env.update(LANG="C.UTF-8", REGWATCH_DATA_DIR=str(data_dir), **({"REGWATCH_DATABASE_URL": url} if url else {}))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "regwatch", "serve", "--port", str(port),
+                               "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/api/status", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"regwatch serve --workers {workers} did not start")
+            time.sleep(0.2)
+        web.load(base, 8, 2)  # warm-up: every worker builds its index on its first requests
+        return web.load(base, 8, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench(label: str, url: str, rows: list[dict], poll_count: int, seconds: float, workdir: Path,
+          table: list, notes: list) -> None:
+    (workdir / "first").mkdir()
+    first = run.crawl_states([rows], workdir / "first", url)[0]
+    table.append((f"{label}: {len(rows)} rows, first crawl (process)", first["seconds"], GOALS["first"],
+                  " s", f"exit {first['code']}"))
+    notes.append(f"{label} first crawl: {first['said']}")
+    if url:  # the next parts start from an empty database
+        store = Store(url)
+        with store.engine.begin() as conn:
+            conn.execute(text("drop schema public cascade; create schema public"))
+        store.close()
+    sqlite_file = None if url else workdir / "polls" / "regwatch.db"
+    (workdir / "polls").mkdir(parents=True)
+    per_poll, growth = polls(url or f"sqlite:///{sqlite_file}", sqlite_file, poll_count, workdir / "polls")
+    table.append((f"{label}: unchanged poll (418 rows)", per_poll, GOALS["poll"], " s", f"median of {poll_count}"))
+    table.append((f"{label}: database growth per {poll_count} unchanged polls", growth, GOALS["growth"],
+                  " KB", "after a checkpoint"))
+    # The web reads the polled register (the real 418 rows, in this database).
+    for workers in (1, 4):
+        r = serve_load(url, workdir / "polls", workers, seconds)
+        table.append((f"{label}: web /api/check, {workers} process{'es' if workers > 1 else ''}, 8 clients",
+                      r["rps"], None, " req/s", f"p95 {r['p95']:.1f} ms, {r['errors']:.0f} errors"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="5 000 rows, 100 polls, 3 s per web level")
+    args = parser.parse_args()
+    n, poll_count, seconds = (5_000, 100, 3.0) if args.quick else (100_000, 1000, 10.0)
+    try:
+        from regwatch.fakes.postgres import Databases, NoServer, throwaway_server
+        server = throwaway_server(durable=True)
+        server_url = server.__enter__()
+    except (ImportError, NoServer) as exc:
+        print(f"benchmarks/postgres.py: no PostgreSQL to measure ({exc}); install the test extra "
+              "and Debian's postgresql")
+        return 0
+    print(f"regwatch on PostgreSQL beside SQLite: {n} synthetic rows, {poll_count} polls, "
+          f"{seconds:g} s per web level; CPUs: {os.cpu_count()}")
+    started = time.perf_counter()
+    table: list = []
+    notes: list = []
+    rows = synthetic.synthetic_rows(n)
+    try:
+        databases = Databases(server_url)
+        pg_url = databases.url(databases.create())
+        store = Store(pg_url)
+        with store.engine.connect() as conn:
+            notes.append("PostgreSQL " + conn.execute(text("show server_version")).scalar_one()
+                         + ", fsync " + conn.execute(text("show fsync")).scalar_one())
+        store.close()
+        for label, url in (("SQLite", ""), ("PostgreSQL", pg_url)):
+            with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
+                bench(label, url, rows, poll_count, seconds, Path(tmp), table, notes)
+        databases.close()
+    finally:
+        server.__exit__(None, None, None)
+    print()
+    run.print_table(table)
+    print()
+    for note in notes:
+        print(f"- {note}")
+    print(f"\nMachine load (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"total run time {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
