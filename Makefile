@@ -49,6 +49,7 @@ bench: install        ## benchmarks: print figures and ratios
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/registers.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/everywhere.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/announcements.py

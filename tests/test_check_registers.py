@@ -6,25 +6,17 @@ anywhere."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from pipelines.matching.registers import identifier_of
-from regwatch.fakes.minjust import FakeMinjust
-from tests.conftest import REGISTERS, Workspace
-
-AGENTS = REGISTERS["ru_minjust_foreign_agents"]
+from tests.conftest import Workspace
+from tests.web_support import shared_two_registers
 
 
 @pytest.fixture(scope="module")
 def two_registers_dir(tmp_path_factory, baseline_dir):
-    data_dir = tmp_path_factory.mktemp("two") / "out"
-    shutil.copytree(baseline_dir, data_dir)
-    with FakeMinjust(AGENTS.state(AGENTS.second), registry_id=AGENTS.registry_id) as fake:
-        result = Workspace(fake, data_dir, source=AGENTS.source).crawl()
-    assert result.code == 0, result.output
-    return data_dir
+    return shared_two_registers(tmp_path_factory, baseline_dir)
 
 
 @pytest.fixture

@@ -129,6 +129,9 @@ def test_the_demo_crawls_two_states_and_finds_the_23_additions(tmp_path):
     assert "ru_minjust_foreign_agents: baseline: 1191 entries" in result.stdout
     assert "ru_minjust_foreign_agents: changed: 1239 entries, 10 excluded, 48 added" in result.stdout
     assert len(list((out / "ru_minjust_foreign_agents" / "snapshots").glob("*.csv"))) == 2
+    # …and both in one file, a register column first (pipelines/publish/combined.py)
+    combined = (out / "all" / "latest.csv").read_text(encoding="utf-8").splitlines()
+    assert combined[0].startswith("register,entry_id,") and len(combined) == 1 + 390 + 1239
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [

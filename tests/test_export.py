@@ -9,7 +9,8 @@ import json
 import openpyxl
 import pytest
 
-from pipelines.publish.dictionary import EXPORT_COLUMNS
+from pipelines.publish import combined
+from pipelines.publish.dictionary import EXPORT_COLUMNS, PARTY_COLUMNS
 from pipelines.publish.export import (
     entries_csv,
     entries_json,
@@ -17,9 +18,12 @@ from pipelines.publish.export import (
     neutralise,
     register_at,
     snapshot_name,
+    write_csv,
     write_exports,
+    write_xlsx,
 )
 from pipelines.register.models import EXCLUDED, Entry
+from pipelines.storage.store import Snapshot
 
 HOSTILE = Entry(entry_id="ru_minjust_undesirable/1", number=1, name='=HYPERLINK("http://x","y")',
                 country="#N/A",
@@ -90,3 +94,32 @@ def test_write_exports_leaves_no_temporary_files(tmp_path):
     write_exports(tmp_path, "src", [], [], "2026-08-14T10:15:00+00:00", [], new_snapshot=True)
     assert sorted(p.name for p in (folder / "snapshots").iterdir()) == [
         "20260814T101500Z.csv", "20260814T101500Z_2.csv"]
+
+
+def test_the_combined_rows_keep_their_register_and_neutralise_formulas():
+    """`all`: a register column first, the union of the registers' columns in their order, a
+    column a register lacks empty; the CSV and the XLSX as inert as a register's own."""
+    agent = Entry(entry_id="ru_minjust_foreign_agents/3", number=3, name="-Агент «Медиа»", entity_type="person",
+                  identifiers=(("inn", "7707083893"),), aliases=("Медиа",), source_url="https://example.org/3")
+    undesirable, agents = EXPORT_COLUMNS, EXPORT_COLUMNS + PARTY_COLUMNS
+    columns = combined.combined_columns([undesirable, agents])
+    assert columns == ("register", *agents, "snapshot_taken_at")
+    assert combined.combined_columns([agents, undesirable]) == columns  # the same union either way
+    taken = "2026-08-14T10:15:00+00:00"
+    parts = [combined.Part("ru_minjust_undesirable", Snapshot(1, "ru_minjust_undesirable", "api", taken, 2, "h", ()),
+                           undesirable, [HOSTILE, PLAIN]),
+             combined.Part("ru_minjust_foreign_agents", Snapshot(2, "ru_minjust_foreign_agents", "api", taken, 1,
+                                                                 "h", ()), agents, [agent])]
+    buffer = io.BytesIO()
+    write_csv(buffer, combined.rows(parts), columns)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue().decode("utf-8"))))
+    assert [r["register"] for r in rows] == ["ru_minjust_undesirable"] * 2 + ["ru_minjust_foreign_agents"]
+    assert rows[0]["name"] == "'=HYPERLINK(\"http://x\",\"y\")" and rows[0]["entity_type"] == ""
+    assert (rows[2]["name"], rows[2]["identifiers"], rows[2]["aliases"]) == (
+        "'-Агент «Медиа»", "inn:7707083893", "Медиа")
+    assert rows[2]["source_url"] == "https://example.org/3" and rows[2]["snapshot_taken_at"] == taken
+    buffer = io.BytesIO()
+    write_xlsx(buffer, combined.rows(parts), columns, "register")
+    sheet = openpyxl.load_workbook(buffer).active
+    assert tuple(c.value for c in sheet[1]) == columns and sheet.max_row == 4
+    assert sheet.cell(row=4, column=columns.index("name") + 1).value == "-Агент «Медиа»"

@@ -74,6 +74,7 @@ def ids_built_at_run_time() -> set[str]:
         *(f"web.order.{o}" for o in ORDERS), *(f"web.announced.{s}" for s in articles.STATUSES),
         *(f"web.announced.kind_{k}" for k in (*LINKED_KINDS, "prosecution")),
         *(f"web.verdict.{v}" for v in ("listed", "excluded", "possible", "none")),
+        *(f"web.answer.{v}" for v in ("listed", "excluded", "possible", "none", "unchecked")),
         *(f"web.outcome.{o}" for o in (BASELINE, CHANGED, UNCHANGED, HELD, REFUSED)),
         *(f"{prefix}part.{p}" for prefix in ("", "alert.", "cli.check.") for p in _PARTS),
         *(f"cli.check.verdict.{v}" for v in ("listed", "excluded", "possible", "not_listed")),

@@ -4,11 +4,13 @@ crawls; this checks the bookkeeping)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from pathlib import Path
 
 from pipelines.publish import feeds
+from pipelines.publish.dictionary import export_columns
 from pipelines.publish.sync import MANIFEST, publish
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
@@ -24,8 +26,8 @@ def first_state() -> list[Entry]:
                              for n in (1, 2, 3)], T0).entries
 
 
-def stored(tmp_path: Path) -> tuple[Store, list[Entry]]:
-    store = Store(f"sqlite:///{tmp_path / 'regwatch.db'}")
+def stored(tmp_path: Path, database_url: str = "") -> tuple[Store, list[Entry]]:
+    store = Store(database_url or f"sqlite:///{tmp_path / 'regwatch.db'}")
     entries = first_state()
     store.commit_state(SOURCE, "api", T0, "h0", [], None, len(entries), entries, [], [])
     return store, entries
@@ -94,3 +96,64 @@ def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webho
     assert (folder / "latest.csv").stat().st_mtime <= call.at <= (folder / "latest.xlsx").stat().st_mtime
     manifest = json.loads((folder / MANIFEST).read_text())
     assert manifest["xlsx"] == manifest["latest"]  # recorded as showing the new snapshot
+
+
+AGENTS = "ru_minjust_foreign_agents"
+T2 = "2026-08-16T10:00:00+00:00"
+
+
+def with_an_agent(store: Store) -> None:
+    person = baseline(AGENTS, [Entry("", 7, "Иванов Иван Иванович", entity_type="person",
+                                     identifiers=(("inn", "390505077931"),), source_url="https://example.org/fa",
+                                     raw=(("name", "Иванов Иван Иванович"),))], T1).entries
+    store.commit_state(AGENTS, "api", T1, "a0", [], None, 1, person, [], [])
+
+
+def test_the_combined_export_follows_every_register(tmp_path):
+    """Written from the database once a second register has data, a `register` column first
+    and the union of the columns; rewritten when any register changes, and only then."""
+    store, entries = stored(tmp_path)
+    assert not any(name.startswith("all/") for name in publish(store, tmp_path, SOURCE).rebuilt)
+    assert not (tmp_path / "all").exists()  # one register: nothing to combine
+    with_an_agent(store)
+    done = publish(store, tmp_path, AGENTS, xlsx=False)  # a crawl defers the XLSX: the combined one too
+    assert {"all/latest.csv", "all/latest.json", "datapackage.json"} <= set(done.rebuilt)
+    assert not (tmp_path / "all" / "latest.xlsx").exists()
+    assert "all/latest.xlsx" in publish(store, tmp_path, AGENTS).rebuilt
+    with open(tmp_path / "all" / "latest.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["register", *export_columns(AGENTS), "snapshot_taken_at"]
+    assert [(r["register"], r["entry_id"]) for r in rows] == [
+        (AGENTS, f"{AGENTS}/7"), *((SOURCE, e.entry_id) for e in entries)]
+    agent, organisation = rows[0], rows[1]
+    assert (agent["identifiers"], agent["entity_type"], agent["snapshot_taken_at"]) == (
+        "inn:390505077931", "person", T1)
+    assert agent["source_url"] == "https://example.org/fa"
+    # a column the register of undesirable organisations does not have stays empty
+    assert (organisation["entity_type"], organisation["identifiers"], organisation["snapshot_taken_at"]) == (
+        "", "", T0)
+    document = json.loads((tmp_path / "all" / "latest.json").read_text(encoding="utf-8"))
+    assert [(r["source"], r["snapshot_taken_at"]) for r in document["registers"]] == [(AGENTS, T1), (SOURCE, T0)]
+    assert document["count"] == 4 and document["entries"][0]["identifiers"] == {"inn": "390505077931"}
+    assert document["entries"][1]["identifiers"] is None and document["entries"][1]["register"] == SOURCE
+
+    before = files(tmp_path / "all")
+    assert publish(store, tmp_path, SOURCE).rebuilt == [] and files(tmp_path / "all") == before
+    renamed = replace(entries[0], name="Organisation One", raw=(("name", "Organisation One"),))
+    result = diff(SOURCE, entries, [renamed, *entries[1:]], T2, gone=[], taken_ids={e.entry_id for e in entries})
+    store.commit_state(SOURCE, "api", T2, "h2", [], None, 3, result.touched, result.removed, result.changes)
+    done = publish(store, tmp_path, SOURCE)
+    assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx"} <= set(done.rebuilt)
+    text = (tmp_path / "all" / "latest.csv").read_text(encoding="utf-8")
+    assert "Organisation One" in text and f"{T2}\n" in text
+
+
+def test_the_combined_export_on_postgresql_under_its_advisory_lock(pg_url, tmp_path):
+    store, entries = stored(tmp_path, pg_url)
+    with_an_agent(store)
+    done = publish(store, tmp_path, SOURCE)
+    assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx", "datapackage.json"} <= set(done.rebuilt)
+    assert not (tmp_path / ".all.lock").exists()  # the lock is in the database
+    assert len((tmp_path / "all" / "latest.csv").read_text(encoding="utf-8").splitlines()) == 1 + 1 + len(entries)
+    assert not any(name.startswith("all/") for name in publish(store, tmp_path, AGENTS).rebuilt)  # current
+    store.close()

@@ -154,7 +154,9 @@ def test_check_says_listed_only_for_a_confident_match(client):
 def test_check_api_gives_the_verdict_record_and_agrees_with_the_page(client):
     for query in ("Stichting Bellingcat", "Open Society Institute", "Zzyzx Qwerty Trust"):
         record = client.get("/api/check", params={"q": query}).json()
-        assert set(record) == {"query", "listed", "rule", "explanation", "matches", "register_as_of"}
+        assert set(record) == {"query", "listed", "rule", "explanation", "matches", "register_as_of",
+                               "listed_anywhere", "registers"}
+        assert record["listed_anywhere"] == record["listed"]  # one register read here
         page = client.get("/check", params={"q": query})
         assert (_verdict_heading(page.text) == "LISTED") == record["listed"]
     near = client.get("/api/check", params={"q": "Open Society Institute"}).json()

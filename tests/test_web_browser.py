@@ -19,7 +19,7 @@ import pytest
 
 from pipelines.publish.dictionary import EXPORT_COLUMNS
 from tests.conftest import ROOT
-from tests.web_support import SECOND_STATE_ENTRIES, serving, shared_history
+from tests.web_support import SECOND_STATE_ENTRIES, serving, shared_history, shared_two_registers
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "output" / "screenshots"
@@ -265,6 +265,48 @@ def test_announcements_pending_and_linked_on_a_desktop_and_a_phone(browser, tmp_
         browser.get(url + "/announcements?lang=ru")
         assert _css(browser, "h1")[0].text == "Объявленные решения"
         assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+
+
+def test_check_every_register_at_once_on_a_desktop_and_a_phone(browser, tmp_path_factory, baseline_dir):
+    """Two registers crawled from the fakes (undesirable organisations, foreign agents): a person
+    typed in Latin letters, given name first, then an INN in Russian; one block per register."""
+    from selenium.webdriver.common.by import By
+
+    def ask(page: str, query: str) -> str:
+        """The headline, after typing `query` into the check box of `page`."""
+        browser.set_window_size(*DESKTOP)
+        browser.get(page)
+        box = _css(browser, "#f-q")[0]
+        box.send_keys(query)
+        _then_wait(browser, box.submit)
+        return _css(browser, "#verdict-heading")[0].text
+
+    def answers() -> dict[str, str]:
+        return {b.get_attribute("data-register"): b.find_element(By.CSS_SELECTOR, ".answer-word").text
+                for b in _css(browser, "ul.everywhere li.answer")}
+
+    with serving(shared_two_registers(tmp_path_factory, baseline_dir)) as url:
+        assert ask(url + "/check?lang=en", "Ekaterina Schulmann") == "LISTED"
+        assert answers() == {"ru_minjust_undesirable": "Not listed", "ru_minjust_foreign_agents": "Listed",
+                             "ru_minjust_extremist": "Not checked", "ru_fsb_terrorist": "Not checked"}
+        stale = [p.text for p in _css(browser, "li.answer-unchecked .answer-data.stale")]
+        assert len(stale) == 2 and all(text.startswith("Never read here") for text in stale)
+        _both(browser, "check-every-register")
+        browser.set_window_size(*PHONE)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+        assert ask(url + "/r/ru_minjust_foreign_agents/check?lang=ru", "ИНН 390505077931") == "В РЕЕСТРЕ"
+        assert answers()["ru_minjust_foreign_agents"] == "В списке"
+        assert answers()["ru_minjust_undesirable"] == "Нет в списке"
+        _both(browser, "check-every-register-ru")
+        entry = _css(browser, "li[data-register=ru_minjust_foreign_agents] .answer-entry a")[0]
+        _then_wait(browser, entry.click)
+        assert "Пахалюк Константин Александрович" in _css(browser, "h1")[0].text
+        browser.set_window_size(*PHONE)  # the combined downloads, on a phone
+        browser.get(url + "/downloads?lang=ru")
+        links = [a.get_attribute("href") for a in _css(browser, "#combined ul.files a")]
+        assert url + "/data/all/latest.csv" in links and url + "/data/datapackage.json" in links
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+        _screenshot(browser, "downloads-combined", PHONE)
 
 
 def test_bad_input_gets_a_clear_page(browser, base_url):

@@ -18,8 +18,10 @@ import httpx2 as httpx
 from regwatch.fakes.minjust import FakeMinjust
 from tests.conftest import (
     FIRST_DAY,
+    REGISTERS,
     ROOT,
     SECOND_DAY,
+    Workspace,
     load_state,
     make_env,
     run_regwatch,
@@ -48,6 +50,22 @@ def shared_history(tmp_path_factory, baseline: Path) -> Path:
     if not (data_dir / ".complete").exists():
         shutil.rmtree(data_dir, ignore_errors=True)
         crawl_history(data_dir, baseline)
+        (data_dir / ".complete").touch()
+    return data_dir
+
+
+def shared_two_registers(tmp_path_factory, baseline: Path) -> Path:
+    """One data directory per test session holding two registers crawled by the real spider
+    from the fakes: the undesirable organisations of 2026-07-29 (`baseline`) and the foreign
+    agents of 2026-07-31 (read only: copy it to write)."""
+    agents = REGISTERS["ru_minjust_foreign_agents"]
+    data_dir = tmp_path_factory.getbasetemp() / "two-registers"
+    if not (data_dir / ".complete").exists():
+        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.copytree(baseline, data_dir)
+        with FakeMinjust(agents.state(agents.second), registry_id=agents.registry_id) as fake:
+            result = Workspace(fake, data_dir, source=agents.source).crawl()
+        assert result.code == 0, result.output
         (data_dir / ".complete").touch()
     return data_dir
 

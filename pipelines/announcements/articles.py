@@ -16,7 +16,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from pipelines.matching.index import RegisterIndex
-from pipelines.register.models import Entry
+from pipelines.matching.registers import Register
+from pipelines.register.models import PERSON, Entry
 from pipelines.storage.schema import aliases, announcement_events, articles
 from scraper.items import Article
 from scraper.registers.known_names import known_names
@@ -125,6 +126,13 @@ def register_index(entries: list[Entry], known: dict[str, list[tuple[str, str]]]
         known = with_known_names(entries, known)
     sources = {(entry_id, alias): url for entry_id, names in known.items() for alias, url in names}
     return RegisterIndex(with_aliases(entries, known), sources)
+
+
+def register_checker(source: str, entries: list[Entry], known: dict[str, list[tuple[str, str]]]) -> Register:
+    """One register's check across registers: organisations by the name index (with the
+    names announcements and the shipped lists give them), people by persons.py."""
+    organisations = [e for e in entries if e.entity_type != PERSON]
+    return Register(source, entries, register_index(organisations, known))
 
 
 def with_known_names(entries: list[Entry], known: dict[str, list[tuple[str, str]]]

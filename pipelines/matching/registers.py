@@ -11,7 +11,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pipelines.matching.index import LISTED_SCORE, RegisterIndex, Verdict
+from pipelines.i18n.catalog import translator
+from pipelines.matching.index import LISTED_SCORE, RegisterIndex, Verdict, verdict_record
 from pipelines.matching.persons import PersonIndex
 from pipelines.register.models import EXCLUDED, PERSON, Entry
 
@@ -108,3 +109,25 @@ def deciding(answers: Sequence[RegisterAnswer]) -> RegisterAnswer:
             if answer.word == word:
                 return answer
     return answers[0]
+
+
+def answer_record(answer: RegisterAnswer, query: str) -> dict[str, object]:
+    """An answer as `verdict_record` gives a name verdict: found entries are its matches."""
+    if answer.verdict is not None:
+        return verdict_record(answer.verdict)
+    return {"query": query, "listed": answer.listed, "rule": answer.rule,
+            "explanation": translator("en")(f"cli.check.found.{answer.found[0].how}") if answer.found else "",
+            "matches": [{"entry_id": f.entry.entry_id, "number": f.entry.number, "name": f.entry.name,
+                         "status": f.entry.status, "designated_on": f.entry.designated_on,
+                         "listed_on": f.entry.listed_on, "score": 100.0, "matched_on": f.entry.name,
+                         "part": "identifier" if answer.rule == RULE_IDENTIFIER else "person",
+                         "how": f.how, "rule": answer.rule, "alias_source": ""} for f in answer.found]}
+
+
+def answer_entry(answer: RegisterAnswer) -> Entry | None:
+    """The entry an answer names first: a found one, else the name verdict's best match."""
+    if answer.found:
+        return answer.found[0].entry
+    if answer.verdict is not None and answer.verdict.matches:
+        return answer.verdict.matches[0].entry
+    return None

@@ -52,6 +52,7 @@ FIELD_TYPES: dict[str, str] = {
     "number": "integer", "designated_on": "date", "listed_on": "date", "excluded_on": "date",
     "decision_date": "date",
     "first_seen": "datetime", "last_changed": "datetime", "detected_at": "datetime",
+    "snapshot_taken_at": "datetime",  # the combined export's (combined.py)
 }
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # as written: 2026-08-14T10:15:00+00:00
 
@@ -85,22 +86,32 @@ def _csv(name: str, path: str, schema: dict[str, Any] | str, title: str) -> dict
 REGISTER_SCHEMA_FILE = "register.schema.json"
 
 
+def latest_resources(columns: tuple[str, ...], path: str = "", name: str = "", of: str = "",
+                     changes: bool = True) -> list[dict[str, Any]]:
+    """A register's latest files (or the combined export's) as resources: `path` and `name`
+    prefix their paths and names, `of` says whose they are in their titles."""
+    said = f" ({of})" if of else ""
+    resources = [_csv(f"{name}latest", f"{path}latest.csv", table_schema(columns, primary_key="entry_id"),
+                      "The register as last read" + said)]
+    if changes:
+        resources.append(_csv(f"{name}changes", f"{path}changes.csv", table_schema(CHANGE_COLUMNS),
+                              "Every change detected" + said))
+    return [*resources,
+            {"name": f"{name}latest-xlsx", "path": f"{path}latest.xlsx", "format": "xlsx",
+             "title": "The register as last read, as a spreadsheet (every cell text)" + said,
+             "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             # typed by the register's schema: left to guess, a tool reads a column empty in
+             # its first rows (domains) as some other type
+             "schema": f"{path}{REGISTER_SCHEMA_FILE}"},
+            {"name": f"{name}latest-json", "path": f"{path}latest.json", "format": "json",
+             "mediatype": "application/json",
+             "title": "The register as last read, with lists as lists and the raw replies' SHA-256" + said}]
+
+
 def datapackage(source: str, snapshot_files: list[str], generated_at: str,
                 columns: tuple[str, ...] = EXPORT_COLUMNS) -> dict[str, Any]:
     """The package of one source's exports; `snapshot_files` relative to its folder."""
-    register = table_schema(columns, primary_key="entry_id")
-    resources = [
-        _csv("latest", "latest.csv", register, "The register as last read"),
-        _csv("changes", "changes.csv", table_schema(CHANGE_COLUMNS), "Every change detected"),
-        {"name": "latest-xlsx", "path": "latest.xlsx", "format": "xlsx", "title": "The register as "
-         "last read, as a spreadsheet (every cell text)",
-         "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         # typed by the register's schema: left to guess, a tool reads a column empty in
-         # its first rows (domains) as some other type
-         "schema": REGISTER_SCHEMA_FILE},
-        {"name": "latest-json", "path": "latest.json", "format": "json", "mediatype": "application/json",
-         "title": "The register as last read, with lists as lists and the raw replies' SHA-256"},
-    ]
+    resources = latest_resources(columns)
     # Each dated state is a resource of its own (each file has its header row), sharing
     # the register's schema from a file, so the package grows by a few lines a snapshot.
     resources += [_csv(f"snapshot-{name.rsplit('/', 1)[-1][:-4].lower()}", name, REGISTER_SCHEMA_FILE,

@@ -16,22 +16,27 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.publish import feeds
+from pipelines.publish import combined, feeds
+from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, export_columns
 from pipelines.publish.export import (
     change_record,
     entry_record,
     keep_snapshot,
+    write_csv,
     write_datapackage,
     write_latest,
     write_latest_xlsx,
+    write_xlsx,
 )
 from pipelines.register.models import REMOVED, Entry
 from pipelines.storage.atomic import atomic_write, atomic_write_bytes
+from pipelines.storage.locks import source_lock
 from pipelines.storage.store import Snapshot, Store
+from scraper.registers.metadata import source_names
 
 MANIFEST = "published.json"
 _LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
@@ -98,7 +103,56 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         write_latest_xlsx(folder, state.entries(), write=write)
         manifest["xlsx"] = shown
         _write_manifest(folder, source, manifest)
+    publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
     return done
+
+
+def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[str, _State] | None = None,
+                     force: bool = False, xlsx: bool = True) -> None:
+    """The combined `all` export and the data package of every register, when more than
+    one register has data: rebuilt when any register's last snapshot is not the one they
+    show. `held`: entries a caller holds already. Under a lock of its own: crawls of two
+    registers may both get here."""
+    shown = {source: snapshot for source in source_names() if (snapshot := store.last_snapshot(source))}
+    if len(shown) < 2:
+        return
+    folder = data_dir / combined.ALL
+    with source_lock(data_dir, combined.ALL, database_url=store.url):
+        remove_leftovers(folder)
+        manifest = read_manifest(folder)
+        recorded = dict(manifest)
+        stamp = {source: _stamp(snapshot) for source, snapshot in shown.items()}
+        states = {source: (held or {}).get(source) or _State(store, source, None) for source in shown}
+        parts = [combined.Part(source, shown[source], export_columns(source), ()) for source in shown]
+        columns = combined.combined_columns(p.columns for p in parts)
+
+        def with_entries() -> list[combined.Part]:
+            return [replace(p, entries=states[p.source].entries()) for p in parts]
+
+        def write(name: str, fill: Callable[[IO[bytes]], object]) -> None:
+            atomic_write(folder / name, fill)
+            done.rebuilt.append(f"{combined.ALL}/{name}")
+
+        if force or manifest.get("latest") != stamp or not (folder / "latest.csv").exists():
+            full = with_entries()
+            write("latest.csv", lambda h: write_csv(h, combined.rows(full), columns))
+            write("latest.json", lambda h: combined.write_combined_json(h, full, columns, max(
+                s.taken_at for s in shown.values())))
+            atomic_write_bytes(folder / REGISTER_SCHEMA_FILE, _json(combined.combined_schema(columns)))
+            atomic_write_bytes(data_dir / combined.PACKAGE, _json(combined.package(
+                parts, columns, max(s.taken_at for s in shown.values()))))
+            done.rebuilt.append(combined.PACKAGE)
+            manifest["latest"] = stamp
+        if xlsx and (force or manifest.get("xlsx") != stamp or not (folder / "latest.xlsx").exists()):
+            full = with_entries()
+            write("latest.xlsx", lambda h: write_xlsx(h, combined.rows(full), columns, "register"))
+            manifest["xlsx"] = stamp
+        if manifest != recorded:
+            _write_manifest(folder, combined.ALL, manifest)
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n"
 
 
 def remove_leftovers(folder: Path) -> list[Path]:

@@ -18,17 +18,16 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.announcements.articles import aliases_of, register_index
-from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
+from pipelines.announcements.articles import aliases_of, register_checker
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.i18n.phrase import said_in
+from pipelines.matching.freshness import DataAge, Stale, data_ages, registers_record, stale_data
 from pipelines.matching.index import (
     POSSIBLE_SCORE,
     Candidate,
@@ -37,16 +36,16 @@ from pipelines.matching.index import (
     verdict_record,
 )
 from pipelines.matching.registers import (
-    RULE_IDENTIFIER,
     Register,
     RegisterAnswer,
+    answer_entry,
+    answer_record,
     check_registers,
     deciding,
     verdict_word,
 )
 from pipelines.publish.export import neutralise
-from pipelines.register.models import PERSON, Entry
-from pipelines.storage.schema import crawl_log
+from pipelines.register.models import Entry
 from pipelines.storage.store import Store
 from regwatch.cli.app import (
     DEFAULT_SOURCE,
@@ -71,16 +70,6 @@ class CheckError(Exception):
 
 
 @dataclass(frozen=True)
-class DataAge:
-    """How old one register's data is: the end of its last good crawl (baseline, changed
-    or unchanged; an imported copy counts at its capture time)."""
-
-    source: str
-    last_good_crawl: str  # ISO 8601; "" when it never had one
-    stale_after_days: int  # from the register's metadata
-
-
-@dataclass(frozen=True)
 class Registers:
     checkers: dict[str, Register]  # the crawled registers among those asked, in metadata order
     ages: tuple[DataAge, ...]  # one per source asked for, crawled or not
@@ -88,35 +77,6 @@ class Registers:
     def check(self, query: str, limit: int = 5,
               false_positives: Sequence[tuple[str, str]] = ()) -> list[RegisterAnswer]:
         return check_registers(self.checkers, query, limit, false_positives)
-
-
-@dataclass(frozen=True)
-class Stale:
-    """A register whose data is too old (or missing) for a "not listed" answer to stand alone."""
-
-    age: DataAge
-    warning: str  # says the date of the last good crawl, and what to do
-
-    def record(self) -> dict[str, object]:
-        return {"source": self.age.source, "last_good_crawl": self.age.last_good_crawl or None,
-                "stale_after_days": self.age.stale_after_days, "warning": self.warning}
-
-
-def stale_data(ages: Iterable[DataAge], now: datetime, language: str = "en") -> list[Stale]:
-    """The registers among `ages` whose last good crawl is older than their
-    `stale_after_days` at `now` (timezone-aware), or that never had one; warned in `language`."""
-    t = translator(language)
-    stale = []
-    for age in ages:
-        if not age.last_good_crawl:
-            stale.append(Stale(age, t("cli.check.stale.never", source=age.source)))
-            continue
-        crawled = datetime.fromisoformat(age.last_good_crawl)
-        days = (now - (crawled if crawled.tzinfo else crawled.replace(tzinfo=UTC))) / timedelta(days=1)
-        if days > age.stale_after_days:
-            stale.append(Stale(age, t("cli.check.stale.old", source=age.source, day=age.last_good_crawl[:10],
-                                      days=int(days), limit=age.stale_after_days)))
-    return stale
 
 
 def load_registers(database_url: str, sources: Sequence[str], language: str = "en") -> Registers:
@@ -134,24 +94,13 @@ def load_registers(database_url: str, sources: Sequence[str], language: str = "e
         if not crawled:
             raise CheckError(t("cli.check.nothing_crawled", sources=", ".join(sources)))
         known = aliases_of(store.engine)  # names announcements gave an entry (e.g. "FIDH") find it too
-        checkers = {}
-        for source in crawled:
-            entries = store.current_entries(source)
-            organisations = [e for e in entries if e.entity_type != PERSON]  # people: persons.py
-            checkers[source] = Register(source, entries, register_index(organisations, known))
-        return Registers(checkers, tuple(_data_age(store, source) for source in sources))
+        checkers = {source: register_checker(source, store.current_entries(source), known) for source in crawled}
+        return Registers(checkers, tuple(data_ages(store.engine, map(load_source, sources))))
     except SQLAlchemyError as exc:
         raise CheckError(t("cli.error.database_read", url=redact(database_url),
                            detail=redact(str(exc)).splitlines()[0])) from None
     finally:
         store.close()
-
-
-def _data_age(store: Store, source: str) -> DataAge:
-    with store.engine.connect() as conn:
-        last = conn.execute(select(func.max(crawl_log.c.last_at)).where(
-            crawl_log.c.source == source, crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))).scalar()
-    return DataAge(source, last or "", load_source(source).stale_after_days)
 
 
 def _dates(entry: Entry, language: str) -> str:
@@ -216,19 +165,6 @@ def found_text(answer: RegisterAnswer, query: str, language: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def answer_record(answer: RegisterAnswer, query: str) -> dict[str, object]:
-    """An answer as `verdict_record` gives a name verdict: found entries are its matches."""
-    if answer.verdict is not None:
-        return verdict_record(answer.verdict)
-    return {"query": query, "listed": answer.listed, "rule": answer.rule,
-            "explanation": translator("en")(f"cli.check.found.{answer.found[0].how}") if answer.found else "",
-            "matches": [{"entry_id": f.entry.entry_id, "number": f.entry.number, "name": f.entry.name,
-                         "status": f.entry.status, "designated_on": f.entry.designated_on,
-                         "listed_on": f.entry.listed_on, "score": 100.0, "matched_on": f.entry.name,
-                         "part": "identifier" if answer.rule == RULE_IDENTIFIER else "person",
-                         "how": f.how, "rule": answer.rule, "alias_source": ""} for f in answer.found]}
-
-
 def _data_line(age: DataAge | None, stale: Sequence[Stale], language: str) -> str:
     t = translator(language)
     if age is None or not age.last_good_crawl:
@@ -252,7 +188,7 @@ def registers_text(answers: Sequence[RegisterAnswer], sources: Sequence[str], ag
         if answer is None:
             lines.append(f"  {t('cli.check.registers.unread'):<12} {name}: {_data_line(None, stale, language)}")
             continue
-        entry = _answer_entry(answer)
+        entry = answer_entry(answer)
         what = (t("cli.check.registers.entry", number=entry.number, name=entry.name,
                   day=entry.listed_on or entry.designated_on or t("cli.check.not_published"),
                   authority=entry.designated_by or meta.authority)
@@ -260,14 +196,6 @@ def registers_text(answers: Sequence[RegisterAnswer], sources: Sequence[str], ag
         lines.append(f"  {t('cli.check.verdict.' + answer.word.replace(' ', '_')):<12} {name}"
                      + (f": {what}" if what else "") + f" ({_data_line(age_of.get(source), stale, language)})")
     return "\n".join(lines) + "\n"
-
-
-def _answer_entry(answer: RegisterAnswer) -> Entry | None:
-    if answer.found:
-        return answer.found[0].entry
-    if answer.verdict is not None and answer.verdict.matches:
-        return answer.verdict.matches[0].entry
-    return None
 
 
 def read_names(text: str) -> list[str]:
@@ -392,12 +320,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
             record["stale_data"] = [s.record() for s in stale]
         if several:
             record["register"] = answer.source
-            answered = {a.source: a for a in answers}
-            record["registers"] = [
-                {"register": a.source, "verdict": a.word, **answer_record(a, name),
-                 "data": _age_record(registers.ages, a.source, stale)} if (a := answered.get(source)) else
-                {"register": source, "verdict": "not checked", "data": _age_record(registers.ages, source, stale)}
-                for source in sources]
+            record["registers"] = registers_record(answers, sources, name, registers.ages, stale)
         click.echo(json.dumps(record, ensure_ascii=False, indent=1))
     else:
         text = (verdict_text(answer.verdict, language_of(), stale) if answer.verdict is not None
@@ -406,13 +329,6 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
             text += registers_text(answers, sources, registers.ages, stale, language_of())
         click.echo(text, nl=False)
     sys.exit(EXIT_LISTED if any(a.listed for a in answers) else EXIT_NOT_LISTED)
-
-
-def _age_record(ages: Sequence[DataAge], source: str, stale: Sequence[Stale]) -> dict[str, object]:
-    age = next(a for a in ages if a.source == source)
-    warned = next((s for s in stale if s.age.source == source), None)
-    return {"last_good_crawl": age.last_good_crawl or None, "stale_after_days": age.stale_after_days,
-            "stale": warned is not None, "warning": warned.warning if warned else None}
 
 
 def _check_file(registers: Registers, names_file: Path, rules: list[tuple[str, str]], output: Path | None,

@@ -17,6 +17,7 @@ from pipelines.register.stats import by_field, monthly_designations, yearly_desi
 from regwatch.web import params
 from regwatch.web.context import WebContext, today, web_context
 from regwatch.web.crawling import refusal
+from regwatch.web.everywhere import check_everywhere
 from regwatch.web.register import (
     CHANGE_KINDS,
     NO_COUNTRY,
@@ -86,15 +87,21 @@ def entry(request: Request, entry_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/check", summary="Is this organisation listed? (“listed” only for a confident match)")
+@router.get("/check", summary="Is this organisation or person listed, in this register and in each? "
+                            "(“listed” only for a confident match)")
 def check(request: Request,
-          q: str = Query("", description="An organisation's name, in any language or spelling")
+          q: str = Query("", description="An organisation's or a person's name, in any language or "
+                                         "spelling, or an INN or OGRN")
           ) -> dict[str, Any]:
-    state = _state(request)
-    verdict = web_context(request).check(state, params.text(q))
-    if verdict is None:
+    state, web = _state(request), web_context(request)
+    query = params.text(q)
+    found = check_everywhere(request.app.state.registers, web.meta.source, query)
+    verdict = found.own_verdict(state) if found else None
+    if verdict is None or found is None:
         raise params.BadRequest("web.check.empty")
-    return {**verdict_record(verdict), "register_as_of": _taken(state)}
+    # The keys before `registers` are this register's name check, as they always were.
+    return {**verdict_record(verdict), "register_as_of": _taken(state),
+            "listed_anywhere": found.listed, "registers": found.record()}
 
 
 @router.get("/changes", summary="Changes detected, newest first (100 a page)")

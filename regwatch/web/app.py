@@ -94,6 +94,7 @@ def create_app(data_config: DataConfig, token: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(pages.site)
     # The same routes for each register by name; the API's schema lists them once.
     app.include_router(api.router, prefix="/r/{register}", include_in_schema=False)
     app.include_router(pages.router, prefix="/r/{register}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.publish.combined import ALL, COMBINED_FILES, PACKAGE
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE
 from pipelines.publish.export import LATEST_FILES
 from pipelines.publish.feeds import ATOM_FILE
@@ -65,6 +67,24 @@ def published(folder: Path, name: str) -> PublishedFile | None:
     if name in (*LATEST_FILES, ATOM_FILE, *PACKAGE_FILES) or is_snapshot:
         return _described(folder, name)
     return None
+
+
+def data_file(data_dir: Path, name: str, sources: Collection[str]) -> PublishedFile | None:
+    """A file under /data/, named from the data directory: the data package of every
+    register (its paths resolve beside it), a combined file (`all/…`) or a register's
+    published file (`<register>/…`)."""
+    if name == PACKAGE:
+        return _described(data_dir, name)
+    folder, _, rest = name.partition("/")
+    if folder == ALL:
+        return _described(data_dir, name) if rest in COMBINED_FILES else None
+    found = published(data_dir / folder, rest) if folder in sources else None
+    return replace(found, name=name) if found else None
+
+
+def combined_files(data_dir: Path) -> dict[str, PublishedFile | None]:
+    return {name: _described(data_dir, f"{ALL}/{name}") for name in COMBINED_FILES} | {
+        PACKAGE: _described(data_dir, PACKAGE)}
 
 
 def latest_files(folder: Path) -> dict[str, PublishedFile | None]:

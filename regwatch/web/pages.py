@@ -12,7 +12,16 @@ from pipelines.publish.feeds import ATOM_FILE, ATOM_LIMIT, announcements_atom
 from pipelines.register.stats import monthly_designations, yearly_designations
 from regwatch.web import chart, params
 from regwatch.web.context import WebContext, today, web_context
-from regwatch.web.downloads import UTF8_BOM, latest_files, published, snapshot_files
+from regwatch.web.downloads import (
+    UTF8_BOM,
+    PublishedFile,
+    combined_files,
+    data_file,
+    latest_files,
+    published,
+    snapshot_files,
+)
+from regwatch.web.everywhere import check_everywhere
 from regwatch.web.i18n import how_text
 from regwatch.web.register import (
     CHANGE_KINDS,
@@ -26,10 +35,12 @@ from regwatch.web.register import (
     select_changes,
 )
 from regwatch.web.render import View
-from regwatch.web.state import RegisterState, verdict_kind
+from regwatch.web.state import RegisterState
 from scraper.items import utc_now
 
 router = APIRouter(include_in_schema=False)
+# Pages of the whole site, once (not under each register's /r/<register>/).
+site = APIRouter(include_in_schema=False)
 
 # What the API page links to as an example of each call.
 API_EXAMPLES = {
@@ -71,10 +82,13 @@ def check_page(request: Request) -> Response:
     view, web = View(request), _web(request)
     state = web.crawled_state()
     query = params.text(request.query_params.get("q"))
-    verdict = web.check(state, query) if query else None
+    found = check_everywhere(request.app.state.registers, web.meta.source, query, view.lang) if query else None
+    decided = found.deciding if found else None
+    answer = decided.answer if decided else None
     return view.render("check.html", title=view.t("web.check.title"), state=state, query=query,
-                       asked="q" in request.query_params, verdict=verdict,
-                       kind=verdict and verdict_kind(verdict), how=how_text)
+                       asked="q" in request.query_params, found=found, decided=decided, answer=answer,
+                       verdict=answer.verdict if answer else None, kind=decided.kind if decided else "",
+                       how=how_text)
 
 
 @router.get("/entry/{entry_id:path}")
@@ -124,8 +138,10 @@ def atom_feed(request: Request) -> Response:
 @router.get("/downloads")
 def downloads_page(request: Request) -> Response:
     view, web = View(request), _web(request)
+    combined = combined_files(web.config.data_dir)
     return view.render("downloads.html", title=view.t("web.downloads.title"),
                        latest=latest_files(web.folder), snapshots=snapshot_files(web.folder),
+                       combined=combined if combined["latest.csv"] else None,
                        export_columns=export_columns(web.meta.source), change_columns=CHANGE_COLUMNS,
                        meaning=column_meaning, source=web.meta.source)
 
@@ -135,11 +151,23 @@ def download(request: Request, name: str) -> Response:
     """A published file as an attachment; `?bom=1` puts a byte-order mark before a CSV so
     that Excel reads it as UTF-8 (the file on disk stays as published)."""
     web = _web(request)
-    found = published(web.folder, name)
+    return _attachment(request, published(web.folder, name), web.meta.source)
+
+
+@site.get("/data/{name:path}")
+def data_download(request: Request, name: str) -> Response:
+    """The data package of every register (/data/datapackage.json), the combined export
+    (/data/all/latest.csv …) and each register's files (/data/<register>/latest.csv …),
+    laid out as in the data directory so the package's paths resolve."""
+    web = _web(request)
+    return _attachment(request, data_file(web.config.data_dir, name, request.app.state.registers), "regwatch")
+
+
+def _attachment(request: Request, found: PublishedFile | None, prefix: str) -> Response:
     if found is None:
         raise params.NotFound("web.not_found_text")
     bom = params.choice(request.query_params.get("bom"), "bom", ("1",)) and found.name.endswith(".csv")
-    filename = found.download_name(web.meta.source)
+    filename = found.download_name(prefix)
     if bom:
         return Response(UTF8_BOM + found.path.read_bytes(), media_type=found.media_type,
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})

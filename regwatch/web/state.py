@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipelines.announcements.articles import aliases_of, register_index
+from pipelines.announcements.articles import aliases_of, register_checker, register_index
 from pipelines.matching.index import QueryError, RegisterIndex, Verdict
 from pipelines.matching.keys import fold
-from pipelines.register.models import EXCLUDED, LISTED, Change, Entry
+from pipelines.matching.registers import Register
+from pipelines.register.models import EXCLUDED, LISTED, PERSON, Change, Entry
 from pipelines.register.stats import designation_year
 from pipelines.storage.store import Snapshot, Store
 from scraper.registers.metadata import SourceMeta
@@ -43,6 +44,7 @@ class RegisterState:
     countries: tuple[CountryOption, ...] = ()
     years: tuple[int, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)  # total, listed, excluded
+    checker: Register | None = None  # the check across registers (as `regwatch check`'s)
 
     @property
     def empty(self) -> bool:
@@ -79,11 +81,15 @@ def build_state(meta: SourceMeta, snapshot: Snapshot | None, entries: Sequence[E
     if snapshot is None:
         return RegisterState(meta, None)
     statuses = Counter(e.status for e in entries)
+    index = register_index(list(entries), known_aliases or {})
+    # Without people, the page's index is the one the check across registers needs: built once.
+    checker = (register_checker(meta.source, list(entries), known_aliases or {})
+               if any(e.entity_type == PERSON for e in entries) else Register(meta.source, entries, index))
     return RegisterState(
         meta, snapshot, tuple(entries), tuple(fold(e.name) for e in entries), tuple(changes),
-        register_index(list(entries), known_aliases or {}), _countries(entries),
+        index, _countries(entries),
         tuple(sorted({y for e in entries if (y := designation_year(e)) is not None}, reverse=True)),
-        {"total": len(entries), LISTED: statuses[LISTED], EXCLUDED: statuses[EXCLUDED]},
+        {"total": len(entries), LISTED: statuses[LISTED], EXCLUDED: statuses[EXCLUDED]}, checker,
     )
 
 
@@ -123,12 +129,3 @@ def read_status(data_dir: Path, source: str) -> dict | None:
         return json.loads((data_dir / source / "status.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def verdict_kind(verdict: Verdict) -> str:
-    """How a page states a verdict: "listed"; "excluded" (a confident match whose entry
-    was excluded: on the register, no longer in force); "possible" (near misses only,
-    never shown as listed); "none"."""
-    if verdict.listed:
-        return "excluded" if verdict.matches[0].entry.status == EXCLUDED else "listed"
-    return "possible" if verdict.matches else "none"

@@ -1,0 +1,93 @@
+"""The check across registers on the web, and the combined export, on two registers crawled
+by the real spider from the local fakes (undesirable organisations: both recorded states,
+390 entries; foreign agents of 2026-07-31).
+
+    .venv/bin/python benchmarks/everywhere.py            # 3 rounds of the queries
+    .venv/bin/python benchmarks/everywhere.py --rounds 10
+
+Prints figures; it never asserts and exits 0.
+- "check_everywhere": every register's answer to one query, in process (the states built
+  once, as a running server holds them), with each register's data age read from the
+  database, as every request does.
+- "GET /api/check": the same through a real `regwatch serve` on 127.0.0.1, one client.
+- "publish_combined": the combined CSV, JSON, schema and data package, then the XLSX,
+  rewritten from the database (force); and a call that finds nothing lagging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import httpx2 as httpx  # noqa: E402
+
+from pipelines.publish.sync import Published, publish_combined  # noqa: E402
+from pipelines.storage.data_config import DataConfig  # noqa: E402
+from pipelines.storage.store import Store  # noqa: E402
+from regwatch.fakes.minjust import FakeMinjust  # noqa: E402
+from regwatch.web.app import create_app  # noqa: E402
+from regwatch.web.everywhere import check_everywhere  # noqa: E402
+from tests.conftest import REGISTERS, Workspace  # noqa: E402
+from tests.web_support import crawl_history, serving  # noqa: E402
+
+QUERIES = ("Stichting Bellingcat", "Free Russia Foundation", "Open Society Institute", "Zzyzx Qwerty Trust",
+           "Ekaterina Schulmann", "Шульман Екатерина", "Ivan Petrov", "390505077931", "ИНН 3905 0507 7931",
+           "Радио Свобода", "Meduza", "Greenpeace")
+
+
+def _ms(samples: list[float]) -> str:
+    cuts = statistics.quantiles(samples, n=100)
+    return f"p50 {cuts[49] * 1000:6.2f} ms  p95 {cuts[94] * 1000:6.2f} ms  ({len(samples)} queries)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the queries (default 3)")
+    args = parser.parse_args()
+    agents = REGISTERS["ru_minjust_foreign_agents"]
+    with tempfile.TemporaryDirectory(prefix="regwatch-everywhere-") as tmp:
+        data_dir = crawl_history(Path(tmp) / "data")
+        with FakeMinjust(agents.state(agents.second), registry_id=agents.registry_id) as fake:
+            assert Workspace(fake, data_dir, source=agents.source).crawl().code == 0
+        config = DataConfig(data_dir, f"sqlite:///{data_dir / 'regwatch.db'}")
+        registers = create_app(config).state.registers
+        started = time.perf_counter()
+        check_everywhere(registers, "ru_minjust_undesirable", "warm-up")  # builds every state
+        print(f"every register's state built (first check): {time.perf_counter() - started:.2f} s")
+        inside, through = [], []
+        for _ in range(args.rounds):
+            for query in QUERIES:
+                started = time.perf_counter()
+                check_everywhere(registers, "ru_minjust_undesirable", query)
+                inside.append(time.perf_counter() - started)
+        print(f"check_everywhere, 4 registers (2 read): {_ms(inside)}")
+        with serving(data_dir) as base, httpx.Client(base_url=base, timeout=30) as client:
+            client.get("/api/check", params={"q": "warm-up"})
+            for _ in range(args.rounds):
+                for query in QUERIES:
+                    started = time.perf_counter()
+                    client.get("/api/check", params={"q": query}).raise_for_status()
+                    through.append(time.perf_counter() - started)
+        print(f"GET /api/check, real server:            {_ms(through)}")
+        store = Store(config.database_url)
+        for xlsx in (False, True):
+            done, wall, cpu = Published(None), time.perf_counter(), time.process_time()
+            publish_combined(store, data_dir, done, force=True, xlsx=xlsx)
+            print(f"publish_combined{' with the XLSX' if xlsx else ' (CSV, JSON, package)'}: "
+                  f"{time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")
+        started = time.perf_counter()
+        publish_combined(store, data_dir, Published(None))
+        print(f"publish_combined, nothing lagging: {(time.perf_counter() - started) * 1000:.1f} ms")
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
