@@ -148,6 +148,40 @@ def test_a_short_form_that_is_generic_rivalled_or_another_body_is_not_listed(que
     assert not verdict.listed and verdict.rule == rule, (verdict.rule, verdict.matches[:2])
 
 
+# --- names the register never prints: acronyms made of a name, English names (issue 15) ----------
+
+@pytest.mark.parametrize(("query", "expected", "rule", "how"), [
+    # the capitals of the name, the first letters of its words (function words, legal forms aside)
+    ("DJA", 258, "initials", "an acronym of the name: «Demokrati-JA e.V.»"),
+    ("IMR", 10, "initials", "«Institute of Modern Russia, Inc»"),
+    ("DRA", 34, "initials", "«Deutsch-Russischer Austausch e.V.»"),
+    ("ФБК", 88, "initials", "«Фонд борьбы с коррупцией Инк.»"),
+    # an English name for a Russian one, word for word; a proper name by its transliteration
+    ("Unity and Freedom", 268, "translation", "translated word for word: «Единство и Свобода»"),
+    ("European Foundation for Journalism in Exile", 274, "translation", "«Европейский фонд журналистики в изгнании»"),
+    ("German Academic Exchange Service", 326, "translation", "«Германская служба академических обменов»"),
+    ("Free Russia Forum", 75, "translation", "«Форум свободной России»"),
+    ("Free Idel-Ural", 51, "translation", "«СВОБОДНЫЙ ИДЕЛЬ-УРАЛ»"),
+])
+def test_a_name_the_register_never_prints_is_listed_by_its_rule(query, expected, rule, how):
+    verdict = INDEX.check(query)
+    assert verdict.listed and number(verdict.matches[0]) == expected, verdict
+    assert verdict.rule == rule == verdict.matches[0].rule
+    assert how in verdict.matches[0].how
+    assert "no other entry" in verdict.explanation and verdict.explanation.said_in("ru") != verdict.explanation
+
+
+@pytest.mark.parametrize("query", [
+    "НХК",  # the initials of two entries (the Norwegian and the Netherlands Helsinki committees)
+    "Dja",  # not typed as an acronym
+    "Free Press",  # «Свободная пресса» is the Russian name of «Open Press»: the register prints its English one
+    "Free Belarus",  # no Russian name has those two words alone
+    "Freedom Foundation",  # words of many names, none made of them only
+])
+def test_an_acronym_or_translation_of_no_single_entry_is_not_listed(query):
+    assert not INDEX.check(query).listed
+
+
 def test_every_entry_with_all_the_query_words_is_a_candidate():
     """Issue 14: each entry whose names hold every word of the query is shown, however long
     its name (a weaker score would have hidden it), within the limit."""

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.matching.keys import fold, transliterate, without_legal_forms
+from pipelines.matching.fuzzy import OPTIONAL_WORDS
+from pipelines.matching.keys import fold, initials, transliterate, typed_acronym, without_legal_forms
+from pipelines.matching.translation import GLOSSARY, english_name, english_words, meets, translates
 from pipelines.matching.watchlist import WatchHit, watchlist_hits
 from pipelines.register.models import Entry
 from pipelines.register.normalise import normalise_rows
@@ -252,3 +254,23 @@ def test_a_watchlist_against_the_whole_register_takes_well_under_10_ms():
             watchlist_hits(watchlist, entry)
         timings.append(time.perf_counter() - started)
     assert min(timings) < 0.010
+
+
+def test_initials_are_the_capitals_or_the_first_letters_of_the_words():
+    assert initials("Demokrati-JA e.V.", OPTIONAL_WORDS) == ("DJA",)
+    assert initials("Фонд борьбы с коррупцией", OPTIONAL_WORDS) == ("ФБК",)  # «с» is a function word
+    assert initials("JX Fund gGmbH", OPTIONAL_WORDS) == ("JXF",)  # the legal form is no part of it
+    assert initials("The Insider", OPTIONAL_WORDS) == ()  # «I» alone is too short to be an acronym
+    assert typed_acronym("DJA") and not typed_acronym("Dja") and not typed_acronym("DJ") and not typed_acronym("D J A")
+
+
+def test_an_english_name_translates_a_russian_one_word_for_word():
+    assert english_words("European Foundation for Journalism in Exile") == (
+        "european", "foundation", "journalism", "exile")
+    assert english_words("Idel-Ural") == ()  # no glossary word: transliteration does it
+    assert english_words("Фонд") == ()
+    assert meets("exile", "изгнании") and meets("idel", "идель") and not meets("exile", "изгнать"[:4])
+    assert translates(("unity", "freedom"), ("свобода", "единство"))  # in any order
+    assert not translates(("unity", "freedom"), ("единство", "свобода", "россии"))  # one to one
+    assert english_name("Open Press") and not english_name("JX Fund gGmbH") and not english_name("Bart Marsho")
+    assert all(stem == fold(stem) and len(stem) >= 3 for stems in GLOSSARY.values() for stem in stems)

@@ -60,12 +60,16 @@ from pipelines.matching.keys import (
     acronym_keys,
     core_keys,
     fold,
+    initials,
     name_keys,
     name_parts,
     nominative_guess,
     short_forms,
     transliterate,
+    typed_acronym,
 )
+from pipelines.matching.translation import english_name, english_words, russian_words, translates, word_keys
+from pipelines.matching.translation import keys as translation_keys
 from pipelines.register.countries import country_code
 from pipelines.register.models import LISTED, Entry
 from pipelines.register.names import normalise_whitespace
@@ -86,9 +90,11 @@ RULE_EXACT, RULE_FOLDED, RULE_TRANSLITERATED, RULE_CORE = EXACT, FOLDED, TRANSLI
 RULE_ACRONYM, RULE_ACRONYM_ANY_CASE, RULE_FUZZY = ACRONYM_EXACT, ACRONYM_ANY_CASE, "fuzzy"
 RULE_KNOWN_NAME = "known_name"  # a name the register does not print, with its source
 RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM = "leading_words", "distinctive_words", "short_form"
+RULE_INITIALS, RULE_TRANSLATION = "initials", "translation"  # an acronym made of a name; an English name
 RULE_EXCLUDED, RULE_RIVALLED, RULE_NEAR_MISS, RULE_NOTHING = "excluded", "rivalled", "near_miss", "nothing_close"
 RULES = (RULE_EXACT, RULE_FOLDED, RULE_TRANSLITERATED, RULE_CORE, RULE_ACRONYM, RULE_ACRONYM_ANY_CASE,
-         RULE_FUZZY, RULE_KNOWN_NAME, RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM, RULE_EXCLUDED,
+         RULE_FUZZY, RULE_KNOWN_NAME, RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM, RULE_INITIALS,
+         RULE_TRANSLATION, RULE_EXCLUDED,
          RULE_RIVALLED, RULE_NEAR_MISS, RULE_NOTHING)
 
 
@@ -231,13 +237,23 @@ class RegisterIndex:
         self._text_of: list[str] = []  # item → the part as published (the entry's own string)
         self._short_of: dict[int, tuple[str, str]] = {}  # item → (short form kind, published part)
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
+        self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items
+        self._russian: dict[str, int | list[int]] = {}  # a Russian name's word keys → items
         self._scorer = TokenScorer(self._words)
         for position, entry in enumerate(self.entries):
-            for part, text in dict.fromkeys(name_parts(entry)):
-                self._add(position, entry, part, text)
+            parts = dict.fromkeys(name_parts(entry))
+            # an entry whose English name is printed is not found by a translation of its Russian one
+            translated = not any(english_name(text) for part, text in parts if part == NAME_ORIGINAL)
+            for part, text in parts:
+                item = self._add(position, entry, part, text)
                 if part in (NAME_RU, NAME_ORIGINAL):
                     for kind, form in short_forms(text, _is_country):
                         self._add_short_form(position, part, form, kind, text)
+                    for form in initials(text, OPTIONAL_WORDS):
+                        _put(self._initials, form, item)
+                if part == NAME_RU and translated:
+                    for key in {key for word in russian_words(text) for key in word_keys(word)}:
+                        _put(self._russian, key, item)
         self._scorer.freeze()
 
     def __len__(self) -> int:
@@ -250,7 +266,7 @@ class RegisterIndex:
         self._text_of.append(text)
         return item
 
-    def _add(self, position: int, entry: Entry, part: str, text: str) -> None:
+    def _add(self, position: int, entry: Entry, part: str, text: str) -> int:
         item = self._new_item(position, part, text)
         if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
             keys = acronym_keys(text, lookalikes=True)
@@ -262,6 +278,7 @@ class RegisterIndex:
         for level, found in keys.items():
             for key in found:
                 _put(self._keys[level], key, item)
+        return item
 
     def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:
         """A short form is scored word by word only: listed when unrivalled (see _short_form_rule)."""
@@ -290,7 +307,7 @@ class RegisterIndex:
     def _check(self, text: str, asked: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
         """The verdict on `text`; a person's rules are for the query as `asked`."""
         fuzzy, rivalled, unmet = self._fuzzy_hits(text)
-        candidates = self._key_hits(text) + fuzzy
+        candidates = self._key_hits(text) + fuzzy + self._unprinted(text)
         best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]
         ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(asked)}
         kept = [c for c in best if c.entry.entry_id not in ruled]
@@ -311,6 +328,31 @@ class RegisterIndex:
         return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]), level)
                 for level, keys in _query_keys(text).items() for key in keys
                 for item in _items_of(self._keys[level].get(key))]
+
+    def _unprinted(self, text: str) -> list[Candidate]:
+        """An acronym made of one entry's name part (`initials`), or a translation of one entry's
+        Russian name (`pipelines.matching.translation`): listed just above the line
+        (SHORT_FORM_SCORE) when no other entry has it; any key level outranks it."""
+        found = []
+        if typed_acronym(text):
+            found.append((_items_of(self._initials.get(text)), RULE_INITIALS))
+        english = english_words(text)
+        if english:
+            found.append((self._translations_of(english), RULE_TRANSLATION))
+        candidates = []
+        for items, rule in found:
+            if len({self._entry_of[item] for item in items}) == 1:
+                how = Explained(Phrase.of("match.how." + rule, form=self._text_of[items[0]]))
+                candidates.append(self._candidate(items[0], SHORT_FORM_SCORE, how, rule))
+        return candidates
+
+    def _translations_of(self, english: tuple[str, ...]) -> list[int]:
+        """The Russian name parts whose words the English words translate one to one."""
+        found: set[int] | None = None
+        for word in english:
+            items = {item for key in translation_keys(word) for item in _items_of(self._russian.get(key))}
+            found = items if found is None else found & items
+        return [item for item in sorted(found or ()) if translates(english, russian_words(self._text_of[item]))]
 
     def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;
