@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"
 LABELS = ROOT / "tests" / "data" / "announcement_labels.json"
 DESIGNATIONS = ("designated", "included", "excluded")
-PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.9, 0.56  # measured: 10 of 11, 9 of 16 (README)
+# measured on the held-out set of 27 articles: 28 of 33, 26 of 41 (before this round's rules:
+# 21 of 23, 19 of 41); README
+PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.84, 0.63
 
 
 def corpus() -> list[dict]:
@@ -113,7 +115,7 @@ def test_precision_and_recall_on_the_labelled_set():
         print("  false ", wrong)
     # the levels reached (goals: precision 0.95, recall 0.9); a change that lowers them fails
     assert result["precision"] >= 0.99
-    assert result["recall"] >= 0.92
+    assert result["recall"] >= 0.97
     # dates told in another sentence, a dateline or only by the publication day are resolved;
     # left wrong: the decision behind an inclusion named only in another language (line 1) and
     # «остальных организаций — 17 октября» (line 87)
@@ -124,7 +126,7 @@ def test_figures_on_the_articles_held_out():
     """Articles labelled after the rules of issue 15 were written and never used to tune them
     (the README gives these figures; the goals are precision 0.95, recall 0.9)."""
     documents = labelled_documents(held_out=True)
-    assert len(documents) >= 6 and any(article["kind"] == "ngo_statement" for article, _ in documents)
+    assert len(documents) >= 27 and any(article["kind"].startswith("ngo_") for article, _ in documents)
     result = score(documents)
     print(f"\nheld out, {result['documents']} documents: precision {result['precision']:.3f}, "
           f"recall {result['recall']:.3f}, dates right {result['date_accuracy']:.3f}", result["misses"],
@@ -528,6 +530,67 @@ def test_no_person_is_an_organisation_on_the_whole_corpus():
     named = {e.organisation for article in corpus()
              for e in extract_events(article["text"], article["published"], article["lang"])}
     assert named & persons == set()
+
+
+def test_a_surname_after_a_given_name_starts_no_organisation():
+    text = ("Прокуратура потребовала возбудить уголовное дело против журналиста \"Медузы\" и ведущего подкаста "
+            "\"Что случилось\" Владислава Горина по статье об участии в деятельности нежелательной организации.")
+    assert "Горина по статье" not in {e.organisation for e in extract_events(text, "2025-12-01", "ru")}
+    founded = "The ministry added the Institute of Modern Russia (IMR), founded by Mikhail Khodorkovsky, to its list."
+    assert names(founded)[0].name == "Institute of Modern Russia" and len(names(founded)) == 1
+
+
+# --- acts told in one sentence, their organisations listed in the next (issue 15) --------------
+
+def test_organisations_listed_after_an_act_that_counted_them():
+    text = ("Генпрокуратура признала нежелательной работу трех иностранных организаций. Об этом сообщили в "
+            "пресс-службе. Всего перечень состоит из трех организаций: Alpha Watch (Великобритания), Beta Fund "
+            "(Латвия) и Gamma Institute (Чехия).")
+    events = extract_events(text, "2024-05-10", "ru")
+    assert [(e.organisation, e.kind) for e in events] == [
+        ("Alpha Watch", "designated"), ("Beta Fund", "designated"), ("Gamma Institute", "designated")]
+    english = ("The Prosecutor General's Office on Thursday designated two more US-based organizations as "
+               "undesirable. The Alpha Institute (AI), a Washington-based group, and the New York-based Beta "
+               "Development Fund (BDF) are just the latest.")
+    assert [(e.organisation, e.acronym) for e in extract_events(english, "2016-08-18", "en")] == [
+        ("The Alpha Institute", "AI"), ("Beta Development Fund", "BDF")]
+
+
+def test_a_list_that_names_fewer_organisations_than_counted_without_a_cue_is_no_event():
+    text = ("The Prosecutor General's Office designated three organizations as undesirable. "
+            "Alpha Watch and Beta Fund welcomed the news.")
+    assert extract_events(text, "2016-08-18", "en") == []
+
+
+def test_speech_of_the_act_continued_by_rech_idet_o():
+    text = ("Сегодня Генеральная прокуратура признала нежелательной деятельность организации «Альфа». "
+            "Речь идет о запрете организаций Alpha Network (Великобритания) и Beta Institute, Inc (США).")
+    kinds = {(e.organisation, e.kind) for e in extract_events(text, "2017-04-26", "ru")}
+    assert {("Alpha Network", "designated"), ("Beta Institute", "designated")} <= kinds
+
+
+def test_also_added_to_the_list_right_after_a_designation_is_that_designation():
+    text = ("On April 17 the Russian General Prosecutor's Office declared two German NGOs undesirable: the Alpha "
+            "Foundation and the Beta Foundation. Our colleagues at the Gamma Center were also added to the list.")
+    events = {e.organisation: e for e in extract_events(text, "2024-04-19", "en")}
+    assert events["Gamma Center"].kind == "designated"
+    ministry = text.replace("were also added to the list", "were also added to the Ministry of Justice's list")
+    assert {e.organisation: e for e in extract_events(ministry, "2024-04-19", "en")}["Gamma Center"].kind == "included"
+
+
+def test_an_abbreviation_does_not_end_the_act():
+    text = ("In April, Russia's Justice Ministry added Alpha Watch and the Beta Institute located in the U.S., "
+            "founded by a former tycoon, to the list of \"undesirable organizations\".")
+    assert [(e.organisation, e.kind) for e in extract_events(text, "2017-10-11", "en")] == [
+        ("Alpha Watch", "included"), ("Beta Institute", "included")]
+
+
+def test_a_name_quoted_inside_a_quoted_statement_is_found():
+    text = ("«Принято решение о признании нежелательной деятельности иностранных неправительственных организаций "
+            "Alpha Ltd. (Великобритания), \"Институт правовой инициативы Центральной Европы\" (Чехия)», — заявили "
+            "в генпрокуратуре.")
+    assert "Институт правовой инициативы Центральной Европы" in {e.organisation for e in
+                                                                 extract_events(text, "2022-07-15", "ru")}
 
 
 def test_paragraphs_glued_without_a_space_are_two_sentences():

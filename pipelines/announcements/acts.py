@@ -55,8 +55,13 @@ _PROMISE = re.compile(r"для\s+(?:включения|внесения)|что�
                       r"\bto\s+(?:be\s+)?(?:include|includ\w+|add|added)\b|request\w*|sent\s+to", re.IGNORECASE)
 
 
+# "U.S.", "e.V.": dots that end no sentence, and must not end an act's window ([^.])
+_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
 def acts(sentence: str, about_undesirables: bool = True) -> list[str]:
     """The kinds of act a sentence states: inclusion, exclusion and/or designation."""
+    sentence = _ABBREVIATION.sub(lambda m: m[0].replace(".", ""), sentence)
     kinds: list[str] = []
     if _PROMISE.search(sentence):
         return kinds  # its «признана нежелательной» describes the register, not this act

@@ -83,6 +83,9 @@ MAX_FUZZY_SCORE = 97.0
 # A short form (all the query's words, the head or every distinctive word of a name, no
 # other entry with them all) is listed, just above the line: any key level outranks it.
 SHORT_FORM_SCORE = 91.0
+# Russian names a translation is compared with, at most: a query whose every word is in more
+# names is made of words too common to name one entry (and would cost a 100 000-entry register)
+_MAX_TRANSLATED = 2000
 
 # The rule that decided a verdict, stable for the JSON and tests (`Verdict.rule`); each has
 # its explanation in the phrase catalog as check.rule.<id>.
@@ -347,12 +350,14 @@ class RegisterIndex:
         return candidates
 
     def _translations_of(self, english: tuple[str, ...]) -> list[int]:
-        """The Russian name parts whose words the English words translate one to one."""
-        found: set[int] | None = None
-        for word in english:
-            items = {item for key in translation_keys(word) for item in _items_of(self._russian.get(key))}
-            found = items if found is None else found & items
-        return [item for item in sorted(found or ()) if translates(english, russian_words(self._text_of[item]))]
+        """The Russian name parts whose words the English words translate one to one, among
+        those that have the query's rarest word (none when even that is in too many names)."""
+        postings = [[_items_of(self._russian.get(key)) for key in translation_keys(word)] for word in english]
+        rarest = min(postings, key=lambda lists: sum(map(len, lists)))
+        if sum(map(len, rarest)) > _MAX_TRANSLATED:
+            return []
+        return [item for item in sorted({item for items in rarest for item in items})
+                if translates(english, russian_words(self._text_of[item]))]
 
     def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;

@@ -14,7 +14,6 @@ entry has such a name.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
@@ -61,7 +60,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     for words, _, russian in [entry.strip().partition(":")]
     for english in words.split()
 }
-_MAX_WORDS = 8  # a translation is compared word by word, in every order
+_MAX_WORDS = 8  # a longer query is no name to translate word by word
 
 
 def _content(folded: str) -> tuple[str, ...]:
@@ -113,9 +112,21 @@ def word_keys(russian: str) -> tuple[str, ...]:
 
 
 def translates(english: Sequence[str], russian: Sequence[str]) -> bool:
-    """The English words and the Russian ones meet one to one, in some order."""
+    """The English words and the Russian ones meet one to one, in some order (a matching of
+    the two sides, found by augmenting paths)."""
     if len(english) != len(russian) or not english:
         return False
-    return any(all(meets(e, r) for e, r in zip(english, order))
-               for order in itertools.permutations(russian))
+    edges = [[j for j, word in enumerate(russian) if meets(e, word)] for e in english]
+    owner: dict[int, int] = {}  # Russian word → the English word it is matched with
+
+    def place(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or place(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return all(place(i, set()) for i in range(len(english)))
 
