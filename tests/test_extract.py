@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"
 LABELS = ROOT / "tests" / "data" / "announcement_labels.json"
 DESIGNATIONS = ("designated", "included", "excluded")
-# measured on the held-out set of 24 articles: 27 of 28, 27 of 35 (before the rules of issue 15's
-# second round: 21 of 22, 21 of 35); README
-PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.96, 0.77
+# measured on the held-out set of 24 articles: 28 of 29 right, 28 of 35 found (the extractor
+# before issue 15's rounds: 21 of 22, 21 of 35); README
+PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.96, 0.8
 
 
 def corpus() -> list[dict]:
@@ -114,8 +114,10 @@ def test_precision_and_recall_on_the_labelled_set():
     for wrong in result["false_positives"]:
         print("  false ", wrong)
     # the levels reached (goals: precision 0.95, recall 0.9); a change that lowers them fails
-    assert result["precision"] >= 0.99
-    assert result["recall"] >= 0.97
+    # (the set holds the held-out sets used since, in languages and wordings the rules do not know:
+    # 201 of 204 right, 192 of 206 found)
+    assert result["precision"] >= 0.98
+    assert result["recall"] >= 0.93
     # dates told in another sentence, a dateline or only by the publication day are resolved;
     # left wrong: the decision behind an inclusion named only in another language (line 1) and
     # «остальных организаций — 17 октября» (line 87)
@@ -583,6 +585,30 @@ def test_an_abbreviation_does_not_end_the_act():
             "founded by a former tycoon, to the list of \"undesirable organizations\".")
     assert [(e.organisation, e.kind) for e in extract_events(text, "2017-10-11", "en")] == [
         ("Alpha Watch", "included"), ("Beta Institute", "included")]
+
+
+def test_the_year_of_the_law_does_not_make_the_act_an_old_one():
+    text = ("Russian authorities outlawed Alpha Watch on Monday as an \"undesirable organization,\" a label that "
+            "under a 2015 law makes involvement with such organizations a criminal offense.")
+    assert [e.organisation for e in extract_events(text, "2025-05-19", "en")] == ["Alpha Watch"]
+    assert extract_events(text.replace("on Monday", "in 2021"), "2025-05-19", "en") == []  # an old act
+
+
+def test_a_number_ends_a_latin_name_only_as_a_day():
+    assert [n.name for n in names("The ministry included the British Article 19 in the list.")] == ["Article 19"]
+    assert [n.name for n in names("Russia designated Alpha Watch 19 May.")] == ["Alpha Watch"]
+
+
+def test_an_acronym_written_before_its_name_gives_the_name():
+    found = names("Речь идет о запрете организаций OR (Otkrytaya Rossia) («Открытая Россия») (Великобритания).")
+    assert [(n.name, n.acronym) for n in found] == [("Otkrytaya Rossia", "OR")]
+
+
+def test_a_quoted_name_the_sentence_runs_on_after_is_no_speech():
+    text = "О признании нежелательной организации «Альфа и Бета Саксонии» ранее сообщила генеральная прокуратура."
+    assert [e.organisation for e in extract_events(text, "2025-12-30", "ru")] == ["Альфа и Бета Саксонии"]
+    said = "«Мы продолжим работу», — заявил директор Альфы. Генпрокуратура признала нежелательной «Бету»."
+    assert "Мы продолжим работу" not in {e.organisation for e in extract_events(said, "2025-12-30", "ru")}
 
 
 def test_a_name_quoted_inside_a_quoted_statement_is_found():

@@ -94,6 +94,8 @@ def names(sentence: str) -> list[Name]:
         if _is_name(name, start if latin else 3) and not _is_person(name, sentence, start, end) \
                 and not _is_speech(sentence, start, end):
             acronym, country, other_name = _brackets(sentence[end:], name)
+            if spelled := _spelled_out_after(name, sentence[end:]):  # «OR (Otkrytaya Rossia)»
+                name, acronym = spelled, acronym or name
             found.append(Name(name, start, acronym, country, other_name))
     return found
 
@@ -138,13 +140,17 @@ def _is_person(name: str, sentence: str, start: int, end: int) -> bool:
 _SPEECH_AFTER = re.compile(r"^[.,!?…]?[\"”»]?[\s,—–-]*(?:\w+\s+){0,2}?"
                            r"(?:said|says|told|added|wrote|stated|заявил\w*|сказал\w*|сообщил\w*|"
                            r"отметил\w*|написал\w*|добавил\w*|подчеркнул\w*)\b", re.IGNORECASE)
+_SPEECH_SEPARATOR = re.compile(r"^[\"”»]?\s*[,—–:-]")
 _SPEECH_BEFORE = re.compile(r"(?:said|says|stated|wrote|заявил\w*|сказал\w*|написал\w*)\s*:?\s*[\"“«]?$",
                             re.IGNORECASE)
 
 
 def _is_speech(sentence: str, start: int, end: int) -> bool:
     quoted = start > 0 and sentence[start - 1] in "\"“«„"
-    return quoted and bool(_SPEECH_AFTER.match(sentence[end:]) or _SPEECH_BEFORE.search(sentence[:start]))
+    # what was said ends with its own punctuation or a dash follows it («"…," said», «…», — заявил»);
+    # a name runs on: «О признании … «X» ранее сообщила прокуратура»
+    ended = sentence[start:end].rstrip()[-1:] in ".,!?…" or bool(_SPEECH_SEPARATOR.match(sentence[end:]))
+    return quoted and bool(ended and _SPEECH_AFTER.match(sentence[end:]) or _SPEECH_BEFORE.search(sentence[:start]))
 
 
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
@@ -184,6 +190,8 @@ _RUN_LEAD = re.compile(r"^(?:(?:on|in|at|since|by|after|before|last|earlier|late
 _RUN_CUT = re.compile(r"(?:^|\s+)(?:on\s+|in\s+|since\s+)?(?:[0-3]?\d\b|" + EN_MONTH
                       + r"(?:\s|$)|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b).*$",
                       re.IGNORECASE)
+# …but a number right after a capitalised word, no day or time, is the name's: «Article 19 (UK)»
+_NAME_NUMBER = re.compile(r"\s+\d{1,3}\b(?![:.]\d)(?!\s+" + EN_MONTH + ")", re.IGNORECASE)
 
 
 _BASED = re.compile(r"^(?:[A-Z][\w.]*\s+){0,2}\S+-based\s+")
@@ -207,6 +215,8 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
     lead = _RUN_LEAD.match(run)
     start += lead.end() if lead else 0
     run = _RUN_CUT.sub("", text[start:end])
+    if run and run.split()[-1][:1].isupper() and (number := _NAME_NUMBER.match(text, start + len(run), end)):
+        run += number[0]
     run = re.sub(r"(?:\s+" + _CONNECTOR + r")+$", "", run)
     return (start, start + len(run)) if run.strip() else None
 
@@ -265,6 +275,19 @@ def _brackets(after: str, name: str) -> tuple[str | None, str | None, str | None
               and part.casefold() != name.casefold()):
             other_name = part
     return acronym, country, other_name
+
+
+def _spelled_out_after(name: str, after: str) -> str:
+    """The full name in the brackets after an acronym written first, in the same script, whose
+    words' initials start as the acronym does: «OR (Otkrytaya Rossia)»; else ""."""
+    match = re.match(r"\s*\(([^()]*)\)", after)
+    if not match or not re.fullmatch(r"[A-ZА-ЯЁ]{2,6}", name):
+        return ""
+    words = match[1].split()
+    full = match[1].strip()
+    initials = "".join(word[0] for word in words if word[:1].isupper())
+    same_script = not _in_other_script(full, name)
+    return full if len(words) >= 2 and same_script and initials.startswith(name[:2]) else ""
 
 
 def _in_other_script(one: str, other: str) -> bool:
