@@ -155,13 +155,7 @@ def quality(table: list) -> None:
                              ("shipped known names (circular)", lambda m: shipped)):
         for part, chosen in (("", mentions), (", development half", [m for m in mentions if kn.half(m.url) == 0]),
                              (", held-out half", [m for m in mentions if kn.half(m.url) == 1])):
-            right = wrong = 0
-            for mention in chosen:
-                verdict = index_for(mention).check(mention.query)
-                if verdict.listed:
-                    best = {c.entry.entry_id for c in verdict.matches if c.score == verdict.matches[0].score}
-                    right += mention.entry_id in best
-                    wrong += mention.entry_id not in best
+            right, wrong = kn.scored(chosen, index_for)
             precision = right / (right + wrong) if right + wrong else 1.0
             table.append((f"corpus mentions{part}, {label}: recall of listed", right / len(chosen) * 100, None, " %",
                           f"{right} of {len(chosen)} names of {len({m.entry_id for m in chosen})} entries "

@@ -90,16 +90,7 @@ def corpus_mentions() -> list[kn.Mention]:
     return kn.mentions(builder.corpus(), builder.labels(), names, SOURCE, builder.also_named())
 
 
-def scored(mentions: list[kn.Mention], index_for) -> tuple[int, int]:
-    """(right "listed", wrong "listed"): right when the labelled entry is among the best."""
-    right = wrong = 0
-    for mention in mentions:
-        verdict = index_for(mention).check(mention.query)
-        if verdict.listed:
-            best = {c.entry.entry_id for c in verdict.matches if c.score == verdict.matches[0].score}
-            right += mention.entry_id in best
-            wrong += mention.entry_id not in best
-    return right, wrong
+scored = kn.scored
 
 
 @needs_corpus
