@@ -17,7 +17,12 @@ whole published name, its Russian names, original names and acronyms, as split b
   3 letters or more: «OMCT» is the published «ОМСТ»);
 - fuzzy tokens (at most 97, see `pipelines.matching.fuzzy`): word by word, words weighted by their
   rarity in the register, a name with a word that meets nothing on the other side at most
-  89 — a near miss.
+  89 — a near miss;
+- short forms (91, when no other entry has the query's words): the leading or distinctive
+  words of a name, one half of «A/B», a name without its honorific's given name; an
+  acronym the register does not print, made of one entry's name (`keys.initials`); an
+  English name that translates one entry's Russian name word for word
+  (`pipelines.matching.translation`).
 
 `listed` is True only when the best candidate scores LISTED_SCORE (90) or more and its
 entry is listed (not excluded); candidates from POSSIBLE_SCORE (60) come back as possible
