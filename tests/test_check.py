@@ -128,7 +128,6 @@ def test_the_issue_examples():
     ("DJA", 258, "initials", "an acronym of the name: «Demokrati-JA e.V.»"),
     ("IMR", 10, "initials", "«Institute of Modern Russia, Inc»"),
     ("DRA", 34, "initials", "«Deutsch-Russischer Austausch e.V.»"),
-    ("ФБК", 88, "initials", "«Фонд борьбы с коррупцией Инк.»"),
     # an English name for a Russian one, word for word; a proper name by its transliteration
     ("Unity and Freedom", 268, "translation", "translated word for word: «Единство и Свобода»"),
     ("European Foundation for Journalism in Exile", 274, "translation", "«Европейский фонд журналистики в изгнании»"),
@@ -164,6 +163,7 @@ def test_a_short_form_that_is_generic_rivalled_or_another_body_is_not_listed(que
 
 @pytest.mark.parametrize("query", [
     "НХК",  # the initials of two entries (the Norwegian and the Netherlands Helsinki committees)
+    "IPI",  # three letters of words in lower case (also the International Press Institute's)
     "Dja",  # not typed as an acronym
     "Free Press",  # «Свободная пресса» is the Russian name of «Open Press»: the register prints its English one
     "Free Belarus",  # no Russian name has those two words alone
@@ -171,6 +171,12 @@ def test_a_short_form_that_is_generic_rivalled_or_another_body_is_not_listed(que
 ])
 def test_an_acronym_or_translation_of_no_single_entry_is_not_listed(query):
     assert not INDEX.check(query).listed
+
+
+def test_a_weak_acronym_of_one_entry_is_a_possible_match():
+    verdict = INDEX.check("ФБК")
+    assert not verdict.listed and verdict.rule == "near_miss" and number(verdict.matches[0]) == 88
+    assert "an acronym of the name: «Фонд борьбы с коррупцией Инк.»" in verdict.matches[0].how
 
 
 def test_every_entry_with_all_the_query_words_is_a_candidate():

@@ -257,9 +257,12 @@ def test_a_watchlist_against_the_whole_register_takes_well_under_10_ms():
 
 
 def test_initials_are_the_capitals_or_the_first_letters_of_the_words():
-    assert initials("Demokrati-JA e.V.", OPTIONAL_WORDS) == ("DJA",)
-    assert initials("Фонд борьбы с коррупцией", OPTIONAL_WORDS) == ("ФБК",)  # «с» is a function word
-    assert initials("JX Fund gGmbH", OPTIONAL_WORDS) == ("JXF",)  # the legal form is no part of it
+    assert initials("Demokrati-JA e.V.", OPTIONAL_WORDS) == (("DJA", False),)
+    assert initials("Institute of Modern Russia, Inc", OPTIONAL_WORDS) == (("IMR", False),)
+    # «с» is a function word; three letters of words in lower case are a weak acronym
+    assert initials("Фонд борьбы с коррупцией", OPTIONAL_WORDS) == (("ФБК", True),)
+    assert initials("Fédération internationale pour les droits humains", OPTIONAL_WORDS) == (("FIDH", False),)
+    assert initials("JX Fund gGmbH", OPTIONAL_WORDS) == (("JXF", False),)  # the legal form is no part of it
     assert initials("The Insider", OPTIONAL_WORDS) == ()  # «I» alone is too short to be an acronym
     assert typed_acronym("DJA") and not typed_acronym("Dja") and not typed_acronym("DJ") and not typed_acronym("D J A")
 

@@ -245,7 +245,7 @@ class RegisterIndex:
         self._text_of: list[str] = []  # item → the part as published (the entry's own string)
         self._short_of: dict[int, tuple[str, str]] = {}  # item → (short form kind, published part)
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
-        self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items
+        self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
         self._russian: dict[str, int | list[int]] = {}  # a Russian name's word keys → items
         self._scorer = TokenScorer(self._words)
         for position, entry in enumerate(self.entries):
@@ -257,8 +257,8 @@ class RegisterIndex:
                 if part in (NAME_RU, NAME_ORIGINAL):
                     for kind, form in short_forms(text, _is_country):
                         self._add_short_form(position, part, form, kind, text)
-                    for form in initials(text, OPTIONAL_WORDS):
-                        _put(self._initials, form, item)
+                    for form, weak in initials(text, OPTIONAL_WORDS):
+                        _put(self._initials, form, -item - 1 if weak else item)  # a weak one negative
                 if part == NAME_RU and translated:
                     for key in {key for word in russian_words(text) for key in word_keys(word)}:
                         _put(self._russian, key, item)
@@ -349,9 +349,13 @@ class RegisterIndex:
             found.append((self._translations_of(english), RULE_TRANSLATION))
         candidates = []
         for items, rule in found:
-            if len({self._entry_of[item] for item in items}) == 1:
-                how = Explained(Phrase.of("match.how." + rule, form=self._text_of[items[0]]))
-                candidates.append(self._candidate(items[0], SHORT_FORM_SCORE, how, rule))
+            strong, weak = sorted(i for i in items if i >= 0), sorted(-i - 1 for i in items if i < 0)
+            if len({self._entry_of[item] for item in strong + weak}) != 1:
+                continue
+            item = (strong or weak)[0]
+            how = Explained(Phrase.of("match.how." + rule, form=self._text_of[item]))
+            candidates.append(self._candidate(item, SHORT_FORM_SCORE if strong else NEAR_MISS_MAX, how,
+                                              rule if strong else RULE_NEAR_MISS))
         return candidates
 
     def _translations_of(self, english: tuple[str, ...]) -> list[int]:
