@@ -71,9 +71,10 @@ def test_precision_and_recall_on_the_labelled_set():
     """`listed` is right when the expected entry is among the best-scored. Precision is
     1.0: no name off the list, nor a wrong entry, was ever `listed`. The positives `listed`
     are 143 of 148 (137 before the short-form rules); the 5 others (see their notes: a name
-    the register does not publish, «Reporters Without Borders», «ФБК»; a word too many or
-    too few) all but three still come back as possible matches with the right entry. The
-    names the register does not print are the known names' job (test_known_names.py)."""
+    the register does not publish, «Reporters Without Borders»; «ФБК», a weak acronym; a word
+    too many or too few) all but two come back as possible matches with the right entry. The
+    names the register does not print are the job of the rules initials and translation
+    and of the known names (test_known_names.py)."""
     true_pos = false_pos = found = 0
     positives = [row for row in labelled() if row["expected_entry_id_or_empty"]]
     for row in labelled():
