@@ -13,7 +13,9 @@ so no query is answered from a cache filled by an earlier round.
 
 Then the quality of "listed" on the real register: on the hand-made labelled set, and on
 every name the announcements corpus gives an organisation its hand labels name (an
-evaluation set nobody here wrote: pipelines/announcements/known_names.mentions), without
+evaluation set nobody here wrote: pipelines/announcements/known_names.mentions), in all and
+by half of the articles (pipelines/announcements/known_names.half: the rules of issue 15 were
+written looking at the misses of half 0, the development half; half 1 is held out), without
 known names, with known names built from the other half of the articles only, and with the
 shipped file (built from every article: circular, for comparison). Reading the corpus needs
 ../shared; without it that part is skipped.
@@ -151,17 +153,13 @@ def quality(table: list) -> None:
     for label, index_for in (("no known names", lambda m: plain),
                              ("known names from the other half", lambda m: halves[1 - kn.half(m.url)]),
                              ("shipped known names (circular)", lambda m: shipped)):
-        right = wrong = 0
-        for mention in mentions:
-            verdict = index_for(mention).check(mention.query)
-            if verdict.listed:
-                best = {c.entry.entry_id for c in verdict.matches if c.score == verdict.matches[0].score}
-                right += mention.entry_id in best
-                wrong += mention.entry_id not in best
-        precision = right / (right + wrong) if right + wrong else 1.0
-        table.append((f"corpus mentions, {label}: recall of listed", right / len(mentions) * 100, None, " %",
-                      f"{right} of {len(mentions)} names of {len({m.entry_id for m in mentions})} entries (goal 0.97); "
-                      f"precision {precision:.3f}"))
+        for part, chosen in (("", mentions), (", development half", [m for m in mentions if kn.half(m.url) == 0]),
+                             (", held-out half", [m for m in mentions if kn.half(m.url) == 1])):
+            right, wrong = kn.scored(chosen, index_for)
+            precision = right / (right + wrong) if right + wrong else 1.0
+            table.append((f"corpus mentions{part}, {label}: recall of listed", right / len(chosen) * 100, None, " %",
+                          f"{right} of {len(chosen)} names of {len({m.entry_id for m in chosen})} entries "
+                          f"(goal 0.97); precision {precision:.3f}"))
 
 
 def main() -> int:

@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"
 LABELS = ROOT / "tests" / "data" / "announcement_labels.json"
 DESIGNATIONS = ("designated", "included", "excluded")
-PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.9, 0.56  # measured: 10 of 11, 9 of 16 (README)
+# measured on the held-out set of 24 articles: 28 of 29 right, 28 of 35 found (the extractor
+# before issue 15's rounds: 21 of 22, 21 of 35); README
+PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.96, 0.8
 
 
 def corpus() -> list[dict]:
@@ -112,8 +114,10 @@ def test_precision_and_recall_on_the_labelled_set():
     for wrong in result["false_positives"]:
         print("  false ", wrong)
     # the levels reached (goals: precision 0.95, recall 0.9); a change that lowers them fails
-    assert result["precision"] >= 0.99
-    assert result["recall"] >= 0.92
+    # (the set holds the held-out sets used since, in languages and wordings the rules do not know:
+    # 201 of 204 right, 192 of 206 found)
+    assert result["precision"] >= 0.98
+    assert result["recall"] >= 0.93
     # dates told in another sentence, a dateline or only by the publication day are resolved;
     # left wrong: the decision behind an inclusion named only in another language (line 1) and
     # «остальных организаций — 17 октября» (line 87)
@@ -124,7 +128,7 @@ def test_figures_on_the_articles_held_out():
     """Articles labelled after the rules of issue 15 were written and never used to tune them
     (the README gives these figures; the goals are precision 0.95, recall 0.9)."""
     documents = labelled_documents(held_out=True)
-    assert len(documents) >= 6 and any(article["kind"] == "ngo_statement" for article, _ in documents)
+    assert len(documents) >= 24 and any(article["kind"] == "feature" for article, _ in documents)
     result = score(documents)
     print(f"\nheld out, {result['documents']} documents: precision {result['precision']:.3f}, "
           f"recall {result['recall']:.3f}, dates right {result['date_accuracy']:.3f}", result["misses"],
@@ -511,11 +515,13 @@ def test_a_russian_acronym_sentence_dates_the_organisation():
 
 def corpus_persons() -> set[str]:
     """The people the corpus quotes or names by title («said Marina Gridneva», «Khodorkovsky's
-    spokesperson Kulle Pispanen»), found by their wording, not by the extractor's rule."""
+    spokesperson Kulle Pispanen», «ведущего подкаста "Что случилось" Владислава Горина»),
+    found by their wording, not by the extractor's rule."""
     found = set()
     person = r"([A-ZА-ЯЁ][a-zа-яё]+ [A-ZА-ЯЁ][a-zа-яё]+)"
-    cue = (r"(?:said|says|told|spokes(?:man|woman|person)|director|secretary general|founder|head|"
-           r"заявил\w*|сказал\w*|сообщил\w*|директор\w*|глав\w+|основател\w*)")
+    cue = (r"(?:said|says|told|spokes(?:man|woman|person)|director|secretary general|founder|head|tycoon|"
+           r"заявил\w*|сказал\w*|сообщил\w*|директор\w*|глав\w+|основател\w*|олигарх\w*|журналист\w*|"
+           r"ведущ\w+(?:\s+\w+)?(?:\s+\"[^\"]+\")?)")
     for article in corpus():
         text = article["text"]
         found |= set(re.findall(rf"\b{cue}\s+{person}", text)) | set(re.findall(rf"{person},?\s+{cue}\b", text))
@@ -523,11 +529,100 @@ def corpus_persons() -> set[str]:
 
 
 def test_no_person_is_an_organisation_on_the_whole_corpus():
+    """Not as a whole, nor from the surname on (a name glued to the words after it)."""
     persons = corpus_persons()
-    assert "Marina Gridneva" in persons  # the corpus does quote people
+    assert {"Marina Gridneva", "Владислава Горина"} <= persons  # the corpus does quote and name people
     named = {e.organisation for article in corpus()
              for e in extract_events(article["text"], article["published"], article["lang"])}
     assert named & persons == set()
+    surnames = {person.split()[1] for person in persons}
+    named_after = re.compile(r"foundation|fund|institute|center|centre|фонд|институт|центр", re.IGNORECASE)
+    assert [name for name in named if name.split()[0] in surnames and not named_after.search(name)] == []
+
+
+def test_a_surname_after_a_given_name_starts_no_organisation():
+    text = ("Прокуратура потребовала возбудить уголовное дело против журналиста \"Медузы\" и ведущего подкаста "
+            "\"Что случилось\" Владислава Горина по статье об участии в деятельности нежелательной организации.")
+    assert "Горина по статье" not in {e.organisation for e in extract_events(text, "2025-12-01", "ru")}
+    founded = "The ministry added the Institute of Modern Russia (IMR), founded by Mikhail Khodorkovsky, to its list."
+    assert names(founded)[0].name == "Institute of Modern Russia" and len(names(founded)) == 1
+
+
+# --- acts told in one sentence, their organisations listed in the next (issue 15) --------------
+
+def test_organisations_listed_after_an_act_that_counted_them():
+    text = ("Генпрокуратура признала нежелательной работу трех иностранных организаций. Об этом сообщили в "
+            "пресс-службе. Всего перечень состоит из трех организаций: Alpha Watch (Великобритания), Beta Fund "
+            "(Латвия) и Gamma Institute (Чехия).")
+    events = extract_events(text, "2024-05-10", "ru")
+    assert [(e.organisation, e.kind) for e in events] == [
+        ("Alpha Watch", "designated"), ("Beta Fund", "designated"), ("Gamma Institute", "designated")]
+    english = ("The Prosecutor General's Office on Thursday designated two more US-based organizations as "
+               "undesirable. The Alpha Institute (AI), a Washington-based group, and the New York-based Beta "
+               "Development Fund (BDF) are just the latest.")
+    assert [(e.organisation, e.acronym) for e in extract_events(english, "2016-08-18", "en")] == [
+        ("The Alpha Institute", "AI"), ("Beta Development Fund", "BDF")]
+
+
+def test_a_list_that_names_fewer_organisations_than_counted_without_a_cue_is_no_event():
+    text = ("The Prosecutor General's Office designated three organizations as undesirable. "
+            "Alpha Watch and Beta Fund welcomed the news.")
+    assert extract_events(text, "2016-08-18", "en") == []
+
+
+def test_speech_of_the_act_continued_by_rech_idet_o():
+    text = ("Сегодня Генеральная прокуратура признала нежелательной деятельность организации «Альфа». "
+            "Речь идет о запрете организаций Alpha Network (Великобритания) и Beta Institute, Inc (США).")
+    kinds = {(e.organisation, e.kind) for e in extract_events(text, "2017-04-26", "ru")}
+    assert {("Alpha Network", "designated"), ("Beta Institute", "designated")} <= kinds
+
+
+def test_also_added_to_the_list_right_after_a_designation_is_that_designation():
+    text = ("On April 17 the Russian General Prosecutor's Office declared two German NGOs undesirable: the Alpha "
+            "Foundation and the Beta Foundation. Our colleagues at the Gamma Center were also added to the list.")
+    events = {e.organisation: e for e in extract_events(text, "2024-04-19", "en")}
+    assert events["Gamma Center"].kind == "designated"
+    ministry = text.replace("were also added to the list", "were also added to the Ministry of Justice's list")
+    assert {e.organisation: e for e in extract_events(ministry, "2024-04-19", "en")}["Gamma Center"].kind == "included"
+
+
+def test_an_abbreviation_does_not_end_the_act():
+    text = ("In April, Russia's Justice Ministry added Alpha Watch and the Beta Institute located in the U.S., "
+            "founded by a former tycoon, to the list of \"undesirable organizations\".")
+    assert [(e.organisation, e.kind) for e in extract_events(text, "2017-10-11", "en")] == [
+        ("Alpha Watch", "included"), ("Beta Institute", "included")]
+
+
+def test_the_year_of_the_law_does_not_make_the_act_an_old_one():
+    text = ("Russian authorities outlawed Alpha Watch on Monday as an \"undesirable organization,\" a label that "
+            "under a 2015 law makes involvement with such organizations a criminal offense.")
+    assert [e.organisation for e in extract_events(text, "2025-05-19", "en")] == ["Alpha Watch"]
+    assert extract_events(text.replace("on Monday", "in 2021"), "2025-05-19", "en") == []  # an old act
+
+
+def test_a_number_ends_a_latin_name_only_as_a_day():
+    assert [n.name for n in names("The ministry included the British Article 19 in the list.")] == ["Article 19"]
+    assert [n.name for n in names("Russia designated Alpha Watch 19 May.")] == ["Alpha Watch"]
+
+
+def test_an_acronym_written_before_its_name_gives_the_name():
+    found = names("Речь идет о запрете организаций OR (Otkrytaya Rossia) («Открытая Россия») (Великобритания).")
+    assert [(n.name, n.acronym) for n in found] == [("Otkrytaya Rossia", "OR")]
+
+
+def test_a_quoted_name_the_sentence_runs_on_after_is_no_speech():
+    text = "О признании нежелательной организации «Альфа и Бета Саксонии» ранее сообщила генеральная прокуратура."
+    assert [e.organisation for e in extract_events(text, "2025-12-30", "ru")] == ["Альфа и Бета Саксонии"]
+    said = "«Мы продолжим работу», — заявил директор Альфы. Генпрокуратура признала нежелательной «Бету»."
+    assert "Мы продолжим работу" not in {e.organisation for e in extract_events(said, "2025-12-30", "ru")}
+
+
+def test_a_name_quoted_inside_a_quoted_statement_is_found():
+    text = ("«Принято решение о признании нежелательной деятельности иностранных неправительственных организаций "
+            "Alpha Ltd. (Великобритания), \"Институт правовой инициативы Центральной Европы\" (Чехия)», — заявили "
+            "в генпрокуратуре.")
+    assert "Институт правовой инициативы Центральной Европы" in {e.organisation for e in
+                                                                 extract_events(text, "2022-07-15", "ru")}
 
 
 def test_paragraphs_glued_without_a_space_are_two_sentences():

@@ -23,6 +23,8 @@ import build_known_names as builder  # noqa: E402
 SOURCE = "ru_minjust_undesirable"
 ENTRIES = builder.register_entries()
 LABELS = Path(__file__).parent / "data" / "check_labels.csv"
+DW_SOURCE = ("https://chronicleai.org/article/russia-designates-deutsche-welle-as-undesirable-organization-"
+             "escalating-media-crackdown")
 needs_corpus = pytest.mark.skipif(not builder.CORPUS.is_file(), reason="the shared corpus is not here")
 
 
@@ -33,9 +35,9 @@ def test_the_shipped_file_says_where_it_comes_from_and_names_real_entries():
     assert "Built by tools/build_known_names.py, not by hand" in text and "articles.jsonl" in text
     names = known_names(SOURCE)
     ids = {e.entry_id for e in ENTRIES}
-    assert len(names) >= 8 and set(names) <= ids
+    assert len(names) >= 3 and set(names) <= ids
     assert all(url.startswith("https://") for found in names.values() for _, url in found)
-    assert ("HRW", "https://www.realnewsnotbs.com/?p=133501") in names[f"{SOURCE}/279"]
+    assert ("DW", DW_SOURCE) in names[f"{SOURCE}/290"]
 
 
 @pytest.mark.parametrize(("text", "error"), [
@@ -64,12 +66,12 @@ def test_the_shipped_file_is_what_the_builder_makes_from_the_corpus():
 
 def test_the_check_finds_an_entry_by_a_known_name_and_cites_its_source():
     with_known = register_index(ENTRIES, {})
-    verdict = with_known.check("HRW")
-    assert verdict.listed and verdict.matches[0].entry.number == 279
+    verdict = with_known.check("DW")
+    assert verdict.listed and verdict.matches[0].entry.number == 290
     assert verdict.rule == "known_name" and verdict.matches[0].rule == "known_name"
-    assert verdict.matches[0].alias_source == "https://www.realnewsnotbs.com/?p=133501"
-    assert "source: https://www.realnewsnotbs.com/?p=133501" in verdict.explanation
-    assert not register_index(ENTRIES, {}, shipped=False).check("HRW").listed  # the file made it
+    assert verdict.matches[0].alias_source == DW_SOURCE
+    assert f"source: {DW_SOURCE}" in verdict.explanation
+    assert not register_index(ENTRIES, {}, shipped=False).check("DW").listed  # the file made it
 
 
 def test_known_names_keep_the_hard_negatives_off_the_list():
@@ -88,30 +90,23 @@ def corpus_mentions() -> list[kn.Mention]:
     return kn.mentions(builder.corpus(), builder.labels(), names, SOURCE, builder.also_named())
 
 
-def scored(mentions: list[kn.Mention], index_for) -> tuple[int, int]:
-    """(right "listed", wrong "listed"): right when the labelled entry is among the best."""
-    right = wrong = 0
-    for mention in mentions:
-        verdict = index_for(mention).check(mention.query)
-        if verdict.listed:
-            best = {c.entry.entry_id for c in verdict.matches if c.score == verdict.matches[0].score}
-            right += mention.entry_id in best
-            wrong += mention.entry_id not in best
-    return right, wrong
+scored = kn.scored
 
 
 @needs_corpus
 def test_every_labelled_mention_in_the_corpus_is_found_without_a_wrong_listed():
-    """Every name an article's events give an organisation its hand labels name (94 names of
-    60 entries). Without known names: 89 listed, none wrong (the 5 others are names the
-    register never prints: «Unity and Freedom», «DJA»…). Known names built from the other half
-    of the articles only (no article scores names read in itself) add none: each of those 5
-    is written in one article. With the shipped file, built from every article: 93 (circular,
-    for comparison)."""
+    """Every name an article's events give an organisation its hand labels name (103 names of
+    67 entries). Without known names: 102 listed, none wrong; the one missed, «DAFON», is a
+    typo of the printed «DAFOH». The rules were written looking at the misses of half 0 only
+    (the development half: 58 of 58 now); half 1 is held out (44 of 45). Known names built
+    from the other half of the articles only (no article scores names read in itself), or
+    the shipped file built from every article, change nothing."""
     mentions = corpus_mentions()
-    assert len(mentions) >= 90 and len({m.entry_id for m in mentions}) >= 55
+    assert len(mentions) >= 100 and len({m.entry_id for m in mentions}) >= 65
     plain = RegisterIndex(ENTRIES)
-    assert scored(mentions, lambda m: plain) == (89, 0)
+    assert scored(mentions, lambda m: plain) == (102, 0)
+    assert scored([m for m in mentions if kn.half(m.url) == 0], lambda m: plain) == (58, 0)
+    assert scored([m for m in mentions if kn.half(m.url) == 1], lambda m: plain) == (44, 0)
     halves = {}
     for half in (0, 1):
         rows = kn.build(plain, [a for a in builder.corpus() if kn.half(a["url"]) == half],
@@ -120,9 +115,9 @@ def test_every_labelled_mention_in_the_corpus_is_found_without_a_wrong_listed():
         for row in rows:
             known.setdefault(row.entry_id, []).append((row.name, row.source_url))
         halves[half] = register_index(ENTRIES, known, shipped=False)
-    assert scored(mentions, lambda m: halves[1 - kn.half(m.url)]) == (89, 0)
+    assert scored(mentions, lambda m: halves[1 - kn.half(m.url)]) == (102, 0)
     shipped = register_index(ENTRIES, {})
-    assert scored(mentions, lambda m: shipped) == (93, 0)
+    assert scored(mentions, lambda m: shipped) == (102, 0)
 
 
 def test_articles_fall_in_two_fixed_halves():
@@ -150,8 +145,10 @@ def test_the_evaluation_set_is_read_from_the_labels(tmp_path):
     assert json.dumps([m.__dict__ for m in kn.mentions([article], [], names, SOURCE)]) == "[]"
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("DW", 290), ("FIDH", 281), ("Unity and Freedom", 268), ("European Foundation for Journalism in Exile", 274)])
-def test_names_the_register_never_prints_find_their_entry(query, expected):
+@pytest.mark.parametrize(("query", "expected", "rule"), [
+    ("DW", 290, "known_name"), ("FIDH", 281, "initials"), ("HRW", 279, "initials"),
+    ("Unity and Freedom", 268, "translation"), ("European Foundation for Journalism in Exile", 274, "translation")])
+def test_names_the_register_never_prints_find_their_entry(query, expected, rule):
+    """By the shipped file, or by a rule (then the builder leaves the name out of the file)."""
     verdict = register_index(ENTRIES, {}).check(query)
-    assert verdict.listed and verdict.matches[0].entry.number == expected and verdict.rule == "known_name"
+    assert verdict.listed and verdict.matches[0].entry.number == expected and verdict.rule == rule

@@ -8,6 +8,7 @@ Judgement calls:
 
 from __future__ import annotations
 
+import functools
 import re
 
 PROSECUTOR = "Prosecutor General's Office"
@@ -55,11 +56,21 @@ _PROMISE = re.compile(r"для\s+(?:включения|внесения)|что�
                       r"\bto\s+(?:be\s+)?(?:include|includ\w+|add|added)\b|request\w*|sent\s+to", re.IGNORECASE)
 
 
+# "U.S.", "e.V.": dots that end no sentence, and must not end an act's window ([^.])
+_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
 def acts(sentence: str, about_undesirables: bool = True) -> list[str]:
     """The kinds of act a sentence states: inclusion, exclusion and/or designation."""
+    return list(_acts(sentence, about_undesirables))
+
+
+@functools.lru_cache(maxsize=8)  # the extractor asks again of the sentence it just read (no more)
+def _acts(sentence: str, about_undesirables: bool) -> tuple[str, ...]:
+    sentence = _ABBREVIATION.sub(lambda m: m[0].replace(".", ""), sentence)
     kinds: list[str] = []
     if _PROMISE.search(sentence):
-        return kinds  # its «признана нежелательной» describes the register, not this act
+        return ()  # its «признана нежелательной» describes the register, not this act
     prosecutor_only = PROSECUTOR_MENTION.search(sentence) and not MINISTRY_MENTION.search(sentence)
     included = _INCLUDED.search(sentence)
     # "Russia has added X to its list, the Prosecutor General's Office announced": a designation
@@ -74,7 +85,7 @@ def acts(sentence: str, about_undesirables: bool = True) -> list[str]:
         # the ministry "declaring" an organisation undesirable is its inclusion order
         ministry = MINISTRY_MENTION.search(sentence) and not PROSECUTOR_MENTION.search(sentence)
         kinds.append("included" if ministry else "designated")
-    return kinds
+    return tuple(kinds)
 
 
 def _register_word(sentence: str, about_undesirables: bool) -> bool:

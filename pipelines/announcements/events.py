@@ -40,6 +40,7 @@ from pipelines.announcements.act_dates import (
 )
 from pipelines.announcements.acts import (
     DEPUTY,
+    MINISTRY_MENTION,
     NOMINAL_ACT,
     PROSECUTOR,
     PROSECUTOR_MENTION,
@@ -94,8 +95,14 @@ def extract_events(text: str, published_on: date | str | None, language: str | N
     previous = carry = ""
     about = bool(re.search(r"нежелательн|undesirable", text, re.IGNORECASE))
     cut = sentences(text)
+    told: _Told | None = None  # the last act told, for a list or an "also" that follows
     for sentence in cut:
         found, context = _sentence_events(sentence, previous, context, pub, about, carry)
+        if told and not found:
+            found = _listed(sentence, told, pub)
+        elif told and found:
+            found = _also(found, sentence, told)
+        told = _told(sentence, found, told, about)
         if not found and events and _ATTRIBUTION.search(sentence):
             events = _dated_by_attribution(events, sentence, pub)
         elif not found and events:
@@ -108,6 +115,64 @@ def extract_events(text: str, published_on: date | str | None, language: str | N
     merged = _with_decisions(_merge(_spelled_out(events)))
     return [replace(e, date_basis="text") if e.date_basis is None and (e.decision_date or e.register_date) else e
             for e in _announced(merged, text, cut, pub)]
+
+
+@dataclass(frozen=True)
+class _Told:
+    kinds: tuple[str, ...]  # the acts a sentence stated
+    text: str  # that sentence, without disclaimers
+    tally: int | None  # how many organisations it said the act was about, when it named none
+    since: int = 0  # sentences read after it
+
+
+_TALLY_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4,
+                "четырех": 4, "четырёх": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7}
+# «Речь идет о…», «Всего перечень состоит из четырех организаций: A, B…», "namely", "the groups
+# are": a sentence that lists the organisations of the act told just before it
+_ENUMERATION = re.compile(r"^(?:так,?\s+)?(?:речь\s+ид[её]т\s+о|всего\s+(?:в\s+)?(?:перечень|спис\w+)|"
+                          r"в\s+(?:их\s+)?числе|а\s+именно|namely|they\s+are|these\s+are)\b|"
+                          r"(?:организаци\w*|нпо|нко|structures|organi[sz]ations|ngos|groups)\s*:", re.IGNORECASE)
+_ALSO = re.compile(r"\b(?:also|too|также|тоже)\b", re.IGNORECASE)
+_TOLD_FOR = 3  # sentences after an act that may still list its organisations
+
+
+def _told(sentence: str, found: list[Event], before: _Told | None, about: bool) -> _Told | None:
+    """What the next sentences may refer back to: this sentence's acts, or the ones before."""
+    text = without_disclaimers(sentence)
+    kinds = tuple(acts(text, about))
+    if kinds:
+        tally = _COUNT.search(DATE.sub("", text)) if not found else None
+        number = tally[0].split()[0].lower() if tally else ""
+        return _Told(kinds, text, int(number) if number.isdigit() else _TALLY_WORDS.get(number))
+    if before is None or found or before.since + 1 >= _TOLD_FOR:
+        return None
+    return replace(before, since=before.since + 1)
+
+
+def _listed(sentence: str, told: _Told, pub: Published | None) -> list[Event]:
+    """A sentence without an act of its own that lists organisations, after an act that named
+    none of them or announced a list («признала нежелательной работу четырех организаций. …
+    Всего перечень состоит из четырех организаций: A, B, C и D»), or that names as many
+    organisations as the act counted ("designated two more organisations. The IRI … and the
+    MDIF are…"): those organisations' events of that act."""
+    text = without_disclaimers(sentence)
+    found = names(text)
+    if not found or not (_ENUMERATION.search(text) or told.tally == len(found) > 1):
+        return []
+    dates = decision_and_register(told.text, pub)
+    return [_event(name, kind, sentence, told.text, pub, told.kinds, dates) for kind in told.kinds for name in found]
+
+
+def _also(found: list[Event], sentence: str, told: _Told) -> list[Event]:
+    """"X were also added to the list", no authority named, right after a designation: the same
+    designation, not an inclusion by the ministry."""
+    text = without_disclaimers(sentence)
+    if (told.kinds != ("designated",) or told.since or not _ALSO.search(text) or MINISTRY_MENTION.search(text)
+            or PROSECUTOR_MENTION.search(text) or any(e.kind != "included" for e in found)):
+        return found
+    return [replace(e, kind="designated", authority=authority(told.text, "designated"), decision_date=e.decision_date
+                    or e.register_date, register_date=None) for e in found]
 
 
 def _spelled_out(events: list[Event]) -> list[Event]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,3 +159,14 @@ def _labelled(names: Sequence[str], patterns: Iterable[str], rows: Sequence[str]
         if not everywhere and len(rows) == 1 and one_organisation:
             return rows[0]
     return ""
+
+
+def scored(mentions: Iterable[Mention], index_for: Callable[[Mention], RegisterIndex]) -> tuple[int, int]:
+    """(right "listed", wrong "listed") of the check on the mentions, each with the index
+    `index_for` gives it: right when the labelled entry is among the best-scored."""
+    right = wrong = 0
+    for mention in mentions:
+        found = _finds(index_for(mention), mention.query)
+        right += mention.entry_id in found
+        wrong += bool(found) and mention.entry_id not in found
+    return right, wrong

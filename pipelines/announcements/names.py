@@ -37,12 +37,13 @@ _NOT_NAMES = re.compile(
     r"state\s+duma|federation\s+council|supreme\s+court|telegram|interfax|tass|ria|reuters|ap|afp|"
     r"bbc|upi|dw\s+reported|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ngos?|nco|npo|ltd|inc|llc|sia|us|u\.s\.|uk|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ngos?|nco|npo|ltd|inc|llc|sia|us|u\.s\.?|uk|"
     r"eu|un|he|she|it|they|this|these|that|a|an|in|on|earlier|later|meanwhile|however|moscow\s*\(ap\)|"
     r"россия|москва|рф|нпо|нко|сми|цик|риа|тасс|интерфакс|ведомств\w*|генпрокуратур\w*|минюст\w*)$"
     r"|prosecutor|attorney\s+general|ministry|minist[eè]re|justice|генеральн\w+\s+прокуратур|"
     r"министерств|госдум|государственн\w+\s+дум|президент|president|government|authorities|"
     r"^(?:the\s+)?russian\s+federation$|российск\w+\s+федерац|^росси\w*$|"
+    r"^(?:the\s+)?(?:us|u\.s\.|american)\s+(?:congress|senate)$|"
     r"undesirable|нежелательн|иноагент|foreign\s+agent|federal\s+law|федеральн\w+\s+закон|"
     r"^о\s+мерах|^on\s+measures|news|новости|^moscow,?$|^москва,?$|\bpress\s+service\b|"
     r"^(?:the\s+)?(?:list|register|registry|office|organi[sz]ation|statement)$|russian\s+federation|"
@@ -93,6 +94,8 @@ def names(sentence: str) -> list[Name]:
         if _is_name(name, start if latin else 3) and not _is_person(name, sentence, start, end) \
                 and not _is_speech(sentence, start, end):
             acronym, country, other_name = _brackets(sentence[end:], name)
+            if spelled := _spelled_out_after(name, sentence[end:]):  # «OR (Otkrytaya Rossia)»
+                name, acronym = spelled, acronym or name
             found.append(Name(name, start, acronym, country, other_name))
     return found
 
@@ -118,7 +121,9 @@ _TITLE = (r"mr|ms|mrs|dr|secretary[\s-]+general|director|executive\s+director|ch
 # right after the name: «X said», «X, secretary general of…»; right before: «said X», «Director X»
 _PERSON_AFTER = re.compile(rf"^\s*(?:(?:{_SAYING})\b|,\s*(?:the\s+|a\s+|its\s+|our\s+)?(?:{_TITLE})\b)",
                            re.IGNORECASE)
-_PERSON_BEFORE = re.compile(rf"(?:\b(?:{_SAYING}|{_TITLE})|по\s+словам|according\s+to)\s*[,:]?\s*$", re.IGNORECASE)
+_PERSON_BEFORE = re.compile(rf"(?:\b(?:{_SAYING}|{_TITLE})|по\s+словам|according\s+to|"
+                            rf"\b(?:founded|led|headed|run|owned)\s+by(?:\s+\w+){{0,3}}|"
+                            rf"основанн\w*|возглавляем\w*)\s*[,:]?\s*$", re.IGNORECASE)
 
 
 def _is_person(name: str, sentence: str, start: int, end: int) -> bool:
@@ -135,13 +140,17 @@ def _is_person(name: str, sentence: str, start: int, end: int) -> bool:
 _SPEECH_AFTER = re.compile(r"^[.,!?…]?[\"”»]?[\s,—–-]*(?:\w+\s+){0,2}?"
                            r"(?:said|says|told|added|wrote|stated|заявил\w*|сказал\w*|сообщил\w*|"
                            r"отметил\w*|написал\w*|добавил\w*|подчеркнул\w*)\b", re.IGNORECASE)
+_SPEECH_SEPARATOR = re.compile(r"^[\"”»]?\s*[,—–:-]")
 _SPEECH_BEFORE = re.compile(r"(?:said|says|stated|wrote|заявил\w*|сказал\w*|написал\w*)\s*:?\s*[\"“«]?$",
                             re.IGNORECASE)
 
 
 def _is_speech(sentence: str, start: int, end: int) -> bool:
     quoted = start > 0 and sentence[start - 1] in "\"“«„"
-    return quoted and bool(_SPEECH_AFTER.match(sentence[end:]) or _SPEECH_BEFORE.search(sentence[:start]))
+    # what was said ends with its own punctuation or a dash follows it («"…," said», «…», — заявил»);
+    # a name runs on: «О признании … «X» ранее сообщила прокуратура»
+    ended = sentence[start:end].rstrip()[-1:] in ".,!?…" or bool(_SPEECH_SEPARATOR.match(sentence[end:]))
+    return quoted and bool(ended and _SPEECH_AFTER.match(sentence[end:]) or _SPEECH_BEFORE.search(sentence[:start]))
 
 
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
@@ -151,6 +160,9 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
         group = next(i for i in range(1, 5) if match[i] is not None)
         if len(match[group].split()) <= 12:  # longer quotes are statements, not names
             spans.append((match.start(group), match.end(group)))
+        elif group == 1:  # …which may quote names: «Принято решение … "Институт правовой инициативы…"»
+            inner = match.start(group)
+            spans += [(inner + a, inner + b) for a, b in _quoted_spans(match[group])]
     return spans
 
 
@@ -164,10 +176,13 @@ def _run_spans(sentence: str, quoted: list[tuple[int, int]]) -> list[tuple[int, 
         kept = [words[0]] + list(_until_stop(words[1:7]))
         if match.start() == 0 or _CYRILLIC_STOP.match(words[0]) or len(kept) < 2:
             continue  # one capitalised Cyrillic word is a place or a surname, not a name
+        if _CAPITALISED_BEFORE.search(outside[:start]):
+            continue  # the surname of «Владислава Горина по статье…», not the start of a name
         spans.append((start, start + len(" ".join(kept))))
     return spans
 
 
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w\x00])[А-ЯЁ][а-яё]+\s+$")
 _RUN_LEAD = re.compile(r"^(?:(?:on|in|at|since|by|after|before|last|earlier|later|meanwhile|however|"
                        r"according|under|while|when|with|and|but|as|it|this|these|its|their|"
                        r"russia['’]s|russian|moscow|friday['’]s|monday['’]s|ukrainian|german|british|american|"
@@ -175,6 +190,11 @@ _RUN_LEAD = re.compile(r"^(?:(?:on|in|at|since|by|after|before|last|earlier|late
 _RUN_CUT = re.compile(r"(?:^|\s+)(?:on\s+|in\s+|since\s+)?(?:[0-3]?\d\b|" + EN_MONTH
                       + r"(?:\s|$)|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b).*$",
                       re.IGNORECASE)
+# …but a number right after a capitalised word, no day or time, is the name's: «Article 19 (UK)»
+_NAME_NUMBER = re.compile(r"\s+\d{1,3}\b(?![:.]\d)(?!\s+" + EN_MONTH + ")", re.IGNORECASE)
+
+
+_BASED = re.compile(r"^(?:[A-Z][\w.]*\s+){0,2}\S+-based\s+")
 
 
 def _split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -189,10 +209,14 @@ def _trim_run(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A Latin run without the words around a name: "On 19 May", "Amnesty … on Monday"."""
     headline = _HEADLINE_VERB.match(text[start:end])
     start += headline.end() if headline else 0
+    based = _BASED.match(text[start:end])  # "the New York-based Media Development Investment Fund"
+    start += based.end() if based and based.end() < end - start else 0
     run = text[start:end]
     lead = _RUN_LEAD.match(run)
     start += lead.end() if lead else 0
     run = _RUN_CUT.sub("", text[start:end])
+    if run and run.split()[-1][:1].isupper() and (number := _NAME_NUMBER.match(text, start + len(run), end)):
+        run += number[0]
     run = re.sub(r"(?:\s+" + _CONNECTOR + r")+$", "", run)
     return (start, start + len(run)) if run.strip() else None
 
@@ -251,6 +275,19 @@ def _brackets(after: str, name: str) -> tuple[str | None, str | None, str | None
               and part.casefold() != name.casefold()):
             other_name = part
     return acronym, country, other_name
+
+
+def _spelled_out_after(name: str, after: str) -> str:
+    """The full name in the brackets after an acronym written first, in the same script, whose
+    words' initials start as the acronym does: «OR (Otkrytaya Rossia)»; else ""."""
+    match = re.match(r"\s*\(([^()]*)\)", after)
+    if not match or not re.fullmatch(r"[A-ZА-ЯЁ]{2,6}", name):
+        return ""
+    words = match[1].split()
+    full = match[1].strip()
+    initials = "".join(word[0] for word in words if word[:1].isupper())
+    same_script = not _in_other_script(full, name)
+    return full if len(words) >= 2 and same_script and initials.startswith(name[:2]) else ""
 
 
 def _in_other_script(one: str, other: str) -> bool:

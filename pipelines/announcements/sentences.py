@@ -53,9 +53,14 @@ def sentences(text: str) -> list[str]:
     return [" ".join(piece.split()) for piece in pieces if piece.strip()]
 
 
+# "under a 2015 law", «закона 2012 года»: the law's year, not the act's
+_LAW_YEAR = re.compile(r"\b(?:19|20)\d\d(?:\s+года)?\s+(?:law|закон\w*)\b|"
+                       r"\b(?:закон\w*|law)\s+(?:of\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
+
+
 def is_old(sentence: str, pub: Published | None) -> bool:
     """Explicit years all before the publication's: a designation mentioned in passing."""
-    years = [int(y) for y in _YEAR_IN.findall(sentence)]
+    years = [int(y) for y in _YEAR_IN.findall(_LAW_YEAR.sub("", sentence))]
     return bool(pub and years and max(years) < pub.day.year and not DATE.search(sentence))
 
 

@@ -17,7 +17,12 @@ whole published name, its Russian names, original names and acronyms, as split b
   3 letters or more: «OMCT» is the published «ОМСТ»);
 - fuzzy tokens (at most 97, see `pipelines.matching.fuzzy`): word by word, words weighted by their
   rarity in the register, a name with a word that meets nothing on the other side at most
-  89 — a near miss.
+  89 — a near miss;
+- short forms (91, when no other entry has the query's words): the leading or distinctive
+  words of a name, one half of «A/B», a name without its honorific's given name; an
+  acronym the register does not print, made of one entry's name (`keys.initials`); an
+  English name that translates one entry's Russian name word for word
+  (`pipelines.matching.translation`).
 
 `listed` is True only when the best candidate scores LISTED_SCORE (90) or more and its
 entry is listed (not excluded); candidates from POSSIBLE_SCORE (60) come back as possible
@@ -60,12 +65,16 @@ from pipelines.matching.keys import (
     acronym_keys,
     core_keys,
     fold,
+    initials,
     name_keys,
     name_parts,
     nominative_guess,
     short_forms,
     transliterate,
+    typed_acronym,
 )
+from pipelines.matching.translation import english_name, english_words, russian_words, translates, word_keys
+from pipelines.matching.translation import keys as translation_keys
 from pipelines.register.countries import country_code
 from pipelines.register.models import LISTED, Entry
 from pipelines.register.names import normalise_whitespace
@@ -79,6 +88,9 @@ MAX_FUZZY_SCORE = 97.0
 # A short form (all the query's words, the head or every distinctive word of a name, no
 # other entry with them all) is listed, just above the line: any key level outranks it.
 SHORT_FORM_SCORE = 91.0
+# Russian names a translation is compared with, at most: a query whose every word is in more
+# names is made of words too common to name one entry (and would cost a 100 000-entry register)
+_MAX_TRANSLATED = 2000
 
 # The rule that decided a verdict, stable for the JSON and tests (`Verdict.rule`); each has
 # its explanation in the phrase catalog as check.rule.<id>.
@@ -86,9 +98,11 @@ RULE_EXACT, RULE_FOLDED, RULE_TRANSLITERATED, RULE_CORE = EXACT, FOLDED, TRANSLI
 RULE_ACRONYM, RULE_ACRONYM_ANY_CASE, RULE_FUZZY = ACRONYM_EXACT, ACRONYM_ANY_CASE, "fuzzy"
 RULE_KNOWN_NAME = "known_name"  # a name the register does not print, with its source
 RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM = "leading_words", "distinctive_words", "short_form"
+RULE_INITIALS, RULE_TRANSLATION = "initials", "translation"  # an acronym made of a name; an English name
 RULE_EXCLUDED, RULE_RIVALLED, RULE_NEAR_MISS, RULE_NOTHING = "excluded", "rivalled", "near_miss", "nothing_close"
 RULES = (RULE_EXACT, RULE_FOLDED, RULE_TRANSLITERATED, RULE_CORE, RULE_ACRONYM, RULE_ACRONYM_ANY_CASE,
-         RULE_FUZZY, RULE_KNOWN_NAME, RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM, RULE_EXCLUDED,
+         RULE_FUZZY, RULE_KNOWN_NAME, RULE_LEADING, RULE_DISTINCTIVE, RULE_SHORT_FORM, RULE_INITIALS,
+         RULE_TRANSLATION, RULE_EXCLUDED,
          RULE_RIVALLED, RULE_NEAR_MISS, RULE_NOTHING)
 
 
@@ -231,13 +245,23 @@ class RegisterIndex:
         self._text_of: list[str] = []  # item → the part as published (the entry's own string)
         self._short_of: dict[int, tuple[str, str]] = {}  # item → (short form kind, published part)
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
+        self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
+        self._russian: dict[str, int | list[int]] = {}  # a Russian name's word keys → items
         self._scorer = TokenScorer(self._words)
         for position, entry in enumerate(self.entries):
-            for part, text in dict.fromkeys(name_parts(entry)):
-                self._add(position, entry, part, text)
+            parts = dict.fromkeys(name_parts(entry))
+            # an entry whose English name is printed is not found by a translation of its Russian one
+            translated = not any(english_name(text) for part, text in parts if part == NAME_ORIGINAL)
+            for part, text in parts:
+                item = self._add(position, entry, part, text)
                 if part in (NAME_RU, NAME_ORIGINAL):
                     for kind, form in short_forms(text, _is_country):
                         self._add_short_form(position, part, form, kind, text)
+                    for form, weak in initials(text, OPTIONAL_WORDS):
+                        _put(self._initials, form, -item - 1 if weak else item)  # a weak one negative
+                if part == NAME_RU and translated:
+                    for key in {key for word in russian_words(text) for key in word_keys(word)}:
+                        _put(self._russian, key, item)
         self._scorer.freeze()
 
     def __len__(self) -> int:
@@ -250,7 +274,7 @@ class RegisterIndex:
         self._text_of.append(text)
         return item
 
-    def _add(self, position: int, entry: Entry, part: str, text: str) -> None:
+    def _add(self, position: int, entry: Entry, part: str, text: str) -> int:
         item = self._new_item(position, part, text)
         if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
             keys = acronym_keys(text, lookalikes=True)
@@ -262,6 +286,7 @@ class RegisterIndex:
         for level, found in keys.items():
             for key in found:
                 _put(self._keys[level], key, item)
+        return item
 
     def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:
         """A short form is scored word by word only: listed when unrivalled (see _short_form_rule)."""
@@ -290,7 +315,7 @@ class RegisterIndex:
     def _check(self, text: str, asked: str, limit: int, false_positives: Collection[tuple[str, str]]) -> Verdict:
         """The verdict on `text`; a person's rules are for the query as `asked`."""
         fuzzy, rivalled, unmet = self._fuzzy_hits(text)
-        candidates = self._key_hits(text) + fuzzy
+        candidates = self._key_hits(text) + fuzzy + self._unprinted(text)
         best = [c for c in _best_per_entry(candidates) if c.score >= POSSIBLE_SCORE]
         ruled = {entry_id for q, entry_id in false_positives if fold(q) == fold(asked)}
         kept = [c for c in best if c.entry.entry_id not in ruled]
@@ -311,6 +336,37 @@ class RegisterIndex:
         return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]), level)
                 for level, keys in _query_keys(text).items() for key in keys
                 for item in _items_of(self._keys[level].get(key))]
+
+    def _unprinted(self, text: str) -> list[Candidate]:
+        """An acronym made of one entry's name part (`initials`), or a translation of one entry's
+        Russian name (`pipelines.matching.translation`): listed just above the line
+        (SHORT_FORM_SCORE) when no other entry has it; any key level outranks it."""
+        found = []
+        if typed_acronym(text):
+            found.append((_items_of(self._initials.get(text)), RULE_INITIALS))
+        english = english_words(text)
+        if english:
+            found.append((self._translations_of(english), RULE_TRANSLATION))
+        candidates = []
+        for items, rule in found:
+            strong, weak = sorted(i for i in items if i >= 0), sorted(-i - 1 for i in items if i < 0)
+            if len({self._entry_of[item] for item in strong + weak}) != 1:
+                continue
+            item = (strong or weak)[0]
+            how = Explained(Phrase.of("match.how." + rule, form=self._text_of[item]))
+            candidates.append(self._candidate(item, SHORT_FORM_SCORE if strong else NEAR_MISS_MAX, how,
+                                              rule if strong else RULE_NEAR_MISS))
+        return candidates
+
+    def _translations_of(self, english: tuple[str, ...]) -> list[int]:
+        """The Russian name parts whose words the English words translate one to one, among
+        those that have the query's rarest word (none when even that is in too many names)."""
+        postings = [[_items_of(self._russian.get(key)) for key in translation_keys(word)] for word in english]
+        rarest = min(postings, key=lambda lists: sum(map(len, lists)))
+        if sum(map(len, rarest)) > _MAX_TRANSLATED:
+            return []
+        return [item for item in sorted({item for items in rarest for item in items})
+                if translates(english, russian_words(self._text_of[item]))]
 
     def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;

@@ -279,6 +279,33 @@ def name_parts(entry: Entry) -> tuple[tuple[str, str], ...]:
             *((ACRONYM, t) for t in entry.acronyms), (NAME, entry.name))
 
 
+# --- acronyms the register does not print ------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w.'’]*")
+_TYPED_ACRONYM = re.compile(r"[A-ZА-ЯЁ]{3,8}")
+
+
+def initials(text: str, function_words: Iterable[str] = ()) -> tuple[tuple[str, bool], ...]:
+    """The acronyms people make of a name the register prints without one, each with whether
+    it is weak: its capitals («Demokrati-JA e.V.» → «DJA») and the first letters of its words,
+    function words and legal forms aside («Фонд борьбы с коррупцией» → «ФБК»); 3 to 8
+    letters, upper case. Three first letters of words written in lower case are weak: too
+    common an acronym to say the entry is the one meant («IPI» of «Institut de philosophie
+    indépendant» is also the International Press Institute's)."""
+    skip = set(function_words)  # transliterated; written in lower case inside a name
+    words = [word.rstrip(".") for word in _WORD.findall(text.replace("-", " "))
+             if fold(word) not in LEGAL_FORM_WORDS and not (word.islower() and transliterate(fold(word)) in skip)]
+    capitals = "".join(c for word in words for c in word if c.isupper())
+    first = "".join(word[0] for word in words).upper()
+    found = {capitals: False} | ({first: len(first) == 3} if first != capitals else {})
+    return tuple((form, weak) for form, weak in found.items() if _TYPED_ACRONYM.fullmatch(form))
+
+
+def typed_acronym(query: str) -> bool:
+    """A query of 3 to 8 capital letters, nothing else: what an acronym looks like typed."""
+    return bool(_TYPED_ACRONYM.fullmatch(query))
+
+
 # --- everyday short forms ----------------------------------------------------------------
 
 # Short forms people write for a name the register prints whole: one half of «A/B» (the
