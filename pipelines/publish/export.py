@@ -56,7 +56,7 @@ def change_record(change: Change) -> dict[str, object]:
 def _lines(objects: Iterable[object], columns: tuple[str, ...]) -> Iterator[list[str]]:
     """Each entry or change as the text of its cells, produced one at a time."""
     for obj in objects:
-        yield [format_value(getattr(obj, c)) for c in columns]
+        yield [v if (v := getattr(obj, c)).__class__ is str else format_value(v) for c in columns]
 
 
 def write_csv(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...], header: bool = True) -> None:
@@ -249,7 +249,8 @@ def write_latest_xlsx(folder: Path, entries: list[Entry] | None, write: Writer =
 
 def _record_cells(record: dict[str, object], columns: tuple[str, ...]) -> list[str]:
     """An entry_record's cells as _lines gives the entry's (identifiers back as pairs)."""
-    return [format_value(tuple(v.items()) if isinstance(v := record[c], dict) else v) for c in columns]
+    return [v if (v := record[c]).__class__ is str  # most cells: nothing to format
+            else format_value(tuple(v.items()) if isinstance(v, dict) else v) for c in columns]
 
 
 def keep_snapshot(folder: Path, taken_at: str, write: Writer = atomic_write) -> Path:
