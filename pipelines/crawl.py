@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
-from pipelines.register.normalise import DEFAULT_PROFILE, Profile, normalise_changed, raw_cells
+from pipelines.register.normalise import DEFAULT_PROFILE, Profile, RawCells, normalise_changed, raw_cells
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Snapshot, Store
@@ -59,13 +59,13 @@ class Outcome:
         return self.status in (BASELINE, CHANGED, UNCHANGED)
 
 
-def rows_hash(rows: list[dict[str, str]]) -> str:
-    """Fingerprint of the register as published: every row's cells, in the order served.
-    Equal fingerprints mean nothing to parse, compare or store."""
+def rows_hash(rows: Iterable[RawCells]) -> str:
+    """Fingerprint of the register as published: every row's cells (raw_cells), in the
+    order served. Equal fingerprints mean nothing to parse, compare or store."""
     digest = hashlib.sha256()
-    for row in rows:  # row by row: a 100 000-row register never becomes one big string
+    for cells in rows:  # row by row: a 100 000-row register never becomes one big string
         # Unit and record separators cannot occur in published text: no two rows collide.
-        line = "\x1e".join(f"{key}\x1f{value}" for key, value in raw_cells(row)) + "\n"
+        line = "\x1e".join(f"{key}\x1f{value}" for key, value in cells) + "\n"
         digest.update(line.encode("utf-8"))
     return digest.hexdigest()
 
@@ -132,6 +132,7 @@ class _Run:
     queue_alerts: AlertQueuer | None
     profile: Profile
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
+    cells: list[RawCells] = field(default_factory=list)  # each row's raw_cells
     digest: str = ""  # rows_hash of the pull
     previous: Snapshot | None = None  # the last good state's snapshot
     previous_count: int = 0  # …its number of entries
@@ -158,7 +159,8 @@ def _published_as_before(run: _Run) -> Outcome | None:
     """An outcome when the pull holds nothing new: an archived copy imported before, or
     the register published exactly as last time (nothing to parse, compare or store)."""
     pull, store, source = run.pull, run.store, run.source
-    run.digest = rows_hash(pull.rows)
+    run.cells = [raw_cells(row) for row in pull.rows]  # once: hashed here, fingerprinted and kept next
+    run.digest = rows_hash(run.cells)
     run.previous = previous = store.last_snapshot(source)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
@@ -186,10 +188,12 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     run.previous_count = len(stored)
     # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
     by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
-    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile)
+    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile,
+                                                cells=run.cells)
     run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + validate.size_warnings(pull, run.thresholds)
     pull.rows.clear()  # every row lives on in its entry (`raw`) or the store; the dicts can go
+    run.cells = []
     for warning in warnings:
         log.warning("%s: %s", run.source, warning)
     validate.check_problems(run.source, problems)

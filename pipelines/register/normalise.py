@@ -111,16 +111,17 @@ RawCells = tuple[tuple[str, str], ...]
 def raw_cells(row: dict[str, str]) -> RawCells:
     """The row's published cells, exactly as served (empty ones left out): what an Entry
     keeps as `raw`, and the key under which an unchanged row finds its earlier Entry."""
-    return tuple((k, str(row[k])) for k in ROW_FIELDS if row.get(k) not in (None, ""))
+    return tuple([(k, v if v.__class__ is str else str(v))
+                  for k in ROW_FIELDS if (v := row.get(k)) is not None and v != ""])
 
 
 def fingerprint(raw: RawCells, source_url: str) -> str:
     """A compact key of a row as published and where it was read: equal fingerprints mean
-    the stored entry stands as it is (nothing to decode, parse or compare)."""
-    digest = hashlib.blake2b(source_url.encode("utf-8"), digest_size=16)
-    for key, value in raw:  # separators that published text cannot hold: no two rows collide
-        digest.update(f"\x1e{key}\x1f{value}".encode())
-    return digest.hexdigest()
+    the stored entry stands as it is (nothing to decode, parse or compare). Stored in
+    entries.fingerprint: a change to this function needs a migration that refills it."""
+    # separators that published text cannot hold: no two rows collide
+    text = "\x1e".join([source_url, *map("\x1f".join, raw)])
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | None = None,
@@ -236,17 +237,18 @@ def normalise_rows(
 
 def normalise_changed(
     rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile = DEFAULT_PROFILE,
+    cells: list[RawCells] | None = None,
 ) -> tuple[list[Entry], list[str], list[Problem]]:
     """normalise_rows for a pull compared by fingerprints: `stored` maps the fingerprint of
     each stored entry (see `fingerprint`) to its entry_id. A row published as before keeps
     its stored entry and is not parsed: only its entry_id is returned. → (the other rows'
-    entries, the kept entry_ids, problems); duplicate numbers are checked over every row."""
+    entries, the kept entry_ids, problems); duplicate numbers are checked over every row.
+    `cells`: each row's raw_cells, when the caller has them already."""
     entries: list[Entry] = []
     kept: list[str] = []
     problems: list[Problem] = []
     numbers: list[int] = []
-    for row in rows:
-        raw = raw_cells(row)
+    for row, raw in zip(rows, map(raw_cells, rows) if cells is None else cells, strict=True):
         if (entry_id := stored.get(fingerprint(raw, source_url))) is not None:
             kept.append(entry_id)
             numbers.append(int(normalise_whitespace(str(row["number"]))))  # parsed when it was stored
