@@ -189,12 +189,17 @@ _JSON_LINE = re.compile(rb'^\{"entry_id": "([^"\\]*)", "number": (\d+)[,}]')
 
 
 def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dropped: set[str],
-                 found: list[Change], taken_at: str, raw_replies: list[str], write: Writer = atomic_write) -> None:
+                 found: list[Change], changes_before: int, taken_at: str, raw_replies: list[str],
+                 write: Writer = atomic_write) -> None:
     """latest.csv, latest.json and changes.csv of the snapshot before, brought to the next
     one (of `count` entries) in one pass over each: the lines of entries that snapshot left
     alone are copied, those of `touched` (new versions) take their place in number order,
-    those of `dropped` go, and `found` (its changes) is appended to changes.csv. Raises
-    StalePatch when the files are not shaped as this module writes them."""
+    those of `dropped` go, and `found` (its changes) is appended to changes.csv, which must
+    hold `changes_before` changes (a run killed after appending them must not append them
+    twice). Raises StalePatch when the files are not shaped as this module writes them."""
+    with open(folder / "changes.csv", encoding="utf-8", newline="") as old_changes:
+        if sum(1 for _ in csv.reader(old_changes)) != changes_before + 1:  # and the header
+            raise StalePatch(f"changes.csv: not the {changes_before} changes before this snapshot")
     gone = dropped | {e.entry_id for e in touched}
     touched = sorted(touched, key=lambda e: e.number)
     columns = export_columns(source)

@@ -119,8 +119,8 @@ def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot
     touched = [new for new, _ in store.versions_at(source, last.id)]
     dropped = {c.entry_id for c in found if c.kind == REMOVED}
     try:
-        patch_latest(folder, source, last.row_count, touched, dropped, found, last.taken_at,
-                     list(last.replies), write=write)
+        patch_latest(folder, source, last.row_count, touched, dropped, found,
+                     store.count_changes(source) - len(found), last.taken_at, list(last.replies), write=write)
     except (StalePatch, ValueError, IndexError) as problem:
         log.warning("%s: the latest files are written afresh (%s)", source, problem)
         return False

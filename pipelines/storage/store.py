@@ -257,6 +257,11 @@ class Store:
             return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
                            r.detected_at) for r in conn.execute(query)]
 
+    def count_changes(self, source: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(changes)
+                                .where(changes.c.source == source)).scalar_one()
+
     def changes_of(self, source: str, snapshot_id: int) -> list[Change]:
         """The changes a snapshot stored, in the order they were found."""
         query = (select(changes).where((changes.c.source == source) & (changes.c.snapshot_id == snapshot_id))
