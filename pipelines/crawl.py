@@ -132,7 +132,6 @@ class _Run:
     queue_alerts: AlertQueuer | None
     profile: Profile
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
-    cells: list[RawCells] = field(default_factory=list)  # each row's raw_cells
     digest: str = ""  # rows_hash of the pull
     previous: Snapshot | None = None  # the last good state's snapshot
     previous_count: int = 0  # …its number of entries
@@ -159,8 +158,8 @@ def _published_as_before(run: _Run) -> Outcome | None:
     """An outcome when the pull holds nothing new: an archived copy imported before, or
     the register published exactly as last time (nothing to parse, compare or store)."""
     pull, store, source = run.pull, run.store, run.source
-    run.cells = [raw_cells(row) for row in pull.rows]  # once: hashed here, fingerprinted and kept next
-    run.digest = rows_hash(run.cells)
+    # made again for fingerprints: holding 100 000 rows' cells beside the rows costs more than that
+    run.digest = rows_hash(map(raw_cells, pull.rows))
     run.previous = previous = store.last_snapshot(source)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
@@ -188,12 +187,10 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     run.previous_count = len(stored)
     # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
     by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
-    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile,
-                                                cells=run.cells)
+    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile)
     run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + validate.size_warnings(pull, run.thresholds)
     pull.rows.clear()  # every row lives on in its entry (`raw`) or the store; the dicts can go
-    run.cells = []
     for warning in warnings:
         log.warning("%s: %s", run.source, warning)
     validate.check_problems(run.source, problems)

@@ -197,8 +197,8 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
     those of `dropped` go, and `found` (its changes) is appended to changes.csv, which must
     hold `changes_before` changes (a run killed after appending them must not append them
     twice). Raises StalePatch when the files are not shaped as this module writes them."""
-    with open(folder / "changes.csv", encoding="utf-8", newline="") as old_changes:
-        if sum(1 for _ in csv.reader(old_changes)) != changes_before + 1:  # and the header
+    with open(folder / "changes.csv", encoding="utf-8", newline="") as listed:
+        if sum(1 for _ in csv.reader(listed)) != changes_before + 1:  # and the header
             raise StalePatch(f"changes.csv: not the {changes_before} changes before this snapshot")
     gone = dropped | {e.entry_id for e in touched}
     touched = sorted(touched, key=lambda e: e.number)

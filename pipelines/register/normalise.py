@@ -237,18 +237,17 @@ def normalise_rows(
 
 def normalise_changed(
     rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile = DEFAULT_PROFILE,
-    cells: list[RawCells] | None = None,
 ) -> tuple[list[Entry], list[str], list[Problem]]:
     """normalise_rows for a pull compared by fingerprints: `stored` maps the fingerprint of
     each stored entry (see `fingerprint`) to its entry_id. A row published as before keeps
     its stored entry and is not parsed: only its entry_id is returned. → (the other rows'
-    entries, the kept entry_ids, problems); duplicate numbers are checked over every row.
-    `cells`: each row's raw_cells, when the caller has them already."""
+    entries, the kept entry_ids, problems); duplicate numbers are checked over every row."""
     entries: list[Entry] = []
     kept: list[str] = []
     problems: list[Problem] = []
     numbers: list[int] = []
-    for row, raw in zip(rows, map(raw_cells, rows) if cells is None else cells, strict=True):
+    for row in rows:
+        raw = raw_cells(row)
         if (entry_id := stored.get(fingerprint(raw, source_url))) is not None:
             kept.append(entry_id)
             numbers.append(int(normalise_whitespace(str(row["number"]))))  # parsed when it was stored
