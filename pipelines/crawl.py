@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
-from pipelines.register.normalise import DEFAULT_PROFILE, Profile, normalise_rows, raw_cells
+from pipelines.register.normalise import DEFAULT_PROFILE, Profile, RawCells, normalise_changed, raw_cells
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Snapshot, Store
@@ -59,13 +59,13 @@ class Outcome:
         return self.status in (BASELINE, CHANGED, UNCHANGED)
 
 
-def rows_hash(rows: list[dict[str, str]]) -> str:
-    """Fingerprint of the register as published: every row's cells, in the order served.
-    Equal fingerprints mean nothing to parse, compare or store."""
+def rows_hash(rows: Iterable[RawCells]) -> str:
+    """Fingerprint of the register as published: every row's cells (raw_cells), in the
+    order served. Equal fingerprints mean nothing to parse, compare or store."""
     digest = hashlib.sha256()
-    for row in rows:  # row by row: a 100 000-row register never becomes one big string
+    for cells in rows:  # row by row: a 100 000-row register never becomes one big string
         # Unit and record separators cannot occur in published text: no two rows collide.
-        line = "\x1e".join(f"{key}\x1f{value}" for key, value in raw_cells(row)) + "\n"
+        line = "\x1e".join(f"{key}\x1f{value}" for key, value in cells) + "\n"
         digest.update(line.encode("utf-8"))
     return digest.hexdigest()
 
@@ -115,9 +115,9 @@ def _path(run: _Run) -> Outcome:
     pause_point("before_commit")
     _commit(run, result, status)                                    # 5. store, and queue the alerts
     pause_point("after_commit")
-    previous_count = len(run.current)
-    run.state, run.current = result.entries, []  # 6. exports and feeds: by `publish` (the old state can go)
-    return _stored(run, result, status, warnings, previous_count)
+    # 6. exports and feeds: by `publish`, from the store unless this is the whole new state
+    run.state, run.current = (result.entries if status == BASELINE else None), []
+    return _stored(run, result, status, warnings)
 
 
 @dataclass
@@ -134,7 +134,9 @@ class _Run:
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
     digest: str = ""  # rows_hash of the pull
     previous: Snapshot | None = None  # the last good state's snapshot
-    current: list[Entry] = field(default_factory=list)  # …and its entries
+    previous_count: int = 0  # …its number of entries
+    current: list[Entry] = field(default_factory=list)  # …and those of its entries no row kept
+    count: int = 0  # the pull's number of entries (kept ones included)
     state: list[Entry] | None = None  # the entries just stored as current, if any
     poll: bool = False  # found the register as published before: an empty change file
 
@@ -156,7 +158,8 @@ def _published_as_before(run: _Run) -> Outcome | None:
     """An outcome when the pull holds nothing new: an archived copy imported before, or
     the register published exactly as last time (nothing to parse, compare or store)."""
     pull, store, source = run.pull, run.store, run.source
-    run.digest = rows_hash(pull.rows)
+    # made again for fingerprints: holding 100 000 rows' cells beside the rows costs more than that
+    run.digest = rows_hash(map(raw_cells, pull.rows))
     run.previous = previous = store.last_snapshot(source)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
@@ -175,19 +178,25 @@ def _published_as_before(run: _Run) -> Outcome | None:
 
 
 def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
-    """The pull's rows as entries, and the warnings (bad dates, an unexpected size). A row
-    published as before keeps its stored entry."""
+    """The rows published otherwise than the stored entries as entries, and the warnings (bad
+    dates, an unexpected size). A row published as before keeps its stored entry: compared
+    by fingerprint, neither decoded nor parsed. `run.current` gets the stored entries that
+    no row kept: the only ones the comparison needs."""
     pull = run.pull
-    run.current = run.store.current_entries(run.source) if run.previous is not None else []
-    # reuse needs the same cells *and* source: a row the old page showed is cited anew from the API
-    known = {e.raw: e for e in run.current if e.source_url == pull.source_url}
-    entries, problems = normalise_rows(pull.rows, pull.source_url, known=known, profile=run.profile)
+    stored = run.store.current_fingerprints(run.source) if run.previous is not None else {}
+    run.previous_count = len(stored)
+    # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
+    by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
+    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile)
+    run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + validate.size_warnings(pull, run.thresholds)
-    pull.rows.clear()  # every row lives on in its entry (`raw`); the dicts can go
+    pull.rows.clear()  # every row lives on in its entry (`raw`) or the store; the dicts can go
     for warning in warnings:
         log.warning("%s: %s", run.source, warning)
     validate.check_problems(run.source, problems)
-    validate.check_dates(run.source, (e for e in entries if known.get(e.raw) is not e), run.thresholds, run.now)
+    validate.check_dates(run.source, entries, run.thresholds, run.now)
+    kept_ids = set(kept)
+    run.current = run.store.current_entries(run.source, ids=[i for i in stored if i not in kept_ids])
     return entries, warnings
 
 
@@ -197,7 +206,7 @@ def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
     if run.previous is None:
         return baseline(run.source, entries, run.now), BASELINE
     if not run.allow_drop:
-        validate.check_drop(run.source, len(run.current), len(entries), run.thresholds)
+        validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
     return diff(run.source, run.current, entries, run.now, gone=run.store.gone_entries(run.source),
                 taken_ids=run.store.all_entry_ids(run.source)), CHANGED
 
@@ -206,7 +215,7 @@ def _hold_if_unconfirmed(run: _Run, result: Diff, status: str, warnings: list[st
     """Vanished rows or a mass edit wait for a second pull that agrees: a HELD outcome the
     first time, None (go on) when this pull is that second one or nothing needs it."""
     gap = _days_since_last_snapshot(run)
-    reason = validate.hold_reason(result, len(run.current), run.thresholds, gap) if status == CHANGED else ""
+    reason = validate.hold_reason(result, run.previous_count, run.thresholds, gap) if status == CHANGED else ""
     if not reason:
         return None
     held = run.store.hold(run.source)
@@ -217,7 +226,7 @@ def _hold_if_unconfirmed(run: _Run, result: Diff, status: str, warnings: list[st
     run.store.log_poll(run.source, run.pull.channel, HELD, run.now, run.replies, reason)
     message = f"{run.source}: held until a second pull agrees: {reason}"
     log.warning(message)
-    return Outcome(run.source, HELD, message, len(result.entries), warnings=warnings)
+    return Outcome(run.source, HELD, message, run.count, warnings=warnings)
 
 
 def _commit(run: _Run, result: Diff, status: str) -> None:
@@ -225,22 +234,21 @@ def _commit(run: _Run, result: Diff, status: str) -> None:
     pull, queue = run.pull, run.queue_alerts if status == CHANGED else None
     then = None if queue is None else (lambda conn, snapshot_id: queue(conn, snapshot_id, result, run.now))
     snapshot_id = run.store.commit_state(run.source, pull.channel, run.now, run.digest, run.replies,
-                                         pull.last_modified, len(result.entries), result.touched,
+                                         pull.last_modified, run.count, result.touched,
                                          result.removed, result.changes, then, as_of=pull.as_of)
     run.store.log_poll(run.source, pull.channel, status, run.now, run.replies, snapshot_id=snapshot_id)
 
 
-def _stored(run: _Run, result: Diff, status: str, warnings: list[str], previous_count: int) -> Outcome:
+def _stored(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome:
     if status == BASELINE:
-        log.info("%s: baseline of %d entries; no alerts for a first crawl", run.source, len(result.entries))
-        return Outcome(run.source, BASELINE, f"first crawl: {len(result.entries)} entries",
-                       len(result.entries), warnings=warnings)
+        log.info("%s: baseline of %d entries; no alerts for a first crawl", run.source, run.count)
+        return Outcome(run.source, BASELINE, f"first crawl: {run.count} entries", run.count, warnings=warnings)
     counts = (", ".join(f"{n} {k}" for k, n in Counter(c.kind for c in result.changes).items())
               or "no change in content (the published text differs in form only)")
-    log.info("%s: %d entries, %s", run.source, len(result.entries), counts)
-    outcome = Outcome(run.source, CHANGED, counts, len(result.entries), result.changes, warnings)
+    log.info("%s: %d entries, %s", run.source, run.count, counts)
+    outcome = Outcome(run.source, CHANGED, counts, run.count, result.changes, warnings)
     gap = _days_since_last_snapshot(run)
-    if validate.additions_over_gap(result, previous_count, run.thresholds, gap):
+    if validate.additions_over_gap(result, run.previous_count, run.thresholds, gap):
         outcome.gap_days = int(gap)
         log.info("%s: %d days since the last snapshot explain the additions: stored at once, not held",
                  run.source, outcome.gap_days)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pipelines.register.diff import baseline, diff, entry_id_for
 from pipelines.register.models import EXCLUDED, Entry
+from pipelines.register.normalise import fingerprint, normalise_changed, normalise_rows
 
 SRC = "ru_minjust_undesirable"
 T0, T1, T2 = "2026-07-29T10:00:00+00:00", "2026-08-14T10:00:00+00:00", "2026-08-20T10:00:00+00:00"
@@ -146,3 +147,40 @@ def test_additions_across_a_long_gap_are_not_held_but_vanished_rows_still_are():
     assert additions_over_gap(weekly, 188, thresholds, 692) == 0  # not held anyway: nothing to explain
     vanished = diff(SRC, old, [row(i) for i in range(2, 368)], T1)
     assert hold_reason(vanished, 188, thresholds, gap_days=692) == "1 entry vanished (number 1)"
+
+
+def published(number: int, name: str, order: str = "", status: str = "Включена") -> dict[str, str]:
+    return {"number": str(number), "name": name, "listed_on": "01.01.2026",
+            "listing_order": order or f"{number}-р", "status": status}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=30).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.sampled_from(["same", "renamed", "excluded", "renumbered", "gone", "reordered"]),
+                         min_size=n, max_size=n), st.integers(min_value=0, max_value=3))))
+def test_comparing_only_the_rows_no_fingerprint_kept_finds_what_comparing_everything_finds(case):
+    """A crawl compares by fingerprints (normalise_changed): the stored entries whose
+    published cells no row repeats, with the rows published otherwise. Its changes, new
+    versions and removals are those of the whole states compared."""
+    n, edits, added = case
+    url = "https://example.org/register"
+    old_rows = [published(i, f"Organisation {i}") for i in range(1, n + 1)]
+    old = baseline(SRC, normalise_rows(old_rows, url)[0], T0).entries
+    new_rows = []
+    for i, edit in enumerate(edits, 1):
+        if edit != "gone":
+            new_rows.append({"same": published(i, f"Organisation {i}"),
+                             "renamed": published(i, f"Organisation {i} renamed"),
+                             "excluded": published(i, f"Organisation {i}", status="Исключена"),
+                             "renumbered": published(100 + i, f"Organisation {i}", order=f"{i}-р"),
+                             "reordered": published(i, f"Organisation {i}", order=f"{i}-р ")}[edit])
+    new_rows += [published(200 + k, f"New {k}") for k in range(added)]
+    taken = {e.entry_id for e in old}
+
+    whole = diff(SRC, old, normalise_rows(new_rows, url, known={e.raw: e for e in old})[0], T1, taken_ids=taken)
+    stored = {fingerprint(e.raw, e.source_url): e.entry_id for e in old}
+    changed, kept, problems = normalise_changed(new_rows, url, stored)
+    part = diff(SRC, [e for e in old if e.entry_id not in kept], changed, T1, taken_ids=taken)
+    assert problems == [] and len(kept) == edits.count("same")
+    assert (part.changes, part.touched, part.removed) == (whole.changes, whole.touched, whole.removed)
+    assert sorted([*kept, *(e.entry_id for e in part.entries)]) == sorted(e.entry_id for e in whole.entries)

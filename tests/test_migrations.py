@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, create_engine, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 
+from pipelines.register.normalise import fingerprint
 from pipelines.storage.migrations.upgrade import (
     HEAD,
     alembic_config,
@@ -29,6 +30,7 @@ from pipelines.storage.migrations.upgrade import (
 from pipelines.storage.schema import (
     announcement_events,
     articles,
+    entries,
     metadata,
     snapshots,
     source_health,
@@ -192,7 +194,19 @@ def test_the_release_before_postgresql_upgrades_in_place_and_keeps_every_row(tmp
         store.close()
     with sqlite3.connect(file) as db:
         after = {t: db.execute(f"select * from {t} order by rowid").fetchall() for t in tables}
+    fingerprints = [row[-1] for row in after["entries"]]  # a column of 0005, filled from each version
+    after["entries"] = [row[:-1] for row in after["entries"]]
     assert after == {**before, "alembic_version": [(HEAD,)]}
+    store = Store(f"sqlite:///{file}")
+    try:
+        with store.engine.connect() as conn:
+            stored = dict(conn.execute(select(entries.c.entry_id, entries.c.fingerprint)).all())
+        current = {e.entry_id: fingerprint(e.raw, e.source_url)
+                   for e in store.current_entries("ru_minjust_undesirable")}
+        assert len(current) == 390 and current.items() <= stored.items()
+        assert set(stored.values()) == set(fingerprints) and None not in fingerprints
+    finally:
+        store.close()
 
     fake.serve(load_state(SECOND_DAY))
     workspace = Workspace(fake, data_dir)

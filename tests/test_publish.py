@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from pipelines.publish import feeds
 from pipelines.publish.dictionary import export_columns
+from pipelines.publish.export import write_latest_xlsx
 from pipelines.publish.sync import MANIFEST, publish
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
@@ -84,6 +88,43 @@ def test_a_snapshot_stored_but_never_published_gets_its_files_from_the_database(
     assert feeds.replay(folder / feeds.FEED_FOLDER) == latest
     assert [e["name"] for e in latest] == ["Organisation 1", "Organisation Two", "Organisation 3"]
     assert len(list((folder / "snapshots").glob("*.csv"))) == 2
+
+
+def sheet(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as book:
+        return book.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_new_snapshot_patches_the_latest_files_into_what_a_rebuild_writes(tmp_path, monkeypatch):
+    """The snapshot after the one the files show: its versions, removals and changes are
+    patched into latest.csv/json and changes.csv (nothing else decoded), byte for byte what
+    writing them from every stored entry gives; the XLSX is read from latest.json."""
+    store, entries = stored(tmp_path)
+    publish(store, tmp_path, SOURCE)
+    renamed = replace(entries[0], entry_id="", name="=Organisation One", raw=(("name", "=Organisation One"),))
+    added = Entry("", 4, "Organisation «4», \"quoted\"", raw=(("name", "Organisation «4»"),),
+                  identifiers=(("inn", "7707304743"),), aliases=("A", "B"))
+    result = diff(SOURCE, entries, [renamed, entries[2], added], T1, gone=[],
+                  taken_ids={e.entry_id for e in entries})
+    assert sorted(c.kind for c in result.changes) == ["added", "modified", "removed"]
+    store.commit_state(SOURCE, "api", T1, "h1", [], None, 3, result.touched, result.removed, result.changes)
+    folder = tmp_path / SOURCE
+    manifest = (folder / MANIFEST).read_bytes()
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "current_entries", lambda *_: pytest.fail("decoded every entry"))
+        publish(store, tmp_path, SOURCE)
+    (folder / MANIFEST).write_bytes(manifest)  # killed after the files, before the manifest: the
+    publish(store, tmp_path, SOURCE)           # changes are not appended twice (written afresh)
+    names = ("latest.csv", "latest.json", "changes.csv")
+    made = {name: (folder / name).read_bytes() for name in names}
+    xlsx = sheet(folder / "latest.xlsx")
+    publish(store, tmp_path, SOURCE, force=True)
+    assert made == {name: (folder / name).read_bytes() for name in names}
+    assert [e["number"] for e in json.loads(made["latest.json"])["entries"]] == [1, 3, 4]
+    assert b"'=Organisation One" in made["latest.csv"]
+    (folder / "latest.xlsx").unlink()
+    write_latest_xlsx(folder, store.current_entries(SOURCE))
+    assert xlsx == sheet(folder / "latest.xlsx")
 
 
 def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webhook, tmp_path):

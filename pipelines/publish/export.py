@@ -7,11 +7,15 @@ as text); `write_exports` writes them atomically under `<data_dir>/<source>/`.
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
+import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -52,14 +56,19 @@ def change_record(change: Change) -> dict[str, object]:
 def _lines(objects: Iterable[object], columns: tuple[str, ...]) -> Iterator[list[str]]:
     """Each entry or change as the text of its cells, produced one at a time."""
     for obj in objects:
-        yield [format_value(getattr(obj, c)) for c in columns]
+        yield [v if (v := getattr(obj, c)).__class__ is str else format_value(v) for c in columns]
 
 
-def write_csv(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...]) -> None:
+def write_csv(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...], header: bool = True) -> None:
+    _write_rows(handle, ([neutralise(cell) for cell in line] for line in _lines(objects, columns)),
+                [columns] if header else [])
+
+
+def _write_rows(handle: IO[bytes], rows: Iterable[Sequence[str]], head: list[Sequence[str]]) -> None:
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([neutralise(cell) for cell in line] for line in _lines(objects, columns))
+    writer.writerows(head)
+    writer.writerows(rows)
     text.flush()
     text.detach()  # the caller owns the handle
 
@@ -76,14 +85,27 @@ def write_entries_json(handle: IO[bytes], entries: Iterable[Entry], source: str,
     of the raw replies the data was read from (see raw/ and the raw_replies table), so a
     quoted figure can be traced to the bytes the source served."""
     entries = list(entries)
+    _write_json_lines(handle, source, generated_at, raw_replies, len(entries), map(_entry_line, entries))
+
+
+def _entry_line(entry: Entry) -> bytes:
+    return json.dumps(entry_record(entry), ensure_ascii=False).encode("utf-8")
+
+
+def _write_json_lines(handle: IO[bytes], source: str, generated_at: str, raw_replies: list[str] | None,
+                      count: int, lines: Iterable[bytes]) -> None:
+    """latest.json's head, then `count` entry lines (one JSON object each)."""
     head = {"source": source, "generated_at": generated_at,
             **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
-            "count": len(entries), "columns": list(export_columns(source))}
+            "count": count, "columns": list(export_columns(source))}
     handle.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "entries": [\n')
-    for i, entry in enumerate(entries):
-        line = json.dumps(entry_record(entry), ensure_ascii=False)
-        handle.write(line.encode("utf-8") + (b",\n" if i < len(entries) - 1 else b"\n"))
-    handle.write(b"]}\n")
+    written = 0
+    for line in lines:
+        handle.write((b",\n" if written else b"") + line)
+        written += 1
+    if written != count:  # a patch that does not add up: the caller writes the file afresh
+        raise StalePatch(f"latest.json: {written} entries, not {count}")
+    handle.write(b"\n]}\n" if written else b"]}\n")
 
 
 def _to_bytes(write: Callable[[IO[bytes]], None]) -> bytes:
@@ -159,8 +181,81 @@ def write_latest(folder: Path, source: str, entries: list[Entry], all_changes: l
     write(folder / "changes.csv", lambda h: write_csv(h, all_changes, CHANGE_COLUMNS))
 
 
-def write_latest_xlsx(folder: Path, entries: list[Entry], write: Writer = atomic_write) -> None:
-    write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, export_columns(folder.name), "register"))
+class StalePatch(Exception):
+    """The files a patch starts from are not what it needs: write them afresh instead."""
+
+
+_JSON_LINE = re.compile(rb'^\{"entry_id": "([^"\\]*)", "number": (\d+)[,}]')
+
+
+def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dropped: set[str],
+                 found: list[Change], changes_before: int, taken_at: str, raw_replies: list[str],
+                 write: Writer = atomic_write) -> None:
+    """latest.csv, latest.json and changes.csv of the snapshot before, brought to the next
+    one (of `count` entries) in one pass over each: the lines of entries that snapshot left
+    alone are copied, those of `touched` (new versions) take their place in number order,
+    those of `dropped` go, and `found` (its changes) is appended to changes.csv, which must
+    hold `changes_before` changes (a run killed after appending them must not append them
+    twice). Raises StalePatch when the files are not shaped as this module writes them."""
+    with open(folder / "changes.csv", encoding="utf-8", newline="") as listed:
+        if sum(1 for _ in csv.reader(listed)) != changes_before + 1:  # and the header
+            raise StalePatch(f"changes.csv: not the {changes_before} changes before this snapshot")
+    gone = dropped | {e.entry_id for e in touched}
+    touched = sorted(touched, key=lambda e: e.number)
+    columns = export_columns(source)
+
+    def csv_rows(old: Iterator[list[str]]) -> Iterator[list[str]]:
+        header = next(old, None)
+        if header is None or tuple(header) != columns:
+            raise StalePatch("latest.csv: not this register's columns")
+        kept = ((int(row[1]), row) for row in old if row[0] not in gone)
+        fresh = ((e.number, [neutralise(c) for c in line]) for e, line in zip(touched, _lines(touched, columns)))
+        return (row for _, row in heapq.merge(kept, fresh, key=itemgetter(0)))
+
+    def json_lines(old: IO[bytes]) -> Iterator[bytes]:
+        next(old)  # the head, written anew
+        kept = (_numbered(line) for line in old if not line.startswith(b"]}"))
+        fresh = ((e.number, _entry_line(e)) for e in touched)
+        return (line for _, line in heapq.merge(((n, line) for n, i, line in kept if i not in gone),
+                                                fresh, key=itemgetter(0)))
+
+    with open(folder / "latest.csv", encoding="utf-8", newline="") as old_csv:
+        write(folder / "latest.csv", lambda h: _write_rows(h, csv_rows(csv.reader(old_csv)), [columns]))
+    with open(folder / "latest.json", "rb") as old_json:
+        write(folder / "latest.json", lambda h: _write_json_lines(h, source, taken_at, raw_replies, count,
+                                                                  json_lines(old_json)))
+    with open(folder / "changes.csv", "rb") as old_changes:
+        def appended(handle: IO[bytes]) -> None:
+            shutil.copyfileobj(old_changes, handle)
+            write_csv(handle, found, CHANGE_COLUMNS, header=False)
+        write(folder / "changes.csv", appended)
+
+
+def _numbered(line: bytes) -> tuple[int, str, bytes]:
+    """An entry line of latest.json → (number, entry_id, the line without its separator)."""
+    line = line.rstrip(b"\n").removesuffix(b",")
+    if (match := _JSON_LINE.match(line)) is None:
+        raise StalePatch(f"latest.json: not an entry line: {line[:80]!r}")
+    return int(match[2]), match[1].decode(), line
+
+
+def write_latest_xlsx(folder: Path, entries: list[Entry] | None, write: Writer = atomic_write) -> None:
+    """latest.xlsx of `entries`; None: of latest.json (the same cells, read line by line,
+    without the store)."""
+    columns = export_columns(folder.name)
+    if entries is not None:
+        write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, columns, "register"))
+        return
+    with open(folder / "latest.json", "rb") as latest:
+        lines = (_record_cells(json.loads(line.rstrip(b"\n").removesuffix(b",")), columns)
+                 for line in islice(latest, 1, None) if not line.startswith(b"]}"))
+        write(folder / "latest.xlsx", lambda h: xlsx.write_xlsx(h, columns, lines, sheet_name="register"))
+
+
+def _record_cells(record: dict[str, object], columns: tuple[str, ...]) -> list[str]:
+    """An entry_record's cells as _lines gives the entry's (identifiers back as pairs)."""
+    return [v if (v := record[c]).__class__ is str  # most cells: nothing to format
+            else format_value(tuple(v.items()) if isinstance(v, dict) else v) for c in columns]
 
 
 def keep_snapshot(folder: Path, taken_at: str, write: Writer = atomic_write) -> Path:

@@ -304,9 +304,11 @@ def _update_atom(data_dir: Path, source: str, index: Record, news: list[tuple[st
     found. A missing feed is rebuilt from the change files."""
     atom = data_dir / source / ATOM_FILE
     if not atom.exists():
-        folder = data_dir / source / FEED_FOLDER
-        atomic_write_bytes(atom, atom_feed(source, recent_changes(_newest_first(folder, index)),
-                                           generated_at))
+        # the newest file's news are at hand: only older files are read (a baseline's is big)
+        older = {**index, "files": index["files"][:-1]}
+        found = news + (recent_changes(_newest_first(data_dir / source / FEED_FOLDER, older),
+                                       ATOM_LIMIT - len(news)) if len(news) < ATOM_LIMIT else [])
+        atomic_write_bytes(atom, atom_feed(source, found[:ATOM_LIMIT], generated_at))
         return
     if not news:
         return

@@ -13,6 +13,7 @@ from the changes stored with it. Temporary files a killed writer left are remove
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,9 +24,12 @@ from typing import IO, Any
 from pipelines.publish import combined, feeds
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, export_columns
 from pipelines.publish.export import (
+    StalePatch,
+    Writer,
     change_record,
     entry_record,
     keep_snapshot,
+    patch_latest,
     write_csv,
     write_datapackage,
     write_latest,
@@ -38,6 +42,7 @@ from pipelines.storage.locks import source_lock
 from pipelines.storage.store import Snapshot, Store
 from scraper.registers.metadata import source_names
 
+log = logging.getLogger(__name__)
 MANIFEST = "published.json"
 _LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
 UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file names
@@ -86,8 +91,9 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     shown = _stamp(last)
     write = _recorded(folder, done)
     if force or manifest.get("latest") != shown or not all((folder / n).exists() for n in _LATEST):
-        write_latest(folder, source, state.entries(), store.changes(source), last.taken_at,
-                     list(last.replies), write=write)
+        if force or not _patched(store, folder, source, manifest.get("latest"), last, write):
+            write_latest(folder, source, state.entries(), store.changes(source), last.taken_at,
+                         list(last.replies), write=write)
         manifest["latest"] = shown
     if manifest.get("snapshot_csv") != shown:
         keep_snapshot(folder, last.taken_at, write=write)
@@ -100,7 +106,7 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
     if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
-        write_latest_xlsx(folder, state.entries(), write=write)
+        write_latest_xlsx(folder, None, write=write)  # from latest.json (just brought up to date): no decoding
         manifest["xlsx"] = shown
         _write_manifest(folder, source, manifest)
     publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
@@ -153,6 +159,24 @@ def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[s
 
 def _json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n"
+def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot, write: Writer) -> bool:
+    """The latest files brought from the snapshot before `last` to `last` by what `last`
+    stored (its new versions, removals and changes): a crawl then costs what it changed,
+    not a decoding of every stored entry. False when they show another snapshot, or are
+    missing or not as written: the caller writes them afresh."""
+    before = store.snapshots_of(source)[-2:-1]
+    if not before or shown != _stamp(before[0]) or not all((folder / n).exists() for n in _LATEST):
+        return False
+    found = store.changes_of(source, last.id)
+    touched = [new for new, _ in store.versions_at(source, last.id)]
+    dropped = {c.entry_id for c in found if c.kind == REMOVED}
+    try:
+        patch_latest(folder, source, last.row_count, touched, dropped, found,
+                     store.count_changes(source) - len(found), last.taken_at, list(last.replies), write=write)
+    except (StalePatch, ValueError, IndexError) as problem:
+        log.warning("%s: the latest files are written afresh (%s)", source, problem)
+        return False
+    return True
 
 
 def remove_leftovers(folder: Path) -> list[Path]:

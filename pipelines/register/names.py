@@ -39,7 +39,8 @@ class NameParts:
 
 def normalise_whitespace(text: str) -> str:
     """Collapse every whitespace run (NBSP, tabs, newlines included) to one space; strip."""
-    return " ".join(text.split())
+    joined = " ".join(text.split())
+    return text if joined == text else joined  # the text itself when clean: an entry and its raw cells share it
 
 
 class _Tok(NamedTuple):

@@ -9,9 +9,10 @@ in `raw`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -112,7 +113,17 @@ RawCells = tuple[tuple[str, str], ...]
 def raw_cells(row: dict[str, str]) -> RawCells:
     """The row's published cells, exactly as served (empty ones left out): what an Entry
     keeps as `raw`, and the key under which an unchanged row finds its earlier Entry."""
-    return tuple((k, str(row[k])) for k in ROW_FIELDS if row.get(k) not in (None, ""))
+    return tuple([(k, v if v.__class__ is str else str(v))
+                  for k in ROW_FIELDS if (v := row.get(k)) is not None and v != ""])
+
+
+def fingerprint(raw: RawCells, source_url: str) -> str:
+    """A compact key of a row as published and where it was read: equal fingerprints mean
+    the stored entry stands as it is (nothing to decode, parse or compare). Stored in
+    entries.fingerprint: a change to this function needs a migration that refills it."""
+    # separators that published text cannot hold: no two rows collide
+    text = "\x1e".join([source_url, *map("\x1f".join, raw)])
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | None = None,
@@ -246,12 +257,41 @@ def normalise_rows(
         if known and (same := known.get(raw)) is not None:
             entries.append(same)
             continue
-        entry, row_problems = normalise_row(row, source_url, raw, profile)
-        problems.extend(row_problems)
-        if entry is not None:
-            entries.append(entry)
-    counts = Counter(e.number for e in entries)
-    for number, count in sorted(counts.items()):
-        if count > 1:
-            problems.append(Problem(str(number), "number", f"appears {count} times", fatal=True))
-    return entries, problems
+        _normalise_into(entries, problems, row, source_url, raw, profile)
+    return entries, problems + duplicate_numbers(e.number for e in entries)
+
+
+def normalise_changed(
+    rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile = DEFAULT_PROFILE,
+) -> tuple[list[Entry], list[str], list[Problem]]:
+    """normalise_rows for a pull compared by fingerprints: `stored` maps the fingerprint of
+    each stored entry (see `fingerprint`) to its entry_id. A row published as before keeps
+    its stored entry and is not parsed: only its entry_id is returned. → (the other rows'
+    entries, the kept entry_ids, problems); duplicate numbers are checked over every row."""
+    entries: list[Entry] = []
+    kept: list[str] = []
+    problems: list[Problem] = []
+    numbers: list[int] = []
+    for row in rows:
+        raw = raw_cells(row)
+        if (entry_id := stored.get(fingerprint(raw, source_url))) is not None:
+            kept.append(entry_id)
+            numbers.append(int(normalise_whitespace(str(row["number"]))))  # parsed when it was stored
+            continue
+        _normalise_into(entries, problems, row, source_url, raw, profile)
+    return entries, kept, problems + duplicate_numbers([*numbers, *(e.number for e in entries)])
+
+
+def _normalise_into(entries: list[Entry], problems: list[Problem], row: dict[str, str], source_url: str,
+                    raw: RawCells, profile: Profile) -> None:
+    entry, row_problems = normalise_row(row, source_url, raw, profile)
+    problems.extend(row_problems)
+    if entry is not None:
+        entries.append(entry)
+
+
+def duplicate_numbers(numbers: Iterable[int]) -> list[Problem]:
+    """A fatal problem for each register number that appears more than once."""
+    counts = Counter(numbers)
+    return [Problem(str(number), "number", f"appears {count} times", fatal=True)
+            for number, count in sorted(counts.items()) if count > 1]

@@ -20,12 +20,13 @@ def archive_replies(data_dir: Path, source: str, replies: list[RawReply]) -> lis
     """Write each reply once; return the rows that describe them for the store."""
     described = []
     for reply in replies:
-        relative = reply_path(source, reply.sha256)
+        sha256 = reply.sha256  # hashed once: a page of a large register is megabytes
+        relative = reply_path(source, sha256)
         target = data_dir / relative
         if not target.exists():
             atomic_write_bytes(target, gzip.compress(reply.body, compresslevel=3, mtime=0))
         described.append(dict(
-            sha256=reply.sha256, source=source, url=reply.url, method=reply.method,
+            sha256=sha256, source=source, url=reply.url, method=reply.method,
             request_body=reply.request_body, status=reply.status,
             content_type=reply.content_type, size=len(reply.body), path=str(relative),
             fetched_at=reply.fetched_at))

@@ -83,6 +83,9 @@ entries = Table(
     Column("last_changed", String(32), nullable=False),
     # The current version is the entry's version from this snapshot (one per snapshot at most).
     Column("version_snapshot_id", Integer, nullable=False),
+    # normalise.fingerprint of the current version's published cells and source: a crawl
+    # decodes and compares only the entries whose fingerprint no row of the pull has.
+    Column("fingerprint", String(32)),
 )
 
 entry_versions = Table(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines.register.models import Change, Entry
+from pipelines.register.normalise import fingerprint
 from pipelines.storage.data_config import database_url
 from pipelines.storage.migrations.upgrade import upgrade_to_head
 from pipelines.storage.schema import (
@@ -81,6 +82,11 @@ def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides
     data["raw"] = tuple((one(k), one(v)) for k, v in raw.items())
     data.update({k: one(v) for k, v in overrides.items()})
     return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):  # a bounded number of parameters per statement
+        yield items[start:start + size]
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ class Store:
             ).first()
         return None if row is None else _snapshot(row)
 
-    def _entries(self, conn: Connection, source: str, present: bool | None) -> list[Entry]:
+    def _entries(self, conn: Connection, source: str, present: bool | None,
+                 ids: Iterable[str] | None = None) -> list[Entry]:
         query = (
             select(entries.c.first_seen, entries.c.last_changed, entry_versions.c.data)
             .join(entry_versions, (entry_versions.c.entry_id == entries.c.entry_id)
@@ -161,14 +168,24 @@ class Store:
         )
         if present is not None:
             query = query.where(entries.c.present == present)
+        if ids is not None:
+            query = query.where(entries.c.entry_id.in_(bindparam("ids", expanding=True)))
         shared: dict[str, str] = {}
+        batches = [{}] if ids is None else [{"ids": chunk} for chunk in _chunks(list(ids), 500)]
         return [entry_from_json(r.data, shared, first_seen=r.first_seen, last_changed=r.last_changed)
-                for r in conn.execute(query.execution_options(yield_per=_BATCH))]
+                for batch in batches for r in conn.execute(query.execution_options(yield_per=_BATCH), batch)]
 
-    def current_entries(self, source: str) -> list[Entry]:
+    def current_entries(self, source: str, ids: Iterable[str] | None = None) -> list[Entry]:
+        """The entries of the current state (only those of `ids`, when given), by number."""
         with self.engine.connect() as conn:
-            found = self._entries(conn, source, present=True)
+            found = self._entries(conn, source, present=True, ids=ids)
         return sorted(found, key=lambda e: e.number)
+
+    def current_fingerprints(self, source: str) -> dict[str, str | None]:
+        """entry_id → fingerprint of every entry of the current state (None: not known)."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(entries.c.entry_id, entries.c.fingerprint)
+                                     .where((entries.c.source == source) & entries.c.present.is_(True))).all())
 
     def gone_entries(self, source: str) -> list[Entry]:
         with self.engine.connect() as conn:
@@ -239,6 +256,11 @@ class Store:
         with self.engine.connect() as conn:
             return [Change(r.kind, r.entry_id, r.number, r.name, r.field, r.old, r.new,
                            r.detected_at) for r in conn.execute(query)]
+
+    def count_changes(self, source: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(changes)
+                                .where(changes.c.source == source)).scalar_one()
 
     def changes_of(self, source: str, snapshot_id: int) -> list[Change]:
         """The changes a snapshot stored, in the order they were found."""
@@ -419,7 +441,8 @@ class Store:
             dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
                  data=entry_to_json(e)) for e in batch])
         heads = [dict(present=True, first_seen=e.first_seen, last_changed=e.last_changed,
-                      version_snapshot_id=snapshot_id) for e in batch]
+                      version_snapshot_id=snapshot_id, fingerprint=fingerprint(e.raw, e.source_url))
+                 for e in batch]
         fresh = [dict(h, entry_id=e.entry_id, source=source)
                  for e, h in zip(batch, heads) if e.entry_id not in known]
         updated = [dict(h, b_id=e.entry_id) for e, h in zip(batch, heads) if e.entry_id in known]
