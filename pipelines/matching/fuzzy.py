@@ -128,6 +128,21 @@ class TokenScorer:
         self._vocabulary = list(self._postings)
         self._owners_of, self._owners = defaultdict(set), set()
 
+    def state(self) -> dict[str, object]:
+        """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
+        return {"postings": {word: found.tobytes() for word, found in self._postings.items()},
+                "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight}
+
+    @classmethod
+    def restore(cls, state: dict, words_of: Callable[[int], tuple[str, ...]]) -> TokenScorer:
+        """The frozen scorer `state` describes."""
+        scorer = cls(words_of)
+        scorer._postings = {word: _ids(found) for word, found in state["postings"].items()}
+        scorer._vocabulary = list(scorer._postings)
+        scorer._weights, scorer._unknown_weight = state["weights"], state["unknown"]
+        scorer._generic_weight = state["generic"]
+        return scorer
+
     @staticmethod
     def _weight(word: str, frequency: int, total: int) -> float:
         if word in _OPTIONAL:
@@ -221,6 +236,12 @@ class TokenScorer:
         scored.sort(key=lambda found: -found[1])
         return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
                      if score > 0 and (score >= at_least or not extra)]
+
+
+def _ids(data: bytes) -> array:
+    found = array("I")
+    found.frombytes(data)
+    return found
 
 
 def explain(extra: list[str], absent: list[str]) -> Explained:

@@ -243,6 +243,25 @@ class RegisterIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def state(self) -> dict[str, object]:
+        """The index but its entries as plain data, for pipelines.publish.name_index to store."""
+        return {"alias_sources": self._alias_sources, "entry_of": self._entry_of.tobytes(),
+                "part_of": bytes(self._part_of), "text_of": self._text_of, "short_of": self._short_of,
+                "keys": self._keys, "scorer": self._scorer.state()}
+
+    @classmethod
+    def restore(cls, entries: list[Entry], state: dict) -> RegisterIndex:
+        """The index of `entries` that `state` describes, without building it again."""
+        index = cls.__new__(cls)
+        index.entries = entries
+        index._alias_sources, index._text_of = state["alias_sources"], state["text_of"]
+        index._entry_of = array("I")
+        index._entry_of.frombytes(state["entry_of"])
+        index._part_of = bytearray(state["part_of"])
+        index._short_of, index._keys = state["short_of"], state["keys"]
+        index._scorer = TokenScorer.restore(state["scorer"], index._words)
+        return index
+
     def _new_item(self, position: int, part: str, text: str) -> int:
         item = len(self._text_of)
         self._entry_of.append(position)

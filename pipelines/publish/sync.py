@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.publish import feeds
+from pipelines.publish import feeds, name_index
 from pipelines.publish.export import (
     change_record,
     entry_record,
@@ -94,6 +94,8 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     _catch_up_feed(store, folder, source, state, poll_at, done)
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
+    if name_index.refresh(store, data_dir, source, state.entries() if state.read else None, force):
+        done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
         write_latest_xlsx(folder, state.entries(), write=write)
         manifest["xlsx"] = shown
@@ -148,6 +150,10 @@ class _State:
 
     def __init__(self, store: Store, source: str, current: list[Entry] | None) -> None:
         self.store, self.source, self._entries = store, source, current
+
+    @property
+    def read(self) -> bool:
+        return self._entries is not None
 
     def entries(self) -> list[Entry]:
         if self._entries is None:
