@@ -102,7 +102,8 @@ class TokenScorer:
         large register's words would take more memory than its postings). Add every name,
         then `freeze`."""
         self._words_of = words_of
-        self._postings: dict[str, array] = defaultdict(lambda: array("I"))
+        # word → the names that have it; restored ones stay bytes until a query needs them
+        self._postings: dict[str, array | bytes] = defaultdict(lambda: array("I"))
         self._owners_of: dict[str, set[int]] = defaultdict(set)
         self._owners: set[int] = set()
         self._weights: dict[str, float] = {}
@@ -114,7 +115,7 @@ class TokenScorer:
         """Name `index`, one of the names of entry `owner`: a word's rarity counts entries."""
         self._owners.add(owner)
         for word in set(words):
-            self._postings[word].append(index)
+            self._postings[word].append(index)  # type: ignore[union-attr]  # arrays until frozen
             self._owners_of[word].add(owner)
 
     def freeze(self) -> None:
@@ -130,14 +131,14 @@ class TokenScorer:
 
     def state(self) -> dict[str, object]:
         """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
-        return {"postings": {word: found.tobytes() for word, found in self._postings.items()},
+        return {"postings": {word: self._names(word).tobytes() for word in self._postings},
                 "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight}
 
     @classmethod
     def restore(cls, state: dict, words_of: Callable[[int], tuple[str, ...]]) -> TokenScorer:
         """The frozen scorer `state` describes."""
         scorer = cls(words_of)
-        scorer._postings = {word: _ids(found) for word, found in state["postings"].items()}
+        scorer._postings = dict(state["postings"])
         scorer._vocabulary = list(scorer._postings)
         scorer._weights, scorer._unknown_weight = state["weights"], state["unknown"]
         scorer._generic_weight = state["generic"]
@@ -152,6 +153,12 @@ class TokenScorer:
     def weight(self, word: str) -> float:
         return self._weights.get(word, self._unknown_weight)
 
+    def _names(self, word: str) -> array:
+        found = self._postings[word]
+        if isinstance(found, bytes):
+            found = self._postings[word] = _ids(found)
+        return found
+
     def _neighbours(self, word: str) -> dict[str, float]:
         """The register's words that meet this one, with their similarity (0–1)."""
         if len(word) < _MIN_FUZZY_WORD:
@@ -165,11 +172,11 @@ class TokenScorer:
         """The names sharing the query's rarest words, by the weight they share."""
         gains = [(self.weight(choice) * similarity, choice)
                  for neighbours in met.values() for choice, similarity in neighbours.items()]
-        gains.sort(key=lambda pair: len(self._postings[pair[1]]))  # rarest first
+        gains.sort(key=lambda pair: len(self._names(pair[1])))  # rarest first
         shared: dict[int, float] = defaultdict(float)
         visited = 0
         for gain, choice in gains:
-            names = self._postings[choice]
+            names = self._names(choice)
             if visited and visited + len(names) > _POSTINGS_BUDGET:
                 break
             visited += len(names)
