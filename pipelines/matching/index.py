@@ -231,7 +231,7 @@ class RegisterIndex:
         self._text_of: list[str] = []  # item → the part as published (the entry's own string)
         self._short_of: dict[int, tuple[str, str]] = {}  # item → (short form kind, published part)
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
-        self._scorer = TokenScorer(self._words)
+        self._scorer = TokenScorer()
         for position, entry in enumerate(self.entries):
             for part, text in dict.fromkeys(name_parts(entry)):
                 self._add(position, entry, part, text)
@@ -259,7 +259,7 @@ class RegisterIndex:
         index._entry_of.frombytes(state["entry_of"])
         index._part_of = bytearray(state["part_of"])
         index._short_of, index._keys = state["short_of"], state["keys"]
-        index._scorer = TokenScorer.restore(state["scorer"], index._words)
+        index._scorer = TokenScorer.restore(state["scorer"])
         return index
 
     def _new_item(self, position: int, part: str, text: str) -> int:
@@ -289,8 +289,7 @@ class RegisterIndex:
         self._scorer.add(item, fuzzy_tokens(form), position)
 
     def _words(self, item: int) -> tuple[str, ...]:
-        entry, part = self.entries[self._entry_of[item]], _PARTS[self._part_of[item]]
-        return fuzzy_tokens(_wordy(entry, part, self._text_of[item]))
+        return self._scorer.words(item)
 
     def check(self, query: str, limit: int = 5,
               false_positives: Collection[tuple[str, str]] = ()) -> Verdict:
