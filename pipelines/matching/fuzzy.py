@@ -110,39 +110,46 @@ class TokenScorer:
         self._number: dict[str, int] = {}
         self._spelling: list[str] = []
         self._word_ids, self._starts = array("I"), array("I")
-        self._owners_of: dict[str, set[int]] = defaultdict(set)
-        self._owners: set[int] = set()
+        # How many entries have each word, and all together: names are added entry by entry,
+        # so an entry is new when it is not the last one counted.
+        self._entries_of: dict[str, int] = defaultdict(int)
+        self._last_owner: dict[str, int] = {}
+        self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._unknown_weight = 0.0
         self._generic_weight = 0.0
 
     def add(self, index: int, words: tuple[str, ...], owner: int) -> None:
-        """Name `index` (more than the last one added), one of the names of entry `owner`: a
-        word's rarity counts entries."""
-        self._owners.add(owner)
+        """Name `index` (more than the last one added), one of the names of entry `owner` (the
+        names of an entry added together): a word's rarity counts entries."""
+        if owner != self._owner:
+            self._owners, self._owner = self._owners + 1, owner
         while len(self._starts) <= index:
             self._starts.append(len(self._word_ids))
+        numbers = self._number
         for word in words:
-            if (number := self._number.get(word)) is None:
-                number = self._number[word] = len(self._spelling)
+            if word not in numbers:
+                numbers[word] = len(self._spelling)
                 self._spelling.append(word)
-            self._word_ids.append(number)
+        self._word_ids.extend(map(numbers.__getitem__, words))
+        last = self._last_owner
         for word in set(words):
             self._postings[word].append(index)  # type: ignore[union-attr]  # arrays until frozen
-            self._owners_of[word].add(owner)
+            if last.get(word) != owner:
+                last[word] = owner
+                self._entries_of[word] += 1
 
     def freeze(self) -> None:
         """Weigh the words, once every name is added."""
-        total = max(len(self._owners), 1)
+        total = max(self._owners, 1)
         self._unknown_weight = math.log(1 + total)
         self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
-        self._weights = {word: self._weight(word, len(found), total)
-                         for word, found in self._owners_of.items()}
+        self._weights = {word: self._weight(word, found, total) for word, found in self._entries_of.items()}
         self._postings = dict(self._postings)
         self._vocabulary = list(self._postings)
         self._starts.append(len(self._word_ids))
-        self._owners_of, self._owners, self._number = defaultdict(set), set(), {}
+        self._entries_of, self._last_owner, self._number = defaultdict(int), {}, {}
 
     def words(self, index: int) -> tuple[str, ...]:
         """The words of name `index`, as added."""
