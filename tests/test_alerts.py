@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from regwatch.fakes.receivers import mail_text
+from regwatch.fakes.states import with_exclusion
 from tests.conftest import SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
-from tests.states import with_exclusion
 
 # An organisation first listed on 2026-08-14 (present in the second state only), as it
 # calls itself; the register publishes it as «Child Evangelism Fellowship (CEF, «Общество

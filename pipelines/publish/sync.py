@@ -94,12 +94,13 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     _catch_up_feed(store, folder, source, state, poll_at, done)
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
-    if name_index.refresh(store, data_dir, source, state.entries() if state.read else None, force):
-        done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
         write_latest_xlsx(folder, state.entries(), write=write)
         manifest["xlsx"] = shown
         _write_manifest(folder, source, manifest)
+    # last: only `regwatch check` reads it, and it falls back to the database while it lags
+    if name_index.refresh(store, data_dir, source, state.entries() if state.read else None, force):
+        done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     return done
 
 
