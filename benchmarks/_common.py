@@ -109,8 +109,10 @@ def markdown(rows: list[Row], when: datetime, revision: str, missing: list[str])
     def cell(text: str) -> str:
         return text.replace("|", "\\|") or "-"
 
-    lines = [f"Written by `make bench` on {when:%Y-%m-%d %H:%M} UTC, commit {revision}; the load "
-             "average (1 / 5 / 15 min) beside each figure is the machine's when its script ended.", "",
+    scripts = ", ".join(dict.fromkeys(r.script for r in rows)) or "none"
+    lines = [f"Written by `benchmarks/_common.py` (the end of `make bench`) on {when:%Y-%m-%d %H:%M} UTC, "
+             f"commit {revision}, from what these scripts printed: {scripts}. The load average "
+             "(1 / 5 / 15 min) beside each figure is the machine's when its script ended.", "",
              "| figure | measured | goal | | script | machine | how |", "|---|---|---|---|---|---|---|"]
     lines += [f"| {cell(r.figure)} | {cell(r.measured)} | {cell(r.goal)} | {r.verdict or ''} | {r.script} "
               f"| {cell(r.load)} | {cell(r.how)} |" for r in rows]
