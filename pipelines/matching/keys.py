@@ -93,6 +93,8 @@ def latin_lookalike(folded: str) -> str:
 
 def _join_initials(words: list[str]) -> list[str]:
     """Runs of one-letter words are one word: «e.V.» meets «eV», «U.S.» meets «US»."""
+    if min(map(len, words), default=2) > 1:  # most names have none
+        return words
     joined: list[str] = []
     in_run = False
     for word in words:
