@@ -9,7 +9,6 @@ catalog is kept in the user's cache under the PO text's hash, for the next proce
 from __future__ import annotations
 
 import gettext
-import hashlib
 import io
 import os
 from collections.abc import Mapping
@@ -53,6 +52,8 @@ def _translations(language: str) -> gettext.GNUTranslations:
 def _compiled(language: str, source: bytes) -> bytes:
     """The PO file compiled, from the user's cache when this very text was compiled before
     (Babel takes a tenth of a second to parse it: `regwatch check` at a terminal pays it once)."""
+    import hashlib  # here: `regwatch --help` never loads OpenSSL
+
     cached = _cache_dir() / f"{language}.{hashlib.sha256(source).hexdigest()[:20]}.mo"
     with suppress(OSError):
         return cached.read_bytes()
