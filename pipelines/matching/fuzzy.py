@@ -28,6 +28,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import repeat
+from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -202,15 +203,16 @@ class TokenScorer:
         gains = [(self.weight(choice) * similarity, choice)
                  for neighbours in met.values() for choice, similarity in neighbours.items()]
         gains.sort(key=lambda pair: len(self._names(pair[1])))  # rarest first
-        shared: dict[int, float] = defaultdict(float)
+        shared: dict[int, float] = {}
         visited = 0
         for gain, choice in gains:
             names = self._names(choice)
             if visited and visited + len(names) > _POSTINGS_BUDGET:
                 break
             visited += len(names)
-            for index in names:
-                shared[index] += gain
+            # shared[index] += gain for each name (a word names each once), in C: a common
+            # word has thousands of names
+            shared.update(zip(names, map(add, map(shared.get, names, repeat(0.0)), repeat(gain))))
         return heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__)
 
     def _query_weight(self, word: str, neighbours: dict[str, float]) -> float:
