@@ -100,7 +100,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def bench(label: str, entries: list[Entry], queries: list[str], rounds: int, p95_goal_ms: float,
+def bench(label: str, entries: list[Entry], queries: list[str], rounds: int, p95_goal_ms: float | None,
           build_goal_s: float | None, table: list) -> None:
     index, seconds = build(entries)
     times, cpu = latencies(index, queries, rounds)
@@ -200,8 +200,9 @@ def main() -> int:
 
     synthetic_entries = entries_of(synthetic.synthetic_rows(rows))
     own = [e.name for e in random.Random(3).sample(synthetic_entries, len(queries))]
+    full = rows >= 100_000  # issue 16's goals are for 100 000 entries
     bench(f"synthetic {rows}", synthetic_entries, queries + own, args.rounds or (2 if args.quick else 3),
-          20.0, 5.0 if rows >= 100_000 else None, table)
+          20.0 if full else None, 5.0 if full else None, table)
     quality(table)
     print()
     print_table(table)
