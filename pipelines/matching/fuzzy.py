@@ -169,7 +169,7 @@ class TokenScorer:
         scorer._postings = dict(state["postings"])
         scorer._vocabulary = list(scorer._postings)
         scorer._spelling = state["spelling"]
-        scorer._word_ids, scorer._starts = _ids(state["word_ids"]), _ids(state["starts"])
+        scorer._word_ids, scorer._starts = unpack_ids(state["word_ids"]), unpack_ids(state["starts"])
         scorer._weights, scorer._unknown_weight = state["weights"], state["unknown"]
         scorer._generic_weight = state["generic"]
         return scorer
@@ -186,7 +186,7 @@ class TokenScorer:
     def _names(self, word: str) -> array:
         found = self._postings[word]
         if isinstance(found, bytes):
-            found = self._postings[word] = _ids(found)
+            found = self._postings[word] = unpack_ids(found)
         return found
 
     def _neighbours(self, word: str) -> dict[str, float]:
@@ -299,7 +299,8 @@ class TokenScorer:
                      if score > 0 and (score >= at_least or not extra)]
 
 
-def _ids(data: bytes) -> array:
+def unpack_ids(data: bytes) -> array:
+    """Numbers stored as an array's bytes (`array.tobytes`), as an array again."""
     found = array("I")
     found.frombytes(data)
     return found

@@ -42,6 +42,7 @@ from pipelines.matching.fuzzy import (
     explain,
     folded_tokens,
     fuzzy_tokens,
+    unpack_ids,
 )
 from pipelines.matching.keys import (
     ACRONYM,
@@ -244,22 +245,31 @@ class RegisterIndex:
         return len(self.entries)
 
     def state(self) -> dict[str, object]:
-        """The index but its entries as plain data, for pipelines.publish.name_index to store."""
-        return {"alias_sources": self._alias_sources, "entry_of": self._entry_of.tobytes(),
-                "part_of": bytes(self._part_of), "text_of": self._text_of, "short_of": self._short_of,
-                "keys": self._keys, "scorer": self._scorer.state()}
+        """The index but its entries as plain data, for pipelines.publish.name_index to store:
+        every attribute the constructor builds (one added later is stored too), arrays as bytes."""
+        found: dict[str, object] = {}
+        for name, value in vars(self).items():
+            if name != "entries":
+                found[name] = (value.state() if isinstance(value, TokenScorer) else
+                               value.tobytes() if isinstance(value, array) else
+                               bytes(value) if isinstance(value, bytearray) else value)
+        return found
 
     @classmethod
     def restore(cls, entries: list[Entry], state: dict) -> RegisterIndex:
         """The index of `entries` that `state` describes, without building it again."""
         index = cls.__new__(cls)
         index.entries = entries
-        index._alias_sources, index._text_of = state["alias_sources"], state["text_of"]
-        index._entry_of = array("I")
-        index._entry_of.frombytes(state["entry_of"])
-        index._part_of = bytearray(state["part_of"])
-        index._short_of, index._keys = state["short_of"], state["keys"]
-        index._scorer = TokenScorer.restore(state["scorer"])
+        for name, value in state.items():
+            if name == "entries":  # the caller's way of naming them
+                continue
+            if name == "_scorer":
+                value = TokenScorer.restore(value)
+            elif name == "_entry_of":
+                value = unpack_ids(value)
+            elif name == "_part_of":
+                value = bytearray(value)
+            setattr(index, name, value)
         return index
 
     def _new_item(self, position: int, part: str, text: str) -> int:
