@@ -43,18 +43,16 @@ test: install-test    ## lint (ruff), types (mypy), then the whole test suite (n
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto --dist loadfile  # one worker per core; a file's tests (and its fixtures, the browser) stay in one worker
 
-bench: install        ## benchmarks: print figures and ratios
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/alerts.py
-	$(BIN)/python benchmarks/check.py
-	$(BIN)/python benchmarks/registers.py
-	$(BIN)/python benchmarks/web.py
-	$(BIN)/python benchmarks/everywhere.py
-	$(BIN)/python benchmarks/history.py
-	$(BIN)/python benchmarks/extract.py
-	$(BIN)/python benchmarks/announcements.py
-	$(BIN)/python benchmarks/early_warning.py
-	$(BIN)/python benchmarks/postgres.py
+# Each benchmark's output is kept in $(BENCH_OUT); the README's performance table is written from them.
+BENCH_OUT  := benchmarks/out
+BENCHMARKS := run alerts check startup registers web everywhere history extract announcements early_warning postgres
+
+bench: install        ## benchmarks: print figures against their goals, then write the README's table from them
+	@mkdir -p $(BENCH_OUT)
+	@for name in $(BENCHMARKS); do \
+	  echo "== benchmarks/$$name.py"; $(BIN)/python benchmarks/$$name.py | tee $(BENCH_OUT)/$$name.txt; \
+	done
+	$(BIN)/python benchmarks/_common.py $(foreach name,$(BENCHMARKS),$(BENCH_OUT)/$(name).txt)
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -33,24 +33,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from run import print_table  # noqa: E402
+from _common import print_table  # noqa: E402
 
-from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
-from regwatch.fakes.receivers import WebhookReceiver, wait_for  # noqa: E402
-from schedules.daemon import DEFAULT_SCHEDULE, load_schedule, make_trigger  # noqa: E402
-from scraper.registers.metadata import load_source  # noqa: E402
-from tests.conftest import (  # noqa: E402
+from regwatch.fakes.harness import (  # noqa: E402
     FIRST_DAY,
     ROOT,
     SECOND_DAY,
     SECRET,
-    load_state,
+    demo_state,
     make_env,
     run_regwatch,
     webhook_sub,
     write_config,
 )
-from tests.states import with_exclusion  # noqa: E402
+from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
+from regwatch.fakes.receivers import WebhookReceiver, wait_for  # noqa: E402
+from regwatch.fakes.states import with_exclusion  # noqa: E402
+from schedules.daemon import DEFAULT_SCHEDULE, load_schedule, make_trigger  # noqa: E402
+from scraper.registers.metadata import load_source  # noqa: E402
 
 SOURCE = "ru_minjust_undesirable"
 SCHEDULE = """timezone = "UTC"
@@ -67,7 +67,7 @@ MB = 1024 * 1024
 
 def bench_cost(tmp: Path, table: list, notes: list) -> None:
     data_dir = tmp / "cost"
-    with FakeMinjust(load_state(SECOND_DAY)) as fake:
+    with FakeMinjust(demo_state(SECOND_DAY)) as fake:
         env = make_env(fake.url, data_dir)
         os.environ.update(env)  # scraper.settings reads REGWATCH_* when first imported
         from scraper.probe import probe
@@ -115,7 +115,7 @@ def fires_per_day(spec: dict, start: datetime) -> list[int]:
 def bench_alerts(interval: float, changes: int, seed: int, tmp: Path, table: list,
                  notes: list) -> None:
     rng = random.Random(seed)
-    base = load_state(FIRST_DAY)
+    base = demo_state(FIRST_DAY)
     excluded = rng.sample([row["field_1_i"] for row in base.rows], changes)
     data_dir = tmp / "alerts"
     alerts, probe_lags = [], []

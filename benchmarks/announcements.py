@@ -33,14 +33,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from run import print_table  # noqa: E402
+from _common import print_table  # noqa: E402
 
 from pipelines.announcements import articles  # noqa: E402
 from pipelines.announcements.confirm import link_pending  # noqa: E402
 from pipelines.storage.data_config import DataConfig  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
 from regwatch.demo import run_demo  # noqa: E402
-from tests.test_announcements import link_score, store_corpus  # noqa: E402
+from regwatch.fakes.labelled import link_score, store_corpus  # noqa: E402
 
 SOURCE = "ru_minjust_undesirable"
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import io
 import shutil
 import statistics
@@ -33,12 +34,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from run import print_table  # noqa: E402
+from _common import print_table  # noqa: E402
 
 from regwatch.demo import run_demo  # noqa: E402
+from regwatch.fakes.harness import ROOT, make_env, run_regwatch  # noqa: E402
 from regwatch.fakes.receivers import WebhookReceiver  # noqa: E402
-from tests.conftest import make_env, run_regwatch  # noqa: E402
-from tests.test_announcement_spiders import FIXTURES, SOURCES, FakeSite  # noqa: E402
+from regwatch.fakes.sites import FakeSite  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "announcements"  # the sites' recorded pages (data, not code)
 
 SECRET = "benchmark-secret"
 NEWS = "/web/gprf/mass-media/news"
@@ -49,6 +52,17 @@ ANNOUNCEMENT = ("<p>По результатам изучения поступи�
                 "<p>Генеральной прокуратурой Российской Федерации принято решение о признании нежелательной "
                 "на территории Российской Федерации деятельности иностранной неправительственной "
                 "организации «{name}».</p>")
+
+
+def url_settings() -> dict[str, str]:
+    """Each announcement source with recorded pages → the setting its spider reads the site's URL from."""
+    found = {}
+    for folder in sorted(FIXTURES.iterdir()):
+        module = importlib.import_module(f"scraper.spiders.announcements_{folder.name}")
+        found[folder.name] = next(value.url_setting for value in vars(module).values()
+                                  if isinstance(value, type) and value.__module__ == module.__name__
+                                  and isinstance(getattr(value, "url_setting", None), str))
+    return found
 
 
 def publish(site: FakeSite, folder: Path, round_number: int) -> str:
@@ -80,14 +94,14 @@ def main() -> None:
         with contextlib.redirect_stdout(io.StringIO()):
             run_demo(data_dir)
         shutil.copytree(FIXTURES / "genproc", folder)
-        sites = {source: stack.enter_context(FakeSite(source)) for source in SOURCES}
+        sites = {source: stack.enter_context(FakeSite(FIXTURES / source)) for source in url_settings()}
         sites["genproc"].folder = folder  # its news list and pages change between rounds
         receiver = stack.enter_context(WebhookReceiver(SECRET))
         config = Path(tmp) / "regwatch.toml"
         config.write_text(f'[[subscription]]\nname = "monitor"\nwebhook = "{receiver.url}"\n'
                           f'secret = "{SECRET}"\n', encoding="utf-8")
         env = make_env("http://127.0.0.1:9", data_dir, REGWATCH_DOWNLOAD_DELAY="1",
-                       **{SOURCES[s][1]: site.url for s, site in sites.items()})
+                       **{url_settings()[s]: site.url for s, site in sites.items()})
         command = ["announcements", "--fetch", "--config", str(config)]
 
         start = time.time()

@@ -29,10 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from run import print_table  # noqa: E402
+from _common import print_table  # noqa: E402
 
 from pipelines.announcements.events import extract_events  # noqa: E402
-from tests.test_extract import corpus, labelled_documents, score  # noqa: E402
+from regwatch.fakes.labelled import corpus, labelled_documents, score  # noqa: E402
 
 
 def seconds_per_round(articles: list[dict], rounds: int) -> list[float]:

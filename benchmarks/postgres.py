@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,14 +30,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-import httpx2 as httpx  # noqa: E402
-import run  # noqa: E402  (benchmarks/run.py: the crawl process, the table)
+import run  # noqa: E402  (benchmarks/run.py: the crawl process)
 import synthetic  # noqa: E402
 import web  # noqa: E402  (benchmarks/web.py: the load generator)
+from _common import print_table  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from pipelines.crawl import ingest  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
+from regwatch.fakes.harness import serving  # noqa: E402
 
 GOALS = {"first": 20.0, "poll": 0.020, "growth": 100.0}
 
@@ -75,37 +75,9 @@ def polls(url: str, sqlite_file: Path | None, count: int, data_dir: Path) -> tup
 
 def serve_load(url: str, data_dir: Path, workers: int, seconds: float) -> dict[str, float]:
     """`regwatch serve --workers N` on `data_dir`'s register; `/api/check` under 8 clients."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
-    env.update(LANG="C.UTF-8", REGWATCH_DATA_DIR=str(data_dir), **({"REGWATCH_DATABASE_URL": url} if url else {}))
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "regwatch", "serve", "--port", str(port),
-                               "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/status", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"regwatch serve --workers {workers} did not start")
-            time.sleep(0.2)
+    with serving(data_dir, "--workers", str(workers), **({"REGWATCH_DATABASE_URL": url} if url else {})) as base:
         web.load(base, 8, 2)  # warm-up: every worker builds its index on its first requests
         return web.load(base, 8, seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bench(label: str, url: str, rows: list[dict], poll_count: int, seconds: float, workdir: Path,
@@ -167,7 +139,7 @@ def main() -> int:
     finally:
         server.__exit__(None, None, None)
     print()
-    run.print_table(table)
+    print_table(table)
     print()
     for note in notes:
         print(f"- {note}")

@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import synthetic  # noqa: E402
+from _common import print_table  # noqa: E402
 
 from pipelines.crawl import ingest  # noqa: E402
 from pipelines.register.diff import baseline, diff  # noqa: E402
@@ -247,28 +248,6 @@ def bench_polls(polls: int, table: list, notes: list) -> None:
 
 
 # --- output -----------------------------------------------------------------------------
-
-def fmt(value: float, unit: str) -> str:
-    if unit == " s":
-        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
-    return f"{value:.1f}{unit}"
-
-
-def print_table(table: list) -> None:
-    header = ("figure", "measured", "goal", "ratio", "", "how")
-    lines = []
-    for label, value, goal, unit, how in table:
-        if goal is None:
-            lines.append((label, fmt(value, unit), "-", "-", "", how))
-        else:
-            ratio = value / goal
-            lines.append((label, fmt(value, unit), fmt(goal, unit), f"{ratio:.2f}",
-                          "ok" if ratio <= 1 else "OVER", how))
-    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
-    for line in [header, tuple("-" * w for w in widths), *lines]:
-        print("  ".join(str(cell).ljust(w) if i in (0, 4, 5) else str(cell).rjust(w)
-                        for i, (cell, w) in enumerate(zip(line, widths))).rstrip())
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -30,10 +30,13 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import httpx2 as httpx  # noqa: E402
+from _common import print_table  # noqa: E402
 
 from pipelines.matching.index import RegisterIndex  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
-from tests.web_support import SOURCE, crawl_history, serving  # noqa: E402
+from regwatch.fakes.harness import crawl_history, serving  # noqa: E402
+
+SOURCE = "ru_minjust_undesirable"
 
 QUERIES = (
     "Stichting Bellingcat", "bellingcat", "Open Society Foundation", "Fond Otkrytoe obshchestvo",
@@ -43,24 +46,28 @@ QUERIES = (
 )
 
 
-def _client(base: str, deadline: float, offset: int, latencies: list[float], errors: list[int]) -> None:
+def _client(base: str, deadline: float, offset: int, latencies: list[float], errors: list[int], path: str) -> None:
     with httpx.Client(base_url=base, timeout=30) as client:
         i = offset
-        while time.perf_counter() < deadline:
+        while True:  # each client at least once, however slow the first answer
             started = time.perf_counter()
-            status = client.get("/api/check", params={"q": QUERIES[i % len(QUERIES)]}).status_code
+            params = {"q": QUERIES[i % len(QUERIES)]} if path == "/api/check" else {}
+            status = client.get(path, params=params).status_code
             latencies.append(time.perf_counter() - started)
             if status != 200:
                 errors.append(status)
             i += 1
+            if time.perf_counter() >= deadline:
+                break
 
 
-def load(base: str, clients: int, seconds: float) -> dict[str, float]:
-    """`clients` threads for `seconds`: requests per second and latency percentiles (ms)."""
+def load(base: str, clients: int, seconds: float, path: str = "/api/check") -> dict[str, float]:
+    """`clients` threads asking for `path` for `seconds` (the check API: each a query of
+    QUERIES in turn): requests per second and latency percentiles (ms)."""
     latencies: list[float] = []
     errors: list[int] = []
     deadline = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_client, args=(base, deadline, n, latencies, errors))
+    threads = [threading.Thread(target=_client, args=(base, deadline, n, latencies, errors, path))
                for n in range(clients)]
     started = time.perf_counter()
     for thread in threads:
@@ -103,10 +110,18 @@ def main() -> int:
             load(base, 4, 1)  # warm-up: the index is built on the first request
             print(f"{'clients':>7}  {'requests':>8}  {'req/s':>7}  {'p50 ms':>7}  {'p95 ms':>7}  "
                   f"{'p99 ms':>7}  errors")
+            table = []
             for clients in args.clients:
                 r = load(base, clients, seconds)
                 print(f"{clients:>7}  {r['requests']:>8.0f}  {r['rps']:>7.0f}  {r['p50']:>7.1f}  "
                       f"{r['p95']:>7.1f}  {r['p99']:>7.1f}  {r['errors']:.0f}")
+                table.append((f"`/api/check`, {clients} clients: requests per second", r["rps"], None, " req/s",
+                              f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, {r['errors']:.0f} errors"))
+            page = load(base, 20, seconds, "/")  # issue 16: the register's page, 20 people at once
+            table.append(("`/`, 20 concurrent clients: p95", page["p95"], 100.0, " ms",
+                          f"{page['rps']:.0f} req/s, p50 {page['p50']:.1f} ms, {page['errors']:.0f} errors"))
+    print()
+    print_table(table)
     return 0
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -26,6 +24,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from regwatch.fakes.harness import (  # noqa: F401  (the tests import them from here)
+    SECRET,
+    Result,
+    make_env,
+    run_regwatch,
+    webhook_sub,
+    write_config,
+)
 from regwatch.fakes.minjust import FakeMinjust, State
 from regwatch.fakes.postgres import Databases, NoServer, throwaway_server
 from regwatch.fakes.receivers import SmtpReceiver, WebhookReceiver
@@ -35,7 +41,6 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "minjust_undesirable"
 REGISTER_COMBINED = SHARED / "data" / "minjust_undesirable" / "register_combined.json"
 FIRST_DAY, SECOND_DAY = "2026-07-29", "2026-08-14"
-SECRET = "s3cret-for-tests-only"  # the alert receivers' signing secret
 
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
@@ -134,35 +139,6 @@ REGISTERS = {r.source: r for r in (
     Register("ru_minjust_extremist", "59961ebb-9f0e-d885-7ebc-b90399923b03",
              DEMO_DATA / "minjust_extremist", "2026-06-30", "2026-09-19", "field_2_s"),
 )}
-
-
-@dataclass
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-def run_regwatch(args: list[str], env: dict[str, str], timeout: float = 120) -> Result:
-    done = subprocess.run([sys.executable, "-m", "regwatch", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
-    return Result(done.returncode, done.stdout, done.stderr)
-
-
-def make_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    # The command speaks the user's locale: the tests read English unless they ask otherwise.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("REGWATCH_") and k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
-    env["LANG"] = "C.UTF-8"
-    env.update(REGWATCH_MINJUST_URL=fake_url, REGWATCH_DATA_DIR=str(data_dir),
-               REGWATCH_DOWNLOAD_DELAY="0", REGWATCH_TIMEOUT="2", REGWATCH_RETRIES="1",
-               REGWATCH_BACKOFF="0.05")
-    env.update(extra)
-    return env
 
 
 class Workspace:
@@ -291,20 +267,6 @@ def webhook():
 def smtp():
     with SmtpReceiver() as server:
         yield server
-
-
-def write_config(path: Path, *subscriptions: str, operator: str = "", delivery: str = "") -> Path:
-    text = "\n".join(subscriptions)
-    if operator:
-        text += "\n[operator]\n" + operator
-    text += "\n[delivery]\n" + (delivery or "backoff_seconds = 0.01\nmax_attempts = 4\ntimeout_seconds = 3")
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
-
-
-def webhook_sub(receiver: WebhookReceiver, name: str = "newsroom", extra: str = "") -> str:
-    return (f'[[subscription]]\nname = "{name}"\nwebhook = "{receiver.url}"\n'
-            f'secret = "{SECRET}"\n{extra}\n')
 
 
 def mail_sub(server: SmtpReceiver, name: str = "mailbox", extra: str = "") -> str:

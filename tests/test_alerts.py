@@ -10,6 +10,7 @@ from pathlib import Path
 
 from regwatch.fakes.minjust import FakeMinjust
 from regwatch.fakes.receivers import mail_text
+from regwatch.fakes.states import with_exclusion
 from tests.conftest import (
     REGISTERS,
     SECOND_DAY,
@@ -20,7 +21,6 @@ from tests.conftest import (
     webhook_sub,
     write_config,
 )
-from tests.states import with_exclusion
 
 # An organisation first listed on 2026-08-14 (present in the second state only), as it
 # calls itself; the register publishes it as «Child Evangelism Fellowship (CEF, «Общество

@@ -10,19 +10,16 @@ import hashlib
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 
 from pipelines.announcements.articles import announcement_events, articles
+from regwatch.fakes import sites
 from tests.conftest import ROOT, make_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "announcements"
-ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head>"
-              b"<body><h1>Service Temporarily Unavailable</h1><p>Try again later.</p></body></html>")
 
 # what an article about a prosecution for "participation" must yield: prosecution events
 # (status not_designation) and no designation
@@ -130,66 +127,11 @@ DESIGNATION_KINDS = ("designated", "included", "excluded")
 FOLLOWED_ON_A_FIRST_CRAWL = {"genproc": ["/web/gprf/mass-media/news/archive"]}
 
 
-class FakeSite:
-    """The site's pages as routes.json maps them, on 127.0.0.1; `broken` answers every
-    listing with an HTML error page (HTTP 200, as some portals do)."""
+class FakeSite(sites.FakeSite):
+    """A source's fake site from its fixtures, its listings as SOURCES names them."""
 
     def __init__(self, source: str) -> None:
-        self.folder = FIXTURES / source
-        self.routes = json.loads((self.folder / "routes.json").read_text(encoding="utf-8"))
-        self.listings = set(SOURCES[source][3])
-        self.requests: list[str] = []  # every path asked for but /robots.txt
-        self.broken = False
-        self.robots: str | None = None  # the robots.txt served; None: 404, everything allowed
-        self.robots_asked = 0
-
-    def page(self, route: str) -> bytes:
-        return (self.folder / self.routes[route]).read_bytes()
-
-    def __enter__(self) -> FakeSite:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path == "/robots.txt":
-                    site.robots_asked += 1
-                    if site.robots is None:
-                        self.send_error(404)
-                    else:
-                        self.reply(site.robots.encode(), "text/plain")
-                    return
-                site.requests.append(self.path)
-                if site.broken and self.path in site.listings:
-                    body, kind = ERROR_PAGE, "text/html"
-                elif self.path in site.routes:
-                    body = site.page(self.path)
-                    kind = "application/rss+xml" if self.routes_to_xml() else "text/html; charset=utf-8"
-                else:
-                    self.send_error(404)
-                    return
-                self.reply(body, kind)
-
-            def reply(self, body: bytes, kind: str) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def routes_to_xml(self) -> bool:
-                return site.routes[self.path].endswith(".xml")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(FIXTURES / source, SOURCES[source][3])
 
 
 def crawl(source: str, site: FakeSite, data_dir: Path, **settings: str) -> subprocess.CompletedProcess:

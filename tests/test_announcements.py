@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from pipelines.announcements import articles
 from pipelines.announcements.events import event_record, extract_events
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
+from regwatch.fakes.labelled import link_score, store_corpus
 from regwatch.fakes.receivers import WebhookReceiver
 from tests.conftest import SECOND_DAY, SECRET, SHARED, load_state, write_config
 
@@ -191,44 +191,10 @@ def test_fetch_runs_every_announcement_spider_then_links(crawled):
 
 # --- linking the whole corpus ---------------------------------------------------------------
 
-LINK_LABELS = Path(__file__).parent / "data" / "announcement_links.json"
 # Levels reached (benchmarks/announcements.py prints the misses): every link on a labelled
 # article is right; the labelled rows the register shows are found but for names it does not
 # print (Meduza, «Новая газета — Европа», Free Idel-Ural, Greenpeace…).
 LINK_PRECISION, LINK_RECALL = 1.0, 0.85
-
-
-def store_corpus(store: Store) -> int:
-    """Every corpus article, stored as a spider stores it, with the events found in it."""
-    stored = 0
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        text, published = article["text"], article.get("published") or ""
-        article_id = articles.add_article(store.engine, articles.Article(
-            article["url"], "corpus", article["url"], published, article["lang"], text,
-            hashlib.sha256(text.encode()).hexdigest(), "2026-11-26T00:00:00+00:00"))
-        if article_id is not None:
-            stored += 1
-            articles.add_events(store.engine, article_id, [
-                event_record(e) for e in extract_events(text, published or None, article["lang"])])
-    return stored
-
-
-def link_score(events: list[dict], numbers: dict[str, int]) -> dict:
-    """Links on the hand-labelled articles against their rows (labels.json's register_rows
-    and announcement_links.json's also_named): right and wrong links, rows found and missed
-    among those the register (`numbers`: entry_id → number) shows."""
-    labels = json.loads((SHARED / "data" / "announcements" / "labels.json").read_text(encoding="utf-8"))
-    also = json.loads(LINK_LABELS.read_text(encoding="utf-8"))["also_named"]
-    right_rows = {url: set(label["register_rows"]) | set(also.get(url, ())) for url, label in labels.items()}
-    linked = [e for e in events if e["status"] == articles.CONFIRMED and e["url"] in labels]
-    wrong = [e for e in linked if numbers[e["entry_id"]] not in right_rows[e["url"]]]
-    present = set(numbers.values())
-    expected = {(url, row) for url, label in labels.items() for row in label["register_rows"] if row in present}
-    found = {(e["url"], numbers[e["entry_id"]]) for e in linked} & expected
-    return {"links": len(linked), "wrong": wrong, "expected": len(expected), "found": len(found),
-            "missed": sorted(expected - found),
-            "precision": 1 - len(wrong) / max(len(linked), 1), "recall": len(found) / max(len(expected), 1)}
 
 
 def test_links_from_the_whole_corpus_are_right(crawled):

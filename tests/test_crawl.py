@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.publish.dictionary import EXPORT_COLUMNS
 from pipelines.storage.raw_archive import read_reply
-from tests import states
+from regwatch.fakes import states
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 
 pytestmark = pytest.mark.both_backends

@@ -9,8 +9,8 @@ import socket
 
 import pytest
 
+from regwatch.fakes import states
 from regwatch.fakes.minjust import FakeMinjust
-from tests import states
 from tests.conftest import FIRST_DAY, REGISTERS, Workspace, load_state
 
 

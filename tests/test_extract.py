@@ -7,7 +7,6 @@ by line and URL; the texts are read from ../shared, never copied here.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -23,74 +22,13 @@ from pipelines.announcements.events import (
 from pipelines.announcements.names import names
 from pipelines.announcements.sentences import sentences
 from pipelines.announcements.text import html_text
+from regwatch.fakes.labelled import DESIGNATIONS, corpus, labelled_documents, score
 from scraper.parsers.dates import dates_in, published, resolve_day, resolve_weekday
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "data" / "announcements" / "articles.jsonl"
-LABELS = ROOT / "tests" / "data" / "announcement_labels.json"
-DESIGNATIONS = ("designated", "included", "excluded")
 # measured on the held-out set of 24 articles: 28 of 29 right, 28 of 35 found (the extractor
 # before issue 15's rounds: 21 of 22, 21 of 35); README
 PRECISION_HELD_OUT, RECALL_HELD_OUT = 0.96, 0.8
-
-
-def corpus() -> list[dict]:
-    with CORPUS.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]
-
-
-def labelled_documents(held_out: bool = False) -> list[tuple[dict, dict]]:
-    """(article, label) per labelled item; a label with a paragraph narrows the article's text.
-    The items held out (origin "held_out", never used to write the rules) only with `held_out`."""
-    articles = corpus()
-    documents = []
-    for label in json.loads(LABELS.read_text(encoding="utf-8"))["items"]:
-        if (label["origin"] == "held_out") != held_out:
-            continue
-        article = dict(articles[label["line"]])
-        assert article["url"] == label["url"], f"corpus line {label['line']} moved: {label['url']}"
-        if "paragraph" in label:
-            article["text"] = [p for p in article["text"].split("\n") if p.strip()][label["paragraph"]]
-        documents.append((article, label))
-    return documents
-
-
-def _matches(event: Event, expected: dict) -> bool:
-    if event.kind != expected["kind"]:
-        return False
-    names = [event.organisation, event.acronym or ""]
-    return any(re.search(expected["organisation_pattern"], name, re.IGNORECASE) for name in names if name)
-
-
-def score(documents: list[tuple[dict, dict]]) -> dict:
-    """Precision and recall on (article, organisation matched loosely, kind), designations
-    only; dates are scored on the matched pairs (the act's own date or the announcement day)."""
-    predicted = correct = expected_total = found = dated = dated_right = 0
-    misses, false = [], []
-    for article, label in documents:
-        events = [e for e in extract_events(article["text"], article["published"], article["lang"])
-                  if e.kind in DESIGNATIONS]
-        predicted += len(events)
-        good = [e for e in events if any(_matches(e, x) for x in label["events"])]
-        correct += len(good)
-        false += [(label["line"], e.kind, e.organisation) for e in events if e not in good]
-        for expected in label["events"]:
-            expected_total += 1
-            hit = next((e for e in events if _matches(e, expected)), None)
-            if hit is None:
-                misses.append((label["line"], expected["kind"], expected["organisation_pattern"]))
-                continue
-            found += 1
-            wanted = {expected["date"], expected["announced_on"]} - {None}
-            if wanted:
-                dated += 1
-                got = hit.decision_date if hit.kind == "designated" else hit.register_date
-                dated_right += got in wanted
-    return dict(precision=correct / predicted if predicted else 1.0,
-                recall=found / expected_total if expected_total else 1.0,
-                date_accuracy=dated_right / dated if dated else 1.0,
-                predicted=predicted, expected=expected_total, documents=len(documents),
-                misses=misses, false_positives=false)
 
 
 # --- the labelled set -----------------------------------------------------------------------

@@ -17,8 +17,8 @@ from lxml import etree
 
 from pipelines.publish import feeds
 from pipelines.publish.dictionary import CHANGE_COLUMNS
+from regwatch.fakes import states
 from regwatch.fakes.minjust import FakeMinjust, State
-from tests import states
 from tests.conftest import (
     FIRST_DAY,
     SECOND_DAY,

@@ -12,8 +12,8 @@ import pytest
 from pipelines.alerts.compose import MAX_VALUE_CHARS, Selection, compose, cut
 from pipelines.register.models import ADDED, MODIFIED, Change, Entry
 from pipelines.register.validate import date_problems
+from regwatch.fakes import states
 from scraper.registers.metadata import SHIPPED, MetadataError, Thresholds, load_source, read_metadata
-from tests import states
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state, webhook_sub, write_config
 from tests.test_crawl_failures import assert_refused
 

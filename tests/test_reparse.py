@@ -17,8 +17,8 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.cli.reparse import reparse
 from regwatch.fakes.minjust import FakeMinjust
+from regwatch.fakes.states import with_exclusion
 from tests.conftest import FIRST_DAY, FIXTURES, SECOND_DAY, Workspace, load_state
-from tests.states import with_exclusion
 
 
 def unzipped(files: dict[str, bytes]) -> dict[str, object]:

@@ -7,8 +7,8 @@ import gzip
 import hashlib
 import json
 
+from regwatch.fakes.states import with_exclusion
 from tests.conftest import FIRST_DAY, load_state
-from tests.states import with_exclusion
 
 
 def test_show_traces_every_version_to_the_bytes_it_came_from(workspace):

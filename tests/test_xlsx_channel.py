@@ -11,11 +11,11 @@ import pytest
 from pipelines.register.normalise import normalise_rows
 from pipelines.storage.store import Store
 from regwatch.fakes.minjust import State
+from regwatch.fakes.states import with_name
 from scraper.parsers.columns import map_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.registers.metadata import load_source
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
-from tests.states import with_name
 
 RULES = load_source("ru_minjust_undesirable").columns
 

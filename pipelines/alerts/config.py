@@ -13,10 +13,8 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipelines.alerts.compose import Subscription
-from pipelines.announcements.early_warning import ANNOUNCED
 from pipelines.register.models import (
     ADDED,
     EXCLUDED_KIND,
@@ -27,8 +25,12 @@ from pipelines.register.models import (
 )
 from scraper.registers.metadata import source_names
 
+if TYPE_CHECKING:  # imported where used: `regwatch check` reads this file and needs no alert text
+    from pipelines.alerts.compose import Subscription
+
 # What a subscription's `kinds` may name: the register's changes, and `announced` (a
 # designation announced that the register does not show yet: pipelines.announcements.early_warning).
+ANNOUNCED = "announced"
 ALERT_KINDS = (ADDED, EXCLUDED_KIND, REINSTATED, REMOVED, MODIFIED, RENUMBERED, ANNOUNCED)
 LANGUAGES = ("en", "ru")
 OPERATOR = "operator"  # the operator's subscription name (reserved)
@@ -136,6 +138,8 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
 
 def _subscription(origin: str, where: str, table: Mapping[str, Any],
                   env: Mapping[str, str]) -> Subscription:
+    from pipelines.alerts.compose import Subscription
+
     no_unknown_keys(origin, where, table, _SUBSCRIPTION_KEYS)
     name = str(table.get("name") or "").strip()
     if not name:

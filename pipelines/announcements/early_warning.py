@@ -17,13 +17,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from pipelines.alerts.compose import Message, Subscription, format_date
+from pipelines.alerts.config import ANNOUNCED  # the alert kind a subscription's `kinds` may name
 from pipelines.announcements.linking import LINKED_KINDS
 from pipelines.i18n.catalog import Translator, translator
 from pipelines.matching.keys import fold
 from pipelines.matching.watchlist import WatchHit, watchlist_hits
 from pipelines.register.models import Entry
 
-ANNOUNCED = "announced"  # the alert kind a subscription's `kinds` may name
 # The register follows a decision within 1–50 days (median about two weeks): an older
 # pending announcement is not an early warning any more, only a name the matcher missed.
 NEWS_WINDOW_DAYS = 60

@@ -1,8 +1,9 @@
 """Every text a person reads, in English and Russian, from the gettext catalogs beside
 this module (`locale/<language>/LC_MESSAGES/regwatch.po`, keyed by stable message ids).
 
-The PO files are the source of truth: they are compiled in memory the first time a
-language is asked for (Babel), so there is no build step and no .mo file to go stale.
+The PO files are the source of truth: they are compiled the first time a language is
+asked for (Babel), so there is no build step and no .mo file to go stale; the compiled
+catalog is kept in the user's cache under the PO text's hash, for the next process.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import gettext
 import io
 import os
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
+
+from pipelines.storage.atomic import atomic_write_bytes
 
 LANGUAGES = ("en", "ru")
 DEFAULT = "en"
@@ -39,17 +43,33 @@ class _Missing(gettext.NullTranslations):
 def _translations(language: str) -> gettext.GNUTranslations:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: one of {', '.join(LANGUAGES)}")
+    source = po_path(language).read_bytes()
+    translations = gettext.GNUTranslations(io.BytesIO(_compiled(language, source)))
+    translations.add_fallback(_Missing())
+    return translations
+
+
+def _compiled(language: str, source: bytes) -> bytes:
+    """The PO file compiled, from the user's cache when this very text was compiled before
+    (Babel takes a tenth of a second to parse it: `regwatch check` at a terminal pays it once)."""
+    import hashlib  # here: `regwatch --help` never loads OpenSSL
+
+    cached = _cache_dir() / f"{language}.{hashlib.sha256(source).hexdigest()[:20]}.mo"
+    with suppress(OSError):
+        return cached.read_bytes()
     from babel.messages.mofile import write_mo  # here: a command that prints no text never loads Babel
     from babel.messages.pofile import read_po
 
-    with po_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    translations = gettext.GNUTranslations(compiled)
-    translations.add_fallback(_Missing())
-    return translations
+    write_mo(compiled, read_po(io.BytesIO(source), locale=language, domain=DOMAIN))
+    with suppress(OSError):  # a read-only home: compiled again next time
+        atomic_write_bytes(cached, compiled.getvalue())
+    return compiled.getvalue()
+
+
+def _cache_dir() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(home) / "regwatch" / "i18n"
 
 
 class Translator:

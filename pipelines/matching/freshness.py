@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
-
-from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
 from pipelines.i18n.catalog import translator
 from pipelines.matching.registers import RegisterAnswer, answer_record
-from pipelines.storage.schema import crawl_log
 from scraper.registers.metadata import SourceMeta
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 NOT_CHECKED = "not checked"  # a register asked but never read here
 
@@ -47,6 +46,12 @@ class Stale:
 
 def data_ages(engine: Engine, registers: Iterable[SourceMeta]) -> list[DataAge]:
     """How old each register's data is, in the order given (one query for them all)."""
+    # Here, not above: `regwatch check` reads a current name index without SQLAlchemy.
+    from sqlalchemy import func, select
+
+    from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
+    from pipelines.storage.schema import crawl_log
+
     registers = list(registers)
     with engine.connect() as conn:
         last: dict[str, str] = {source: at for source, at in conn.execute(

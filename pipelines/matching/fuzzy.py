@@ -26,7 +26,9 @@ import heapq
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from itertools import repeat
+from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -92,41 +94,85 @@ GENERIC_WORDS = frozenset(fuzzy_tokens(
 
 # Each query word → the register's words it meets, with their similarity (0–1).
 Meetings = dict[str, dict[str, float]]
+# A query's word weights, and each register word's best similarity to any query word.
+_Asked = tuple[dict[str, float], dict[str, float]]
 
 
 class TokenScorer:
     """Names as word bags, with an inverted index from word to names and word weights."""
 
-    def __init__(self, words_of: Callable[[int], tuple[str, ...]]) -> None:
-        """`words_of(i)` gives the words of name i when it is scored; they are not kept (a
-        large register's words would take more memory than its postings). Add every name,
-        then `freeze`."""
-        self._words_of = words_of
-        self._postings: dict[str, array] = defaultdict(lambda: array("I"))
-        self._owners_of: dict[str, set[int]] = defaultdict(set)
-        self._owners: set[int] = set()
+    def __init__(self) -> None:
+        """Add every name, then `freeze`."""
+        # word → the names that have it; restored ones stay bytes until a query needs them
+        self._postings: dict[str, array | bytes] = defaultdict(lambda: array("I"))
+        # Each name's words, in order, as numbers into _spelling (4 bytes a word: a 100 000-entry
+        # register's words as tuples of strings would take more than its postings); name i's
+        # are _word_ids[_starts[i]:_starts[i + 1]] (an index's acronyms have none).
+        self._number: dict[str, int] = {}
+        self._spelling: list[str] = []
+        self._word_ids, self._starts = array("I"), array("I")
+        # How many entries have each word, and all together: names are added entry by entry,
+        # so an entry is new when it is not the last one counted.
+        self._entries_of: dict[str, int] = defaultdict(int)
+        self._last_owner: dict[str, int] = {}
+        self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._unknown_weight = 0.0
         self._generic_weight = 0.0
 
     def add(self, index: int, words: tuple[str, ...], owner: int) -> None:
-        """Name `index`, one of the names of entry `owner`: a word's rarity counts entries."""
-        self._owners.add(owner)
+        """Name `index` (more than the last one added), one of the names of entry `owner` (the
+        names of an entry added together): a word's rarity counts entries."""
+        if owner != self._owner:
+            self._owners, self._owner = self._owners + 1, owner
+        while len(self._starts) <= index:
+            self._starts.append(len(self._word_ids))
+        numbers = self._number
+        for word in words:
+            if word not in numbers:
+                numbers[word] = len(self._spelling)
+                self._spelling.append(word)
+        self._word_ids.extend(map(numbers.__getitem__, words))
+        last = self._last_owner
         for word in set(words):
-            self._postings[word].append(index)
-            self._owners_of[word].add(owner)
+            self._postings[word].append(index)  # type: ignore[union-attr]  # arrays until frozen
+            if last.get(word) != owner:
+                last[word] = owner
+                self._entries_of[word] += 1
 
     def freeze(self) -> None:
         """Weigh the words, once every name is added."""
-        total = max(len(self._owners), 1)
+        total = max(self._owners, 1)
         self._unknown_weight = math.log(1 + total)
         self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
-        self._weights = {word: self._weight(word, len(found), total)
-                         for word, found in self._owners_of.items()}
+        self._weights = {word: self._weight(word, found, total) for word, found in self._entries_of.items()}
         self._postings = dict(self._postings)
         self._vocabulary = list(self._postings)
-        self._owners_of, self._owners = defaultdict(set), set()
+        self._starts.append(len(self._word_ids))
+        self._entries_of, self._last_owner, self._number = defaultdict(int), {}, {}
+
+    def words(self, index: int) -> tuple[str, ...]:
+        """The words of name `index`, as added."""
+        return tuple(map(self._spelling.__getitem__, self._word_ids[self._starts[index]:self._starts[index + 1]]))
+
+    def state(self) -> dict[str, object]:
+        """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
+        return {"postings": {word: self._names(word).tobytes() for word in self._postings},
+                "spelling": self._spelling, "word_ids": self._word_ids.tobytes(), "starts": self._starts.tobytes(),
+                "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight}
+
+    @classmethod
+    def restore(cls, state: dict) -> TokenScorer:
+        """The frozen scorer `state` describes."""
+        scorer = cls()
+        scorer._postings = dict(state["postings"])
+        scorer._vocabulary = list(scorer._postings)
+        scorer._spelling = state["spelling"]
+        scorer._word_ids, scorer._starts = unpack_ids(state["word_ids"]), unpack_ids(state["starts"])
+        scorer._weights, scorer._unknown_weight = state["weights"], state["unknown"]
+        scorer._generic_weight = state["generic"]
+        return scorer
 
     @staticmethod
     def _weight(word: str, frequency: int, total: int) -> float:
@@ -136,6 +182,12 @@ class TokenScorer:
 
     def weight(self, word: str) -> float:
         return self._weights.get(word, self._unknown_weight)
+
+    def _names(self, word: str) -> array:
+        found = self._postings[word]
+        if isinstance(found, bytes):
+            found = self._postings[word] = unpack_ids(found)
+        return found
 
     def _neighbours(self, word: str) -> dict[str, float]:
         """The register's words that meet this one, with their similarity (0–1)."""
@@ -150,16 +202,17 @@ class TokenScorer:
         """The names sharing the query's rarest words, by the weight they share."""
         gains = [(self.weight(choice) * similarity, choice)
                  for neighbours in met.values() for choice, similarity in neighbours.items()]
-        gains.sort(key=lambda pair: len(self._postings[pair[1]]))  # rarest first
-        shared: dict[int, float] = defaultdict(float)
+        gains.sort(key=lambda pair: len(self._names(pair[1])))  # rarest first
+        shared: dict[int, float] = {}
         visited = 0
         for gain, choice in gains:
-            names = self._postings[choice]
+            names = self._names(choice)
             if visited and visited + len(names) > _POSTINGS_BUDGET:
                 break
             visited += len(names)
-            for index in names:
-                shared[index] += gain
+            # shared[index] += gain for each name (a word names each once), in C: a common
+            # word has thousands of names
+            shared.update(zip(names, map(add, map(shared.get, names, repeat(0.0)), repeat(gain))))
         return heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__)
 
     def _query_weight(self, word: str, neighbours: dict[str, float]) -> float:
@@ -169,12 +222,13 @@ class TokenScorer:
             return self.weight(word)
         return self.weight(max(neighbours, key=neighbours.__getitem__))
 
-    def _coverage(self, met: Iterable[tuple[str, float, float]]) -> tuple[float, list[str]]:
-        """(word, its weight, its best similarity on the other side) → the weighted share of
-        the words met, and those that meet no word as the same word (optional words aside)."""
+    @staticmethod
+    def _coverage(words: Iterable[str], weights: Iterable[float], bests: Iterable[float]) -> tuple[float, list[str]]:
+        """Words, their weights and their best similarities on the other side → the weighted
+        share of the words met, and those that meet no word as the same word (optional words aside)."""
         total = found = 0.0
         missing = []
-        for word, weight, best in met:
+        for word, weight, best in zip(words, weights, bests):
             total += weight
             found += weight * best
             if best < STRONG_WORD / 100 and word not in _OPTIONAL:
@@ -182,25 +236,43 @@ class TokenScorer:
         return (found / total if total else 0.0), missing
 
     def score(self, query: tuple[str, ...], index: int, met: Meetings,
-              reached: dict[str, float] | None = None) -> tuple[float, list[str], list[str]]:
+              asked: _Asked | None = None) -> tuple[float, list[str], list[str]]:
         """0–100, the query's words that meet no word of the name and the name's words that
         meet none of the query's. A name is more than a near miss only when every word on
-        each side meets the same word on the other. `reached`: `reach(met)`, when the caller
-        scores many names against one query."""
-        name = self._words_of(index)
+        each side meets the same word on the other. `asked`: what `_asked` knows of the query."""
+        found = self._score(query, index, met, asked or self._asked(query, met), 0.0)
+        assert found is not None  # nothing is below 0
+        return found
+
+    def _score(self, query: tuple[str, ...], index: int, met: Meetings, asked: _Asked,
+               at_least: float) -> tuple[float, list[str], list[str]] | None:
+        """`score`, or None as soon as the name can neither reach `at_least` nor meet every
+        query word (`best` would drop it)."""
+        name = self.words(index)
         in_name = set(name)
-        reached = reach(met) if reached is None else reached
+        weights, reach = asked
         # A query word's few neighbours are looked up in the name, not the name's words (a
         # row of the extremist list names two hundred) in the neighbours.
-        precision, extra = self._coverage(
-            (word, self._query_weight(word, met[word]),
-             max((similarity for w, similarity in met[word].items() if w in in_name), default=0.0))
-            for word in query)
-        recall, absent = self._coverage((word, self.weight(word), reached.get(word, 0.0)) for word in name)
+        precision, extra = self._coverage(query, map(weights.__getitem__, query), [
+            max((similarity for w, similarity in met[word].items() if w in in_name), default=0.0)
+            for word in query])
+        if extra and 200 * precision / (precision + 1) < at_least:  # the best a perfect recall gives
+            return None
+        recall, absent = self._coverage(name, map(self.weight, name), map(reach.get, name, repeat(0.0)))
         score = 0.0 if not precision + recall else 200 * precision * recall / (precision + recall)
         if extra or absent:
             score = min(score, NEAR_MISS_MAX)
         return score, extra, absent
+
+    def _asked(self, query: tuple[str, ...], met: Meetings) -> _Asked:
+        """What every name's score needs of the query, worked out once: each query word's
+        weight, and each register word's best similarity to any query word."""
+        reach: dict[str, float] = {}
+        for neighbours in met.values():
+            for word, similarity in neighbours.items():
+                if similarity > reach.get(word, 0.0):
+                    reach[word] = similarity
+        return {word: self._query_weight(word, met[word]) for word in set(query)}, reach
 
     def is_generic(self, word: str) -> bool:
         """A function word, a legal form, a word for a kind of body, or one that many entries share."""
@@ -223,21 +295,19 @@ class TokenScorer:
         if not query:
             return {}, []
         met = {word: self._neighbours(word) for word in set(query)}
-        reached = reach(met)
-        scored = [(index, *self.score(query, index, met, reached)) for index in self._shortlist(met)]
+        asked = self._asked(query, met)
+        scored = [(index, *found) for index in self._shortlist(met)
+                  if (found := self._score(query, index, met, asked, at_least)) is not None]
         scored.sort(key=lambda found: -found[1])
         return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
                      if score > 0 and (score >= at_least or not extra)]
 
 
-def reach(met: Meetings) -> dict[str, float]:
-    """Each register word the query meets → its best similarity to any query word."""
-    reached: dict[str, float] = {}
-    for neighbours in met.values():
-        for word, similarity in neighbours.items():
-            if similarity > reached.get(word, 0.0):
-                reached[word] = similarity
-    return reached
+def unpack_ids(data: bytes) -> array:
+    """Numbers stored as an array's bytes (`array.tobytes`), as an array again."""
+    found = array("I")
+    found.frombytes(data)
+    return found
 
 
 def explain(extra: list[str], absent: list[str]) -> Explained:

@@ -47,6 +47,7 @@ from pipelines.matching.fuzzy import (
     explain,
     folded_tokens,
     fuzzy_tokens,
+    unpack_ids,
 )
 from pipelines.matching.keys import (
     ACRONYM,
@@ -247,7 +248,7 @@ class RegisterIndex:
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
         self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
         self._russian: dict[str, int | list[int]] = {}  # a Russian name's word keys → items
-        self._scorer = TokenScorer(self._words)
+        self._scorer = TokenScorer()
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
             # an entry whose English name is printed is not found by a translation of its Russian one
@@ -266,6 +267,34 @@ class RegisterIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def state(self) -> dict[str, object]:
+        """The index but its entries as plain data, for pipelines.publish.name_index to store:
+        every attribute the constructor builds (one added later is stored too), arrays as bytes."""
+        found: dict[str, object] = {}
+        for name, value in vars(self).items():
+            if name != "entries":
+                found[name] = (value.state() if isinstance(value, TokenScorer) else
+                               value.tobytes() if isinstance(value, array) else
+                               bytes(value) if isinstance(value, bytearray) else value)
+        return found
+
+    @classmethod
+    def restore(cls, entries: list[Entry], state: dict) -> RegisterIndex:
+        """The index of `entries` that `state` describes, without building it again."""
+        index = cls.__new__(cls)
+        index.entries = entries
+        for name, value in state.items():
+            if name == "entries":  # the caller's way of naming them
+                continue
+            if name == "_scorer":
+                value = TokenScorer.restore(value)
+            elif name == "_entry_of":
+                value = unpack_ids(value)
+            elif name == "_part_of":
+                value = bytearray(value)
+            setattr(index, name, value)
+        return index
 
     def _new_item(self, position: int, part: str, text: str) -> int:
         item = len(self._text_of)
@@ -295,8 +324,7 @@ class RegisterIndex:
         self._scorer.add(item, fuzzy_tokens(form), position)
 
     def _words(self, item: int) -> tuple[str, ...]:
-        entry, part = self.entries[self._entry_of[item]], _PARTS[self._part_of[item]]
-        return fuzzy_tokens(_wordy(entry, part, self._text_of[item]))
+        return self._scorer.words(item)
 
     def check(self, query: str, limit: int = 5,
               false_positives: Collection[tuple[str, str]] = ()) -> Verdict:

@@ -174,6 +174,19 @@ class PersonIndex:
     def __len__(self) -> int:
         return len(self._people)
 
+    def state(self, position_of: dict[int, int]) -> dict[str, object]:
+        """As plain data: each person by their entry's position (`position_of`: id(entry) →
+        position in the list stored beside it)."""
+        return {"people": [(position_of[id(entry)], person.surname, person.given, person.patronymic,
+                            person.pseudonyms) for entry, person in self._people], "by_word": self._by_word}
+
+    @classmethod
+    def restore(cls, entries: list[Any], state: dict) -> PersonIndex:
+        index = cls(())
+        index._people = [(entries[position], PersonName(*name)) for position, *name in state["people"]]
+        index._by_word = state["by_word"]
+        return index
+
     def find(self, query: str) -> list[tuple[Any, PersonMatch]]:
         """Every person the query names, exact spellings first."""
         typed = typed_words(query)

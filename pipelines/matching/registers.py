@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from pipelines.i18n.catalog import translator
 from pipelines.matching.index import LISTED_SCORE, RegisterIndex, Verdict, verdict_record
@@ -69,12 +69,33 @@ class Register:
 
     def __init__(self, source: str, entries: Iterable[Entry], names: RegisterIndex) -> None:
         self.source, self.names = source, names
-        entries = list(entries)
-        self.persons = PersonIndex(e for e in entries if e.entity_type == PERSON)
-        self.by_identifier: dict[tuple[str, str], list[Entry]] = {}
-        for entry in entries:
-            for scheme, value in entry.identifiers:
-                self.by_identifier.setdefault((scheme, value), []).append(entry)
+        self.entries = list(entries)
+        self.persons = PersonIndex(e for e in self.entries if e.entity_type == PERSON)
+        self.by_identifier = _by_identifier(self.entries)
+
+    def state(self) -> dict[str, object]:
+        """The register and its indexes as plain data (pipelines.publish.name_index stores
+        it): each entry a tuple of Entry's fields, without the published cells (a check never
+        shows them); an index's entry by its position, unless announcements renamed it."""
+        position_of = {id(entry): position for position, entry in enumerate(self.entries)}
+        return {"source": self.source, "fields": _FIELDS, "entries": [_row(e) for e in self.entries],
+                "names": {**self.names.state(),
+                          "entries": [position_of.get(id(e), _row(e)) for e in self.names.entries]},
+                "persons": self.persons.state(position_of)}
+
+    @classmethod
+    def restore(cls, state: dict) -> Register:
+        """The register `state` describes; ValueError when Entry's fields have changed since."""
+        if tuple(state["fields"]) != _FIELDS:
+            raise ValueError("the index was stored with other entry fields")
+        register = cls.__new__(cls)
+        register.source, register.entries = state["source"], [Entry(*row) for row in state["entries"]]
+        names = state["names"]
+        register.names = RegisterIndex.restore(
+            [register.entries[e] if isinstance(e, int) else Entry(*e) for e in names["entries"]], names)
+        register.persons = PersonIndex.restore(register.entries, state["persons"])
+        register.by_identifier = _by_identifier(register.entries)
+        return register
 
     def check(self, query: str, limit: int = 5,
               false_positives: Collection[tuple[str, str]] = ()) -> RegisterAnswer:
@@ -89,6 +110,21 @@ class Register:
                                   tuple(Found(e, m.how) for e, m in people[:limit]))
         verdict = self.names.check(query, limit=limit, false_positives=false_positives)
         return RegisterAnswer(self.source, verdict_word(verdict), verdict.rule, verdict=verdict)
+
+
+_FIELDS = tuple(f.name for f in fields(Entry))
+
+
+def _row(entry: Entry) -> tuple:
+    return tuple(() if name == "raw" else getattr(entry, name) for name in _FIELDS)
+
+
+def _by_identifier(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
+    found: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        for scheme, value in entry.identifiers:
+            found.setdefault((scheme, value), []).append(entry)
+    return found
 
 
 def _word_of(entries: Sequence[Entry]) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.publish import combined, feeds
+from pipelines.publish import combined, feeds, name_index
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, export_columns
 from pipelines.publish.export import (
     StalePatch,
@@ -110,6 +110,9 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         manifest["xlsx"] = shown
         _write_manifest(folder, source, manifest)
     publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
+    # last: only `regwatch check` reads it, and it falls back to the database while it lags
+    if name_index.refresh(store, data_dir, source, state.entries() if state.read else None, force):
+        done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     return done
 
 
@@ -226,6 +229,10 @@ class _State:
 
     def __init__(self, store: Store, source: str, current: list[Entry] | None) -> None:
         self.store, self.source, self._entries = store, source, current
+
+    @property
+    def read(self) -> bool:
+        return self._entries is not None
 
     def entries(self) -> list[Entry]:
         if self._entries is None:

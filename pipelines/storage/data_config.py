@@ -36,6 +36,14 @@ def database_url(url: str) -> str:
     return url
 
 
+def _plain_sqlite(url: str) -> Path | None:
+    """The file of an `sqlite:///<path>` URL with nothing to decode (no query, no escapes)."""
+    scheme, _, path = url.partition(":///")
+    if scheme != "sqlite" or not path or path == ":memory:" or any(c in path for c in "?#%"):
+        return None
+    return Path(path)
+
+
 @dataclass(frozen=True)
 class DataConfig:
     data_dir: Path
@@ -46,6 +54,8 @@ class DataConfig:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("REGWATCH_DATA_DIR") or "output")
         url = env.get("REGWATCH_DATABASE_URL") or f"sqlite:///{data_dir / 'regwatch.db'}"
+        if _plain_sqlite(url) is not None:  # most URLs: no need to import SQLAlchemy to read them
+            return cls(data_dir, url)
         from sqlalchemy.engine import make_url  # here: `regwatch --help` never imports SQLAlchemy
         from sqlalchemy.exc import ArgumentError
 
@@ -91,6 +101,8 @@ class DataConfig:
 
     def sqlite_file(self) -> Path | None:
         """The database's file, when it is an SQLite file (not in memory, not a server)."""
+        if (plain := _plain_sqlite(self.database_url)) is not None:
+            return plain
         from sqlalchemy.engine import make_url
 
         url = make_url(self.database_url)

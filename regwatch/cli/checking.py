@@ -17,17 +17,16 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.announcements.articles import aliases_of, register_checker
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.i18n.phrase import said_in
-from pipelines.matching.freshness import DataAge, Stale, data_ages, registers_record, stale_data
+from pipelines.matching.freshness import DataAge, Stale, registers_record, stale_data
 from pipelines.matching.index import (
     POSSIBLE_SCORE,
     Candidate,
@@ -44,9 +43,9 @@ from pipelines.matching.registers import (
     deciding,
     verdict_word,
 )
-from pipelines.publish.export import neutralise
+from pipelines.publish import name_index
 from pipelines.register.models import Entry
-from pipelines.storage.store import Store
+from pipelines.storage.data_config import DataConfig
 from regwatch.cli.app import (
     DEFAULT_SOURCE,
     _alert_config,
@@ -59,6 +58,9 @@ from regwatch.cli.app import (
 )
 from scraper.redact import redact
 from scraper.registers.metadata import load_source, source_names
+
+# A check imports neither SQLAlchemy nor the crawl: it answers from the name index beside
+# the data (pipelines.publish.name_index), and opens the Store only when that lags.
 
 EXIT_LISTED, EXIT_NOT_LISTED, EXIT_ERROR = 0, 1, 2
 LISTED, EXCLUDED, POSSIBLE, NOT_LISTED, ERROR = "listed", "excluded", "possible", "not listed", "error"
@@ -79,28 +81,61 @@ class Registers:
         return check_registers(self.checkers, query, limit, false_positives)
 
 
-def load_registers(database_url: str, sources: Sequence[str], language: str = "en") -> Registers:
-    """The index of the current entries of every crawled source among `sources`, with the
-    names announcements gave them, and how old each source's data is; CheckError (in
-    `language`) if none was crawled."""
-    t = translator(language)
+def load_registers(config: DataConfig, sources: Sequence[str], language: str = "en") -> Registers:
+    """The checkers of every crawled source among `sources` (organisations with the names
+    announcements gave them, people, identifiers), and how old each source's data is;
+    CheckError (in `language`) if none was crawled. From the name index beside the data
+    when it is up to date (an SQLite database is asked through the standard library), else
+    from the database, and the index is written again where the folder allows."""
+    database = config.sqlite_file()
+    found = name_index.sqlite_facts(database, sources) if database is not None else None
+    if found is not None:
+        crawled = [source for source in sources if source in found.last_snapshot]
+        if not crawled:
+            raise CheckError(translator(language)("cli.check.nothing_crawled", sources=", ".join(sources)))
+        stored = {source: name_index.read_index(config.data_dir, source, found.stamp(source)) for source in crawled}
+        if all(stored.values()):
+            return Registers({s: r for s, r in stored.items() if r is not None}, _ages(found, sources))
+    return _from_database(config, sources, language)
+
+
+def _from_database(config: DataConfig, sources: Sequence[str], language: str) -> Registers:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipelines.announcements.articles import aliases_of
+    from pipelines.storage.store import Store
+
+    t, url = translator(language), config.database_url
     try:
-        store = Store(database_url)
+        store = Store(url)
     except (SQLAlchemyError, ImportError) as exc:
-        raise CheckError(t("cli.error.database", url=redact(database_url),
+        raise CheckError(t("cli.error.database", url=redact(url),
                            detail=redact(str(getattr(exc, "orig", None) or exc)).splitlines()[0])) from None
     try:
-        crawled = [source for source in sources if store.last_snapshot(source) is not None]
+        found = name_index.store_facts(store, sources)
+        crawled = [source for source in sources if source in found.last_snapshot]
         if not crawled:
             raise CheckError(t("cli.check.nothing_crawled", sources=", ".join(sources)))
         known = aliases_of(store.engine)  # names announcements gave an entry (e.g. "FIDH") find it too
-        checkers = {source: register_checker(source, store.current_entries(source), known) for source in crawled}
-        return Registers(checkers, tuple(data_ages(store.engine, map(load_source, sources))))
+        checkers = {}
+        for source in crawled:
+            stamp = found.stamp(source)
+            stored = name_index.read_index(config.data_dir, source, stamp)
+            checkers[source] = stored or name_index.build_register(source, store.current_entries(source), known)
+            if stored is None:
+                with suppress(OSError):  # a folder this user may only read: the next crawl writes it
+                    name_index.write_index(config.data_dir, checkers[source], stamp)
+        return Registers(checkers, _ages(found, sources))
     except SQLAlchemyError as exc:
-        raise CheckError(t("cli.error.database_read", url=redact(database_url),
+        raise CheckError(t("cli.error.database_read", url=redact(url),
                            detail=redact(str(exc)).splitlines()[0])) from None
     finally:
         store.close()
+
+
+def _ages(found: name_index.Facts, sources: Sequence[str]) -> tuple[DataAge, ...]:
+    return tuple(DataAge(source, found.last_good_crawl.get(source, ""), load_source(source).stale_after_days)
+                 for source in sources)
 
 
 def _dates(entry: Entry, language: str) -> str:
@@ -243,6 +278,8 @@ def check_all(registers: Registers, names: Iterable[str],
 
 
 def results_csv(results: Sequence[tuple[str, RegisterAnswer | str]]) -> bytes:
+    from pipelines.publish.export import neutralise
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
@@ -298,7 +335,7 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
     try:
         if _no_database(config):  # nothing crawled yet, and a check does not create the database
             raise CheckError(_say("cli.check.nothing_crawled", sources=", ".join(sources)))
-        registers = load_registers(config.database_url, sources, language_of())
+        registers = load_registers(config, sources, language_of())
     except CheckError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
@@ -329,6 +366,9 @@ def check(name: str | None, names_file: Path | None, output: Path | None, as_jso
             text += registers_text(answers, sources, registers.ages, stale, language_of())
         click.echo(text, nl=False)
     sys.exit(EXIT_LISTED if any(a.listed for a in answers) else EXIT_NOT_LISTED)
+
+
+
 
 
 def _check_file(registers: Registers, names_file: Path, rules: list[tuple[str, str]], output: Path | None,

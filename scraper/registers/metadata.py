@@ -10,6 +10,7 @@ more, so a register can be tried without a code change. Any mistake in a file is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tomllib
 from collections.abc import Callable
@@ -96,7 +97,7 @@ def register_files() -> list[Path]:
 def all_sources() -> list[SourceMeta]:
     """Every register, checked: ids and spider names are unique."""
     sources: list[SourceMeta] = []
-    for meta in map(read_metadata, register_files()):
+    for meta in map(_read_once, register_files()):
         for other in sources:
             for key in ("source", "spider"):
                 if getattr(meta, key) == getattr(other, key):
@@ -104,6 +105,20 @@ def all_sources() -> list[SourceMeta]:
                                         f"{getattr(meta, key)!r} is taken by {other.path}")
         sources.append(meta)
     return sources
+
+
+def _read_once(path: Path) -> SourceMeta:
+    """read_metadata, once per version of the file (a command asks for its registers often)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return read_metadata(path)  # says what is wrong
+    return _read_version(path, found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_version(path: Path, _mtime_ns: int, _size: int) -> SourceMeta:
+    return read_metadata(path)
 
 
 def load_source(name: str) -> SourceMeta:
