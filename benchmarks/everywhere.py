@@ -31,11 +31,14 @@ import httpx2 as httpx  # noqa: E402
 from pipelines.publish.sync import Published, publish_combined  # noqa: E402
 from pipelines.storage.data_config import DataConfig  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
-from regwatch.fakes.minjust import FakeMinjust  # noqa: E402
+from regwatch.fakes.harness import crawl_history, make_env, run_regwatch, serving  # noqa: E402
+from regwatch.fakes.minjust import FakeMinjust, State  # noqa: E402
 from regwatch.web.app import create_app  # noqa: E402
 from regwatch.web.everywhere import check_everywhere  # noqa: E402
-from tests.conftest import REGISTERS, Workspace  # noqa: E402
-from tests.web_support import crawl_history, serving  # noqa: E402
+from scraper.registers.metadata import load_source  # noqa: E402
+
+FOREIGN_AGENTS = "ru_minjust_foreign_agents"
+AGENTS = HERE.parent / "regwatch" / "demo_data" / "minjust_foreign_agents" / "2026-07-31"  # its second state
 
 QUERIES = ("Stichting Bellingcat", "Free Russia Foundation", "Open Society Institute", "Zzyzx Qwerty Trust",
            "Ekaterina Schulmann", "Шульман Екатерина", "Ivan Petrov", "390505077931", "ИНН 3905 0507 7931",
@@ -51,11 +54,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the queries (default 3)")
     args = parser.parse_args()
-    agents = REGISTERS["ru_minjust_foreign_agents"]
     with tempfile.TemporaryDirectory(prefix="regwatch-everywhere-") as tmp:
         data_dir = crawl_history(Path(tmp) / "data")
-        with FakeMinjust(agents.state(agents.second), registry_id=agents.registry_id) as fake:
-            assert Workspace(fake, data_dir, source=agents.source).crawl().code == 0
+        with FakeMinjust(State.load(AGENTS), registry_id=load_source(FOREIGN_AGENTS).registry_id) as fake:
+            done = run_regwatch(["crawl", FOREIGN_AGENTS], make_env(fake.url, data_dir))
+        assert done.code == 0, done.output
         config = DataConfig(data_dir, f"sqlite:///{data_dir / 'regwatch.db'}")
         registers = create_app(config).state.registers
         started = time.perf_counter()

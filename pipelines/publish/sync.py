@@ -73,12 +73,13 @@ class Published:
 
 
 def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
-            poll_at: str = "", force: bool = False, xlsx: bool = True) -> Published:
+            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False) -> Published:
     """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
     entries when the caller holds them (else they are read, and only if a file lags).
     `poll_at`: a crawl at that time found the register as before, and gets an empty
     change file. `force`: rewrite the latest files even if they seem current (the stored
-    history was rebuilt). `xlsx`: also the XLSX, last (the costliest file)."""
+    history was rebuilt). `xlsx`: also the XLSX, last (the costliest file). `index`: the
+    name index too, even if that means reading every entry (`export --repair`)."""
     folder = data_dir / source
     done = Published(store.last_snapshot(source))
     remove_leftovers(folder)
@@ -110,8 +111,9 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         manifest["xlsx"] = shown
         _write_manifest(folder, source, manifest)
     publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
-    # last: only `regwatch check` reads it, and it falls back to the database while it lags
-    if name_index.refresh(store, data_dir, source, state.entries() if state.read else None, force):
+    # Last, and only with the entries in hand (or forced): a patched crawl decodes nothing,
+    # and `regwatch check` rebuilds a lagging index from the database itself, then keeps it.
+    if (state.read or force or index) and name_index.refresh(store, data_dir, source, state.entries(), force):
         done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     return done
 

@@ -165,7 +165,7 @@ def _repair(source: str) -> None:
     config, store = _open_store()
     try:
         with source_lock(config.data_dir, source):  # no crawl writes the files meanwhile
-            done = publish(store, config.data_dir, source)
+            done = publish(store, config.data_dir, source, index=True)
             if done.shows is not None:
                 restamp_status(config.data_dir, source, done.shows)
     finally:
