@@ -1,12 +1,15 @@
-"""pipelines/publish/sync.publish on a real SQLite store, without a crawl: it writes what
-lags behind the last stored snapshot and nothing else (tests/test_crash.py kills real
-crawls; this checks the bookkeeping)."""
+"""pipelines/publish/sync.publish on a real store (SQLite and PostgreSQL), without a crawl:
+it writes what lags behind the last stored snapshot and nothing else (tests/test_crash.py
+kills real crawls; this checks the bookkeeping)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from pipelines.publish import feeds
 from pipelines.publish.sync import MANIFEST, publish
@@ -14,6 +17,8 @@ from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
 from pipelines.storage.store import Store
 from tests.conftest import SECOND_DAY, load_state, webhook_sub, write_config
+
+pytestmark = pytest.mark.both_backends
 
 SOURCE = "ru_minjust_undesirable"
 T0, T1 = "2026-08-14T10:00:00+00:00", "2026-08-15T10:00:00+00:00"
@@ -24,19 +29,22 @@ def first_state() -> list[Entry]:
                              for n in (1, 2, 3)], T0).entries
 
 
-def stored(tmp_path: Path) -> tuple[Store, list[Entry]]:
-    store = Store(f"sqlite:///{tmp_path / 'regwatch.db'}")
+@pytest.fixture
+def stored(db_url) -> Iterator[tuple[Store, list[Entry]]]:
+    """A store holding the first state, committed and not yet published."""
+    store = Store(db_url)
     entries = first_state()
     store.commit_state(SOURCE, "api", T0, "h0", [], None, len(entries), entries, [], [])
-    return store, entries
+    yield store, entries
+    store.close()
 
 
 def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_a_first_publish_writes_every_file_and_a_second_one_nothing(tmp_path):
-    store, _ = stored(tmp_path)
+def test_a_first_publish_writes_every_file_and_a_second_one_nothing(stored, tmp_path):
+    store, _ = stored
     done = publish(store, tmp_path, SOURCE)
     assert {"latest.csv", "latest.json", "changes.csv", "datapackage.json", "latest.xlsx"} <= set(done.rebuilt)
     assert any(name.startswith("snapshots/") for name in done.rebuilt)
@@ -48,8 +56,8 @@ def test_a_first_publish_writes_every_file_and_a_second_one_nothing(tmp_path):
     assert json.loads((folder / MANIFEST).read_text())["latest"]["snapshot_id"] == again.shows.id
 
 
-def test_only_what_is_missing_or_torn_is_rebuilt(tmp_path):
-    store, _ = stored(tmp_path)
+def test_only_what_is_missing_or_torn_is_rebuilt(stored, tmp_path):
+    store, _ = stored
     publish(store, tmp_path, SOURCE)
     folder = tmp_path / SOURCE
     (folder / "latest.xlsx").unlink()
@@ -61,8 +69,8 @@ def test_only_what_is_missing_or_torn_is_rebuilt(tmp_path):
     assert not any(path.exists() for path in torn)
 
 
-def test_a_snapshot_stored_but_never_published_gets_its_files_from_the_database(tmp_path):
-    store, entries = stored(tmp_path)
+def test_a_snapshot_stored_but_never_published_gets_its_files_from_the_database(stored, tmp_path):
+    store, entries = stored
     publish(store, tmp_path, SOURCE)
     renamed = replace(entries[1], name="Organisation Two", raw=(("name", "Organisation Two"),))
     result = diff(SOURCE, entries, [entries[0], renamed, entries[2]], T1, gone=[],
