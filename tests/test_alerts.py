@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from regwatch.fakes.receivers import mail_text
 from tests.conftest import SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
 from tests.states import with_exclusion
@@ -21,6 +23,7 @@ def crawl(ws: Workspace, config: Path, *args: str):
     return ws.regwatch("crawl", "--config", str(config), *args)
 
 
+@pytest.mark.both_backends  # the outbox, its claims and its states, on PostgreSQL too
 def test_a_published_change_reaches_webhook_and_mail_once(crawled, webhook, smtp, tmp_path):
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook),
                           mail_sub(smtp, extra='language = "ru"'))
