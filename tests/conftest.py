@@ -4,8 +4,9 @@ per process, exactly as in production), and the database backends.
 
 Backends: a test that takes the `backend` fixture (the `workspace` and `crawled` ones do)
 runs on SQLite; marked `both_backends` (a file by `pytestmark`, or one test: the one that
-covers a path through the store) it runs on PostgreSQL too, each test in a database of its own (tests/pg_server.py: the server
-REGWATCH_TEST_DATABASE_URL or --pg-url names, else a throwaway one). `--backends all`
+covers a path through the store) it runs on PostgreSQL too, each test in a database of its
+own (tests/pg_server.py: the server REGWATCH_TEST_DATABASE_URL or --pg-url names, else a
+throwaway one). `--backends all`
 (or REGWATCH_TEST_BACKENDS=all) runs every such test on both, `--backends sqlite` none on
 PostgreSQL. Without PostgreSQL those tests are skipped, except under CI=true: they fail.
 """
