@@ -3,9 +3,10 @@ runner for the real `regwatch` command in a child process (Twisted's reactor run
 per process, exactly as in production), and the database backends.
 
 Backends: a test that takes the `backend` fixture (the `workspace` and `crawled` ones do)
-runs on SQLite; in a file marked `pytestmark = pytest.mark.both_backends` it runs on
-PostgreSQL too, each test in a database of its own (regwatch/fakes/postgres.py: the server
-REGWATCH_TEST_DATABASE_URL or --pg-url names, else a throwaway one). `--backends all`
+runs on SQLite; marked `both_backends` (a file by `pytestmark`, or one test: the one that
+covers a path through the store) it runs on PostgreSQL too, each test in a database of its
+own (regwatch/fakes/postgres.py: the server REGWATCH_TEST_DATABASE_URL or --pg-url names, else a
+throwaway one). `--backends all`
 (or REGWATCH_TEST_BACKENDS=all) runs every such test on both, `--backends sqlite` none on
 PostgreSQL. Without PostgreSQL those tests are skipped, except under CI=true: they fail.
 """
@@ -58,7 +59,7 @@ def pytest_addoption(parser) -> None:
 
 
 def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "both_backends: the file's database tests run on SQLite and PostgreSQL")
+    config.addinivalue_line("markers", "both_backends: the test (or the file's tests) run on SQLite and PostgreSQL")
 
 
 def pytest_generate_tests(metafunc) -> None:

@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from regwatch.fakes.minjust import FakeMinjust
 from regwatch.fakes.receivers import mail_text
 from regwatch.fakes.states import with_exclusion
@@ -32,6 +34,7 @@ def crawl(ws: Workspace, config: Path, *args: str):
     return ws.regwatch("crawl", "--config", str(config), *args)
 
 
+@pytest.mark.both_backends  # the outbox, its claims and its states, on PostgreSQL too
 def test_a_published_change_reaches_webhook_and_mail_once(crawled, webhook, smtp, tmp_path):
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook),
                           mail_sub(smtp, extra='language = "ru"'))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from pipelines.announcements import articles
 from pipelines.announcements.events import event_record, extract_events
 from pipelines.storage.data_config import DataConfig
@@ -108,6 +110,7 @@ def listed(ws, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
+@pytest.mark.both_backends  # articles, events, linking and the web reading them, on PostgreSQL too
 def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the register of 2026-07-29
     gazeta = corpus(GAZETA)
     store_article(crawled, GAZETA, gazeta["text"], gazeta["published"], "ru")

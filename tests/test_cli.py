@@ -7,6 +7,7 @@ import importlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,14 +18,19 @@ import pytest
 
 from pipelines.publish.dictionary import CHANGE_COLUMNS, EXPORT_COLUMNS
 from regwatch.cli.app import _COMMAND_MODULES, COMMANDS
-from tests.conftest import ROOT, SECOND_DAY, load_state, make_env, run_regwatch
+from regwatch.fakes.minjust import FakeMinjust
+from tests.conftest import ROOT, SECOND_DAY, Workspace, load_state, make_env, run_regwatch
 
 
-@pytest.fixture
-def two_crawls(crawled):
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.crawl().code == 0
-    return crawled
+@pytest.fixture(scope="module")
+def two_crawls(baseline_dir, tmp_path_factory):
+    """The baseline, then the 2026-08-14 crawl: made once, only read by the tests that take it."""
+    data_dir = tmp_path_factory.mktemp("two_crawls") / "out"
+    shutil.copytree(baseline_dir, data_dir)
+    with FakeMinjust(load_state(SECOND_DAY)) as fake:
+        workspace = Workspace(fake, data_dir)
+        assert workspace.crawl().code == 0
+        yield workspace
 
 
 def test_export_formats_to_stdout_and_files(two_crawls, tmp_path):

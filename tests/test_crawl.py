@@ -14,9 +14,12 @@ from pipelines.storage.raw_archive import read_reply
 from regwatch.fakes import states
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 
-pytestmark = pytest.mark.both_backends
+# What reaches the store runs on both backends; what the spider alone decides (paging, columns
+# by title, the user agent) on SQLite only: the same code path, whatever stores it.
+both_backends = pytest.mark.both_backends
 
 
+@both_backends
 def test_first_crawl_stores_the_whole_register_and_writes_every_export(workspace):
     result = workspace.crawl()
     assert result.code == 0, result.output
@@ -48,6 +51,7 @@ def test_first_crawl_stores_the_whole_register_and_writes_every_export(workspace
     assert workspace.changes() == []
 
 
+@both_backends
 def test_second_crawl_reports_exactly_the_23_additions(crawled):
     before = {r["entry_id"]: r for r in crawled.latest_rows()}
     crawled.fake.serve(load_state(SECOND_DAY))
@@ -71,6 +75,7 @@ def test_second_crawl_reports_exactly_the_23_additions(crawled):
     assert len(list(csv.reader(io.StringIO(changes_csv)))) == 24
 
 
+@both_backends
 def test_unchanged_polls_only_record_that_they_looked(crawled):
     before = crawled.fingerprint()
     for _ in range(2):
@@ -124,6 +129,7 @@ def test_a_reworded_column_title_is_still_found(workspace):
     assert len(workspace.latest_rows()) == 367
 
 
+@both_backends
 def test_exclusion_then_reinstatement(crawled):
     base = load_state(FIRST_DAY)
     crawled.fake.serve(states.with_exclusion(base, 12))
@@ -143,6 +149,7 @@ def test_exclusion_then_reinstatement(crawled):
     assert kinds == [("excluded", 12), ("reinstated", 12)]
 
 
+@both_backends
 def test_an_edited_name_is_one_modification_of_the_same_entry(crawled):
     base = load_state(FIRST_DAY)
     new_name = "Stichting Bellingcat (Беллингкэт) (Нидерланды)"
@@ -157,6 +164,7 @@ def test_an_edited_name_is_one_modification_of_the_same_entry(crawled):
     assert by_field["name_ru"]["new"] == "Беллингкэт"
 
 
+@both_backends
 def test_swapped_numbers_are_renumbered_entries_not_add_and_remove(crawled):
     crawled.fake.serve(states.with_numbers_swapped(load_state(FIRST_DAY), 100, 101))
     result = crawled.crawl()
@@ -170,6 +178,7 @@ def test_swapped_numbers_are_renumbered_entries_not_add_and_remove(crawled):
     assert ids[100] == "ru_minjust_undesirable/101" and ids[101] == "ru_minjust_undesirable/100"
 
 
+@both_backends
 def test_a_row_slipped_in_renumbers_the_rest_after_a_second_pull_agrees(crawled):
     base = load_state(FIRST_DAY)
     intruder = dict(base.rows[0], field_5_s="Example Foundation («Пример»), США",
@@ -190,6 +199,7 @@ def test_a_row_slipped_in_renumbers_the_rest_after_a_second_pull_agrees(crawled)
     assert added["entry_id"] == "ru_minjust_undesirable/300-2"  # 300 stays with its first holder
 
 
+@both_backends
 def test_a_vanished_row_is_reported_only_when_a_second_pull_agrees(crawled):
     before = crawled.fingerprint()
     crawled.fake.serve(states.without_rows(load_state(FIRST_DAY), 200))
@@ -210,6 +220,7 @@ def test_a_vanished_row_is_reported_only_when_a_second_pull_agrees(crawled):
     assert len(crawled.latest_rows()) == 366
 
 
+@both_backends
 def test_a_drop_of_more_than_5_percent_is_refused(crawled):
     before = crawled.fingerprint()
     crawled.fake.serve(states.without_rows(load_state(FIRST_DAY), *range(1, 40)))
@@ -220,6 +231,7 @@ def test_a_drop_of_more_than_5_percent_is_refused(crawled):
     assert crawled.fingerprint() == before and crawled.changes() == []
 
 
+@both_backends
 def test_an_unchanged_crawl_rewrites_exports_that_went_missing(crawled):
     (crawled.exports / "latest.xlsx").unlink()
     result = crawled.crawl()
@@ -228,6 +240,7 @@ def test_an_unchanged_crawl_rewrites_exports_that_went_missing(crawled):
     assert len(list((crawled.exports / "snapshots").glob("*.csv"))) == 1
 
 
+@both_backends
 def test_every_export_is_traceable_to_the_raw_replies_archived(workspace):
     assert workspace.crawl().code == 0
     document = json.loads((workspace.exports / "latest.json").read_text(encoding="utf-8"))

@@ -64,3 +64,17 @@ def test_postgresql_without_its_extra_names_the_extra():
                )
     assert done.returncode == 0, done.stderr
     assert "psycopg" in done.stdout and "regwatch[postgres]" in done.stdout
+
+
+def test_a_crawls_start_up_loads_neither_openpyxl_nor_the_unused_http11_handler():
+    # Each was a tenth to a sixth of every poll's CPU: openpyxl (and numpy) is for a crawl
+    # --via xlsx; the HTTP/1.1 handler is never used (httpx fetches) but its error was named.
+    done = run("import sys\n"
+               "from scrapy.crawler import Crawler\n"
+               "from scrapy.utils.project import get_project_settings\n"
+               "from scraper.fetching import BackoffRetryMiddleware\n"
+               "from scraper.spiders.minjust_json import MinjustJsonSpider\n"
+               "BackoffRetryMiddleware.from_crawler(Crawler(MinjustJsonSpider, get_project_settings()))\n"
+               "print(sorted(m for m in ('openpyxl', 'scrapy.core.downloader.handlers.http11') if m in sys.modules))\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -1,12 +1,13 @@
-"""pipelines/publish/sync.publish on a real SQLite store, without a crawl: it writes what
-lags behind the last stored snapshot and nothing else (tests/test_crash.py kills real
-crawls; this checks the bookkeeping)."""
+"""pipelines/publish/sync.publish on a real store (SQLite and PostgreSQL), without a crawl:
+it writes what lags behind the last stored snapshot and nothing else (tests/test_crash.py
+kills real crawls; this checks the bookkeeping)."""
 
 from __future__ import annotations
 
 import csv
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from pipelines.publish.sync import MANIFEST, publish
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
 from pipelines.storage.store import Store
-from tests.conftest import SECOND_DAY, load_state, webhook_sub, write_config
+from tests.conftest import POSTGRESQL, SECOND_DAY, load_state, webhook_sub, write_config
+
+pytestmark = pytest.mark.both_backends
 
 SOURCE = "ru_minjust_undesirable"
 T0, T1 = "2026-08-14T10:00:00+00:00", "2026-08-15T10:00:00+00:00"
@@ -30,19 +33,22 @@ def first_state() -> list[Entry]:
                              for n in (1, 2, 3)], T0).entries
 
 
-def stored(tmp_path: Path, database_url: str = "") -> tuple[Store, list[Entry]]:
-    store = Store(database_url or f"sqlite:///{tmp_path / 'regwatch.db'}")
+@pytest.fixture
+def stored(db_url) -> Iterator[tuple[Store, list[Entry]]]:
+    """A store holding the first state, committed and not yet published."""
+    store = Store(db_url)
     entries = first_state()
     store.commit_state(SOURCE, "api", T0, "h0", [], None, len(entries), entries, [], [])
-    return store, entries
+    yield store, entries
+    store.close()
 
 
 def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_a_first_publish_writes_every_file_and_a_second_one_nothing(tmp_path):
-    store, _ = stored(tmp_path)
+def test_a_first_publish_writes_every_file_and_a_second_one_nothing(stored, tmp_path):
+    store, _ = stored
     done = publish(store, tmp_path, SOURCE)
     assert {"latest.csv", "latest.json", "changes.csv", "datapackage.json", "latest.xlsx"} <= set(done.rebuilt)
     assert any(name.startswith("snapshots/") for name in done.rebuilt)
@@ -54,8 +60,8 @@ def test_a_first_publish_writes_every_file_and_a_second_one_nothing(tmp_path):
     assert json.loads((folder / MANIFEST).read_text())["latest"]["snapshot_id"] == again.shows.id
 
 
-def test_only_what_is_missing_or_torn_is_rebuilt(tmp_path):
-    store, _ = stored(tmp_path)
+def test_only_what_is_missing_or_torn_is_rebuilt(stored, tmp_path):
+    store, _ = stored
     publish(store, tmp_path, SOURCE)
     folder = tmp_path / SOURCE
     (folder / "latest.xlsx").unlink()
@@ -67,8 +73,8 @@ def test_only_what_is_missing_or_torn_is_rebuilt(tmp_path):
     assert not any(path.exists() for path in torn)
 
 
-def test_a_snapshot_stored_but_never_published_gets_its_files_from_the_database(tmp_path):
-    store, entries = stored(tmp_path)
+def test_a_snapshot_stored_but_never_published_gets_its_files_from_the_database(stored, tmp_path):
+    store, entries = stored
     publish(store, tmp_path, SOURCE)
     renamed = replace(entries[1], name="Organisation Two", raw=(("name", "Organisation Two"),))
     result = diff(SOURCE, entries, [entries[0], renamed, entries[2]], T1, gone=[],
@@ -95,11 +101,11 @@ def sheet(path: Path) -> bytes:
         return book.read("xl/worksheets/sheet1.xml")
 
 
-def test_a_new_snapshot_patches_the_latest_files_into_what_a_rebuild_writes(tmp_path, monkeypatch):
+def test_a_new_snapshot_patches_the_latest_files_into_what_a_rebuild_writes(stored, tmp_path, monkeypatch):
     """The snapshot after the one the files show: its versions, removals and changes are
     patched into latest.csv/json and changes.csv (nothing else decoded), byte for byte what
     writing them from every stored entry gives; the XLSX is read from latest.json."""
-    store, entries = stored(tmp_path)
+    store, entries = stored
     publish(store, tmp_path, SOURCE)
     renamed = replace(entries[0], entry_id="", name="=Organisation One", raw=(("name", "=Organisation One"),))
     added = Entry("", 4, "Organisation «4», \"quoted\"", raw=(("name", "Organisation «4»"),),
@@ -150,10 +156,10 @@ def with_an_agent(store: Store) -> None:
     store.commit_state(AGENTS, "api", T1, "a0", [], None, 1, person, [], [])
 
 
-def test_the_combined_export_follows_every_register(tmp_path):
+def test_the_combined_export_follows_every_register(stored, tmp_path):
     """Written from the database once a second register has data, a `register` column first
     and the union of the columns; rewritten when any register changes, and only then."""
-    store, entries = stored(tmp_path)
+    store, entries = stored
     assert not any(name.startswith("all/") for name in publish(store, tmp_path, SOURCE).rebuilt)
     assert not (tmp_path / "all").exists()  # one register: nothing to combine
     with_an_agent(store)
@@ -189,12 +195,13 @@ def test_the_combined_export_follows_every_register(tmp_path):
     assert "Organisation One" in text and f"{T2}\n" in text
 
 
-def test_the_combined_export_on_postgresql_under_its_advisory_lock(pg_url, tmp_path):
-    store, entries = stored(tmp_path, pg_url)
+def test_the_combined_export_on_postgresql_under_its_advisory_lock(stored, backend, tmp_path):
+    if backend != POSTGRESQL:
+        pytest.skip("the advisory lock is PostgreSQL's (SQLite's is a file beside the data)")
+    store, entries = stored
     with_an_agent(store)
     done = publish(store, tmp_path, SOURCE)
     assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx", "datapackage.json"} <= set(done.rebuilt)
     assert not (tmp_path / ".all.lock").exists()  # the lock is in the database
     assert len((tmp_path / "all" / "latest.csv").read_text(encoding="utf-8").splitlines()) == 1 + 1 + len(entries)
     assert not any(name.startswith("all/") for name in publish(store, tmp_path, AGENTS).rebuilt)  # current
-    store.close()

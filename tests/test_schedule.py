@@ -169,6 +169,13 @@ class Daemon:
         return (self.ws.data_dir.parent / "daemon.out").read_text(encoding="utf-8")
 
 
+def more_probes(ws: Workspace, daemon: Daemon, probes: int = 3) -> None:
+    """Wait until the daemon has probed `probes` more times (and so run its delivery job
+    as often, on the same interval): what it would repeat, it has had the chance to."""
+    seen = info_gets(ws)
+    assert wait_for(lambda: info_gets(ws) >= seen + probes, timeout=60), daemon.output()
+
+
 @pytest.fixture
 def receivers():
     with WebhookReceiver(SECRET) as webhook, SmtpReceiver() as smtp:
@@ -184,7 +191,7 @@ def test_daemon_delivers_a_state_switch_once_by_webhook_and_mail(crawled, receiv
         assert wait_for(lambda: info_gets(crawled) >= 1), daemon.output()
         crawled.fake.serve(load_state(SECOND_DAY))
         assert wait_for(lambda: webhook.calls and smtp.messages, timeout=60), daemon.output()
-        time.sleep(2)  # more probes: nothing new, nothing repeated
+        more_probes(crawled, daemon)  # nothing new, nothing repeated
     finally:
         code = daemon.stop()
     assert code == 0, daemon.output()
@@ -216,7 +223,7 @@ def test_killed_between_crawl_and_delivery_delivers_once_after_restart(crawled, 
     daemon = Daemon(crawled, plan, config).start()
     try:
         assert wait_for(lambda: webhook.calls, timeout=60), daemon.output()
-        time.sleep(2)
+        more_probes(crawled, daemon)
     finally:
         assert daemon.stop() == 0
     assert len(webhook.calls) == 1

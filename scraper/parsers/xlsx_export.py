@@ -14,8 +14,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import load_workbook
-
 from scraper.parsers.columns import ColumnRules, map_columns
 
 HEADER_ROW = 3  # 1-based, as a spreadsheet shows it (row 1: the title, row 2: the data date)
@@ -55,6 +53,10 @@ def cell_text(value: object) -> str:
 
 
 def read_export(body: bytes, rules: ColumnRules) -> Export:
+    # Imported here: openpyxl (and the numpy it loads) would cost every crawl's start-up,
+    # and only a crawl --via xlsx or a reparse of an export reads one.
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
