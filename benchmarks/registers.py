@@ -39,8 +39,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from _common import print_table  # noqa: E402
 from check import latencies, percentile  # noqa: E402
-from run import print_table  # noqa: E402
 
 from pipelines.matching.keys import transliterate  # noqa: E402
 from pipelines.register.models import PERSON, Entry  # noqa: E402
@@ -150,11 +150,12 @@ def queries(entries: dict[str, list[Entry]], rng: random.Random) -> tuple[list[s
 
 def check_times(data_dir: Path, rounds: int) -> tuple[list[float], list[float], int, int, float]:
     """Per query: wall and CPU seconds of one check across the four registers."""
+    from pipelines.storage.data_config import DataConfig
     from regwatch.cli.checking import load_registers
 
     url = f"sqlite:///{data_dir / 'regwatch.db'}"
     start = time.perf_counter()
-    registers = load_registers(url, list(STATES))
+    registers = load_registers(DataConfig(data_dir, url), list(STATES))
     loaded = time.perf_counter() - start
     store = Store(url)
     entries = {source: store.current_entries(source) for source in registers.checkers}
