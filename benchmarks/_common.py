@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,17 @@ def machine() -> str:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     one, five, fifteen = os.getloadavg()
     return f"{usable} CPUs, load average {one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
+def print_report(table: list, notes: list[str], started: float) -> None:
+    """The table, the notes under it, the machine's load at the end and the run's time."""
+    print()
+    print_table(table)
+    print()
+    for note in notes:
+        print(f"- {note}")
+    print(f"\nMachine load (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"total run time {time.perf_counter() - started:.0f} s.")
 
 
 def print_table(table: list) -> None:

@@ -33,7 +33,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 import run  # noqa: E402  (benchmarks/run.py: the crawl process)
 import synthetic  # noqa: E402
 import web  # noqa: E402  (benchmarks/web.py: the load generator)
-from _common import print_table  # noqa: E402
+from _common import print_report  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from pipelines.crawl import ingest  # noqa: E402
@@ -138,13 +138,7 @@ def main() -> int:
         databases.close()
     finally:
         server.__exit__(None, None, None)
-    print()
-    print_table(table)
-    print()
-    for note in notes:
-        print(f"- {note}")
-    print(f"\nMachine load (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"total run time {time.perf_counter() - started:.0f} s.")
+    print_report(table, notes, started)
     return 0
 
 

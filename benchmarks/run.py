@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import synthetic  # noqa: E402
-from _common import print_table  # noqa: E402
+from _common import print_report  # noqa: E402
 
 from pipelines.crawl import ingest  # noqa: E402
 from pipelines.register.diff import baseline, diff  # noqa: E402
@@ -273,13 +273,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
         bench_synthetic(rows, 3 if args.quick else 5, Path(tmp), table, notes)
     bench_polls(polls, table, notes)
-    print()
-    print_table(table)
-    print()
-    for note in notes:
-        print(f"- {note}")
-    print(f"\nMachine load (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"total run time {time.perf_counter() - started:.0f} s.")
+    print_report(table, notes, started)
     return 0
 
 
