@@ -79,6 +79,17 @@ def make_pre_migration_database(url: str, dropped: tuple[tuple[str, str], ...]) 
     engine.dispose()
 
 
+def assert_at_head(url: str) -> None:
+    """Opened by this release, the database is at HEAD and matches the schema exactly."""
+    store = Store(url)
+    try:
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            assert differences(conn) == []
+    finally:
+        store.close()
+
+
 def test_a_new_database_gets_exactly_the_schema_at_head(db_url):
     store = Store(db_url)
     try:
@@ -163,13 +174,7 @@ def test_processes_opening_a_new_database_at_once_all_succeed(db_url):
         process.stdin.flush()
     failures = [p.communicate()[1] for p in opening if p.wait() != 0]
     assert failures == []
-    store = Store(url)
-    try:
-        with store.engine.connect() as conn:
-            assert current_revision(conn) == HEAD
-            assert differences(conn) == []
-    finally:
-        store.close()
+    assert_at_head(url)
 
 
 def test_the_release_before_postgresql_upgrades_in_place_and_keeps_every_row(tmp_path, fake):
@@ -185,13 +190,7 @@ def test_the_release_before_postgresql_upgrades_in_place_and_keeps_every_row(tmp
         before = {t: db.execute(f"select * from {t} order by rowid").fetchall() for t in tables}
     assert before["alembic_version"] == [("0002",)] and len(before["changes"]) == 23
 
-    store = Store(f"sqlite:///{file}")
-    try:
-        with store.engine.connect() as conn:
-            assert current_revision(conn) == HEAD
-            assert differences(conn) == []
-    finally:
-        store.close()
+    assert_at_head(f"sqlite:///{file}")
     with sqlite3.connect(file) as db:
         after = {t: db.execute(f"select * from {t} order by rowid").fetchall() for t in tables}
     fingerprints = [row[-1] for row in after["entries"]]  # a column of 0005, filled from each version

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, func, select
 
 from pipelines.storage.schema import changes, snapshots
 from regwatch.fakes.minjust import FakeMinjust
+from regwatch.fakes.receivers import wait_for
 from schedules import queue  # the postgres extra (in the test extra) brings procrastinate
 from tests.conftest import FIRST_DAY, ROOT, load_state, make_env
 
@@ -62,13 +63,6 @@ def _worker(env: dict[str, str]) -> subprocess.Popen:
                             text=True, start_new_session=True)
 
 
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
 def test_a_worker_killed_mid_crawl_leaves_its_job_to_another(database, tmp_path: Path):
     engine = create_engine(database)
 
@@ -91,7 +85,8 @@ def test_a_worker_killed_mid_crawl_leaves_its_job_to_another(database, tmp_path:
             queue.defer(app, "crawl", SOURCE)
         finally:
             queue.close_for_scheduler()
-        _wait(lambda: any(r.path.endswith("/values") for r in fake.requests), 60, "the first worker's crawl")
+        assert wait_for(lambda: any(r.path.endswith("/values") for r in fake.requests), 60), \
+            "timed out waiting for the first worker's crawl"
         os.killpg(doomed.pid, signal.SIGKILL)
         doomed.communicate()
         assert stored() == (0, 0)  # killed before anything was stored

@@ -22,7 +22,7 @@ from sqlalchemy.pool import NullPool
 
 from regwatch.fakes.fsb import EARLIER, LATER, FakeFsb, load_page
 from regwatch.fakes.minjust import FakeMinjust
-from regwatch.fakes.receivers import WebhookReceiver
+from regwatch.fakes.receivers import WebhookReceiver, wait_for
 from tests.conftest import REGISTERS, ROOT, SECRET, make_env, webhook_sub, write_config
 
 FSB = "ru_fsb_terrorist"
@@ -39,13 +39,9 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _wait(predicate, timeout: float, what: str, logs: list[Path]) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            tails = "\n".join(f"--- {log.name}\n{log.read_text()[-2500:]}" for log in logs)
-            raise AssertionError(f"timed out waiting for {what}\n{tails}")
-        time.sleep(0.2)
+def _tails(what: str, logs: list[Path]) -> str:
+    tails = "\n".join(f"--- {log.name}\n{log.read_text()[-2500:]}" for log in logs)
+    return f"timed out waiting for {what}\n{tails}"
 
 
 class CrawlWatch:
@@ -130,7 +126,7 @@ def test_three_workers_one_scheduler_four_registers_two_of_them_killed(pg_url, t
                    for log in logs[1:]]
         try:
             # 1. Four baselines (no alert: a first crawl reports nothing).
-            _wait(lambda: all(snapshots(s) >= 1 for s in SOURCES), 180, "four baselines", logs)
+            assert wait_for(lambda: all(snapshots(s) >= 1 for s in SOURCES), 180), _tails("four baselines", logs)
 
             # 2. The second states. A delivery hangs long enough to kill its worker; the slow
             # register's next page hangs until its worker is killed.
@@ -142,7 +138,7 @@ def test_three_workers_one_scheduler_four_registers_two_of_them_killed(pg_url, t
             fsb.serve(load_page(LATER))
 
             port = int(hook.url.rsplit(":", 1)[1].split("/")[0])
-            _wait(lambda: _delivering(workers, port), 120, "a worker delivering", logs)
+            assert wait_for(lambda: _delivering(workers, port), 120), _tails("a worker delivering", logs)
             deliverer = _delivering(workers, port)
             os.killpg(deliverer.pid, signal.SIGKILL)
             deliverer.wait()
@@ -155,16 +151,16 @@ def test_three_workers_one_scheduler_four_registers_two_of_them_killed(pg_url, t
                     return None
                 return next((w for w in alive if watch.crawling(w) == SLOW), None)
 
-            _wait(crawling_slow, 120, f"a worker crawling {SLOW}", logs)
+            assert wait_for(crawling_slow, 120), _tails(f"a worker crawling {SLOW}", logs)
             crawler = crawling_slow()
             os.killpg(crawler.pid, signal.SIGKILL)
             crawler.wait()
 
             # 3. Everything stored and sent, by the one worker left.
-            _wait(lambda: all(snapshots(s) >= 2 for s in SOURCES)
-                  and scalar("select count(*) from alerts where status <> 'sent'") == 0
-                  and scalar("select count(*) from alerts") >= len(SOURCES),
-                  240, "every register's second state stored and every alert sent", logs)
+            assert wait_for(lambda: all(snapshots(s) >= 2 for s in SOURCES)
+                            and scalar("select count(*) from alerts where status <> 'sent'") == 0
+                            and scalar("select count(*) from alerts") >= len(SOURCES), 240), \
+                _tails("every register's second state stored and every alert sent", logs)
         finally:
             for process in [scheduler, *workers]:
                 if process.poll() is None:
