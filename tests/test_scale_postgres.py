@@ -119,8 +119,10 @@ def test_three_workers_one_scheduler_four_registers_two_of_them_killed(pg_url, t
                               delivery="backoff_seconds = 0.01\nmax_attempts = 4\ntimeout_seconds = 30")
         schedule = tmp_path / "schedules.toml"
         schedule.write_text(SCHEDULE, encoding="utf-8")
+        # A worker silent for 10 s is dead; 3 s declared live workers dead on a loaded CI
+        # machine (their heartbeats late), and a twin crawl started beside a running one.
         env = make_env(minjust.url, tmp_path / "data", REGWATCH_DATABASE_URL=pg_url,
-                       REGWATCH_FSB_URL=fsb.url, REGWATCH_STALLED_AFTER="3", REGWATCH_TIMEOUT="60")
+                       REGWATCH_FSB_URL=fsb.url, REGWATCH_STALLED_AFTER="10", REGWATCH_TIMEOUT="60")
         scheduler = _start(["schedule", "--schedule", str(schedule), "--config", str(config)], env, logs[0])
         workers = [_start(["worker", "--concurrency", "1", "--config", str(config)], env, log)
                    for log in logs[1:]]
