@@ -148,10 +148,9 @@ class _Run:
 def _archive(run: _Run) -> list[str]:
     """The raw replies go to the archive before anything reads them: evidence, even of a
     refused pull."""
-    described = archive_replies(run.data_dir, run.source, run.pull.replies)
-    run.store.add_replies(described)
+    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies)
     run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
-    return [r["sha256"] for r in described]
+    return hashes
 
 
 def _published_as_before(run: _Run) -> Outcome | None:

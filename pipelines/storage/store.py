@@ -37,6 +37,7 @@ from pipelines.storage.schema import (
     entry_versions,
     holds,
     metadata,
+    raw_bodies,
     raw_replies,
     snapshots,
 )
@@ -331,12 +332,26 @@ class Store:
 
     # --- writing -------------------------------------------------------------
 
-    def add_replies(self, rows: list[dict[str, Any]]) -> None:
+    def known_bodies(self, hashes: list[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(raw_bodies.c.sha256).where(raw_bodies.c.sha256.in_(hashes))))
+
+    def reply_body(self, sha256: str) -> bytes | None:
+        """A raw reply's gzip-compressed bytes, when the database keeps them (raw_archive.py)."""
+        with self.engine.connect() as conn:
+            return conn.scalar(select(raw_bodies.c.gzip).where(raw_bodies.c.sha256 == sha256))
+
+    def add_replies(self, rows: list[dict[str, Any]], bodies: dict[str, bytes] | None = None) -> None:
+        """List the raw replies not listed yet, and keep `bodies` (SHA-256 → gzip), in one
+        transaction."""
         known = self.known_replies([r["sha256"] for r in rows])
         fresh = [r for r in rows if r["sha256"] not in known]
-        if fresh:
+        if fresh or bodies:
             with self.engine.begin() as conn:
-                conn.execute(insert(raw_replies), fresh)
+                if fresh:
+                    conn.execute(insert(raw_replies), fresh)
+                if bodies:
+                    conn.execute(insert(raw_bodies), [{"sha256": k, "gzip": v} for k, v in bodies.items()])
 
     def log_poll(self, source: str, channel: str, outcome: str, at: str,
                  replies: list[str], message: str = "", snapshot_id: int | None = None) -> None:
