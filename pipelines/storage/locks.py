@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,15 +16,39 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 
+_held = threading.local()  # the locks this thread holds: taking one again is no second holder
+
+
 @contextmanager
 def source_lock(data_dir: Path, source: str, wait: bool = True, database_url: str = "") -> Iterator[bool]:
     """An exclusive lock per source: a second holder waits its turn, or with `wait=False`
     gets False at once (and holds nothing). `database_url` of a PostgreSQL database: the
-    lock is taken there, else in the data directory."""
-    if database_url and make_url(database_url).get_backend_name() == "postgresql":
-        with advisory_lock(database_url, source, wait) as held:
-            yield held
+    lock is taken there, else in the data directory. Re-entrant in one thread: the crawl
+    command holds its source's lock from before fetching, and the crawl's path inside takes
+    it again."""
+    postgres = bool(database_url) and make_url(database_url).get_backend_name() == "postgresql"
+    where = _server(database_url) if postgres else str((data_dir / f".{source}.lock").resolve())
+    held: set[tuple[str, str]] = _held.__dict__.setdefault("locks", set())
+    if (where, source) in held:
+        yield True
         return
+    with advisory_lock(database_url, source, wait) if postgres else _file_lock(data_dir, source, wait) as got:
+        if got:
+            held.add((where, source))
+        try:
+            yield got
+        finally:
+            held.discard((where, source))
+
+
+def _server(database_url: str) -> str:
+    """One name for a database however its URL is spelled (driver, password)."""
+    url = make_url(database_url)
+    return f"{url.host}:{url.port}/{url.database}"
+
+
+@contextmanager
+def _file_lock(data_dir: Path, source: str, wait: bool) -> Iterator[bool]:
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / f".{source}.lock", "a") as handle:
         try:
