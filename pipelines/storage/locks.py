@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-
 _held = threading.local()  # the locks this thread holds: taking one again is no second holder
 
 
