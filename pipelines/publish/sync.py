@@ -124,7 +124,8 @@ def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[s
     one register has data: rebuilt when any register's last snapshot is not the one they
     show. `held`: entries a caller holds already. Under a lock of its own: crawls of two
     registers may both get here."""
-    shown = {source: snapshot for source in source_names() if (snapshot := store.last_snapshot(source))}
+    found = store.last_snapshots(names := source_names())
+    shown = {source: found[source] for source in names if source in found}  # in the registers' order
     if len(shown) < 2:
         return
     folder = data_dir / combined.ALL

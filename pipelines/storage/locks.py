@@ -10,10 +10,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 _held = threading.local()  # the locks this thread holds: taking one again is no second holder
 
@@ -67,28 +67,45 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(f"regwatch/{name}".encode()).digest()[:8], "big", signed=True)
 
 
+_engines: dict[str, Engine] = {}  # per database: the connections locks are held on, pooled
+_engines_lock = threading.Lock()
+
+
+def _lock_engine(database_url: str) -> Engine:
+    """Connecting costs more than the lock: the lock's connections are pooled, and each one
+    returned to the pool lets go of every advisory lock it still held, come what may."""
+    with _engines_lock:
+        if (engine := _engines.get(database_url)) is None:
+            engine = _engines[database_url] = create_engine(database_url, pool_pre_ping=True)
+            event.listen(engine, "reset", _unlock_all)
+        return engine
+
+
+def _unlock_all(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT pg_advisory_unlock_all()")
+    finally:
+        cursor.close()
+
+
 @contextmanager
 def advisory_lock(database_url: str, name: str, wait: bool = True) -> Iterator[bool]:
-    """A session-level advisory lock on a connection of its own, kept for the whole block
-    (a pooled connection could go back to the pool still holding it). No transaction stays
-    open while it is held."""
-    engine = create_engine(database_url, poolclass=NullPool)
+    """A session-level advisory lock on a connection of its own, kept for the whole block.
+    No transaction stays open while it is held."""
     key = {"key": lock_key(name)}
-    try:
-        with engine.connect() as conn:
-            if wait:
-                conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
-                held = True
-            else:
-                held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
+    with _lock_engine(database_url).connect() as conn:
+        if wait:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            held = True
+        else:
+            held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
+        conn.commit()
+        if not held:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
             conn.commit()
-            if not held:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-                conn.commit()
-    finally:
-        engine.dispose()

@@ -32,7 +32,7 @@ def keeps_files(store: Store) -> bool:
 def archive_replies(store: Store, data_dir: Path, source: str, replies: list[RawReply]) -> list[str]:
     """Keep each reply once and list it in the store; return their SHA-256 in order."""
     hashes = [reply.sha256 for reply in replies]  # hashed once: a page of a large register is megabytes
-    known = store.known_bodies(hashes)
+    listed, known = store.known_replies_and_bodies(hashes)  # a poll of the same bytes: both full, nothing written
     packed: dict[str, bytes] = {}  # compressed once, for the table and the file alike
 
     def pack(sha256: str, reply: RawReply) -> bytes:
@@ -47,12 +47,12 @@ def archive_replies(store: Store, data_dir: Path, source: str, replies: list[Raw
             target = data_dir / reply_path(source, sha256)
             if not target.exists():
                 atomic_write_bytes(target, pack(sha256, reply))
-    described = [dict(
+    fresh = {sha256: reply for sha256, reply in zip(hashes, replies, strict=True) if sha256 not in listed}
+    store.add_replies([dict(
         sha256=sha256, source=source, url=reply.url, method=reply.method,
         request_body=reply.request_body, status=reply.status, content_type=reply.content_type,
         size=len(reply.body), path=str(reply_path(source, sha256)) if files else "",
-        fetched_at=reply.fetched_at) for sha256, reply in zip(hashes, replies, strict=True)]
-    store.add_replies(described, bodies)
+        fetched_at=reply.fetched_at) for sha256, reply in fresh.items()], bodies)
     return hashes
 
 
