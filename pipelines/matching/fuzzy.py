@@ -96,6 +96,11 @@ GENERIC_WORDS = frozenset(fuzzy_tokens(
 Meetings = dict[str, dict[str, float]]
 # A query's word weights, and each register word's best similarity to any query word.
 _Asked = tuple[dict[str, float], dict[str, float]]
+# What `_may_reach` needs of a query: register word number → the query words it meets, with
+# their similarity; each query word's weight times its count; their sum; the words to meet.
+_Probe = tuple[dict[int, list[tuple[str, float]]], dict[str, float], float, frozenset[str]]
+# `_may_reach` sums in another order than `_score`: a name this close to the line is scored.
+_SLACK = 1e-6
 
 
 class TokenScorer:
@@ -118,6 +123,7 @@ class TokenScorer:
         self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
+        self._ids: dict[str, int] | None = None  # word → its number, made by the first query
         self._unknown_weight = 0.0
         self._generic_weight = 0.0
 
@@ -274,6 +280,33 @@ class TokenScorer:
                     reach[word] = similarity
         return {word: self._query_weight(word, met[word]) for word in set(query)}, reach
 
+    def _probe(self, query: tuple[str, ...], met: Meetings, asked: _Asked) -> _Probe:
+        """What `_may_reach` needs of the query, worked out once."""
+        if self._ids is None:
+            self._ids = dict(zip(self._spelling, range(len(self._spelling))))
+        ids, weights = self._ids, asked[0]
+        meets: dict[int, list[tuple[str, float]]] = {}
+        for word, neighbours in met.items():
+            for choice, similarity in neighbours.items():
+                meets.setdefault(ids[choice], []).append((word, similarity))
+        mass = {word: weights[word] * query.count(word) for word in weights}
+        return meets, mass, sum(mass.values()), frozenset(weights) - _OPTIONAL
+
+    def _may_reach(self, index: int, probe: _Probe, at_least: float) -> bool:
+        """False when `_score` would drop the name (a query word unmet, and too few met to
+        reach `at_least`), found from the name's words met alone: most of a short list is
+        dropped so, without going through a long name word by word."""
+        meets, mass, total, needed = probe
+        best: dict[str, float] = {}
+        for number in set(self._word_ids[self._starts[index]:self._starts[index + 1]]).intersection(meets):
+            for word, similarity in meets[number]:
+                if similarity > best.get(word, 0.0):
+                    best[word] = similarity
+        if all(best.get(word, 0.0) >= STRONG_WORD / 100 for word in needed):
+            return True
+        precision = sum(mass[word] * similarity for word, similarity in best.items()) / total if total else 0.0
+        return 200 * precision / (precision + 1) >= at_least - _SLACK
+
     def is_generic(self, word: str) -> bool:
         """A function word, a legal form, a word for a kind of body, or one that many entries share."""
         return word in _OPTIONAL or word in GENERIC_WORDS or self.weight(word) < self._generic_weight
@@ -296,8 +329,9 @@ class TokenScorer:
             return {}, []
         met = {word: self._neighbours(word) for word in set(query)}
         asked = self._asked(query, met)
-        scored = [(index, *found) for index in self._shortlist(met)
-                  if (found := self._score(query, index, met, asked, at_least)) is not None]
+        probe = self._probe(query, met, asked)
+        scored = [(index, *found) for index in self._shortlist(met) if self._may_reach(index, probe, at_least)
+                  and (found := self._score(query, index, met, asked, at_least)) is not None]
         scored.sort(key=lambda found: -found[1])
         return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
                      if score > 0 and (score >= at_least or not extra)]

@@ -148,7 +148,8 @@ def clean_query(query: str) -> str:
     """The query as checked; QueryError when nothing is left of it or it is too long."""
     if not isinstance(query, str):
         raise QueryError("the query must be text")
-    text = normalise_whitespace(html.unescape(_TAG.sub(" ", "".join(map(_printable, query)))))
+    printable = query if query.isprintable() else "".join(map(_printable, query))  # no Cc or Cf in most
+    text = normalise_whitespace(html.unescape(_TAG.sub(" ", printable)))
     if not text:
         raise QueryError("the query is empty: give an organisation's name")
     if len(text) > MAX_QUERY_LENGTH:
