@@ -39,6 +39,7 @@ WORD_CUTOFF = 80.0  # rapidfuzz ratio below which two words do not meet at all
 STRONG_WORD = 88.0  # …and at or above which they are the same word mistyped or inflected
 NEAR_MISS_MAX = 89.0  # the best score of a name with a word that meets nothing on the other side
 _MIN_FUZZY_WORD = 4  # shorter words meet only when equal («fond» ≠ «fund» is done by synonyms)
+_BATCH_WORDS = 4  # long query words from which their neighbours are found in one matrix (`_meetings`)
 SHORTLIST = 40  # names scored precisely per query, out of those sharing its rarest words
 _POSTINGS_BUDGET = 20000  # name ids visited per query before the commonest words are skipped
 _OPTIONAL_WEIGHT = 0.1
@@ -204,6 +205,28 @@ class TokenScorer:
         return {choice: score / 100.0 for choice, score, _ in found
                 if len(choice) >= _MIN_FUZZY_WORD or choice == word}
 
+    def _meetings(self, query: tuple[str, ...]) -> Meetings:
+        """Each query word's `_neighbours`; a query of many long words (a published name
+        pasted whole) compares them with the vocabulary in one matrix, in C."""
+        words = list(set(query))
+        batch = [word for word in words if len(word) >= _MIN_FUZZY_WORD]
+        if len(batch) < _BATCH_WORDS:
+            return {word: self._neighbours(word) for word in words}
+        from numpy import float32, nonzero  # only here: `regwatch check` of a short name starts without it
+
+        found: dict[str, list[tuple[float, int, str]]] = {word: [] for word in batch}
+        # a little below the cut-off, in single precision: each pair is scored again as `_neighbours` does
+        matrix = process.cdist(batch, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF - 0.5,
+                               dtype=float32)
+        for row, column in zip(*(axis.tolist() for axis in nonzero(matrix))):
+            word, choice = batch[row], self._vocabulary[column]
+            score = fuzz.ratio(word, choice, score_cutoff=WORD_CUTOFF)
+            if score and (len(choice) >= _MIN_FUZZY_WORD or choice == word):
+                found[word].append((-score, column, choice))
+        # in `process.extract`'s order: best first, then as in the vocabulary
+        return {word: self._neighbours(word) if len(word) < _MIN_FUZZY_WORD else
+                {choice: -score / 100.0 for score, _, choice in sorted(found[word])} for word in words}
+
     def _shortlist(self, met: Meetings) -> list[int]:
         """The names sharing the query's rarest words, by the weight they share."""
         gains = [(self.weight(choice) * similarity, choice)
@@ -327,7 +350,7 @@ class TokenScorer:
         that meet every query word (an entry with all the words is always a candidate)."""
         if not query:
             return {}, []
-        met = {word: self._neighbours(word) for word in set(query)}
+        met = self._meetings(query)
         asked = self._asked(query, met)
         probe = self._probe(query, met, asked)
         scored = [(index, *found) for index in self._shortlist(met) if self._may_reach(index, probe, at_least)
