@@ -325,7 +325,7 @@ class TokenScorer:
             for word, similarity in meets[number]:
                 if similarity > best.get(word, 0.0):
                     best[word] = similarity
-        if all(best.get(word, 0.0) >= STRONG_WORD / 100 for word in needed):
+        if needed <= {word for word, similarity in best.items() if similarity >= STRONG_WORD / 100}:
             return True
         precision = sum(mass[word] * similarity for word, similarity in best.items()) / total if total else 0.0
         return 200 * precision / (precision + 1) >= at_least - _SLACK

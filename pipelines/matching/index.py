@@ -32,6 +32,7 @@ characters in it are dropped; an empty one is a QueryError (a ValueError).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -165,11 +166,18 @@ _LEVEL_SCORES = {EXACT: EXACT_SCORE, FOLDED: FOLDED_SCORE, TRANSLITERATED: TRANS
                  CORE: CORE_SCORE, ACRONYM_EXACT: ACRONYM_SCORE, ACRONYM_ANY_CASE: ACRONYM_ANY_CASE_SCORE}
 
 
+# The last few queries' keys and words: a check across registers asks each register the same query.
+@functools.lru_cache(maxsize=16)
 def _query_keys(text: str) -> dict[str, tuple[str, ...]]:
     """A query is looked up as a name, as a proper name and as an acronym."""
     as_name = name_keys(text, spaces_ignored=True)
     return {**as_name, **acronym_keys(text, lookalikes=True),
             CORE: as_name[FOLDED] + as_name[TRANSLITERATED]}
+
+
+@functools.lru_cache(maxsize=16)
+def _query_tokens(text: str) -> tuple[str, ...]:
+    return fuzzy_tokens(text)
 
 
 # --- the index -----------------------------------------------------------------------------
@@ -401,7 +409,7 @@ class RegisterIndex:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;
         the entries that rival it (every query word in each: none is promoted); and, by
         candidate, the words left unmet, to explain the few candidates shown (`_explained`)."""
-        query = fuzzy_tokens(text)
+        query = _query_tokens(text)
         met, found = self._scorer.best(query, at_least=POSSIBLE_SCORE)
         distinctive = self._distinctive(query)
         hits: list[tuple[Candidate, _Met | None]] = []
