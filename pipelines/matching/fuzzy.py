@@ -269,25 +269,22 @@ class TokenScorer:
         """0–100, the query's words that meet no word of the name and the name's words that
         meet none of the query's. A name is more than a near miss only when every word on
         each side meets the same word on the other. `asked`: what `_asked` knows of the query."""
-        found = self._score(query, index, met, asked or self._asked(query, met), 0.0)
+        asked = asked or self._asked(query, met)
+        probe = self._probe(query, met, asked)
+        found = self._score(query, index, asked, self._bests(index, probe), 0.0)
         assert found is not None  # nothing is below 0
         return found
 
-    def _score(self, query: tuple[str, ...], index: int, met: Meetings, asked: _Asked,
+    def _score(self, query: tuple[str, ...], index: int, asked: _Asked, bests: dict[str, float],
                at_least: float) -> tuple[float, list[str], list[str]] | None:
         """`score`, or None as soon as the name can neither reach `at_least` nor meet every
-        query word (`best` would drop it)."""
-        name = self.words(index)
-        in_name = set(name)
+        query word (`best` would drop it). `bests`: each query word's best similarity in the name."""
         weights, reach = asked
-        # A query word's few neighbours are looked up in the name, not the name's words (a
-        # row of the extremist list names two hundred) in the neighbours.
-        precision, extra = self._coverage(query, map(weights.__getitem__, query), [
-            max((similarity for w, similarity in met[word].items() if w in in_name), default=0.0)
-            for word in query])
+        precision, extra = self._coverage(query, map(weights.__getitem__, query), map(bests.get, query, repeat(0.0)))
         if extra and 200 * precision / (precision + 1) < at_least:  # the best a perfect recall gives
             return None
-        recall, absent = self._coverage(name, map(self.weight, name), map(reach.get, name, repeat(0.0)))
+        name = self.words(index)
+        recall, absent = self._coverage(name, map(self._weights.__getitem__, name), map(reach.get, name, repeat(0.0)))
         score = 0.0 if not precision + recall else 200 * precision * recall / (precision + recall)
         if extra or absent:
             score = min(score, NEAR_MISS_MAX)
@@ -315,16 +312,22 @@ class TokenScorer:
         mass = {word: weights[word] * query.count(word) for word in weights}
         return meets, mass, sum(mass.values()), frozenset(weights) - _OPTIONAL
 
-    def _may_reach(self, index: int, probe: _Probe, at_least: float) -> bool:
-        """False when `_score` would drop the name (a query word unmet, and too few met to
-        reach `at_least`), found from the name's words met alone: most of a short list is
-        dropped so, without going through a long name word by word."""
-        meets, mass, total, needed = probe
+    def _bests(self, index: int, probe: _Probe) -> dict[str, float]:
+        """Each query word's best similarity to a word of name `index` (none: not met), from the
+        name's words the query meets: a row of the extremist list names two hundred."""
+        meets = probe[0]
         best: dict[str, float] = {}
         for number in set(self._word_ids[self._starts[index]:self._starts[index + 1]]).intersection(meets):
             for word, similarity in meets[number]:
                 if similarity > best.get(word, 0.0):
                     best[word] = similarity
+        return best
+
+    @staticmethod
+    def _may_reach(best: dict[str, float], probe: _Probe, at_least: float) -> bool:
+        """False when `_score` would drop the name (a query word unmet, and too few met to
+        reach `at_least`): most of a short list is dropped so, before a long name is read word by word."""
+        _, mass, total, needed = probe
         if needed <= {word for word, similarity in best.items() if similarity >= STRONG_WORD / 100}:
             return True
         precision = sum(mass[word] * similarity for word, similarity in best.items()) / total if total else 0.0
@@ -353,8 +356,9 @@ class TokenScorer:
         met = self._meetings(query)
         asked = self._asked(query, met)
         probe = self._probe(query, met, asked)
-        scored = [(index, *found) for index in self._shortlist(met) if self._may_reach(index, probe, at_least)
-                  and (found := self._score(query, index, met, asked, at_least)) is not None]
+        scored = [(index, *found) for index in self._shortlist(met)
+                  if self._may_reach(bests := self._bests(index, probe), probe, at_least)
+                  and (found := self._score(query, index, asked, bests, at_least)) is not None]
         scored.sort(key=lambda found: -found[1])
         return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
                      if score > 0 and (score >= at_least or not extra)]
