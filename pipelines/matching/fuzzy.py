@@ -82,7 +82,8 @@ def fuzzy_tokens(text: str) -> tuple[str, ...]:
 
 def folded_tokens(folded: str) -> tuple[str, ...]:
     """`fuzzy_tokens` of a name already folded."""
-    return tuple(_SYNONYMS.get(word, word) for word in transliterate(folded).split())
+    words = transliterate(folded).split()
+    return tuple(map(_SYNONYMS.get, words, words))
 
 
 # Words that name the kind of body whatever their frequency: the wrapper around a brand
