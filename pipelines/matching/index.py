@@ -257,6 +257,8 @@ class RegisterIndex:
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
         self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
         self._russian: dict[str, int | list[int]] = {}  # a Russian name's word keys → items
+        # …and its words (`russian_words`, joined by spaces), folded once here rather than per query
+        self._russian_words: dict[int, str] = {}
         self._scorer = TokenScorer()
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
@@ -270,7 +272,9 @@ class RegisterIndex:
                     for form, weak in initials(text, OPTIONAL_WORDS):
                         _put(self._initials, form, -item - 1 if weak else item)  # a weak one negative
                 if part == NAME_RU and translated:
-                    for key in {key for word in russian_words(text) for key in word_keys(word)}:
+                    words = russian_words(text)
+                    self._russian_words[item] = " ".join(words)
+                    for key in {key for word in words for key in word_keys(word)}:
                         _put(self._russian, key, item)
         self._scorer.freeze()
 
@@ -403,7 +407,7 @@ class RegisterIndex:
         if sum(map(len, rarest)) > _MAX_TRANSLATED:
             return []
         return [item for item in sorted({item for items in rarest for item in items})
-                if translates(english, russian_words(self._text_of[item]))]
+                if translates(english, self._russian_words[item].split())]
 
     def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;
