@@ -374,9 +374,15 @@ class RegisterIndex:
                          RULE_KNOWN_NAME if source and score >= LISTED_SCORE else rule)
 
     def _key_hits(self, text: str) -> list[Candidate]:
-        return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]), level)
-                for level, keys in _query_keys(text).items() for key in keys
-                for item in _items_of(self._keys[level].get(key))]
+        hows: dict[tuple[str, str], str] = {}  # once per text: a large register prints one part in hundreds
+        found = []
+        for level, keys in _query_keys(text).items():
+            for item in (item for key in keys for item in _items_of(self._keys[level].get(key))):
+                matched = self._text_of[item]
+                if (level, matched) not in hows:
+                    hows[level, matched] = _explain(level, text, matched)
+                found.append(self._candidate(item, _LEVEL_SCORES[level], hows[level, matched], level))
+        return found
 
     def _unprinted(self, text: str) -> list[Candidate]:
         """An acronym made of one entry's name part (`initials`), or a translation of one entry's
@@ -406,8 +412,9 @@ class RegisterIndex:
         rarest = min(postings, key=lambda lists: sum(map(len, lists)))
         if sum(map(len, rarest)) > _MAX_TRANSLATED:
             return []
-        return [item for item in sorted({item for items in rarest for item in items})
-                if translates(english, self._russian_words[item].split())]
+        words = self._russian_words
+        met = {text: translates(english, text.split()) for text in {words[item] for items in rarest for item in items}}
+        return [item for item in sorted({item for items in rarest for item in items}) if met[words[item]]]
 
     def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;
