@@ -31,7 +31,7 @@ def scorer() -> TokenScorer:
 @pytest.fixture(scope="module")
 def queries(scorer: TokenScorer) -> list[tuple[str, ...]]:
     """Each name the register prints (the longest have forty words), as printed and mistyped."""
-    names = sorted({scorer.words(i) for i in range(0, len(scorer._starts) - 1, 3)} - {()})
+    names = sorted({scorer.words(i) for i in range(0, len(scorer._starts) - 1, 7)} - {()})
     return [q for name in names for q in (name, _typos(name), name[:3], name[-4:])]
 
 
@@ -81,3 +81,13 @@ def test_a_scorer_restored_from_its_state_answers_alike(scorer, queries):
     for query in queries[::7]:
         assert restored.best(query, at_least=POSSIBLE_SCORE) == scorer.best(query, at_least=POSSIBLE_SCORE)
     assert fuzzy_tokens("Фонд «Свободная Россия»") in {scorer.words(i) for i in range(len(scorer._starts) - 1)}
+
+
+def test_the_shortlist_summed_in_numpy_is_the_one_summed_in_a_dict(scorer, queries, monkeypatch):
+    from pipelines.matching import fuzzy
+
+    monkeypatch.setattr(fuzzy, "_SUMMED_IN_NUMPY", 10**9)
+    in_a_dict = [scorer._shortlist(scorer._meetings(query)) for query in queries]
+    monkeypatch.setattr(fuzzy, "_SUMMED_IN_NUMPY", 0)
+    assert [scorer._shortlist(scorer._meetings(query)) for query in queries] == in_a_dict
+    assert sum(len(names) == fuzzy.SHORTLIST for names in in_a_dict) > 100  # ties at the cut were broken alike
