@@ -39,6 +39,9 @@ WORD_CUTOFF = 80.0  # rapidfuzz ratio below which two words do not meet at all
 STRONG_WORD = 88.0  # …and at or above which they are the same word mistyped or inflected
 NEAR_MISS_MAX = 89.0  # the best score of a name with a word that meets nothing on the other side
 _MIN_FUZZY_WORD = 4  # shorter words meet only when equal («fond» ≠ «fund» is done by synonyms)
+# A vocabulary up to this size has each long word's neighbours found as the index is built (a
+# matrix of its size squared: 0.1 s for the real registers, none for 100 000 distinct names).
+_KNOWN_VOCABULARY = 4000
 _BATCH_WORDS = 4  # long query words from which their neighbours are found in one matrix (`_meetings`)
 SHORTLIST = 40  # names scored precisely per query, out of those sharing its rarest words
 _POSTINGS_BUDGET = 20000  # name ids visited per query before the commonest words are skipped
@@ -127,6 +130,8 @@ class TokenScorer:
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._ids: dict[str, int] | None = None  # word → its number, made by the first query
+        # each long word's `_neighbours`, found once (`freeze`) when the vocabulary is small enough
+        self._known: Meetings = {}
         self._unknown_weight = 0.0
         self._generic_weight = 0.0
 
@@ -158,6 +163,8 @@ class TokenScorer:
         self._weights = {word: self._weight(word, found, total) for word, found in self._entries_of.items()}
         self._postings = dict(self._postings)
         self._vocabulary = list(self._postings)
+        if len(self._vocabulary) <= _KNOWN_VOCABULARY:
+            self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
         self._starts.append(len(self._word_ids))
         self._entries_of, self._last_owner, self._number = defaultdict(int), {}, {}
 
@@ -169,7 +176,8 @@ class TokenScorer:
         """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
         return {"postings": {word: self._names(word).tobytes() for word in self._postings},
                 "spelling": self._spelling, "word_ids": self._word_ids.tobytes(), "starts": self._starts.tobytes(),
-                "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight}
+                "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight,
+                "known": self._known}
 
     @classmethod
     def restore(cls, state: dict) -> TokenScorer:
@@ -180,7 +188,7 @@ class TokenScorer:
         scorer._spelling = state["spelling"]
         scorer._word_ids, scorer._starts = unpack_ids(state["word_ids"]), unpack_ids(state["starts"])
         scorer._weights, scorer._unknown_weight = state["weights"], state["unknown"]
-        scorer._generic_weight = state["generic"]
+        scorer._generic_weight, scorer._known = state["generic"], state["known"]
         return scorer
 
     @staticmethod
@@ -208,12 +216,17 @@ class TokenScorer:
                 if len(choice) >= _MIN_FUZZY_WORD or choice == word}
 
     def _meetings(self, query: tuple[str, ...]) -> Meetings:
-        """Each query word's `_neighbours`; a query of many long words (a published name
-        pasted whole) compares them with the vocabulary in one matrix, in C."""
+        """Each query word's `_neighbours`: a word of the register's vocabulary has them in the
+        index (`_known`); many other long words (a published name pasted whole) are compared
+        with the vocabulary in one matrix, in C."""
         words = list(set(query))
-        batch = [word for word in words if len(word) >= _MIN_FUZZY_WORD]
-        if len(batch) < _BATCH_WORDS:
-            return {word: self._neighbours(word) for word in words}
+        unknown = [word for word in words if len(word) >= _MIN_FUZZY_WORD and word not in self._known]
+        found = self._matrix(unknown) if len(unknown) >= _BATCH_WORDS else {}
+        return {word: self._known[word] if word in self._known else found[word] if word in found
+                else self._neighbours(word) for word in words}
+
+    def _matrix(self, batch: list[str]) -> Meetings:
+        """`_neighbours` of each of these long words, found in one matrix."""
         from numpy import float32, nonzero  # only here: `regwatch check` of a short name starts without it
 
         found: dict[str, list[tuple[float, int, str]]] = {word: [] for word in batch}
@@ -226,8 +239,7 @@ class TokenScorer:
             if score and (len(choice) >= _MIN_FUZZY_WORD or choice == word):
                 found[word].append((-score, column, choice))
         # in `process.extract`'s order: best first, then as in the vocabulary
-        return {word: self._neighbours(word) if len(word) < _MIN_FUZZY_WORD else
-                {choice: -score / 100.0 for score, _, choice in sorted(found[word])} for word in words}
+        return {word: {choice: -score / 100.0 for score, _, choice in sorted(pairs)} for word, pairs in found.items()}
 
     def _shortlist(self, met: Meetings) -> list[int]:
         """The names sharing the query's rarest words, by the weight they share (first seen
