@@ -17,7 +17,10 @@ word (ratio ≥ STRONG_WORD: a typo, an inflection): «Robert Bosch GmbH» is no
 Bosch Stiftung GmbH», however rare «Robert» and «Bosch» are.
 
 Names are found through an inverted index (word → names) from the query's rarest words,
-then only a short list is scored, so a query costs milliseconds on 100 000 entries.
+then only a short list is scored, each name first bounded from the few words it shares with
+the query (most are dropped so, unread), so a query costs milliseconds on 100 000 entries.
+A word's close spellings in the register are found once, as the index is built, when its
+vocabulary is small; else per query, many words in one matrix.
 """
 
 from __future__ import annotations
