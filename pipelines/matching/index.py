@@ -509,6 +509,8 @@ def _as_typed(tokens: list[str], text: str) -> tuple[str, ...]:
         for token in fuzzy_tokens(word):
             if token in wanted:
                 found.setdefault(token, word.strip(".-'’"))
+        if len(found) == len(wanted):  # each written as first seen: the rest of a long name is not folded
+            break
     return tuple(dict.fromkeys(found.get(token, token) for token in tokens))
 
 
