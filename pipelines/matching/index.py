@@ -326,8 +326,9 @@ class RegisterIndex:
             words = fuzzy_tokens(_wordy(entry, part, text)) if part == NAME else folded_tokens(folded)
             self._scorer.add(item, words, position)
         for level, found in keys.items():
+            table = self._keys[level]
             for key in found:
-                _put(self._keys[level], key, item)
+                _put(table, key, item)
         return item
 
     def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:

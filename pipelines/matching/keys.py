@@ -354,7 +354,7 @@ def short_forms(text: str, is_country: Callable[[str], bool] = lambda text: Fals
     """(kind, text) of the short forms of a name part (see HALF, WITHOUT_GIVEN_NAME): a
     half that is only a country («…Reporting/ The Netherlands») is none."""
     found: list[tuple[str, str]] = []
-    if _SLASH.search(text):
+    if "/" in text and _SLASH.search(text):
         found += [(HALF, half.strip(" «»\"")) for half in _SLASH.split(text)]
     if _HONORIFIC.search(text):
         found.append((WITHOUT_GIVEN_NAME, _HONORIFIC.sub(" ", text)))
