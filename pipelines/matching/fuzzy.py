@@ -152,7 +152,9 @@ class TokenScorer:
                 self._spelling.append(word)
         self._word_ids.extend(map(numbers.__getitem__, words))
         last = self._last_owner
-        for word in set(words):
+        # In the name's order, not a set's: the vocabulary's order (which of two close spellings
+        # that score alike comes first) is then the same in every process, whatever the hash seed.
+        for word in dict.fromkeys(words):
             self._postings[word].append(index)  # type: ignore[union-attr]  # arrays until frozen
             if last.get(word) != owner:
                 last[word] = owner
