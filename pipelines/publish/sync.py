@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "published.json"
 _LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
 UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file names
+INDEX_IN_CRAWL_MAX = 20_000  # entries; the real registers have at most a few thousand
 # For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
 # creating the file REGWATCH_PAUSE_FILE, until it is killed. For the benchmarks:
 # REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds>" at every point passed.
@@ -113,7 +114,9 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
     # Last, and only with the entries in hand (or forced): a patched crawl decodes nothing,
     # and `regwatch check` rebuilds a lagging index from the database itself, then keeps it.
-    if (state.read or force or index) and name_index.refresh(store, data_dir, source, state.entries(), force):
+    # A big register's build takes seconds: its first crawl leaves that to the first check.
+    in_hand = state.read and len(state.entries()) <= INDEX_IN_CRAWL_MAX
+    if (in_hand or force or index) and name_index.refresh(store, data_dir, source, state.entries(), force):
         done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     return done
 
