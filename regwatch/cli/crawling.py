@@ -173,15 +173,16 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
 
 
 def _write_deferred(source: str, config: DataConfig) -> None:
-    """The XLSX, the costliest file, once the alerts went out: the crawl left it lagging
-    (published.json says so), and a crawl that dies first leaves it to the next run."""
+    """The XLSX, the costliest file, and the name index of a register small enough, once
+    the alerts went out: the crawl left them lagging (published.json and the index's stamp
+    say so), and a crawl that dies first leaves them to the next run (or the next check)."""
     from pipelines.publish.sync import pause_point, publish
     from pipelines.storage.locks import source_lock
 
     _, store = _open_store(config)
     try:
         with source_lock(config.data_dir, source):
-            publish(store, config.data_dir, source)
+            publish(store, config.data_dir, source, small_index=True)
         pause_point("all_written")
     except OSError as exc:  # a full disk, say: the next run tries again; the crawl stands
         logging.getLogger("regwatch.cli").exception("the exports after the crawl of %s", source)
