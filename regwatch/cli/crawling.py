@@ -257,8 +257,10 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
     config, store = _open_store()
     store.close()
     click.echo(_say("cli.import.start", count=len(pages), log=config.data_dir / "regwatch.log"))
+    # the XLSX (and the name index) once, after the last copy, not once a copy
     outcomes = run_spider("minjust_undesirable_html", DEFAULT_SOURCE,
-                          config.data_dir / "regwatch.log", progress=True, pages=pages)
+                          config.data_dir / "regwatch.log", progress=True, defer_xlsx=True, pages=pages)
+    _write_deferred(DEFAULT_SOURCE, config)
     for (_url, captured), outcome in zip(pages, outcomes):
         click.echo(f"  [{captured[:10]}] {outcome.status}: {outcome.message or outcome.entries}")
     failed = [o for o in outcomes if not o.ok]
