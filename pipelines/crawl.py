@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -187,10 +187,10 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     run.previous_count = len(stored)
     # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
     by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
-    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile)
+    size_warnings = validate.size_warnings(pull, run.thresholds)
+    entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile)
     run.count = len(kept) + len(entries)
-    warnings = [str(p) for p in problems] + validate.size_warnings(pull, run.thresholds)
-    pull.rows.clear()  # every row lives on in its entry (`raw`) or the store; the dicts can go
+    warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings:
         log.warning("%s: %s", run.source, warning)
     validate.check_problems(run.source, problems)
@@ -198,6 +198,14 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     kept_ids = set(kept)
     run.current = run.store.current_entries(run.source, ids=[i for i in stored if i not in kept_ids])
     return entries, warnings
+
+
+def _drained(rows: list[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """The rows in order, each gone from the list once handed out: its cells live on in its
+    entry (`raw`) or the store, and a 100 000-row pull never sits in memory beside its entries."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:

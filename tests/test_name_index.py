@@ -126,3 +126,25 @@ def test_export_repair_rebuilds_a_lost_index(crawled_dir):
     repaired = crawled_dir.regwatch("export", "--repair")
     assert repaired.code == 0 and f"{SOURCE}.index" in repaired.stdout, repaired.output
     assert path.is_file()
+
+
+def test_a_big_register_leaves_its_index_to_the_first_check(crawled_dir, monkeypatch):
+    from pipelines.publish import sync
+
+    path = name_index.index_path(crawled_dir.data_dir, SOURCE)
+    path.unlink()
+    store = Store(crawled_dir.database_url)
+    try:
+        current = store.current_entries(SOURCE)
+        # a crawl's own publish (the alerts not yet sent) builds no index
+        assert sync.publish(store, crawled_dir.data_dir, SOURCE, current=current).rebuilt == []
+        monkeypatch.setattr(sync, "INDEX_IN_CRAWL_MAX", len(current) - 1)  # the build would hold up the crawl
+        assert sync.publish(store, crawled_dir.data_dir, SOURCE, small_index=True).rebuilt == []
+        monkeypatch.setattr(sync, "INDEX_IN_CRAWL_MAX", len(current))
+        assert f"../{name_index.FOLDER}/{SOURCE}.index" in sync.publish(
+            store, crawled_dir.data_dir, SOURCE, small_index=True).rebuilt
+        path.unlink()
+    finally:
+        store.close()
+    assert crawled_dir.regwatch("check", "--json", "Bellingcat").code == 0
+    assert path.is_file()  # the check built it, and kept it

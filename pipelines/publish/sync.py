@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "published.json"
 _LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
 UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file names
+INDEX_IN_CRAWL_MAX = 20_000  # entries; the real registers have at most a few thousand
 # For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
 # creating the file REGWATCH_PAUSE_FILE, until it is killed. For the benchmarks:
 # REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds>" at every point passed.
@@ -73,13 +74,15 @@ class Published:
 
 
 def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
-            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False) -> Published:
+            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False,
+            small_index: bool = False) -> Published:
     """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
     entries when the caller holds them (else they are read, and only if a file lags).
     `poll_at`: a crawl at that time found the register as before, and gets an empty
     change file. `force`: rewrite the latest files even if they seem current (the stored
     history was rebuilt). `xlsx`: also the XLSX, last (the costliest file). `index`: the
-    name index too, even if that means reading every entry (`export --repair`)."""
+    name index too, even if that means reading every entry (`export --repair`); `small_index`:
+    only for a register of at most INDEX_IN_CRAWL_MAX entries (a crawl, once its alerts went out)."""
     folder = data_dir / source
     done = Published(store.last_snapshot(source))
     remove_leftovers(folder)
@@ -111,9 +114,12 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         manifest["xlsx"] = shown
         _write_manifest(folder, source, manifest)
     publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
-    # Last, and only with the entries in hand (or forced): a patched crawl decodes nothing,
-    # and `regwatch check` rebuilds a lagging index from the database itself, then keeps it.
-    if (state.read or force or index) and name_index.refresh(store, data_dir, source, state.entries(), force):
+    # Last, and only when asked: a crawl asks once its alerts went out, for a register small
+    # enough to build it at once; `regwatch check` builds a lagging index from the database
+    # itself (a big register's takes seconds), then keeps it.
+    small = small_index and last.row_count <= INDEX_IN_CRAWL_MAX
+    if (force or index or small) and name_index.refresh(store, data_dir, source,
+                                                        state.entries() if state.read else None, force):
         done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
     return done
 

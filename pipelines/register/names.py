@@ -78,6 +78,7 @@ def _closes_all(s: str, i: int, hi: int) -> bool:
 
 
 _SPECIAL = re.compile(f"[«»(),;]|{_OR}")
+_SEPARATORS = frozenset((",", ";", _OR))
 
 
 def _tokens(s: str, lo: int, hi: int) -> list[_Tok]:
@@ -85,42 +86,42 @@ def _tokens(s: str, lo: int, hi: int) -> list[_Tok]:
     toks: list[_Tok] = []
     stack: list[str] = []
     start = group_start = lo
-
-    def flush(end: int) -> None:
-        if s[start:end].strip():
-            toks.append(_Tok(_TEXT, start, end))
-
+    # hot (every name, every group): no closure, and a text run is kept when not blank
     for match in _SPECIAL.finditer(s, lo, hi):  # only these characters change the state
         i, c = match.start(), match.group()
         if c == "«":
             stack.append(c)
-        elif c == "»" and stack and stack[-1] == "«":
-            stack.pop()
-            if _closes_all(s, i + 1, hi):
-                while stack and stack[-1] == "«":
-                    stack.pop()
+        elif c == "»":
+            if stack and stack[-1] == "«":
+                stack.pop()
+                if stack and _closes_all(s, i + 1, hi):
+                    while stack and stack[-1] == "«":
+                        stack.pop()
         elif c == "(":
             if not stack:
-                flush(i)
+                if start < i and not s[start:i].isspace():
+                    toks.append(_Tok(_TEXT, start, i))
                 group_start = i + 1
             stack.append(c)
-        elif c == ")" and "(" in stack:
-            while stack.pop() != "(":  # a bracket also closes quotes left open inside it
-                pass
-            if not stack:
-                toks.append(_Tok(_GROUP, group_start, i))
-                start = i + 1
+        elif c == ")":
+            if "(" in stack:
+                while stack.pop() != "(":  # a bracket also closes quotes left open inside it
+                    pass
+                if not stack:
+                    toks.append(_Tok(_GROUP, group_start, i))
+                    start = i + 1
         elif c == ";" and stack and stack[-1] == "«":
             while stack and stack[-1] == "«":  # «A; «B» : the first quote was never closed
                 stack.pop()
-        if not stack and c in (",", ";", _OR):
-            flush(i)
+        if not stack and c in _SEPARATORS:
+            if start < i and not s[start:i].isspace():
+                toks.append(_Tok(_TEXT, start, i))
             toks.append(_Tok(c.strip(), i, i + len(c)))
             start = i + len(c)
     if stack and stack[0] == "(":  # an unclosed bracket runs to the end (row 48)
         toks.append(_Tok(_GROUP, group_start, hi))
-    else:
-        flush(hi)
+    elif start < hi and not s[start:hi].isspace():
+        toks.append(_Tok(_TEXT, start, hi))
     return toks
 
 
@@ -205,9 +206,10 @@ def _is_tail(s: str, head: tuple[int, int], nxt: _Tok | None) -> bool:
     return same_script and (tail.startswith("«") or bool(_LEGAL_FORM.match(tail)))
 
 
-def _items(s: str, lo: int, hi: int, top: bool) -> list[tuple[int, int]]:
-    """Spans of the name parts in s[lo:hi], bracket groups flattened in reading order."""
-    toks = _tokens(s, lo, hi)
+def _items(s: str, lo: int, hi: int, top: bool, toks: list[_Tok] | None = None) -> list[tuple[int, int]]:
+    """Spans of the name parts in s[lo:hi], bracket groups flattened in reading order;
+    `toks`: its top-level tokens, when the caller has them."""
+    toks = _tokens(s, lo, hi) if toks is None else toks
     items: list[tuple[int, int]] = []
     joinable = False  # may the next token extend items[-1]?
     after_comma = False
@@ -316,17 +318,21 @@ def split_name(published: str) -> NameParts:
     copies and the alerts split the same names again and again."""
     s = normalise_whitespace(published)
     country = code = ""
-    found = _find_country(s, _tokens(s, 0, len(s)))
+    toks = _tokens(s, 0, len(s))
+    found = _find_country(s, toks)
     if found:
         start, end, blank_to = found
         country = s[start:end].strip(" .,")
         code = country_code(country)
         s = s[:start] + " " * (blank_to - start) + s[blank_to:]  # keeps every offset
+        # its text and comma tokens go, the others stand (a country holds no bracket or quote;
+        # a group around it stays, now blank, as it did when read afresh)
+        toks = [t for t in toks if t.kind == _GROUP or not (start <= t.start and t.end <= blank_to)]
 
     ru: list[str] = []
     original: list[str] = []
     acronyms: list[str] = []
-    for start, end in _items(s, 0, len(s), top=True):
+    for start, end in _items(s, 0, len(s), top=True, toks=toks):
         part = s[slice(*_clean(s, start, end))]
         lead_in = _LEAD_IN.match(part)
         if lead_in:

@@ -262,7 +262,7 @@ def normalise_rows(
 
 
 def normalise_changed(
-    rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile = DEFAULT_PROFILE,
+    rows: Iterable[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile = DEFAULT_PROFILE,
 ) -> tuple[list[Entry], list[str], list[Problem]]:
     """normalise_rows for a pull compared by fingerprints: `stored` maps the fingerprint of
     each stored entry (see `fingerprint`) to its entry_id. A row published as before keeps

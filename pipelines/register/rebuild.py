@@ -44,8 +44,13 @@ def rebuild(source: str, snapshots: Iterable[SnapshotRows],
     current: list[Entry] = []
     gone: dict[str, Entry] = {}
     taken: set[str] = set()
+    source_url = None
     for snapshot in snapshots:
-        entries, problems = normalise_rows(snapshot.rows, snapshot.source_url, profile=profile)
+        # A row published as in the snapshot before (and cited from the same page) is that
+        # snapshot's entry again, not parsed anew: diff pairs it by identity, as in a crawl.
+        known = {e.raw: e for e in current} if snapshot.source_url == source_url else None
+        source_url = snapshot.source_url
+        entries, problems = normalise_rows(snapshot.rows, snapshot.source_url, known, profile)
         fatal = [str(p) for p in problems if p.fatal]
         if fatal:
             raise ValueError(f"{source}: snapshot {snapshot.snapshot_id} ({snapshot.taken_at}): {fatal[0]}")

@@ -187,15 +187,16 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
 
 
 def _write_deferred(source: str, config: DataConfig) -> None:
-    """The XLSX, the costliest file, once the alerts went out: the crawl left it lagging
-    (published.json says so), and a crawl that dies first leaves it to the next run."""
+    """The XLSX, the costliest file, and the name index of a register small enough, once
+    the alerts went out: the crawl left them lagging (published.json and the index's stamp
+    say so), and a crawl that dies first leaves them to the next run (or the next check)."""
     from pipelines.publish.sync import pause_point, publish
     from pipelines.storage.locks import source_lock
 
     _, store = _open_store(config)
     try:
         with source_lock(config.data_dir, source, database_url=config.database_url):
-            publish(store, config.data_dir, source)
+            publish(store, config.data_dir, source, small_index=True)
         pause_point("all_written")
     except OSError as exc:  # a full disk, say: the next run tries again; the crawl stands
         logging.getLogger("regwatch.cli").exception("the exports after the crawl of %s", source)
@@ -270,8 +271,10 @@ def import_html(inputs: tuple[str, ...], as_of: str | None) -> None:
     config, store = _open_store()
     store.close()
     click.echo(_say("cli.import.start", count=len(pages), log=config.data_dir / "regwatch.log"))
+    # the XLSX (and the name index) once, after the last copy, not once a copy
     outcomes = run_spider("minjust_undesirable_html", DEFAULT_SOURCE,
-                          config.data_dir / "regwatch.log", progress=True, pages=pages)
+                          config.data_dir / "regwatch.log", progress=True, defer_xlsx=True, pages=pages)
+    _write_deferred(DEFAULT_SOURCE, config)
     for (_url, captured), outcome in zip(pages, outcomes):
         click.echo(f"  [{captured[:10]}] {outcome.status}: {outcome.message or outcome.entries}")
     failed = [o for o in outcomes if not o.ok]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+from bs4 import UnicodeDammit
+from lxml import etree
+from lxml import html as lxml_html
 
 CELLS = ("number", "inclusion", "decision", "name", "exclusion", "cancellation")
 LISTED, EXCLUDED = "Включена", "Исключена"  # the service's own status words
@@ -62,13 +64,20 @@ def row_fields(cells: list[str]) -> dict[str, str]:
 
 
 def parse_page(html: str | bytes) -> HtmlPage:
-    soup = BeautifulSoup(html, "lxml")
-    table = _register_table(soup)
+    # lxml's own tree, not BeautifulSoup's (most of an import's or a reparse's time went
+    # into building that); bytes are decoded as BeautifulSoup decodes them (UnicodeDammit).
+    text = ((UnicodeDammit(html, is_html=True).unicode_markup or html.decode("utf-8", "replace"))
+            if isinstance(html, bytes) else html)
+    try:
+        root = lxml_html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    except etree.ParserError:  # nothing to parse (an empty document)
+        raise PageError("no table of the register on the page (six cells a row, numbered)") from None
+    table = _register_table(root)
     if table is None:
         raise PageError("no table of the register on the page (six cells a row, numbered)")
-    page = HtmlPage([], _updated_on(soup.get_text(" ")))
-    for tr in table.find_all("tr"):
-        cells = [c.get_text(" ") for c in tr.find_all(["td", "th"], recursive=False)]
+    page = HtmlPage([], _updated_on(_text(root, " ")))
+    for tr in table.iter("tr"):
+        cells = [_text(c, " ") for c in _cells(tr)]
         if not cells or not clean(cells[0]).isdigit():
             continue  # a header row, in <thead> or (some copies) in <tbody>
         if len(cells) != len(CELLS):
@@ -80,12 +89,24 @@ def parse_page(html: str | bytes) -> HtmlPage:
     return page
 
 
-def _register_table(soup: BeautifulSoup):
+_PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    return [c for c in tr if c.tag in ("td", "th")]
+
+
+def _text(element: etree._Element, separator: str = "") -> str:
+    """Every text inside `element`, joined by `separator` (BeautifulSoup's get_text)."""
+    return separator.join(element.itertext())
+
+
+def _register_table(root: etree._Element) -> etree._Element | None:
     """The table whose rows have six cells and start with a number: the register."""
-    for table in soup.find_all("table"):
-        for tr in table.find_all("tr"):
-            cells = tr.find_all(["td", "th"], recursive=False)
-            if len(cells) == len(CELLS) and clean(cells[0].get_text()).isdigit():
+    for table in root.iter("table"):
+        for tr in table.iter("tr"):
+            cells = _cells(tr)
+            if len(cells) == len(CELLS) and clean(_text(cells[0])).isdigit():
                 return table
     return None
 
