@@ -58,11 +58,18 @@ def _web(request: Request) -> WebContext:
 
 @router.get("/")
 def register_page(request: Request) -> Response:
-    view, state = View(request), _web(request).crawled_state()
-    query = RegisterQuery.parse(request.query_params, today())
-    return view.render("register.html", title=view.t("web.register.title"), state=state, query=query,
-                       result=select(state.entries, state.folded_names, query),
-                       options=_filter_options(view, state))
+    view, web = View(request), _web(request)
+    state, day = web.crawled_state(), today()
+
+    def render() -> Response:
+        query = RegisterQuery.parse(request.query_params, day)
+        return view.render("register.html", title=view.t("web.register.title"), state=state, query=query,
+                           result=select(state.entries, state.folded_names, query),
+                           options=_filter_options(view, state))
+
+    shown = state.snapshot and (state.snapshot.id, state.snapshot.taken_at)
+    key = (request.url.path, str(request.query_params), view.lang, shown, web.status_stamp(), day)
+    return web.pages.page(key, render)
 
 
 def _filter_options(view: View, state: RegisterState) -> dict[str, list[tuple[str, str]]]:
