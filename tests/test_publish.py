@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.publish import feeds
+from pipelines.publish import feeds, latest_xlsx
 from pipelines.publish.dictionary import export_columns
 from pipelines.publish.export import write_latest_xlsx
 from pipelines.publish.sync import MANIFEST, publish
@@ -133,16 +133,23 @@ def test_a_new_snapshot_patches_the_latest_files_into_what_a_rebuild_writes(stor
     assert xlsx == sheet(folder / "latest.xlsx")
 
 
-def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webhook, tmp_path):
+def test_regwatch_crawl_leaves_the_xlsx_to_its_first_request(crawled, webhook, tmp_path):
+    """The alerts and the other files do not wait for the costliest one: a download (or
+    `export --repair`) makes it from latest.json once, and it says which latest.json."""
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
     crawled.fake.serve(load_state(SECOND_DAY))
     result = crawled.regwatch("crawl", "--config", str(config))
     assert result.code == 0 and "23 added" in result.stdout, result.output
     (call,) = webhook.calls
     folder = crawled.exports
-    assert (folder / "latest.csv").stat().st_mtime <= call.at <= (folder / "latest.xlsx").stat().st_mtime
-    manifest = json.loads((folder / MANIFEST).read_text())
-    assert manifest["xlsx"] == manifest["latest"]  # recorded as showing the new snapshot
+    assert (folder / "latest.csv").stat().st_mtime <= call.at
+    assert latest_xlsx.lags(folder) and "xlsx" not in json.loads((folder / MANIFEST).read_text())
+    assert latest_xlsx.refresh(crawled.data_dir, SOURCE)  # as the first download does
+    assert not latest_xlsx.lags(folder) and not latest_xlsx.refresh(crawled.data_dir, SOURCE)
+    with zipfile.ZipFile(folder / "latest.xlsx") as book:
+        assert book.comment == latest_xlsx.made_from((folder / "latest.json").stat())
+    latest = json.loads((folder / "latest.json").read_text(encoding="utf-8"))
+    assert sheet(folder / "latest.xlsx").count(b"<row>") == 1 + len(latest["entries"]) == 1 + 390
 
 
 AGENTS = "ru_minjust_foreign_agents"

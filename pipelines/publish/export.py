@@ -14,7 +14,6 @@ import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import IO
@@ -239,21 +238,14 @@ def _numbered(line: bytes) -> tuple[int, str, bytes]:
     return int(match[2]), match[1].decode(), line
 
 
-def write_latest_xlsx(folder: Path, entries: list[Entry] | None, write: Writer = atomic_write) -> None:
-    """latest.xlsx of `entries`; None: of latest.json (the same cells, read line by line,
-    without the store)."""
-    columns = export_columns(folder.name)
-    if entries is not None:
-        write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, columns, "register"))
-        return
-    with open(folder / "latest.json", "rb") as latest:
-        lines = (_record_cells(json.loads(line.rstrip(b"\n").removesuffix(b",")), columns)
-                 for line in islice(latest, 1, None) if not line.startswith(b"]}"))
-        write(folder / "latest.xlsx", lambda h: xlsx.write_xlsx(h, columns, lines, sheet_name="register"))
+def write_latest_xlsx(folder: Path, entries: list[Entry], write: Writer = atomic_write) -> None:
+    """latest.xlsx of `entries` (publish makes it from latest.json instead: latest_xlsx.py)."""
+    write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, export_columns(folder.name), "register"))
 
 
-def _record_cells(record: dict[str, object], columns: tuple[str, ...]) -> list[str]:
-    """An entry_record's cells as _lines gives the entry's (identifiers back as pairs)."""
+def record_cells(record: dict[str, object], columns: Sequence[str]) -> list[str]:
+    """An entry_record's cells as _lines gives the entry's (identifiers back as pairs; a
+    column a combined row's register lacks, null, empty)."""
     return [v if (v := record[c]).__class__ is str  # most cells: nothing to format
             else format_value(tuple(v.items()) if isinstance(v, dict) else v) for c in columns]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.publish import combined, feeds, name_index
+from pipelines.publish import combined, feeds, latest_xlsx, name_index
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, export_columns
 from pipelines.publish.export import (
     StalePatch,
@@ -33,8 +33,6 @@ from pipelines.publish.export import (
     write_csv,
     write_datapackage,
     write_latest,
-    write_latest_xlsx,
-    write_xlsx,
 )
 from pipelines.register.models import REMOVED, Entry
 from pipelines.storage.atomic import atomic_write, atomic_write_bytes
@@ -106,11 +104,11 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     _catch_up_feed(store, folder, source, state, poll_at, done)
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
-    if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
-        write_latest_xlsx(folder, None, write=write)  # from latest.json (just brought up to date): no decoding
-        manifest["xlsx"] = shown
-        _write_manifest(folder, source, manifest)
-    publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
+    publish_combined(store, data_dir, done, {source: state}, force=force)
+    if xlsx:  # from latest.json (brought up to date above): no decoding; it says itself what it shows
+        latest_xlsx.refresh(data_dir, source, store.url, force, write)
+        if (data_dir / combined.ALL).is_dir() and latest_xlsx.refresh(data_dir, combined.ALL, store.url, force):
+            done.rebuilt.append(f"{combined.ALL}/{latest_xlsx.LATEST_XLSX}")
     # Last, and only with the entries in hand (or forced): a patched crawl decodes nothing,
     # and `regwatch check` rebuilds a lagging index from the database itself, then keeps it.
     if (state.read or force or index) and name_index.refresh(store, data_dir, source, state.entries(), force):
@@ -119,7 +117,7 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
 
 
 def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[str, _State] | None = None,
-                     force: bool = False, xlsx: bool = True) -> None:
+                     force: bool = False) -> None:
     """The combined `all` export and the data package of every register, when more than
     one register has data: rebuilt when any register's last snapshot is not the one they
     show. `held`: entries a caller holds already. Under a lock of its own: crawls of two
@@ -154,10 +152,6 @@ def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[s
                 parts, columns, max(s.taken_at for s in shown.values()))))
             done.rebuilt.append(combined.PACKAGE)
             manifest["latest"] = stamp
-        if xlsx and (force or manifest.get("xlsx") != stamp or not (folder / "latest.xlsx").exists()):
-            full = with_entries()
-            write("latest.xlsx", lambda h: write_xlsx(h, combined.rows(full), columns, "register"))
-            manifest["xlsx"] = stamp
         if manifest != recorded:
             _write_manifest(folder, combined.ALL, manifest)
 
@@ -186,9 +180,10 @@ def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot
 
 def remove_leftovers(folder: Path) -> list[Path]:
     """Temporary files of a writer that was killed (atomic_write names them
-    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written."""
+    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written.
+    The workbook's are not: it is made under a lock of its own, which removes them."""
     found = [p for place in (folder, folder / "snapshots", folder / feeds.FEED_FOLDER)
-             if place.is_dir() for p in place.glob(".*.tmp")]
+             if place.is_dir() for p in place.glob(".*.tmp") if not p.name.startswith(latest_xlsx.TEMPORARY)]
     for path in found:
         path.unlink(missing_ok=True)
     return found

@@ -123,7 +123,6 @@ def crawl(source: str | None, source_option: str | None, allow_drop: bool, verbo
                         progress=not (quiet or verbose), config_file=config_file, via=via,
                         defer_xlsx=True)
     _after_crawl(source, outcome, alerting, config)
-    _write_deferred(source, config)
     if outcome.status == HELD:
         click.echo(outcome.message, err=True)
         sys.exit(EXIT_HELD)
@@ -170,24 +169,6 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
         store.close()
     if report.sent or report.retrying or report.failed:
         click.echo(report.summary())
-
-
-def _write_deferred(source: str, config: DataConfig) -> None:
-    """The XLSX, the costliest file, once the alerts went out: the crawl left it lagging
-    (published.json says so), and a crawl that dies first leaves it to the next run."""
-    from pipelines.publish.sync import pause_point, publish
-    from pipelines.storage.locks import source_lock
-
-    _, store = _open_store(config)
-    try:
-        with source_lock(config.data_dir, source):
-            publish(store, config.data_dir, source)
-        pause_point("all_written")
-    except OSError as exc:  # a full disk, say: the next run tries again; the crawl stands
-        logging.getLogger("regwatch.cli").exception("the exports after the crawl of %s", source)
-        click.echo(_say("cli.error.exports", source=source, error=redact(str(exc))), err=True)
-    finally:
-        store.close()
 
 
 @cli.command()

@@ -18,6 +18,7 @@ from regwatch.web.downloads import (
     combined_files,
     data_file,
     latest_files,
+    made_if_lagging,
     published,
     snapshot_files,
 )
@@ -145,6 +146,8 @@ def atom_feed(request: Request) -> Response:
 @router.get("/downloads")
 def downloads_page(request: Request) -> Response:
     view, web = View(request), _web(request)
+    for name in (f"{web.meta.source}/latest.xlsx", "all/latest.xlsx"):  # their sizes are shown
+        _made_if_lagging(request, name)
     combined = combined_files(web.config.data_dir)
     return view.render("downloads.html", title=view.t("web.downloads.title"),
                        latest=latest_files(web.folder), snapshots=snapshot_files(web.folder),
@@ -158,6 +161,7 @@ def download(request: Request, name: str) -> Response:
     """A published file as an attachment; `?bom=1` puts a byte-order mark before a CSV so
     that Excel reads it as UTF-8 (the file on disk stays as published)."""
     web = _web(request)
+    _made_if_lagging(request, f"{web.meta.source}/{name}")
     return _attachment(request, published(web.folder, name), web.meta.source)
 
 
@@ -167,7 +171,13 @@ def data_download(request: Request, name: str) -> Response:
     (/data/all/latest.csv …) and each register's files (/data/<register>/latest.csv …),
     laid out as in the data directory so the package's paths resolve."""
     web = _web(request)
+    _made_if_lagging(request, name)
     return _attachment(request, data_file(web.config.data_dir, name, request.app.state.registers), "regwatch")
+
+
+def _made_if_lagging(request: Request, name: str) -> None:
+    web = _web(request)
+    made_if_lagging(web.config.data_dir, name, request.app.state.registers, web.config.database_url)
 
 
 def _attachment(request: Request, found: PublishedFile | None, prefix: str) -> Response:
