@@ -16,7 +16,7 @@ import pytest
 from pipelines.publish import feeds, latest_xlsx
 from pipelines.publish.dictionary import export_columns
 from pipelines.publish.export import write_latest_xlsx
-from pipelines.publish.sync import MANIFEST, publish
+from pipelines.publish.sync import MANIFEST, Published, publish, publish_combined
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
 from pipelines.storage.store import Store
@@ -200,6 +200,31 @@ def test_the_combined_export_follows_every_register(stored, tmp_path):
     assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx"} <= set(done.rebuilt)
     text = (tmp_path / "all" / "latest.csv").read_text(encoding="utf-8")
     assert "Organisation One" in text and f"{T2}\n" in text
+
+
+def test_a_change_of_one_register_remakes_only_its_part_of_the_combined_files(stored, tmp_path, monkeypatch):
+    """The combined files are each register's part put together: a changed register's part is
+    made again from its own (just patched) latest files, text only, decoding no entry; the
+    others are kept. The result is what making every part from the entries gives."""
+    store, entries = stored
+    with_an_agent(store)
+    publish(store, tmp_path, SOURCE)
+    publish(store, tmp_path, AGENTS)
+    renamed = replace(entries[0], name="=Organisation One", raw=(("name", "=Organisation One"),))
+    result = diff(SOURCE, entries, [renamed, *entries[1:]], T2, gone=[], taken_ids={e.entry_id for e in entries})
+    store.commit_state(SOURCE, "api", T2, "h2", [], None, 3, result.touched, result.removed, result.changes)
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "current_entries", lambda *_, **__: pytest.fail("decoded every entry"))
+        done = publish(store, tmp_path, SOURCE, xlsx=False)
+    assert [name for name in done.rebuilt if "/parts/" in name] == [f"all/parts/{SOURCE}"]
+    made = {name: (tmp_path / "all" / name).read_bytes() for name in ("latest.csv", "latest.json")}
+    assert b"'=Organisation One" in made["latest.csv"] and f"{T2}\n".encode() in made["latest.csv"]
+    for source in (SOURCE, AGENTS):  # no register's own files to start from: every part from its entries
+        (tmp_path / source / "latest.json").rename(tmp_path / source / "kept.json")
+    publish_combined(store, tmp_path, Published(None), force=True)
+    assert made == {name: (tmp_path / "all" / name).read_bytes() for name in ("latest.csv", "latest.json")}
+    document = json.loads(made["latest.json"])
+    assert document["count"] == 4 and [e["register"] for e in document["entries"]] == [AGENTS, *[SOURCE] * 3]
 
 
 def test_the_combined_export_on_postgresql_under_its_advisory_lock(stored, backend, tmp_path):

@@ -205,8 +205,8 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
                  for e, line in zip(touched, _lines(touched, columns))]
     fresh_json = [(e.number, _entry_line(e)) for e in touched]
 
-    def csv_records(old: IO[bytes], handle: IO[bytes]) -> None:
-        records = _csv_records(old)
+    def patched_csv(old: IO[bytes], handle: IO[bytes]) -> None:
+        records = csv_records(old)
         header = _csv_line(columns)
         if next(records, None) != header:
             raise StalePatch("latest.csv: not this register's columns")
@@ -219,7 +219,7 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
         return _merged(lines, _json_key, gone, fresh_json)
 
     with open(folder / "latest.csv", "rb") as old_csv:
-        write(folder / "latest.csv", lambda h: csv_records(old_csv, h))
+        write(folder / "latest.csv", lambda h: patched_csv(old_csv, h))
     with open(folder / "latest.json", "rb") as old_json:
         write(folder / "latest.json", lambda h: _write_json_lines(h, source, taken_at, raw_replies, count,
                                                                   json_lines(old_json)))
@@ -263,7 +263,7 @@ def _csv_key(record: bytes) -> tuple[str, int]:
     return record[:first].decode(), int(record[first + 1:record.index(b",", first + 1)])
 
 
-def _csv_records(handle: IO[bytes]) -> Iterator[bytes]:
+def csv_records(handle: IO[bytes]) -> Iterator[bytes]:
     """A CSV file's records as bytes: a quoted cell may hold a line break, so a record ends at
     the first line break after an even number of quotes (csv.writer doubles a quote inside)."""
     pending = b""

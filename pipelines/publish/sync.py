@@ -12,9 +12,11 @@ from the changes stored with it. Temporary files a killed writer left are remove
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +29,7 @@ from pipelines.publish.export import (
     StalePatch,
     Writer,
     change_record,
+    csv_records,
     entry_record,
     keep_snapshot,
     patch_latest,
@@ -120,40 +123,104 @@ def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[s
                      force: bool = False) -> None:
     """The combined `all` export and the data package of every register, when more than
     one register has data: rebuilt when any register's last snapshot is not the one they
-    show. `held`: entries a caller holds already. Under a lock of its own: crawls of two
-    registers may both get here."""
+    show, from each register's part (`all/parts/`), and only a changed register's part is
+    made again (from its own latest files, text only; else from its entries). `held`:
+    entries a caller holds already. Under a lock of its own: crawls of two registers may
+    both get here."""
     shown = {source: snapshot for source in source_names() if (snapshot := store.last_snapshot(source))}
     if len(shown) < 2:
         return
     folder = data_dir / combined.ALL
     with source_lock(data_dir, combined.ALL, database_url=store.url):
         remove_leftovers(folder)
+        remove_leftovers(folder / combined.PARTS)
         manifest = read_manifest(folder)
         recorded = dict(manifest)
         stamp = {source: _stamp(snapshot) for source, snapshot in shown.items()}
-        states = {source: (held or {}).get(source) or _State(store, source, None) for source in shown}
         parts = [combined.Part(source, shown[source], export_columns(source), ()) for source in shown]
         columns = combined.combined_columns(p.columns for p in parts)
-
-        def with_entries() -> list[combined.Part]:
-            return [replace(p, entries=states[p.source].entries()) for p in parts]
+        made: dict[str, Any] = {} if force or manifest.get("columns") != list(columns) else \
+            dict(manifest.get("parts", {}))
+        for part in parts:  # {source: {"shows": stamp, "count": entries}}, each part's
+            if (made.get(part.source) or {}).get("shows") != stamp[part.source] or not all(
+                    (folder / combined.PARTS / f"{part.source}.{kind}").exists() for kind in ("csv", "json")):
+                state = (held or {}).get(part.source) or _State(store, part.source, None)
+                made[part.source] = {"shows": stamp[part.source], "count": _write_part(data_dir, part, columns, state)}
+                done.rebuilt.append(f"{combined.ALL}/{combined.PARTS}/{part.source}")
+        manifest.update(columns=list(columns), parts=made)
 
         def write(name: str, fill: Callable[[IO[bytes]], object]) -> None:
             atomic_write(folder / name, fill)
             done.rebuilt.append(f"{combined.ALL}/{name}")
 
         if force or manifest.get("latest") != stamp or not (folder / "latest.csv").exists():
-            full = with_entries()
-            write("latest.csv", lambda h: write_csv(h, combined.rows(full), columns))
-            write("latest.json", lambda h: combined.write_combined_json(h, full, columns, max(
-                s.taken_at for s in shown.values())))
+            newest = max(s.taken_at for s in shown.values())
+            count = sum(made[p.source]["count"] for p in parts)
+            write("latest.csv", lambda h: _concatenated(h, folder, parts, "csv", _csv_head(columns), b"", b""))
+            write("latest.json", lambda h: _concatenated(h, folder, parts, "json", combined.json_head(
+                parts, columns, newest, count), b",\n", combined.JSON_END))
             atomic_write_bytes(folder / REGISTER_SCHEMA_FILE, _json(combined.combined_schema(columns)))
-            atomic_write_bytes(data_dir / combined.PACKAGE, _json(combined.package(
-                parts, columns, max(s.taken_at for s in shown.values()))))
+            atomic_write_bytes(data_dir / combined.PACKAGE, _json(combined.package(parts, columns, newest)))
             done.rebuilt.append(combined.PACKAGE)
             manifest["latest"] = stamp
         if manifest != recorded:
             _write_manifest(folder, combined.ALL, manifest)
+
+
+def _csv_head(columns: tuple[str, ...]) -> bytes:
+    head = io.BytesIO()
+    write_csv(head, (), columns)
+    return head.getvalue()
+
+
+def _concatenated(handle: IO[bytes], folder: Path, parts: list[combined.Part], kind: str, head: bytes,
+                  between: bytes, end: bytes) -> None:
+    """A combined file: its head, each register's part (`between` those not empty), its end."""
+    handle.write(head)
+    first = True
+    for part in parts:
+        with open(folder / combined.PARTS / f"{part.source}.{kind}", "rb") as made:
+            if (peek := made.read(1 << 16)) and not first:
+                handle.write(between)
+            first = first and not peek
+            handle.write(peek)
+            shutil.copyfileobj(made, handle, 1 << 20)
+    handle.write(end)
+
+
+def _write_part(data_dir: Path, part: combined.Part, columns: tuple[str, ...], state: _State) -> int:
+    """A register's part of the combined files (`all/parts/<register>.csv`, `.json`, no head,
+    JSON lines joined by ",\n"); its number of entries. Made from the register's own latest
+    files when they show its last snapshot (latest.json says which, and is opened first:
+    latest.csv is replaced before it, so is as new at least), else from its entries."""
+    target, own = data_dir / combined.ALL / combined.PARTS, data_dir / part.source
+    around = combined.splice(part, columns)
+    if around is not None:
+        try:
+            with open(own / "latest.json", "rb") as json_in:
+                head = json.loads(json_in.readline().removesuffix(b', "entries": [\n') + b"}")
+                if (head.get("generated_at"), head.get("raw_replies_sha256")) == (
+                        part.snapshot.taken_at, list(part.snapshot.replies)):
+                    with open(own / "latest.csv", "rb") as csv_in:
+                        next(csv_in)  # the header
+                        atomic_write(target / f"{part.source}.json", lambda h: h.writelines(_joined(
+                            around[2] + line.rstrip(b"\n").removesuffix(b",")[1:-1] + around[3]
+                            for line in json_in if not line.startswith(b"]}"))))
+                        atomic_write(target / f"{part.source}.csv", lambda h: h.writelines(
+                            around[0] + record[:-1] + around[1] for record in csv_records(csv_in)))
+                    return int(head["count"])
+        except (OSError, ValueError, StalePatch) as problem:
+            log.warning("%s: its part of the combined files is made from its entries (%s)", part.source, problem)
+    full = replace(part, entries=state.entries())
+    atomic_write(target / f"{part.source}.json", lambda h: h.writelines(_joined(combined.json_lines(full, columns))))
+    atomic_write(target / f"{part.source}.csv", lambda h: write_csv(h, combined.rows([full]), columns, header=False))
+    return len(full.entries)
+
+
+def _joined(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines joined by ",\n", without building the joined text."""
+    for i, line in enumerate(lines):
+        yield (b",\n" + line) if i else line
 
 
 def _json(document: dict[str, Any]) -> bytes:
