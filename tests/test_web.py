@@ -513,6 +513,25 @@ def test_the_register_page_is_rendered_once_per_snapshot_and_status(hostile, mon
     assert "Beta Fund" in hostile.get("/").text and len(filtered) == 4
 
 
+def test_a_newer_snapshot_has_its_workbooks_made_in_the_background(tmp_path):
+    """The web makes a new snapshot's XLSX before anyone asks for it (on_new, in a thread of
+    its own): once per snapshot, never per request."""
+    import threading
+
+    store = Store(f"sqlite:///{tmp_path / 'regwatch.db'}")
+    made: list[int] = []
+    done = threading.Event()
+    live = LiveRegister(store, load_source(SOURCE), recheck_seconds=0,
+                        on_new=lambda: (made.append(1), done.set()))
+    assert live.current().empty and made == []  # nothing stored: nothing to make
+    store.commit_state(SOURCE, "api", "2026-08-01T00:00:00+00:00", "h1", [], None, 1,
+                       [_entry(1, "Alpha Fund", first_seen="2026-08-01T00:00:00+00:00")], [], [])
+    live.current()
+    live.current()
+    assert done.wait(10) and made == [1]
+    store.close()
+
+
 def test_every_explanation_of_a_match_has_a_russian_translation(client):
     from regwatch.web.i18n import how_text
 
