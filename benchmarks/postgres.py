@@ -36,41 +36,10 @@ import web  # noqa: E402  (benchmarks/web.py: the load generator)
 from _common import print_report  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from pipelines.crawl import ingest  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
 from regwatch.fakes.harness import serving  # noqa: E402
 
 GOALS = {"first": 20.0, "poll": 0.020, "growth": 100.0}
-
-
-def database_size(store: Store, sqlite_file: Path | None) -> int:
-    """Bytes on disk, after the database flushed what it holds in its log."""
-    if sqlite_file is not None:
-        run.checkpoint(store)
-        return run.db_size(sqlite_file)
-    with store.engine.connect() as conn:
-        conn.execute(text("CHECKPOINT"))
-        return conn.execute(text("select pg_database_size(current_database())")).scalar_one()
-
-
-def polls(url: str, sqlite_file: Path | None, count: int, data_dir: Path) -> tuple[float, float]:
-    """Median seconds per unchanged poll, and the database's growth (KB) over `count` polls."""
-    raw = synthetic.replies(synthetic.real_rows(synthetic.SECOND_DAY))
-    store = Store(url)
-    try:
-        ingest(synthetic.parse_replies(raw, started_at=run.stamp(0)), store, data_dir,
-               synthetic.META.thresholds, now=run.stamp(0))
-        before = database_size(store, sqlite_file)
-        times = []
-        for i in range(1, count + 1):
-            start = time.perf_counter()
-            outcome = ingest(synthetic.parse_replies(raw, started_at=run.stamp(i)), store, data_dir,
-                             synthetic.META.thresholds, now=run.stamp(i))
-            times.append(time.perf_counter() - start)
-            assert outcome.status == "unchanged", outcome.status
-        return statistics.median(times), (database_size(store, sqlite_file) - before) / run.KB
-    finally:
-        store.close()
 
 
 def serve_load(url: str, data_dir: Path, workers: int, seconds: float) -> dict[str, float]:
@@ -92,12 +61,13 @@ def bench(label: str, url: str, rows: list[dict], poll_count: int, seconds: floa
         with store.engine.begin() as conn:
             conn.execute(text("drop schema public cascade; create schema public"))
         store.close()
-    sqlite_file = None if url else workdir / "polls" / "regwatch.db"
     (workdir / "polls").mkdir(parents=True)
-    per_poll, growth = polls(url or f"sqlite:///{sqlite_file}", sqlite_file, poll_count, workdir / "polls")
-    table.append((f"{label}: unchanged poll (418 rows)", per_poll, GOALS["poll"], " s", f"median of {poll_count}"))
-    table.append((f"{label}: database growth per {poll_count} unchanged polls", growth, GOALS["growth"],
-                  " KB", "after a checkpoint"))
+    found = run.unchanged_polls(url or f"sqlite:///{workdir / 'polls' / 'regwatch.db'}", workdir / "polls", poll_count)
+    assert found.statuses == {"unchanged"}, found.statuses
+    table.append((f"{label}: unchanged poll (418 rows)", statistics.median(found.times), GOALS["poll"], " s",
+                  f"median of {poll_count}"))
+    table.append((f"{label}: database growth per {poll_count} unchanged polls",
+                  (found.database[1] - found.database[0]) / run.KB, GOALS["growth"], " KB", "after a checkpoint"))
     # The web reads the polled register (the real 418 rows, in this database).
     for workers in (1, 4):
         r = serve_load(url, workdir / "polls", workers, seconds)

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -229,38 +230,64 @@ def bench_synthetic(n: int, diff_repeats: int, workdir: Path, table: list, notes
 
 
 
-def bench_polls(polls: int, table: list, notes: list) -> None:
-    """Goal 3: `polls` polls of unchanged data (the real 2026-08-14 state)."""
-    raw = synthetic.replies(synthetic.real_rows(synthetic.SECOND_DAY))
-    with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
-        data_dir = Path(tmp)
-        db = data_dir / "regwatch.db"
-        store = Store(f"sqlite:///{db}")
-        pull = synthetic.parse_replies(raw, started_at=stamp(0))
-        first = ingest(pull, store, data_dir, synthetic.META.thresholds, now=stamp(0))
+def database_size(store: Store) -> int:
+    """Bytes on disk, after the database flushed what it holds in its log (SQLite: the
+    file and its -wal; PostgreSQL: pg_database_size after a CHECKPOINT)."""
+    if store.engine.dialect.name == "sqlite":
         checkpoint(store)
-        before = db_size(db), dir_size(data_dir / "raw"), dir_size(data_dir)
+        return db_size(Path(store.engine.url.database or ""))
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("CHECKPOINT")
+        return conn.exec_driver_sql("select pg_database_size(current_database())").scalar_one()
+
+
+@dataclass
+class Polls:
+    first: str  # the first ingest's outcome
+    statuses: set[str]  # the polls' outcomes
+    times: list[float]  # seconds per poll
+    database: tuple[int, int]  # bytes before and after the polls
+    raw: int  # growth in bytes of the data directory's raw/ archive…
+    whole: int  # …and of the whole data directory
+    counts: dict[str, int]  # rows per table at the end
+
+
+def unchanged_polls(url: str, data_dir: Path, count: int) -> Polls:
+    """`count` polls of unchanged data (the real 2026-08-14 state, 418 rows) into the
+    database at `url`, in process; each poll parses its replies, as a crawl does."""
+    raw = synthetic.replies(synthetic.real_rows(synthetic.SECOND_DAY))
+    store = Store(url)
+    try:
+        first = ingest(synthetic.parse_replies(raw, started_at=stamp(0)), store, data_dir,
+                       synthetic.META.thresholds, now=stamp(0))
+        before = database_size(store), dir_size(data_dir / "raw"), dir_size(data_dir)
         times, statuses = [], set()
-        for i in range(1, polls + 1):
-            start = time.perf_counter()  # each poll parses its replies, as a crawl does
+        for i in range(1, count + 1):
+            start = time.perf_counter()
             pull = synthetic.parse_replies(raw, started_at=stamp(i))
             outcome = ingest(pull, store, data_dir, synthetic.META.thresholds, now=stamp(i))
             times.append(time.perf_counter() - start)
             statuses.add(outcome.status)
-        checkpoint(store)
-        after = db_size(db), dir_size(data_dir / "raw"), dir_size(data_dir)
-        counts = store.counts()
+        after = database_size(store), dir_size(data_dir / "raw"), dir_size(data_dir)
+        return Polls(first.status, statuses, times, (before[0], after[0]), after[1] - before[1],
+                     after[2] - before[2], store.counts())
+    finally:
         store.close()
-    table.append((f"{polls} unchanged polls: database growth", (after[0] - before[0]) / KB,
+
+
+def bench_polls(polls: int, table: list, notes: list) -> None:
+    """Goal 3: `polls` polls of unchanged data."""
+    with tempfile.TemporaryDirectory(prefix="regwatch-bench-") as tmp:
+        found = unchanged_polls(f"sqlite:///{Path(tmp) / 'regwatch.db'}", Path(tmp), polls)
+    before, after = found.database
+    table.append((f"{polls} unchanged polls: database growth", (after - before) / KB,
                   100.0, " KB", "file + -wal, after checkpoint"))
-    table.append((f"{polls} unchanged polls: raw archive growth", (after[1] - before[1]) / KB,
-                  None, " KB", ""))
-    table.append((f"{polls} unchanged polls: whole data dir growth", (after[2] - before[2]) / KB,
-                  None, " KB", ""))
-    table.append((f"{polls} unchanged polls: time per poll", statistics.median(times),
-                  None, " s", f"median; mean {statistics.mean(times) * 1000:.1f} ms"))
-    notes.append(f"polls: first {first.status}, then {sorted(statuses)}; database "
-                 f"{before[0] / KB:.0f} KB → {after[0] / KB:.0f} KB; rows per table {counts}")
+    table.append((f"{polls} unchanged polls: raw archive growth", found.raw / KB, None, " KB", ""))
+    table.append((f"{polls} unchanged polls: whole data dir growth", found.whole / KB, None, " KB", ""))
+    table.append((f"{polls} unchanged polls: time per poll", statistics.median(found.times),
+                  None, " s", f"median; mean {statistics.mean(found.times) * 1000:.1f} ms"))
+    notes.append(f"polls: first {found.first}, then {sorted(found.statuses)}; database "
+                 f"{before / KB:.0f} KB → {after / KB:.0f} KB; rows per table {found.counts}")
 
 
 # --- output -----------------------------------------------------------------------------

@@ -148,19 +148,20 @@ class _Run:
 def _archive(run: _Run) -> list[str]:
     """The raw replies go to the archive before anything reads them: evidence, even of a
     refused pull."""
-    described = archive_replies(run.data_dir, run.source, run.pull.replies)
-    run.store.add_replies(described)
+    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies)
     run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
-    return [r["sha256"] for r in described]
+    return hashes
 
 
 def _published_as_before(run: _Run) -> Outcome | None:
     """An outcome when the pull holds nothing new: an archived copy imported before, or
     the register published exactly as last time (nothing to parse, compare or store)."""
     pull, store, source = run.pull, run.store, run.source
-    # made again for fingerprints: holding 100 000 rows' cells beside the rows costs more than that
-    run.digest = rows_hash(map(raw_cells, pull.rows))
     run.previous = previous = store.last_snapshot(source)
+    if previous is not None and previous.replies == tuple(run.replies):
+        run.digest = previous.content_hash  # the very bytes it was read from: the same rows, no need to hash them
+    else:  # made again for fingerprints: holding 100 000 rows' cells beside the rows costs more than that
+        run.digest = rows_hash(map(raw_cells, pull.rows))
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
             log.info("%s: the copy captured %s was imported before", source, pull.captured_at)
@@ -170,8 +171,7 @@ def _published_as_before(run: _Run) -> Outcome | None:
                             "oldest first, before the first crawl")
     if previous is None or previous.content_hash != run.digest:
         return None
-    store.clear_hold(source)
-    store.log_poll(source, pull.channel, UNCHANGED, run.now, run.replies)
+    store.log_poll(source, pull.channel, UNCHANGED, run.now, run.replies, clear_hold=True)
     run.poll = True  # `publish` rewrites what lags (a new data dir, a crash) and adds an empty change file
     log.info("%s: unchanged, %d entries", source, len(pull.rows))
     return Outcome(source, UNCHANGED, "no change", len(pull.rows))

@@ -7,6 +7,7 @@ a migration fails here."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -27,11 +28,16 @@ from pipelines.storage.migrations.upgrade import (
     current_revision,
     only_regwatch_tables,
 )
+from pipelines.storage.raw_archive import read_reply, reply_path
 from pipelines.storage.schema import (
     announcement_events,
     articles,
+    changes,
     entries,
+    entry_versions,
     metadata,
+    raw_bodies,
+    raw_replies,
     snapshots,
     source_health,
 )
@@ -262,3 +268,46 @@ def test_the_new_revision_goes_down_again(db_url):
                     }["last_modified"] == "INTEGER"
     finally:
         engine.dispose()
+
+
+def test_a_database_at_0005_upgrades_keeping_every_version_and_change(db_url, tmp_path):
+    """0006 adds raw_bodies: a database at 0005 (its raw replies files under raw/) keeps
+    every row, and its replies are still read from the data directory."""
+    engine = create_engine(db_url)
+    body = b'{"values": []}'
+    sha = hashlib.sha256(body).hexdigest()
+    (tmp_path / reply_path("s", sha)).parent.mkdir(parents=True)
+    (tmp_path / reply_path("s", sha)).write_bytes(gzip.compress(body))
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0005")
+        with engine.begin() as conn:
+            conn.execute(insert(raw_replies).values(
+                sha256=sha, source="s", url="u", method="POST", request_body="{}", status=200,
+                content_type="application/json", size=len(body), path=str(reply_path("s", sha)),
+                fetched_at=FIRST_DAY))
+            snapshot_id = conn.execute(insert(snapshots).values(
+                source="s", channel="json", taken_at=FIRST_DAY, row_count=1, content_hash="ab",
+                replies=f'["{sha}"]')).inserted_primary_key[0]
+            conn.execute(insert(entries).values(entry_id="s/1", source="s", present=True, first_seen=FIRST_DAY,
+                                                last_changed=FIRST_DAY, version_snapshot_id=snapshot_id))
+            conn.execute(insert(entry_versions).values(entry_id="s/1", snapshot_id=snapshot_id,
+                                                       valid_from=FIRST_DAY, data="{}"))
+            conn.execute(insert(changes).values(source="s", snapshot_id=snapshot_id, kind="added", entry_id="s/1",
+                                                number=1, name="n", field="", old="", new="listed",
+                                                detected_at=FIRST_DAY))
+        with engine.connect() as conn:
+            before = {t: conn.execute(select(t)).all() for t in (raw_replies, snapshots, entries, entry_versions,
+                                                                  changes)}
+    finally:
+        engine.dispose()
+
+    assert_at_head(db_url)
+    store = Store(db_url)
+    try:
+        with store.engine.connect() as conn:
+            assert {t: conn.execute(select(t)).all() for t in before} == before
+            assert conn.execute(select(raw_bodies)).all() == []
+        assert read_reply(store, tmp_path, "s", sha) == body  # from the file it was archived in
+    finally:
+        store.close()

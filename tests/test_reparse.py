@@ -91,8 +91,9 @@ def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monk
 
 
 def test_a_missing_raw_reply_changes_nothing(workspace):
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
-        path = db.execute("select path from raw_replies where url like '%/export'").fetchone()[0]
+    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:  # gone from the table and the folder
+        sha256, path = db.execute("select sha256, path from raw_replies where url like '%/export'").fetchone()
+        db.execute("delete from raw_bodies where sha256 = ?", (sha256,))
     (workspace.data_dir / path).unlink()
     before = (workspace.data_dir / "regwatch.db").read_bytes(), workspace.fingerprint()
     result = workspace.regwatch("reparse")

@@ -7,17 +7,13 @@ which registers are too old (or were never read) for such an answer to stand alo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from pipelines.i18n.catalog import translator
 from pipelines.matching.registers import RegisterAnswer, answer_record
 from scraper.registers.metadata import SourceMeta
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
 
 NOT_CHECKED = "not checked"  # a register asked but never read here
 
@@ -44,22 +40,11 @@ class Stale:
                 "stale_after_days": self.age.stale_after_days, "warning": self.warning}
 
 
-def data_ages(engine: Engine, registers: Iterable[SourceMeta]) -> list[DataAge]:
-    """How old each register's data is, in the order given (one query for them all)."""
-    # Here, not above: `regwatch check` reads a current name index without SQLAlchemy.
-    from sqlalchemy import func, select
-
-    from pipelines.crawl import BASELINE, CHANGED, UNCHANGED
-    from pipelines.storage.schema import crawl_log
-
-    registers = list(registers)
-    with engine.connect() as conn:
-        last: dict[str, str] = {source: at for source, at in conn.execute(
-            select(crawl_log.c.source, func.max(crawl_log.c.last_at))
-            .where(crawl_log.c.source.in_([meta.source for meta in registers]),
-                   crawl_log.c.outcome.in_((BASELINE, CHANGED, UNCHANGED)))
-            .group_by(crawl_log.c.source))}
-    return [DataAge(meta.source, last.get(meta.source) or "", meta.stale_after_days) for meta in registers]
+def data_ages(last_good_crawl: Mapping[str, str], registers: Iterable[SourceMeta]) -> list[DataAge]:
+    """How old each register's data is, in the order given; `last_good_crawl` is the
+    database's answer (source → ISO time), as `name_index.Facts` reads it for both faces."""
+    return [DataAge(meta.source, last_good_crawl.get(meta.source) or "", meta.stale_after_days)
+            for meta in registers]
 
 
 def stale_data(ages: Iterable[DataAge], now: datetime, language: str = "en") -> list[Stale]:

@@ -17,7 +17,10 @@ word (ratio ≥ STRONG_WORD: a typo, an inflection): «Robert Bosch GmbH» is no
 Bosch Stiftung GmbH», however rare «Robert» and «Bosch» are.
 
 Names are found through an inverted index (word → names) from the query's rarest words,
-then only a short list is scored, so a query costs milliseconds on 100 000 entries.
+then only a short list is scored, each name first bounded from the few words it shares with
+the query (most are dropped so, unread), so a query costs milliseconds on 100 000 entries.
+A word's close spellings in the register are found once, as the index is built, when its
+vocabulary is small; else per query, many words in one matrix.
 """
 
 from __future__ import annotations
@@ -39,8 +42,13 @@ WORD_CUTOFF = 80.0  # rapidfuzz ratio below which two words do not meet at all
 STRONG_WORD = 88.0  # …and at or above which they are the same word mistyped or inflected
 NEAR_MISS_MAX = 89.0  # the best score of a name with a word that meets nothing on the other side
 _MIN_FUZZY_WORD = 4  # shorter words meet only when equal («fond» ≠ «fund» is done by synonyms)
+# A vocabulary up to this size has each long word's neighbours found as the index is built (a
+# matrix of its size squared: 0.1 s for the real registers, none for 100 000 distinct names).
+_KNOWN_VOCABULARY = 4000
+_BATCH_WORDS = 4  # long query words from which their neighbours are found in one matrix (`_meetings`)
 SHORTLIST = 40  # names scored precisely per query, out of those sharing its rarest words
 _POSTINGS_BUDGET = 20000  # name ids visited per query before the commonest words are skipped
+_SUMMED_IN_NUMPY = 4000  # name ids visited from which their sums are made in numpy (`_summed_in_numpy`)
 _OPTIONAL_WEIGHT = 0.1
 # A word in at least this share of the register's entries says what kind of body a name is,
 # not which one («international», «human», «rights» on a register of NGOs).
@@ -81,7 +89,8 @@ def fuzzy_tokens(text: str) -> tuple[str, ...]:
 
 def folded_tokens(folded: str) -> tuple[str, ...]:
     """`fuzzy_tokens` of a name already folded."""
-    return tuple(_SYNONYMS.get(word, word) for word in transliterate(folded).split())
+    words = transliterate(folded).split()
+    return tuple(map(_SYNONYMS.get, words, words))
 
 
 # Words that name the kind of body whatever their frequency: the wrapper around a brand
@@ -96,6 +105,11 @@ GENERIC_WORDS = frozenset(fuzzy_tokens(
 Meetings = dict[str, dict[str, float]]
 # A query's word weights, and each register word's best similarity to any query word.
 _Asked = tuple[dict[str, float], dict[str, float]]
+# What `_may_reach` needs of a query: register word number → the query words it meets, with
+# their similarity; each query word's weight times its count; their sum; the words to meet.
+_Probe = tuple[dict[int, list[tuple[str, float]]], dict[str, float], float, frozenset[str]]
+# `_may_reach` sums in another order than `_score`: a name this close to the line is scored.
+_SLACK = 1e-6
 
 
 class TokenScorer:
@@ -118,6 +132,9 @@ class TokenScorer:
         self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
+        self._ids: dict[str, int] | None = None  # word → its number, made by the first query
+        # each long word's `_neighbours`, found once (`freeze`) when the vocabulary is small enough
+        self._known: Meetings = {}
         self._unknown_weight = 0.0
         self._generic_weight = 0.0
 
@@ -135,7 +152,9 @@ class TokenScorer:
                 self._spelling.append(word)
         self._word_ids.extend(map(numbers.__getitem__, words))
         last = self._last_owner
-        for word in set(words):
+        # In the name's order, not a set's: the vocabulary's order (which of two close spellings
+        # that score alike comes first) is then the same in every process, whatever the hash seed.
+        for word in dict.fromkeys(words):
             self._postings[word].append(index)  # type: ignore[union-attr]  # arrays until frozen
             if last.get(word) != owner:
                 last[word] = owner
@@ -149,6 +168,8 @@ class TokenScorer:
         self._weights = {word: self._weight(word, found, total) for word, found in self._entries_of.items()}
         self._postings = dict(self._postings)
         self._vocabulary = list(self._postings)
+        if len(self._vocabulary) <= _KNOWN_VOCABULARY:
+            self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
         self._starts.append(len(self._word_ids))
         self._entries_of, self._last_owner, self._number = defaultdict(int), {}, {}
 
@@ -160,7 +181,8 @@ class TokenScorer:
         """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
         return {"postings": {word: self._names(word).tobytes() for word in self._postings},
                 "spelling": self._spelling, "word_ids": self._word_ids.tobytes(), "starts": self._starts.tobytes(),
-                "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight}
+                "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight,
+                "known": self._known}
 
     @classmethod
     def restore(cls, state: dict) -> TokenScorer:
@@ -171,7 +193,7 @@ class TokenScorer:
         scorer._spelling = state["spelling"]
         scorer._word_ids, scorer._starts = unpack_ids(state["word_ids"]), unpack_ids(state["starts"])
         scorer._weights, scorer._unknown_weight = state["weights"], state["unknown"]
-        scorer._generic_weight = state["generic"]
+        scorer._generic_weight, scorer._known = state["generic"], state["known"]
         return scorer
 
     @staticmethod
@@ -198,20 +220,51 @@ class TokenScorer:
         return {choice: score / 100.0 for choice, score, _ in found
                 if len(choice) >= _MIN_FUZZY_WORD or choice == word}
 
+    def _meetings(self, query: tuple[str, ...]) -> Meetings:
+        """Each query word's `_neighbours`: a word of the register's vocabulary has them in the
+        index (`_known`); many other long words (a published name pasted whole) are compared
+        with the vocabulary in one matrix, in C."""
+        words = list(set(query))
+        unknown = [word for word in words if len(word) >= _MIN_FUZZY_WORD and word not in self._known]
+        found = self._matrix(unknown) if len(unknown) >= _BATCH_WORDS else {}
+        return {word: self._known[word] if word in self._known else found[word] if word in found
+                else self._neighbours(word) for word in words}
+
+    def _matrix(self, batch: list[str]) -> Meetings:
+        """`_neighbours` of each of these long words, found in one matrix."""
+        from numpy import float32, nonzero  # only here: `regwatch check` of a short name starts without it
+
+        found: dict[str, list[tuple[float, int, str]]] = {word: [] for word in batch}
+        # a little below the cut-off, in single precision: each pair is scored again as `_neighbours` does
+        matrix = process.cdist(batch, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF - 0.5,
+                               dtype=float32)
+        for row, column in zip(*(axis.tolist() for axis in nonzero(matrix))):
+            word, choice = batch[row], self._vocabulary[column]
+            score = fuzz.ratio(word, choice, score_cutoff=WORD_CUTOFF)
+            if score and (len(choice) >= _MIN_FUZZY_WORD or choice == word):
+                found[word].append((-score, column, choice))
+        # in `process.extract`'s order: best first, then as in the vocabulary
+        return {word: {choice: -score / 100.0 for score, _, choice in sorted(pairs)} for word, pairs in found.items()}
+
     def _shortlist(self, met: Meetings) -> list[int]:
-        """The names sharing the query's rarest words, by the weight they share."""
+        """The names sharing the query's rarest words, by the weight they share (first seen
+        first on a tie)."""
         gains = [(self.weight(choice) * similarity, choice)
                  for neighbours in met.values() for choice, similarity in neighbours.items()]
         gains.sort(key=lambda pair: len(self._names(pair[1])))  # rarest first
-        shared: dict[int, float] = {}
+        visits: list[tuple[float, array]] = []
         visited = 0
         for gain, choice in gains:
             names = self._names(choice)
             if visited and visited + len(names) > _POSTINGS_BUDGET:
                 break
             visited += len(names)
-            # shared[index] += gain for each name (a word names each once), in C: a common
-            # word has thousands of names
+            visits.append((gain, names))
+        if visited >= _SUMMED_IN_NUMPY:
+            return _summed_in_numpy(visits)
+        shared: dict[int, float] = {}
+        for gain, names in visits:
+            # shared[index] += gain for each name (a word names each once), in C
             shared.update(zip(names, map(add, map(shared.get, names, repeat(0.0)), repeat(gain))))
         return heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__)
 
@@ -240,25 +293,22 @@ class TokenScorer:
         """0–100, the query's words that meet no word of the name and the name's words that
         meet none of the query's. A name is more than a near miss only when every word on
         each side meets the same word on the other. `asked`: what `_asked` knows of the query."""
-        found = self._score(query, index, met, asked or self._asked(query, met), 0.0)
+        asked = asked or self._asked(query, met)
+        probe = self._probe(query, met, asked)
+        found = self._score(query, index, asked, self._bests(index, probe), 0.0)
         assert found is not None  # nothing is below 0
         return found
 
-    def _score(self, query: tuple[str, ...], index: int, met: Meetings, asked: _Asked,
+    def _score(self, query: tuple[str, ...], index: int, asked: _Asked, bests: dict[str, float],
                at_least: float) -> tuple[float, list[str], list[str]] | None:
         """`score`, or None as soon as the name can neither reach `at_least` nor meet every
-        query word (`best` would drop it)."""
-        name = self.words(index)
-        in_name = set(name)
+        query word (`best` would drop it). `bests`: each query word's best similarity in the name."""
         weights, reach = asked
-        # A query word's few neighbours are looked up in the name, not the name's words (a
-        # row of the extremist list names two hundred) in the neighbours.
-        precision, extra = self._coverage(query, map(weights.__getitem__, query), [
-            max((similarity for w, similarity in met[word].items() if w in in_name), default=0.0)
-            for word in query])
+        precision, extra = self._coverage(query, map(weights.__getitem__, query), map(bests.get, query, repeat(0.0)))
         if extra and 200 * precision / (precision + 1) < at_least:  # the best a perfect recall gives
             return None
-        recall, absent = self._coverage(name, map(self.weight, name), map(reach.get, name, repeat(0.0)))
+        name = self.words(index)
+        recall, absent = self._coverage(name, map(self._weights.__getitem__, name), map(reach.get, name, repeat(0.0)))
         score = 0.0 if not precision + recall else 200 * precision * recall / (precision + recall)
         if extra or absent:
             score = min(score, NEAR_MISS_MAX)
@@ -273,6 +323,39 @@ class TokenScorer:
                 if similarity > reach.get(word, 0.0):
                     reach[word] = similarity
         return {word: self._query_weight(word, met[word]) for word in set(query)}, reach
+
+    def _probe(self, query: tuple[str, ...], met: Meetings, asked: _Asked) -> _Probe:
+        """What `_may_reach` needs of the query, worked out once."""
+        if self._ids is None:
+            self._ids = dict(zip(self._spelling, range(len(self._spelling))))
+        ids, weights = self._ids, asked[0]
+        meets: dict[int, list[tuple[str, float]]] = {}
+        for word, neighbours in met.items():
+            for choice, similarity in neighbours.items():
+                meets.setdefault(ids[choice], []).append((word, similarity))
+        mass = {word: weights[word] * query.count(word) for word in weights}
+        return meets, mass, sum(mass.values()), frozenset(weights) - _OPTIONAL
+
+    def _bests(self, index: int, probe: _Probe) -> dict[str, float]:
+        """Each query word's best similarity to a word of name `index` (none: not met), from the
+        name's words the query meets: a row of the extremist list names two hundred."""
+        meets = probe[0]
+        best: dict[str, float] = {}
+        for number in set(self._word_ids[self._starts[index]:self._starts[index + 1]]).intersection(meets):
+            for word, similarity in meets[number]:
+                if similarity > best.get(word, 0.0):
+                    best[word] = similarity
+        return best
+
+    @staticmethod
+    def _may_reach(best: dict[str, float], probe: _Probe, at_least: float) -> bool:
+        """False when `_score` would drop the name (a query word unmet, and too few met to
+        reach `at_least`): most of a short list is dropped so, before a long name is read word by word."""
+        _, mass, total, needed = probe
+        if needed <= {word for word, similarity in best.items() if similarity >= STRONG_WORD / 100}:
+            return True
+        precision = sum(mass[word] * similarity for word, similarity in best.items()) / total if total else 0.0
+        return 200 * precision / (precision + 1) >= at_least - _SLACK
 
     def is_generic(self, word: str) -> bool:
         """A function word, a legal form, a word for a kind of body, or one that many entries share."""
@@ -294,13 +377,29 @@ class TokenScorer:
         that meet every query word (an entry with all the words is always a candidate)."""
         if not query:
             return {}, []
-        met = {word: self._neighbours(word) for word in set(query)}
+        met = self._meetings(query)
         asked = self._asked(query, met)
+        probe = self._probe(query, met, asked)
         scored = [(index, *found) for index in self._shortlist(met)
-                  if (found := self._score(query, index, met, asked, at_least)) is not None]
+                  if self._may_reach(bests := self._bests(index, probe), probe, at_least)
+                  and (found := self._score(query, index, asked, bests, at_least)) is not None]
         scored.sort(key=lambda found: -found[1])
         return met, [(index, score, extra, absent) for index, score, extra, absent in scored[:limit]
                      if score > 0 and (score >= at_least or not extra)]
+
+
+def _summed_in_numpy(visits: list[tuple[float, array]]) -> list[int]:
+    """`_shortlist`'s sums and order, for a query whose words name thousands: each name's
+    gains added in the same order (bincount adds them one by one), the same ties."""
+    import numpy as np
+
+    names = np.concatenate([np.frombuffer(found, dtype=np.uint32) for _, found in visits])
+    gains = np.repeat([gain for gain, _ in visits], [len(found) for _, found in visits])
+    unique, first, inverse = np.unique(names, return_index=True, return_inverse=True)
+    shared = np.bincount(inverse, weights=gains)
+    # the largest sums first, a tie by when the name was first met (heapq.nlargest's order)
+    order = np.lexsort((first, -shared))[:SHORTLIST]
+    return unique[order].tolist()
 
 
 def unpack_ids(data: bytes) -> array:

@@ -32,6 +32,7 @@ characters in it are dropped; an empty one is a QueryError (a ValueError).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -148,7 +149,8 @@ def clean_query(query: str) -> str:
     """The query as checked; QueryError when nothing is left of it or it is too long."""
     if not isinstance(query, str):
         raise QueryError("the query must be text")
-    text = normalise_whitespace(html.unescape(_TAG.sub(" ", "".join(map(_printable, query)))))
+    printable = query if query.isprintable() else "".join(map(_printable, query))  # no Cc or Cf in most
+    text = normalise_whitespace(html.unescape(_TAG.sub(" ", printable)))
     if not text:
         raise QueryError("the query is empty: give an organisation's name")
     if len(text) > MAX_QUERY_LENGTH:
@@ -164,11 +166,18 @@ _LEVEL_SCORES = {EXACT: EXACT_SCORE, FOLDED: FOLDED_SCORE, TRANSLITERATED: TRANS
                  CORE: CORE_SCORE, ACRONYM_EXACT: ACRONYM_SCORE, ACRONYM_ANY_CASE: ACRONYM_ANY_CASE_SCORE}
 
 
+# The last few queries' keys and words: a check across registers asks each register the same query.
+@functools.lru_cache(maxsize=16)
 def _query_keys(text: str) -> dict[str, tuple[str, ...]]:
     """A query is looked up as a name, as a proper name and as an acronym."""
     as_name = name_keys(text, spaces_ignored=True)
     return {**as_name, **acronym_keys(text, lookalikes=True),
             CORE: as_name[FOLDED] + as_name[TRANSLITERATED]}
+
+
+@functools.lru_cache(maxsize=16)
+def _query_tokens(text: str) -> tuple[str, ...]:
+    return fuzzy_tokens(text)
 
 
 # --- the index -----------------------------------------------------------------------------
@@ -248,6 +257,8 @@ class RegisterIndex:
         self._keys: dict[str, dict[str, int | list[int]]] = {level: {} for level in _LEVELS}
         self._initials: dict[str, int | list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
         self._russian: dict[str, int | list[int]] = {}  # a Russian name's word keys → items
+        # …and its words (`russian_words`, joined by spaces), folded once here rather than per query
+        self._russian_words: dict[int, str] = {}
         self._scorer = TokenScorer()
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
@@ -261,7 +272,9 @@ class RegisterIndex:
                     for form, weak in initials(text, OPTIONAL_WORDS):
                         _put(self._initials, form, -item - 1 if weak else item)  # a weak one negative
                 if part == NAME_RU and translated:
-                    for key in {key for word in russian_words(text) for key in word_keys(word)}:
+                    words = russian_words(text)
+                    self._russian_words[item] = " ".join(words)
+                    for key in {key for word in words for key in word_keys(word)}:
                         _put(self._russian, key, item)
         self._scorer.freeze()
 
@@ -313,8 +326,9 @@ class RegisterIndex:
             words = fuzzy_tokens(_wordy(entry, part, text)) if part == NAME else folded_tokens(folded)
             self._scorer.add(item, words, position)
         for level, found in keys.items():
+            table = self._keys[level]
             for key in found:
-                _put(self._keys[level], key, item)
+                _put(table, key, item)
         return item
 
     def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:
@@ -361,9 +375,15 @@ class RegisterIndex:
                          RULE_KNOWN_NAME if source and score >= LISTED_SCORE else rule)
 
     def _key_hits(self, text: str) -> list[Candidate]:
-        return [self._candidate(item, _LEVEL_SCORES[level], _explain(level, text, self._text_of[item]), level)
-                for level, keys in _query_keys(text).items() for key in keys
-                for item in _items_of(self._keys[level].get(key))]
+        hows: dict[tuple[str, str], str] = {}  # once per text: a large register prints one part in hundreds
+        found = []
+        for level, keys in _query_keys(text).items():
+            for item in (item for key in keys for item in _items_of(self._keys[level].get(key))):
+                matched = self._text_of[item]
+                if (level, matched) not in hows:
+                    hows[level, matched] = _explain(level, text, matched)
+                found.append(self._candidate(item, _LEVEL_SCORES[level], hows[level, matched], level))
+        return found
 
     def _unprinted(self, text: str) -> list[Candidate]:
         """An acronym made of one entry's name part (`initials`), or a translation of one entry's
@@ -393,14 +413,15 @@ class RegisterIndex:
         rarest = min(postings, key=lambda lists: sum(map(len, lists)))
         if sum(map(len, rarest)) > _MAX_TRANSLATED:
             return []
-        return [item for item in sorted({item for items in rarest for item in items})
-                if translates(english, russian_words(self._text_of[item]))]
+        words = self._russian_words
+        met = {text: translates(english, text.split()) for text in {words[item] for items in rarest for item in items}}
+        return [item for item in sorted({item for items in rarest for item in items}) if met[words[item]]]
 
     def _fuzzy_hits(self, text: str) -> tuple[list[Candidate], tuple[Candidate, ...], dict[int, _Unmet]]:
         """The fuzzy candidates, a short form of the query promoted when one rule allows it;
         the entries that rival it (every query word in each: none is promoted); and, by
         candidate, the words left unmet, to explain the few candidates shown (`_explained`)."""
-        query = fuzzy_tokens(text)
+        query = _query_tokens(text)
         met, found = self._scorer.best(query, at_least=POSSIBLE_SCORE)
         distinctive = self._distinctive(query)
         hits: list[tuple[Candidate, _Met | None]] = []
@@ -489,6 +510,8 @@ def _as_typed(tokens: list[str], text: str) -> tuple[str, ...]:
         for token in fuzzy_tokens(word):
             if token in wanted:
                 found.setdefault(token, word.strip(".-'’"))
+        if len(found) == len(wanted):  # each written as first seen: the rest of a long name is not folded
+            break
     return tuple(dict.fromkeys(found.get(token, token) for token in tokens))
 
 

@@ -135,7 +135,7 @@ def _folded_words(token: str) -> tuple[str, ...]:
 
 def clear_caches() -> None:
     """Forget every folded and transliterated text and word (the benchmarks time cold queries)."""
-    for cached in (fold, _folded_words, transliterate, _transliterated_word):
+    for cached in (fold, _folded_words, transliterate, _transliterated_word, _initialled):
         cached.cache_clear()
 
 
@@ -230,7 +230,12 @@ def letters(text: str) -> int:
 
 def loose(keys: Iterable[str]) -> tuple[str, ...]:
     """The keys long enough to match loosely, once each, in order."""
-    return tuple(k for k in dict.fromkeys(keys) if letters(k) >= MIN_LOOSE_LETTERS)
+    return tuple(k for k in dict.fromkeys(keys) if _loose_enough(k))
+
+
+def _loose_enough(key: str) -> bool:
+    """letters(key) >= MIN_LOOSE_LETTERS, most often seen in the first few characters of a long name."""
+    return letters(key[:8]) >= MIN_LOOSE_LETTERS or letters(key) >= MIN_LOOSE_LETTERS
 
 
 def name_keys(text: str, folded: str | None = None, *,
@@ -313,13 +318,19 @@ def initials(text: str, function_words: Iterable[str] = ()) -> tuple[tuple[str, 
     letters, upper case. Three first letters of words written in lower case are weak: too
     common an acronym to say the entry is the one meant («IPI» of «Institut de philosophie
     indépendant» is also the International Press Institute's)."""
-    skip = set(function_words)  # transliterated; written in lower case inside a name
-    words = [word.rstrip(".") for word in _WORD.findall(text.replace("-", " "))
-             if fold(word) not in LEGAL_FORM_WORDS and not (word.islower() and transliterate(fold(word)) in skip)]
-    capitals = "".join(c for word in words for c in word if c.isupper())
+    skip = frozenset(function_words)  # transliterated; written in lower case inside a name
+    words = [word.rstrip(".") for word in _WORD.findall(text.replace("-", " ")) if _initialled(word, skip)]
+    capitals = "".join(filter(str.isupper, "".join(words)))
     first = "".join(word[0] for word in words).upper()
     found = {capitals: False} | ({first: len(first) == 3} if first != capitals else {})
     return tuple((form, weak) for form, weak in found.items() if _TYPED_ACRONYM.fullmatch(form))
+
+
+@functools.lru_cache(maxsize=65536)
+def _initialled(word: str, skip: frozenset[str]) -> bool:
+    """Whether a word of a name gives its initial (`initials`): the same words recur in thousands of names."""
+    folded = fold(word)
+    return folded not in LEGAL_FORM_WORDS and not (word.islower() and transliterate(folded) in skip)
 
 
 def typed_acronym(query: str) -> bool:
@@ -343,7 +354,7 @@ def short_forms(text: str, is_country: Callable[[str], bool] = lambda text: Fals
     """(kind, text) of the short forms of a name part (see HALF, WITHOUT_GIVEN_NAME): a
     half that is only a country («…Reporting/ The Netherlands») is none."""
     found: list[tuple[str, str]] = []
-    if _SLASH.search(text):
+    if "/" in text and _SLASH.search(text):
         found += [(HALF, half.strip(" «»\"")) for half in _SLASH.split(text)]
     if _HONORIFIC.search(text):
         found.append((WITHOUT_GIVEN_NAME, _HONORIFIC.sub(" ", text)))

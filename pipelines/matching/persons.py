@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -121,7 +122,11 @@ class PersonMatch:
 
 def typed_words(query: str) -> list[str]:
     """The query's word skeletons, hyphenated words in their parts."""
-    return [s for w in words(query) for part in w.split("-") if (s := skeleton(part))]
+    return list(_typed(query))
+
+
+def _typed(query: str) -> Iterator[str]:
+    return (s for w in words(query) for part in w.split("-") if (s := skeleton(part)))
 
 
 def match_person(query: str, person: PersonName) -> PersonMatch | None:
@@ -162,6 +167,7 @@ class PersonIndex:
     def __init__(self, entries: Iterable[Any]) -> None:
         self._people: list[tuple[Any, PersonName]] = []
         self._by_word: dict[str, list[int]] = {}
+        self._most_words: int | None = None  # the most words a query naming someone has, once asked
         for entry in entries:
             if getattr(entry, "entity_type", "") != "person" or (person := parse_person(entry.name)) is None:
                 continue
@@ -189,7 +195,14 @@ class PersonIndex:
 
     def find(self, query: str) -> list[tuple[Any, PersonMatch]]:
         """Every person the query names, exact spellings first."""
-        typed = typed_words(query)
+        if not self._people:  # a register of organisations: no word of the query is spelled
+            return []
+        if self._most_words is None:
+            self._most_words = max(max([len(p.surname) + 2, *map(len, p.pseudonyms)]) for _, p in self._people)
+        # a name of more words than any person's (a long organisation's) names no one: not spelled out
+        typed = list(islice(_typed(query), self._most_words + 1))
+        if len(typed) > self._most_words:
+            return []
         near = {position for key in set(typed) for position in self._by_word.get(key, ())}
         found = []
         for position in sorted(near):

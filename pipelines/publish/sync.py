@@ -127,7 +127,8 @@ def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[s
     made again (from its own latest files, text only; else from its entries). `held`:
     entries a caller holds already. Under a lock of its own: crawls of two registers may
     both get here."""
-    shown = {source: snapshot for source in source_names() if (snapshot := store.last_snapshot(source))}
+    found = store.last_snapshots(names := source_names())
+    shown = {source: found[source] for source in names if source in found}  # in the registers' order
     if len(shown) < 2:
         return
     folder = data_dir / combined.ALL
@@ -328,8 +329,11 @@ def _catch_up_feed(store: Store, folder: Path, source: str, state: _State, poll_
     register, in the first file written."""
     feed = folder / feeds.FEED_FOLDER
     index = feeds.read_index(feed, source)
-    snapshots = store.snapshots_of(source)
     fresh = not index["files"]
+    shown = done.shows
+    # the usual poll: the feed holds the last snapshot already, so it lacks none (no need to list them all)
+    caught_up = shown is not None and not fresh and not _missing_from_feed([shown], index)
+    snapshots = [shown] if shown is not None and caught_up else store.snapshots_of(source)
     # a fresh feed starts with the register: in the poll's own file, else in the last snapshot's
     missing = ([] if poll_at else snapshots[-1:]) if fresh else _missing_from_feed(snapshots, index)
     for snapshot in missing:

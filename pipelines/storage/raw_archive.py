@@ -1,6 +1,14 @@
 """The raw replies of every crawl, kept gzip-compressed and addressed by their SHA-256,
 so any snapshot can be traced to exactly the bytes the service sent (and identical
-replies from repeated polls are stored once)."""
+replies from repeated polls are stored once). Each is listed in `raw_replies`.
+
+The bytes are kept in the database (`raw_bodies`), whichever it is: any process that
+reads the database can reparse a snapshot or show its replies, a worker on another
+machine or a web process with an empty data directory too. On SQLite they are also files
+under raw/ in the data directory, as before: the folder people browse, publish and back
+up with the exports. PostgreSQL keeps no files: its workers share no data directory.
+`read_reply` reads either: the table first, then the file (replies archived before the
+table existed are files only)."""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ import gzip
 from pathlib import Path
 
 from pipelines.storage.atomic import atomic_write_bytes
+from pipelines.storage.store import Store
 from scraper.items import RawReply
 
 
@@ -16,22 +25,41 @@ def reply_path(source: str, sha256: str) -> Path:
     return Path("raw") / source / sha256[:2] / f"{sha256}.gz"
 
 
-def archive_replies(data_dir: Path, source: str, replies: list[RawReply]) -> list[dict]:
-    """Write each reply once; return the rows that describe them for the store."""
-    described = []
-    for reply in replies:
-        sha256 = reply.sha256  # hashed once: a page of a large register is megabytes
-        relative = reply_path(source, sha256)
-        target = data_dir / relative
-        if not target.exists():
-            atomic_write_bytes(target, gzip.compress(reply.body, compresslevel=3, mtime=0))
-        described.append(dict(
-            sha256=sha256, source=source, url=reply.url, method=reply.method,
-            request_body=reply.request_body, status=reply.status,
-            content_type=reply.content_type, size=len(reply.body), path=str(relative),
-            fetched_at=reply.fetched_at))
-    return described
+def keeps_files(store: Store) -> bool:
+    return store.engine.dialect.name == "sqlite"
 
 
-def read_reply(data_dir: Path, source: str, sha256: str) -> bytes:
-    return gzip.decompress((data_dir / reply_path(source, sha256)).read_bytes())
+def archive_replies(store: Store, data_dir: Path, source: str, replies: list[RawReply]) -> list[str]:
+    """Keep each reply once and list it in the store; return their SHA-256 in order."""
+    hashes = [reply.sha256 for reply in replies]  # hashed once: a page of a large register is megabytes
+    listed, known = store.known_replies_and_bodies(hashes)  # a poll of the same bytes: both full, nothing written
+    packed: dict[str, bytes] = {}  # compressed once, for the table and the file alike
+
+    def pack(sha256: str, reply: RawReply) -> bytes:
+        if sha256 not in packed:  # mtime 0: the same reply, the same bytes
+            packed[sha256] = gzip.compress(reply.body, compresslevel=3, mtime=0)
+        return packed[sha256]
+
+    bodies = {sha: pack(sha, reply) for sha, reply in zip(hashes, replies, strict=True) if sha not in known}
+    files = keeps_files(store)
+    if files:
+        for sha256, reply in zip(hashes, replies, strict=True):
+            target = data_dir / reply_path(source, sha256)
+            if not target.exists():
+                atomic_write_bytes(target, pack(sha256, reply))
+    fresh = {sha256: reply for sha256, reply in zip(hashes, replies, strict=True) if sha256 not in listed}
+    store.add_replies([dict(
+        sha256=sha256, source=source, url=reply.url, method=reply.method,
+        request_body=reply.request_body, status=reply.status, content_type=reply.content_type,
+        size=len(reply.body), path=str(reply_path(source, sha256)) if files else "",
+        fetched_at=reply.fetched_at) for sha256, reply in fresh.items()], bodies)
+    return hashes
+
+
+def read_reply(store: Store, data_dir: Path, source: str, sha256: str) -> bytes:
+    """A kept reply's bytes, from the database or else the data directory
+    (FileNotFoundError: in neither)."""
+    stored = store.reply_body(sha256)
+    if stored is None:
+        stored = (data_dir / reply_path(source, sha256)).read_bytes()
+    return gzip.decompress(stored)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -56,8 +57,16 @@ raw_replies = Table(
     Column("status", Integer, nullable=False),
     Column("content_type", Text, nullable=False),
     Column("size", BigInt, nullable=False),  # bytes: a reply may pass 2 GiB
-    Column("path", Text, nullable=False),  # relative to the data directory
+    Column("path", Text, nullable=False),  # relative to the data directory; "" when only in raw_bodies
     Column("fetched_at", String(32), nullable=False),
+)
+
+# The raw replies' bytes (gzip), so that any worker can reparse and any web process show
+# them; SQLite keeps them as files under raw/ too (raw_archive.py).
+raw_bodies = Table(
+    "raw_bodies", metadata,
+    Column("sha256", String(64), primary_key=True),  # of the reply as served: raw_replies.sha256
+    Column("gzip", LargeBinary, nullable=False),
 )
 
 snapshots = Table(

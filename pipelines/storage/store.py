@@ -37,6 +37,7 @@ from pipelines.storage.schema import (
     entry_versions,
     holds,
     metadata,
+    raw_bodies,
     raw_replies,
     snapshots,
 )
@@ -157,6 +158,13 @@ class Store:
                 .order_by(snapshots.c.id.desc()).limit(1)
             ).first()
         return None if row is None else _snapshot(row)
+
+    def last_snapshots(self, sources: Iterable[str]) -> dict[str, Snapshot]:
+        """The last snapshot of each of `sources` that has one, in one query."""
+        last = (select(func.max(snapshots.c.id)).where(snapshots.c.source.in_(list(sources)))
+                .group_by(snapshots.c.source))
+        with self.engine.connect() as conn:
+            return {r.source: _snapshot(r) for r in conn.execute(select(snapshots).where(snapshots.c.id.in_(last)))}
 
     def _entries(self, conn: Connection, source: str, present: bool | None,
                  ids: Iterable[str] | None = None) -> list[Entry]:
@@ -324,26 +332,38 @@ class Store:
             row = conn.execute(select(holds).where(holds.c.source == source)).first()
         return (row.content_hash, row.reason) if row else None
 
-    def known_replies(self, hashes: list[str]) -> set[str]:
-        with self.engine.connect() as conn:
-            return set(conn.scalars(select(raw_replies.c.sha256)
-                                    .where(raw_replies.c.sha256.in_(hashes))))
-
     # --- writing -------------------------------------------------------------
 
-    def add_replies(self, rows: list[dict[str, Any]]) -> None:
-        known = self.known_replies([r["sha256"] for r in rows])
-        fresh = [r for r in rows if r["sha256"] not in known]
-        if fresh:
-            with self.engine.begin() as conn:
-                conn.execute(insert(raw_replies), fresh)
+    def known_replies_and_bodies(self, hashes: list[str]) -> tuple[set[str], set[str]]:
+        """Which of these raw replies are listed already, and which have their bytes kept."""
+        with self.engine.connect() as conn:
+            return (set(conn.scalars(select(raw_replies.c.sha256).where(raw_replies.c.sha256.in_(hashes)))),
+                    set(conn.scalars(select(raw_bodies.c.sha256).where(raw_bodies.c.sha256.in_(hashes)))))
 
-    def log_poll(self, source: str, channel: str, outcome: str, at: str,
-                 replies: list[str], message: str = "", snapshot_id: int | None = None) -> None:
+    def reply_body(self, sha256: str) -> bytes | None:
+        """A raw reply's gzip-compressed bytes, when the database keeps them (raw_archive.py)."""
+        with self.engine.connect() as conn:
+            return conn.scalar(select(raw_bodies.c.gzip).where(raw_bodies.c.sha256 == sha256))
+
+    def add_replies(self, rows: list[dict[str, Any]], bodies: dict[str, bytes] | None = None) -> None:
+        """List raw replies (rows of raw_replies, none listed yet) and keep `bodies` (SHA-256
+        → gzip, none kept yet), in one transaction."""
+        if rows or bodies:
+            with self.engine.begin() as conn:
+                if rows:
+                    conn.execute(insert(raw_replies), rows)
+                if bodies:
+                    conn.execute(insert(raw_bodies), [{"sha256": k, "gzip": v} for k, v in bodies.items()])
+
+    def log_poll(self, source: str, channel: str, outcome: str, at: str, replies: list[str],
+                 message: str = "", snapshot_id: int | None = None, clear_hold: bool = False) -> None:
         """Record that a crawl happened. A poll with the same outcome and replies as the
-        last one only extends that row, so unchanged polls cost no space."""
+        last one only extends that row, so unchanged polls cost no space. `clear_hold`: and
+        drop the source's hold, in the same transaction (one commit per unchanged poll)."""
         replies_json = json.dumps(replies)
         with self.engine.begin() as conn:
+            if clear_hold:
+                conn.execute(holds.delete().where(holds.c.source == source))
             last = conn.execute(
                 select(crawl_log).where(crawl_log.c.source == source)
                 .order_by(crawl_log.c.id.desc()).limit(1)

@@ -26,7 +26,7 @@ import click
 
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.i18n.phrase import said_in
-from pipelines.matching.freshness import DataAge, Stale, registers_record, stale_data
+from pipelines.matching.freshness import DataAge, Stale, data_ages, registers_record, stale_data
 from pipelines.matching.index import (
     POSSIBLE_SCORE,
     Candidate,
@@ -134,8 +134,7 @@ def _from_database(config: DataConfig, sources: Sequence[str], language: str) ->
 
 
 def _ages(found: name_index.Facts, sources: Sequence[str]) -> tuple[DataAge, ...]:
-    return tuple(DataAge(source, found.last_good_crawl.get(source, ""), load_source(source).stale_after_days)
-                 for source in sources)
+    return tuple(data_ages(found.last_good_crawl, (load_source(source) for source in sources)))
 
 
 def _dates(entry: Entry, language: str) -> str:

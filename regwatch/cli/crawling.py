@@ -104,7 +104,7 @@ def crawl(source: str | None, source_option: str | None, allow_drop: bool, verbo
     Exit 0 on success, 1 when the crawl is refused or fails, 3 when it is held
     for a second pull to confirm vanished rows or a mass change.
     """
-    from regwatch.runner import run_crawl
+    from pipelines.storage.locks import source_lock
     from scraper.project import scrapy_settings
 
     source = _source(chosen_source(source, source_option))
@@ -115,6 +115,20 @@ def crawl(source: str | None, source_option: str | None, allow_drop: bool, verbo
         scrapy_settings({"REGWATCH_CONFIG": str(config_file or "")})  # a bad setting stops us here
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    # The source's lock from before the first request to the last file: no two workers
+    # fetch one source at once (a worker taken for dead whose job was restarted beside it).
+    with source_lock(config.data_dir, source, wait=False, database_url=config.database_url) as held:
+        if not held:
+            logging.getLogger("regwatch.cli").info("%s: another crawl is running; this one is skipped", source)
+            click.echo(_say("cli.crawl.skipped", source=source))
+            return
+        _crawl(source, config, alerting, config_file, allow_drop, verbose, quiet, via)
+
+
+def _crawl(source: str, config: DataConfig, alerting: AlertConfig, config_file: Path | None,
+           allow_drop: bool, verbose: bool, quiet: bool, via: str) -> None:
+    from regwatch.runner import run_crawl
+
     log_file = None if verbose else config.data_dir / "regwatch.log"
     if not quiet:  # -q: only the result
         click.echo(_say("cli.crawl.start_logged", source=source, log=log_file) if log_file

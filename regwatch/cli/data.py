@@ -92,7 +92,8 @@ def _source_text(source: dict[str, Any] | None) -> list[str]:
     lines = [f"  from snapshot {source['snapshot_id']}: {source['channel']} channel, taken "
              f"{source['taken_at']}{date}, {source['row_count']} rows"]
     lines += [f"    {r['method']} {r['url']}  fetched {r['fetched_at']}  HTTP {r['status']}  "
-              f"{r['size']:,} bytes  sha256 {r['sha256']}  ({r['path']})" for r in source["raw_replies"]]
+              f"{r['size']:,} bytes  sha256 {r['sha256']}  ({r['path'] or 'in the database'})"
+              for r in source["raw_replies"]]
     return lines
 
 

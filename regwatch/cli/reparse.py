@@ -1,6 +1,7 @@
 """`regwatch reparse`: rebuild a register's snapshots, versions and changes from the raw
-replies kept on disk (never re-downloaded), in one transaction, then rewrite the exports
-and say what changed in the rebuilt history."""
+replies kept (on disk, or in a PostgreSQL database: pipelines.storage.raw_archive; never
+re-downloaded), in one transaction, then rewrite the exports and say what changed in the
+rebuilt history."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def snapshot_rows(store: Store, data_dir: Path, source: str, snapshot: Snapshot)
     meta = load_source(source)
     described = store.reply_rows(snapshot.replies)
     try:
-        replies = [(described[h], read_reply(data_dir, source, h)) for h in snapshot.replies]
+        replies = [(described[h], read_reply(store, data_dir, source, h)) for h in snapshot.replies]
         rows = rows_from_replies(snapshot.channel, replies, meta.columns)
     except (KeyError, OSError, ValueError) as exc:  # a missing file, or bytes that no longer parse
         detail = exc.args[0] if isinstance(exc, ReplyParseError) else f"{type(exc).__name__}: {exc}"

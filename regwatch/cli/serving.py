@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,11 @@ from regwatch.cli.app import (
     cli,
     config_option,
 )
+
+if TYPE_CHECKING:
+    from pipelines.alerts.config import AlertConfig
+    from pipelines.storage.data_config import DataConfig
+    from pipelines.storage.store import Store
 
 
 @cli.command()
@@ -38,8 +44,9 @@ def serve(host: str, port: int, workers: int, config_file: Path | None) -> None:
 
     import uvicorn
 
-    _alert_config(config_file)  # a broken configuration or database stops us here, in one line,
-    _open_store()[1].close()    # before any worker starts
+    opened = _opened(config_file)  # a broken configuration or database stops us here, in one line,
+    if workers > 1:                # before any worker starts (each opens its own)
+        opened[2].close()
     if config_file is not None:  # the workers are new processes: they find it where we did
         os.environ["REGWATCH_CONFIG"] = str(config_file.resolve())
     click.echo(_say("cli.serve", source=DEFAULT_SOURCE, host=host, port=port), err=True)
@@ -47,21 +54,28 @@ def serve(host: str, port: int, workers: int, config_file: Path | None) -> None:
     options = dict(host=host, port=port, log_level="warning", access_log=False,
                    h11_max_incomplete_event_size=65536)
     if workers == 1:
-        uvicorn.run(web_app(), **options)
+        uvicorn.run(_app(*opened), **options)
     else:
         uvicorn.run("regwatch.cli.serving:web_app", factory=True, workers=workers, **options)
 
 
 def web_app():
     """The web app as `serve` configures it from the environment (each worker calls this)."""
+    return _app(*_opened(None))
+
+
+def _opened(config_file: Path | None) -> tuple[AlertConfig, DataConfig, Store]:
+    """The configuration and the store, or a one-line error and exit."""
+    alerting, _ = _alert_config(config_file)
+    return (alerting, *_open_store())
+
+
+def _app(alerting: AlertConfig, config: DataConfig, store: Store):
     import os
 
     from regwatch.web.app import create_app
 
-    alerting, _ = _alert_config(None)
-    config, store = _open_store()
-    store.close()
-    return create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE,
+    return create_app(config, token=os.environ.get("REGWATCH_API_TOKEN"), source=DEFAULT_SOURCE, store=store,
                       false_positives=[(rule.query, rule.entry_id) for rule in alerting.false_positives])
 
 

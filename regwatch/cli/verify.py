@@ -61,9 +61,8 @@ def _channel_pull(via: str, crawler, data: DataConfig, store: Store, profile: Pr
     item = getattr(crawler.spider, "pulled", None)
     if item is None:
         return ChannelPull(via, problem=f"{via}: the crawl ended without a result")
-    described = archive_replies(data.data_dir, item.pull.source, item.pull.replies)
-    store.add_replies(described)
-    pull = ChannelPull(via, replies=[r["sha256"] for r in described], as_of=item.pull.as_of,
+    hashes = archive_replies(store, data.data_dir, item.pull.source, item.pull.replies)
+    pull = ChannelPull(via, replies=hashes, as_of=item.pull.as_of,
                        problem=item.problem)
     if not item.problem:
         pull.entries, problems = normalise_rows(item.pull.rows, item.pull.source_url, profile=profile)

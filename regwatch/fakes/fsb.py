@@ -18,11 +18,11 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from regwatch.fakes.server import LocalServer
+from regwatch.fakes.server import LocalServer, QuietHandler
 
 PAGE_PATH = "/fsb/npd/terror.htm"
 STATES = Path(__file__).resolve().parents[1] / "demo_data" / "fsb_terrorist"
@@ -67,12 +67,8 @@ class FakeFsb(LocalServer):
 
     def __init__(self, page: bytes, port: int = 0) -> None:
         self.page = page
-        self.faults: list[Fault] = []
         self.requests: list[Seen] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._listen(port, self._handler_class())
 
     @property
     def url(self) -> str:
@@ -86,28 +82,10 @@ class FakeFsb(LocalServer):
         with self._lock:
             self.faults.append(Fault(kind, times, delay))
 
-    def heal(self) -> None:
-        with self._lock:
-            self.faults.clear()
-
-    def _take_fault(self) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.times is None or fault.times > 0:
-                    if fault.times is not None:
-                        fault.times -= 1
-                    return fault
-        return None
-
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:  # quiet in tests
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 with fake._lock:
                     fake.requests.append(Seen(self.path, dict(self.headers)))
@@ -142,27 +120,7 @@ class FakeFsb(LocalServer):
                     self._send(200, page.replace(b"charset=windows-1251", b"charset=utf-8"),
                                "text/html; charset=utf-8")
                 elif kind == "trickle":
-                    self._trickle(page, fault.delay)
-
-            def _trickle(self, data: bytes, pause: float) -> None:
-                """The page, one byte every `pause` seconds: each read succeeds, the whole never ends."""
-                self.send_response(200)
-                self.send_header("Content-Type", CONTENT_TYPE)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.close_connection = True
-                with contextlib.suppress(OSError):  # the client gave up: stop
-                    for i in range(len(data)):
-                        self.wfile.write(data[i:i + 1])
-                        self.wfile.flush()
-                        time.sleep(pause)
-
-            def _send(self, status: int, data: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                    self._trickle(page, fault.delay, CONTENT_TYPE)
 
         return Handler
 

@@ -24,17 +24,17 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from regwatch.fakes.server import LocalServer
+from regwatch.fakes.server import LocalServer, QuietHandler
 
 REGISTRY_ID = "c2d1692e-a9f6-5a79-13ee-5da5b42980df"  # the register of "undesirable" organisations
 SERVER_CAP = 1000
 
 FAULT_KINDS = ("truncated", "broken_json", "html_200", "reset", "timeout", "status_500",
-               "status_403", "size_mismatch", "slow", "trickle")
+               "status_403", "size_mismatch", "slow", "trickle", "stalled")
 
 
 @dataclass
@@ -92,15 +92,12 @@ class FakeMinjust(LocalServer):
         if not self.states:
             raise ValueError("the fake needs at least one register's state")
         self.cap = cap
-        self.faults: list[Fault] = []
         self.requests: list[Seen] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
+        self.released = threading.Event()  # what a "stalled" reply waits for (release())
+        self._listen(port, self._handler_class())
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.scheme = "https" if tls else "http"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def port(self) -> int:
@@ -125,30 +122,17 @@ class FakeMinjust(LocalServer):
         with self._lock:
             self.faults.append(Fault(kind, route, times, delay, registry_id))
 
-    def heal(self) -> None:
-        with self._lock:
-            self.faults.clear()
+    def release(self) -> None:
+        """Let every "stalled" reply go, now and from now on."""
+        self.released.set()
 
-    def _take_fault(self, route: str, registry_id: str) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.registry_id not in (None, registry_id):
-                    continue
-                if fault.route in (route, "any") and (fault.times is None or fault.times > 0):
-                    if fault.times is not None:
-                        fault.times -= 1
-                    return fault
-        return None
+    def _fault_for(self, route: str, registry_id: str) -> Fault | None:
+        return self._take_fault(lambda f: f.registry_id in (None, registry_id) and f.route in (route, "any"))
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:  # quiet in tests
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 self._dispatch("GET")
 
@@ -166,7 +150,7 @@ class FakeMinjust(LocalServer):
                 if (not path.startswith("/rest/registry/") or state is None
                         or route not in ("info", "values", "export")):
                     return self._send(404, b"<html><body>Not found</body></html>", "text/html")
-                fault = fake._take_fault(route, registry_id)
+                fault = fake._fault_for(route, registry_id)
                 if fault and self._misbehave(fault):
                     return
                 if route == "info":
@@ -197,21 +181,8 @@ class FakeMinjust(LocalServer):
                 if fault and fault.kind == "broken_json":
                     data = data[: len(data) // 2]
                 if fault and fault.kind == "trickle":
-                    return self._trickle(data, fault.delay)
+                    return self._trickle(data, fault.delay, "application/json;charset=UTF-8")
                 self._send(200, data, "application/json;charset=UTF-8")
-
-            def _trickle(self, data: bytes, pause: float) -> None:
-                """The reply, one byte every `pause` seconds: each read succeeds, the whole never ends."""
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json;charset=UTF-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.close_connection = True
-                with contextlib.suppress(OSError):  # the client gave up: stop
-                    for i in range(len(data)):
-                        self.wfile.write(data[i:i + 1])
-                        self.wfile.flush()
-                        time.sleep(pause)
 
             def _misbehave(self, fault: Fault) -> bool:
                 """Act out a fault that replaces the whole reply; False for faults in the data."""
@@ -221,6 +192,9 @@ class FakeMinjust(LocalServer):
                     self.connection.close()
                     self.close_connection = True
                     return True
+                if fault.kind == "stalled":  # answers once the test says so (release()), or after `delay`
+                    fake.released.wait(fault.delay)
+                    return False
                 if fault.kind in ("timeout", "slow"):
                     time.sleep(fault.delay)
                     self.close_connection = True
@@ -238,13 +212,6 @@ class FakeMinjust(LocalServer):
             def _json(self, data: object, status: int = 200) -> None:
                 self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
                            "application/json;charset=UTF-8")
-
-            def _send(self, status: int, data: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
         return Handler
 

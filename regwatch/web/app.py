@@ -64,12 +64,13 @@ class SecurityHeaders:
 def create_app(data_config: DataConfig, token: str | None = None,
                source: str = "ru_minjust_undesirable", recheck_seconds: float = 1.0,
                crawl: Sequence[str] | None = None,
-               false_positives: Sequence[tuple[str, str]] = ()) -> FastAPI:
+               false_positives: Sequence[tuple[str, str]] = (), store: Store | None = None) -> FastAPI:
     """The web app of every register: `source`, the default, at `/…`; each register (the
     default too) at `/r/<register>/…`. `token`: the bearer token `POST /api/crawl` needs
     (None disables it); `crawl`: the command it runs (default `regwatch crawl REGISTER`);
-    `false_positives`: (query, entry_id) pairs the check rules out, as `regwatch check` does."""
-    store = Store(data_config.database_url)
+    `false_positives`: (query, entry_id) pairs the check rules out, as `regwatch check` does;
+    `store`: the database opened already (the app closes it when it stops)."""
+    store = store or Store(data_config.database_url)
     default = load_source(source)
 
     @asynccontextmanager

@@ -5,6 +5,7 @@ The site serves every register: the default one at `/…`, each (the default too
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,12 +15,15 @@ from starlette.requests import Request
 from pipelines.announcements import articles
 from pipelines.matching.index import Verdict
 from pipelines.storage.data_config import DataConfig
+from pipelines.storage.raw_archive import read_reply
 from pipelines.storage.store import EntryHistory, Store
 from regwatch.web.crawling import CrawlRunner
 from regwatch.web.pagecache import PageCache
 from regwatch.web.params import NotFound
 from regwatch.web.state import LiveRegister, RegisterState, read_status
 from scraper.registers.metadata import SourceMeta
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class NothingYet(Exception):
@@ -58,6 +62,22 @@ class WebContext:
         if found is None:
             raise NotFound("web.error.entry_not_found", entry_id=entry_id[:200])
         return found
+
+    def replies(self, snapshot_id: int) -> tuple[dict, ...]:
+        """The raw replies a snapshot was read from (raw_replies rows), for provenance."""
+        found = self.store.provenance(snapshot_id)
+        return found.replies if found is not None else ()
+
+    def raw_reply(self, sha256: str) -> tuple[dict, bytes]:
+        """A raw reply's row and bytes, from the database or the data directory, whichever
+        keeps it; NotFound for one never archived (or gone)."""
+        row = self.store.reply_rows([sha256]).get(sha256) if _SHA256.fullmatch(sha256) else None
+        try:
+            if row is not None:
+                return row, read_reply(self.store, self.config.data_dir, row["source"], sha256)
+        except FileNotFoundError:
+            pass
+        raise NotFound("web.not_found_text")
 
     def check(self, state: RegisterState, query: str) -> Verdict | None:
         return state.check(query, self.false_positives)

@@ -24,6 +24,7 @@ from pipelines.matching.registers import (
     check_registers,
     deciding,
 )
+from pipelines.publish import name_index
 from pipelines.register.models import Entry
 from regwatch.web.context import WebContext
 from regwatch.web.state import RegisterState
@@ -124,5 +125,6 @@ def _ages(order: Sequence[WebContext]) -> list[DataAge]:
     now = time.monotonic()
     read = _read_ages.get(key)
     if read is None or now - read[0] >= order[0].register.recheck_seconds:
-        read = _read_ages[key] = (now, data_ages(order[0].store.engine, (web.meta for web in order)))
+        found = name_index.store_facts(order[0].store, key[1])
+        read = _read_ages[key] = (now, data_ages(found.last_good_crawl, (web.meta for web in order)))
     return read[1]

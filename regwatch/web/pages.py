@@ -106,7 +106,8 @@ def entry_page(request: Request, entry_id: str) -> Response:
     # An entry's page shows its own register's frame, whichever address it was reached by.
     owner = request.app.state.registers.get(entry_id.split("/", 1)[0], web)
     return view.render("entry.html", web=owner, title=history.entry.name, history=history,
-                       entry=history.entry, columns=export_columns(owner.meta.source))
+                       entry=history.entry, columns=export_columns(owner.meta.source),
+                       read_from={v.snapshot_id: web.replies(v.snapshot_id) for v in history.versions})
 
 
 @router.get("/changes")
@@ -178,6 +179,15 @@ def data_download(request: Request, name: str) -> Response:
 def _made_if_lagging(request: Request, name: str) -> None:
     web = _web(request)
     made_if_lagging(web.config.data_dir, name, request.app.state.registers, web.config.database_url)
+
+
+@site.get("/raw/{sha256}")
+def raw_reply(request: Request, sha256: str) -> Response:
+    """A raw reply as the official service served it (by its SHA-256), whichever process
+    archived it. Shown, never run: the site's Content-Security-Policy (app.py) lets a
+    served HTML page load no script."""
+    row, body = _web(request).raw_reply(sha256)
+    return Response(body, media_type=row["content_type"] or "application/octet-stream")
 
 
 def _attachment(request: Request, found: PublishedFile | None, prefix: str) -> Response:

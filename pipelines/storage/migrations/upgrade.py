@@ -25,7 +25,7 @@ from pipelines.storage.schema import metadata
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0005"  # the newest revision in versions/
+HEAD = "0006"  # the newest revision in versions/
 MIGRATION_LOCK = 0x7265677761746368  # PostgreSQL's advisory lock key while migrating ("regwatch")
 FIRST_RELEASE = "0001"
 _RECOGNISED_BY = "snapshots"  # a table every regwatch database has had

@@ -1,0 +1,93 @@
+"""The check's shortcuts give the answers of the long way, on every real row of the register:
+neighbours found in one matrix, names dropped from their bound before they are scored,
+people not looked for in a query too long to name one."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from pipelines.matching.fuzzy import TokenScorer, fuzzy_tokens
+from pipelines.matching.index import POSSIBLE_SCORE, RegisterIndex
+from pipelines.matching.persons import PersonIndex, _match_typed, typed_words
+from pipelines.register.normalise import normalise_rows
+from tests.conftest import SHARED
+from tests.test_normalise import combined_rows
+
+
+def _typos(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Every other long word mistyped: its last letter doubled, or its last two swapped."""
+    return tuple(w[:-2] + w[-1] + w[-2] if i % 4 == 1 and len(w) > 3 else w + w[-1] if i % 4 == 3 else w
+                 for i, w in enumerate(words))
+
+
+@pytest.fixture(scope="module")
+def scorer() -> TokenScorer:
+    return RegisterIndex(normalise_rows(combined_rows())[0])._scorer
+
+
+@pytest.fixture(scope="module")
+def queries(scorer: TokenScorer) -> list[tuple[str, ...]]:
+    """Each name the register prints (the longest have forty words), as printed and mistyped."""
+    names = sorted({scorer.words(i) for i in range(0, len(scorer._starts) - 1, 7)} - {()})
+    return [q for name in names for q in (name, _typos(name), name[:3], name[-4:])]
+
+
+def test_the_matrices_find_each_words_neighbours_in_the_same_order(scorer, queries):
+    unknown = [q for q in queries if len({w for w in q if len(w) >= 4} - set(scorer._known)) >= 4]
+    assert len(unknown) > 30 and len(scorer._known) > 1000  # both matrices were used: the index's, the query's
+    for query in queries:
+        one_by_one = {word: scorer._neighbours(word) for word in set(query)}
+        assert [(w, list(n.items())) for w, n in scorer._meetings(query).items()] == \
+               [(w, list(n.items())) for w, n in one_by_one.items()], query
+
+
+def test_a_name_dropped_by_its_bound_is_one_the_score_drops(scorer, queries):
+    kept = dropped = 0
+    for query in queries:
+        met = scorer._meetings(query)
+        asked = scorer._asked(query, met)
+        probe = scorer._probe(query, met, asked)
+        for index in scorer._shortlist(met):
+            bests = scorer._bests(index, probe)
+            exact = scorer._score(query, index, asked, bests, POSSIBLE_SCORE)
+            if scorer._may_reach(bests, probe, POSSIBLE_SCORE):
+                kept += 1
+            else:
+                dropped += 1
+                assert exact is None, (query, scorer.words(index))
+    assert kept and dropped > kept  # most of a short list is dropped unscored
+
+
+def test_people_are_looked_for_only_in_a_query_that_could_name_one():
+    mirror = SHARED / "data" / "ru_registries_mirror" / "minjust_foreign_agents_2026-07-31.json"
+    people = [SimpleNamespace(name=e["name"], entity_type="person")
+              for e in json.loads(mirror.read_text(encoding="utf-8"))["entries"] if e["kind"] == "person"]
+    index = PersonIndex(people)
+    names = [p.name for p in people[::25]]
+    long = " ".join(names[:4])  # more words than any person's name
+    for query in [*names, long, "Шульман Екатерина", "Ekaterina Schulmann", "Фонд «Свободная Россия»"]:
+        typed = typed_words(query)
+        slow = [(e, m) for e, person in index._people if (m := _match_typed(typed, person))]
+        assert index.find(query) == sorted(slow, key=lambda pair: not pair[1].exact)
+    assert index.find(names[0]) and not index.find(long)
+    assert PersonIndex(()).find(names[0]) == []
+
+
+def test_a_scorer_restored_from_its_state_answers_alike(scorer, queries):
+    restored = TokenScorer.restore(scorer.state())
+    for query in queries[::7]:
+        assert restored.best(query, at_least=POSSIBLE_SCORE) == scorer.best(query, at_least=POSSIBLE_SCORE)
+    assert fuzzy_tokens("Фонд «Свободная Россия»") in {scorer.words(i) for i in range(len(scorer._starts) - 1)}
+
+
+def test_the_shortlist_summed_in_numpy_is_the_one_summed_in_a_dict(scorer, queries, monkeypatch):
+    from pipelines.matching import fuzzy
+
+    monkeypatch.setattr(fuzzy, "_SUMMED_IN_NUMPY", 10**9)
+    in_a_dict = [scorer._shortlist(scorer._meetings(query)) for query in queries]
+    monkeypatch.setattr(fuzzy, "_SUMMED_IN_NUMPY", 0)
+    assert [scorer._shortlist(scorer._meetings(query)) for query in queries] == in_a_dict
+    assert sum(len(names) == fuzzy.SHORTLIST for names in in_a_dict) > 100  # ties at the cut were broken alike
