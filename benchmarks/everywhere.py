@@ -28,6 +28,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import httpx2 as httpx  # noqa: E402
 
+from pipelines.publish import combined, latest_xlsx  # noqa: E402
 from pipelines.publish.sync import Published, publish_combined  # noqa: E402
 from pipelines.storage.data_config import DataConfig  # noqa: E402
 from pipelines.storage.store import Store  # noqa: E402
@@ -82,7 +83,9 @@ def main() -> int:
         store = Store(config.database_url)
         for xlsx in (False, True):
             done, wall, cpu = Published(None), time.perf_counter(), time.process_time()
-            publish_combined(store, data_dir, done, force=True, xlsx=xlsx)
+            publish_combined(store, data_dir, done, force=True)
+            if xlsx:  # made from all/latest.json when first asked for
+                latest_xlsx.refresh(data_dir, combined.ALL, store.url, force=True)
             print(f"publish_combined{' with the XLSX' if xlsx else ' (CSV, JSON, package)'}: "
                   f"{time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")
         started = time.perf_counter()

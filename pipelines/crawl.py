@@ -78,7 +78,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     """One pull, start to end, under the source's lock. `problem` is set when the fetch
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
     diff, now)` queues the alerts of a stored change, in the transaction that stores it.
-    `xlsx=False`: the caller writes the XLSX itself, later (after delivering the alerts).
+    `xlsx=False`: the XLSX is left to its first request (publish/latest_xlsx.py), off the crawl's path.
     `profile`: what the register's metadata says about its rows (normalise.Profile)."""
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave

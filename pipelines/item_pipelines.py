@@ -43,7 +43,7 @@ class StorePullPipeline:
     def __init__(self, config: DataConfig, allow_drop: bool, subscriptions=(), defer_xlsx: bool = False):
         self.config = config
         self.allow_drop = allow_drop
-        self.defer_xlsx = defer_xlsx  # `regwatch crawl` writes the XLSX after delivering the alerts
+        self.defer_xlsx = defer_xlsx  # `regwatch crawl` leaves the XLSX to its first request
         self.subscriptions = list(subscriptions)  # whose alerts a stored change queues
         self.store: Store | None = None
         self.outcomes: list[Outcome] = []

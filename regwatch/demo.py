@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from pipelines.publish import latest_xlsx
+from pipelines.publish.combined import ALL
 from regwatch.fakes.minjust import REGISTRY_ID, FakeMinjust, State
 
 DEMO_DATA = Path(__file__).parent / "demo_data" / "minjust_undesirable"
@@ -50,6 +52,8 @@ def run_demo(out: Path) -> int:
                     click.echo(f"demo: the crawl of {source} on {days[step]} failed (exit {code}); "
                                f"see {out / 'regwatch.log'}", err=True)
                     return code
+    for folder in (*(source for source, *_ in DEMO_REGISTERS), ALL):  # the workbooks, as a first download makes them
+        latest_xlsx.refresh(out, folder)
     click.echo(f"\n== files written under {out}/")
     for path in sorted(out.rglob("*")):
         if path.is_file() and "raw" not in path.parts and not path.name.startswith("."):

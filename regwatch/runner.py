@@ -35,7 +35,7 @@ def run_crawl(source: str, log_file: Path | None = None, allow_drop: bool = Fals
               defer_xlsx: bool = False) -> Outcome:
     """`progress`: also show the spider's page-by-page progress and retries on stdout.
     `config_file`: the subscriptions whose alerts a stored change queues. `defer_xlsx`:
-    leave the XLSX to the caller (pipelines.publish.sync.publish writes it when it lags)."""
+    leave the XLSX to its first request (pipelines/publish/latest_xlsx.py)."""
     meta = load_source(source)
     outcomes = run_spider(meta.spider, meta.source, log_file, allow_drop, progress, config_file,
                           defer_xlsx=defer_xlsx, via=via)

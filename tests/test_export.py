@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -16,10 +17,12 @@ from pipelines.publish.export import (
     entries_json,
     entries_xlsx,
     neutralise,
+    patch_latest,
     register_at,
     snapshot_name,
     write_csv,
     write_exports,
+    write_latest,
     write_xlsx,
 )
 from pipelines.register.models import EXCLUDED, Entry
@@ -123,3 +126,19 @@ def test_the_combined_rows_keep_their_register_and_neutralise_formulas():
     sheet = openpyxl.load_workbook(buffer).active
     assert tuple(c.value for c in sheet[1]) == columns and sheet.max_row == 4
     assert sheet.cell(row=4, column=columns.index("name") + 1).value == "-Агент «Медиа»"
+
+
+def test_a_patch_copies_the_old_lines_as_a_rewrite_writes_them(tmp_path):
+    """patch_latest reads only each old line's id and number: a cell with quotes and a line
+    break (one CSV record on two lines) is kept whole, and the result is what writing the new
+    state afresh gives."""
+    broken = replace(PLAIN, entry_id="ru_minjust_undesirable/3", number=3, name='Two "lines"\nof a name')
+    renamed = replace(PLAIN, name="Stichting Bellingcat, renamed")
+    added = replace(PLAIN, entry_id="ru_minjust_undesirable/4", number=4, name="+Added")
+    taken, replies = "2026-08-14T10:15:00+00:00", ["ab" * 32]
+    patched, fresh = tmp_path / "patched" / "ru_minjust_undesirable", tmp_path / "fresh" / "ru_minjust_undesirable"
+    write_latest(patched, "ru_minjust_undesirable", [HOSTILE, PLAIN, broken], [], taken, replies)
+    patch_latest(patched, "ru_minjust_undesirable", 3, [renamed, added], {HOSTILE.entry_id}, [], 0, taken, replies)
+    write_latest(fresh, "ru_minjust_undesirable", [renamed, broken, added], [], taken, replies)
+    for name in ("latest.csv", "latest.json"):
+        assert (patched / name).read_bytes() == (fresh / name).read_bytes(), name

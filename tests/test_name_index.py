@@ -137,12 +137,12 @@ def test_a_big_register_leaves_its_index_to_the_first_check(crawled_dir, monkeyp
     try:
         current = store.current_entries(SOURCE)
         # a crawl's own publish (the alerts not yet sent) builds no index
-        assert sync.publish(store, crawled_dir.data_dir, SOURCE, current=current).rebuilt == []
-        monkeypatch.setattr(sync, "INDEX_IN_CRAWL_MAX", len(current) - 1)  # the build would hold up the crawl
-        assert sync.publish(store, crawled_dir.data_dir, SOURCE, small_index=True).rebuilt == []
-        monkeypatch.setattr(sync, "INDEX_IN_CRAWL_MAX", len(current))
+        assert sync.publish(store, crawled_dir.data_dir, SOURCE, current=current, xlsx=False).rebuilt == []
+        monkeypatch.setattr(sync, "AFTER_ALERTS_MAX", len(current) - 1)  # the build would hold up the crawl
+        assert sync.publish(store, crawled_dir.data_dir, SOURCE, xlsx=False, after_alerts=True).rebuilt == []
+        monkeypatch.setattr(sync, "AFTER_ALERTS_MAX", len(current))
         assert f"../{name_index.FOLDER}/{SOURCE}.index" in sync.publish(
-            store, crawled_dir.data_dir, SOURCE, small_index=True).rebuilt
+            store, crawled_dir.data_dir, SOURCE, xlsx=False, after_alerts=True).rebuilt
         path.unlink()
     finally:
         store.close()

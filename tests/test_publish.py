@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.publish import feeds
+from pipelines.publish import feeds, latest_xlsx
 from pipelines.publish.dictionary import export_columns
 from pipelines.publish.export import write_latest_xlsx
-from pipelines.publish.sync import MANIFEST, publish
+from pipelines.publish.sync import MANIFEST, Published, publish, publish_combined
 from pipelines.register.diff import baseline, diff
 from pipelines.register.models import Entry
 from pipelines.storage.store import Store
@@ -134,6 +134,9 @@ def test_a_new_snapshot_patches_the_latest_files_into_what_a_rebuild_writes(stor
 
 
 def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webhook, tmp_path):
+    """The alerts and the other files do not wait for the costliest one: the crawl makes it
+    from latest.json once they went out (a register too big for that has it made by its
+    first download, or `export --repair`), and it says which latest.json."""
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
     crawled.fake.serve(load_state(SECOND_DAY))
     result = crawled.regwatch("crawl", "--config", str(config))
@@ -141,8 +144,14 @@ def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webho
     (call,) = webhook.calls
     folder = crawled.exports
     assert (folder / "latest.csv").stat().st_mtime <= call.at <= (folder / "latest.xlsx").stat().st_mtime
-    manifest = json.loads((folder / MANIFEST).read_text())
-    assert manifest["xlsx"] == manifest["latest"]  # recorded as showing the new snapshot
+    assert not latest_xlsx.lags(folder) and "xlsx" not in json.loads((folder / MANIFEST).read_text())
+    with zipfile.ZipFile(folder / "latest.xlsx") as book:
+        assert book.comment == latest_xlsx.made_from((folder / "latest.json").stat())
+    latest = json.loads((folder / "latest.json").read_text(encoding="utf-8"))
+    assert sheet(folder / "latest.xlsx").count(b"<row>") == 1 + len(latest["entries"]) == 1 + 390
+    (folder / "latest.xlsx").unlink()  # as a big register's crawl leaves it
+    assert latest_xlsx.lags(folder) and latest_xlsx.refresh(crawled.data_dir, SOURCE)  # as the first download does
+    assert not latest_xlsx.lags(folder) and not latest_xlsx.refresh(crawled.data_dir, SOURCE)
 
 
 AGENTS = "ru_minjust_foreign_agents"
@@ -193,6 +202,31 @@ def test_the_combined_export_follows_every_register(stored, tmp_path):
     assert {"all/latest.csv", "all/latest.json", "all/latest.xlsx"} <= set(done.rebuilt)
     text = (tmp_path / "all" / "latest.csv").read_text(encoding="utf-8")
     assert "Organisation One" in text and f"{T2}\n" in text
+
+
+def test_a_change_of_one_register_remakes_only_its_part_of_the_combined_files(stored, tmp_path, monkeypatch):
+    """The combined files are each register's part put together: a changed register's part is
+    made again from its own (just patched) latest files, text only, decoding no entry; the
+    others are kept. The result is what making every part from the entries gives."""
+    store, entries = stored
+    with_an_agent(store)
+    publish(store, tmp_path, SOURCE)
+    publish(store, tmp_path, AGENTS)
+    renamed = replace(entries[0], name="=Organisation One", raw=(("name", "=Organisation One"),))
+    result = diff(SOURCE, entries, [renamed, *entries[1:]], T2, gone=[], taken_ids={e.entry_id for e in entries})
+    store.commit_state(SOURCE, "api", T2, "h2", [], None, 3, result.touched, result.removed, result.changes)
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "current_entries", lambda *_, **__: pytest.fail("decoded every entry"))
+        done = publish(store, tmp_path, SOURCE, xlsx=False)
+    assert [name for name in done.rebuilt if "/parts/" in name] == [f"all/parts/{SOURCE}"]
+    made = {name: (tmp_path / "all" / name).read_bytes() for name in ("latest.csv", "latest.json")}
+    assert b"'=Organisation One" in made["latest.csv"] and f"{T2}\n".encode() in made["latest.csv"]
+    for source in (SOURCE, AGENTS):  # no register's own files to start from: every part from its entries
+        (tmp_path / source / "latest.json").rename(tmp_path / source / "kept.json")
+    publish_combined(store, tmp_path, Published(None), force=True)
+    assert made == {name: (tmp_path / "all" / name).read_bytes() for name in ("latest.csv", "latest.json")}
+    document = json.loads(made["latest.json"])
+    assert document["count"] == 4 and [e["register"] for e in document["entries"]] == [AGENTS, *[SOURCE] * 3]
 
 
 def test_the_combined_export_on_postgresql_under_its_advisory_lock(stored, backend, tmp_path):

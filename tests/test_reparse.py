@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import pipelines.register.normalise
+from pipelines.publish import latest_xlsx
 from pipelines.publish.feeds import replay
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
@@ -42,6 +43,7 @@ def history_dir(tmp_path_factory) -> Path:
         assert ws.regwatch("crawl", "--via", "xlsx").code == 0
         fake.serve(with_exclusion(load_state(SECOND_DAY), 57))
         assert ws.crawl().code == 0
+    latest_xlsx.refresh(ws.data_dir, ws.exports.name)  # as the first download makes it
     return ws.data_dir
 
 

@@ -494,6 +494,44 @@ def test_the_live_register_rebuilds_only_when_a_newer_snapshot_is_stored(tmp_pat
     store.close()
 
 
+def test_the_register_page_is_rendered_once_per_snapshot_and_status(hostile, monkeypatch):
+    """Twenty visitors of `/` share one rendering; a new status.json or snapshot renders afresh."""
+    from pipelines.publish.status import write_status
+    from regwatch.web import pages
+
+    filtered = []
+    monkeypatch.setattr(pages, "select", lambda *args: filtered.append(args) or select(*args))
+    first = hostile.get("/")
+    assert hostile.get("/").text == first.text and len(filtered) == 1
+    assert hostile.get("/?lang=ru").status_code == 200 and len(filtered) == 2  # another page
+    folder = hostile.app.state.web.folder
+    write_status(folder.parent, SOURCE, "unchanged", "", "2026-08-03T09:00:00+00:00", None)
+    assert "2026-08-03 09:00 UTC" in hostile.get("/").text and len(filtered) == 3
+    store = hostile.app.state.web.store
+    store.commit_state(SOURCE, "api", "2026-08-04T00:00:00+00:00", "h2", [], None, 2,
+                       [_entry(2, "Beta Fund", first_seen="2026-08-04T00:00:00+00:00")], [], [])
+    assert "Beta Fund" in hostile.get("/").text and len(filtered) == 4
+
+
+def test_a_newer_snapshot_has_its_workbooks_made_in_the_background(tmp_path):
+    """The web makes a new snapshot's XLSX before anyone asks for it (on_new, in a thread of
+    its own): once per snapshot, never per request."""
+    import threading
+
+    store = Store(f"sqlite:///{tmp_path / 'regwatch.db'}")
+    made: list[int] = []
+    done = threading.Event()
+    live = LiveRegister(store, load_source(SOURCE), recheck_seconds=0,
+                        on_new=lambda: (made.append(1), done.set()))
+    assert live.current().empty and made == []  # nothing stored: nothing to make
+    store.commit_state(SOURCE, "api", "2026-08-01T00:00:00+00:00", "h1", [], None, 1,
+                       [_entry(1, "Alpha Fund", first_seen="2026-08-01T00:00:00+00:00")], [], [])
+    live.current()
+    live.current()
+    assert done.wait(10) and made == [1]
+    store.close()
+
+
 def test_every_explanation_of_a_match_has_a_russian_translation(client):
     from regwatch.web.i18n import how_text
 

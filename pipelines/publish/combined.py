@@ -9,9 +9,9 @@ register does not have is empty; every row keeps its provenance (`source_url`, a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, latest_resources, table_schema
 from pipelines.publish.export import entry_record
@@ -20,6 +20,7 @@ from pipelines.storage.store import Snapshot
 
 ALL = "all"  # the folder beside the registers' own, and the `register` of none of them
 COMBINED_FILES = ("latest.csv", "latest.json", "latest.xlsx", REGISTER_SCHEMA_FILE)
+PARTS = "parts"  # all/parts/<register>.csv and .json: a register's combined rows, kept until it changes
 PACKAGE = "datapackage.json"  # at the top of the data directory: paths are <folder>/<file>
 
 
@@ -61,24 +62,42 @@ def rows(parts: Iterable[Part]) -> Iterable[Row]:
             yield Row(part, entry)
 
 
-def write_combined_json(handle: IO[bytes], parts: Sequence[Part], columns: Sequence[str],
-                        generated_at: str) -> None:
-    """As a register's latest.json, one entry a line; a column its register lacks is null.
-    `registers`: each register's snapshot and the SHA-256 of the raw replies it was read from."""
+def json_lines(part: Part, columns: Sequence[str]) -> Iterator[bytes]:
+    """Each entry of `part` as a line of the combined latest.json; a column its register lacks is null."""
+    for entry in part.entries:
+        record = entry_record(entry)
+        line = {c: part.source if c == "register" else part.snapshot.taken_at if c == "snapshot_taken_at"
+                else record.get(c) for c in columns}
+        yield json.dumps(line, ensure_ascii=False).encode("utf-8")
+
+
+def json_head(parts: Sequence[Part], columns: Sequence[str], generated_at: str, count: int) -> bytes:
+    """As a register's latest.json, one entry a line. `registers`: each register's snapshot
+    and the SHA-256 of the raw replies it was read from."""
     head = {"source": ALL, "generated_at": generated_at,
             "registers": [{"source": p.source, "snapshot_taken_at": p.snapshot.taken_at,
                            "raw_replies_sha256": list(p.snapshot.replies)} for p in parts],
-            "count": sum(len(p.entries) for p in parts), "columns": list(columns)}
-    handle.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "entries": [\n')
-    first = True
-    for part in parts:
-        for entry in part.entries:
-            record = entry_record(entry)
-            line = {c: part.source if c == "register" else part.snapshot.taken_at if c == "snapshot_taken_at"
-                    else record.get(c) for c in columns}
-            handle.write((b"" if first else b",\n") + json.dumps(line, ensure_ascii=False).encode("utf-8"))
-            first = False
-    handle.write(b"\n]}\n")
+            "count": count, "columns": list(columns)}
+    return json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "entries": [\n'
+
+
+JSON_END = b"\n]}\n"
+
+
+def splice(part: Part, columns: Sequence[str]) -> tuple[bytes, bytes, bytes, bytes] | None:
+    """What to put around a line of the register's own latest.csv and latest.json to make it
+    a line of the combined ones, text only (csv before, after; json before, after): the
+    register's columns lead the combined ones, the others' are empty (null), the snapshot's
+    time closes the line. None when its columns do not lead: its rows are made from entries."""
+    own = tuple(part.columns)
+    if tuple(columns[1:1 + len(own)]) != own:
+        return None
+    others = columns[1 + len(own):-1]
+    taken = json.dumps(part.snapshot.taken_at).encode()
+    return (part.source.encode() + b",", b"," * (len(others) + 1) + part.snapshot.taken_at.encode() + b"\n",
+            b'{"register": ' + json.dumps(part.source).encode() + b", ",
+            b"".join(b", " + json.dumps(c).encode() + b": null" for c in others)
+            + b', "snapshot_taken_at": ' + taken + b"}")
 
 
 def package(parts: Sequence[Part], columns: tuple[str, ...], generated_at: str) -> dict[str, Any]:

@@ -7,15 +7,12 @@ as text); `write_exports` writes them atomically under `<data_dir>/<source>/`.
 from __future__ import annotations
 
 import csv
-import heapq
 import io
 import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import islice
-from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -203,24 +200,26 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
     gone = dropped | {e.entry_id for e in touched}
     touched = sorted(touched, key=lambda e: e.number)
     columns = export_columns(source)
+    # Old lines are copied as bytes, never parsed into cells: only their id and number are read.
+    fresh_csv = [(e.number, _csv_line([neutralise(c) for c in line]))
+                 for e, line in zip(touched, _lines(touched, columns))]
+    fresh_json = [(e.number, _entry_line(e)) for e in touched]
 
-    def csv_rows(old: Iterator[list[str]]) -> Iterator[list[str]]:
-        header = next(old, None)
-        if header is None or tuple(header) != columns:
+    def patched_csv(old: IO[bytes], handle: IO[bytes]) -> None:
+        records = csv_records(old)
+        header = _csv_line(columns)
+        if next(records, None) != header:
             raise StalePatch("latest.csv: not this register's columns")
-        kept = ((int(row[1]), row) for row in old if row[0] not in gone)
-        fresh = ((e.number, [neutralise(c) for c in line]) for e, line in zip(touched, _lines(touched, columns)))
-        return (row for _, row in heapq.merge(kept, fresh, key=itemgetter(0)))
+        handle.write(header)
+        handle.writelines(_merged(records, _csv_key, gone, fresh_csv))
 
     def json_lines(old: IO[bytes]) -> Iterator[bytes]:
         next(old)  # the head, written anew
-        kept = (_numbered(line) for line in old if not line.startswith(b"]}"))
-        fresh = ((e.number, _entry_line(e)) for e in touched)
-        return (line for _, line in heapq.merge(((n, line) for n, i, line in kept if i not in gone),
-                                                fresh, key=itemgetter(0)))
+        lines = (line.rstrip(b"\n").removesuffix(b",") for line in old if not line.startswith(b"]}"))
+        return _merged(lines, _json_key, gone, fresh_json)
 
-    with open(folder / "latest.csv", encoding="utf-8", newline="") as old_csv:
-        write(folder / "latest.csv", lambda h: _write_rows(h, csv_rows(csv.reader(old_csv)), [columns]))
+    with open(folder / "latest.csv", "rb") as old_csv:
+        write(folder / "latest.csv", lambda h: patched_csv(old_csv, h))
     with open(folder / "latest.json", "rb") as old_json:
         write(folder / "latest.json", lambda h: _write_json_lines(h, source, taken_at, raw_replies, count,
                                                                   json_lines(old_json)))
@@ -231,29 +230,66 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
         write(folder / "changes.csv", appended)
 
 
-def _numbered(line: bytes) -> tuple[int, str, bytes]:
-    """An entry line of latest.json → (number, entry_id, the line without its separator)."""
-    line = line.rstrip(b"\n").removesuffix(b",")
+def _merged(old: Iterable[bytes], key: Callable[[bytes], tuple[str, int]], gone: set[str],
+            fresh: list[tuple[int, bytes]]) -> Iterator[bytes]:
+    """The old lines (in number order) but those of entries `gone`, with the `fresh` ones
+    (number, line) in number order among them: an old line first at an equal number."""
+    pending = iter(fresh)
+    upcoming = next(pending, None)
+    for line in old:
+        entry_id, number = key(line)
+        while upcoming is not None and upcoming[0] < number:
+            yield upcoming[1]
+            upcoming = next(pending, None)
+        if entry_id not in gone:
+            yield line
+    while upcoming is not None:
+        yield upcoming[1]
+        upcoming = next(pending, None)
+
+
+def _json_key(line: bytes) -> tuple[str, int]:
+    """An entry line of latest.json → (entry_id, number)."""
     if (match := _JSON_LINE.match(line)) is None:
         raise StalePatch(f"latest.json: not an entry line: {line[:80]!r}")
-    return int(match[2]), match[1].decode(), line
+    return match[1].decode(), int(match[2])
 
 
-def write_latest_xlsx(folder: Path, entries: list[Entry] | None, write: Writer = atomic_write) -> None:
-    """latest.xlsx of `entries`; None: of latest.json (the same cells, read line by line,
-    without the store)."""
-    columns = export_columns(folder.name)
-    if entries is not None:
-        write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, columns, "register"))
-        return
-    with open(folder / "latest.json", "rb") as latest:
-        lines = (_record_cells(json.loads(line.rstrip(b"\n").removesuffix(b",")), columns)
-                 for line in islice(latest, 1, None) if not line.startswith(b"]}"))
-        write(folder / "latest.xlsx", lambda h: xlsx.write_xlsx(h, columns, lines, sheet_name="register"))
+def _csv_key(record: bytes) -> tuple[str, int]:
+    """A record of latest.csv → (entry_id, number): its first two cells, never quoted."""
+    first = record.index(b",")
+    if record.startswith(b'"'):
+        raise StalePatch(f"latest.csv: not an entry record: {record[:80]!r}")
+    return record[:first].decode(), int(record[first + 1:record.index(b",", first + 1)])
 
 
-def _record_cells(record: dict[str, object], columns: tuple[str, ...]) -> list[str]:
-    """An entry_record's cells as _lines gives the entry's (identifiers back as pairs)."""
+def csv_records(handle: IO[bytes]) -> Iterator[bytes]:
+    """A CSV file's records as bytes: a quoted cell may hold a line break, so a record ends at
+    the first line break after an even number of quotes (csv.writer doubles a quote inside)."""
+    pending = b""
+    for line in handle:
+        pending += line
+        if pending.count(b'"') % 2 == 0:
+            yield pending
+            pending = b""
+    if pending:
+        raise StalePatch("latest.csv: a quoted cell that never ends")
+
+
+def _csv_line(cells: Sequence[str]) -> bytes:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerow(cells)
+    return text.getvalue().encode("utf-8")
+
+
+def write_latest_xlsx(folder: Path, entries: list[Entry], write: Writer = atomic_write) -> None:
+    """latest.xlsx of `entries` (publish makes it from latest.json instead: latest_xlsx.py)."""
+    write(folder / "latest.xlsx", lambda h: write_xlsx(h, entries, export_columns(folder.name), "register"))
+
+
+def record_cells(record: dict[str, object], columns: Sequence[str]) -> list[str]:
+    """An entry_record's cells as _lines gives the entry's (identifiers back as pairs; a
+    column a combined row's register lacks, null, empty)."""
     return [v if (v := record[c]).__class__ is str  # most cells: nothing to format
             else format_value(tuple(v.items()) if isinstance(v, dict) else v) for c in columns]
 

@@ -12,29 +12,30 @@ from the changes stored with it. Temporary files a killed writer left are remove
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.publish import combined, feeds, name_index
+from pipelines.publish import combined, feeds, latest_xlsx, name_index
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, export_columns
 from pipelines.publish.export import (
     StalePatch,
     Writer,
     change_record,
+    csv_records,
     entry_record,
     keep_snapshot,
     patch_latest,
     write_csv,
     write_datapackage,
     write_latest,
-    write_latest_xlsx,
-    write_xlsx,
 )
 from pipelines.register.models import REMOVED, Entry
 from pipelines.storage.atomic import atomic_write, atomic_write_bytes
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "published.json"
 _LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
 UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file names
-INDEX_IN_CRAWL_MAX = 20_000  # entries; the real registers have at most a few thousand
+AFTER_ALERTS_MAX = 20_000  # entries; the real registers have at most a few thousand
 # For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
 # creating the file REGWATCH_PAUSE_FILE, until it is killed. For the benchmarks:
 # REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds>" at every point passed.
@@ -75,14 +76,14 @@ class Published:
 
 def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
             poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False,
-            small_index: bool = False) -> Published:
+            after_alerts: bool = False) -> Published:
     """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
     entries when the caller holds them (else they are read, and only if a file lags).
     `poll_at`: a crawl at that time found the register as before, and gets an empty
     change file. `force`: rewrite the latest files even if they seem current (the stored
     history was rebuilt). `xlsx`: also the XLSX, last (the costliest file). `index`: the
-    name index too, even if that means reading every entry (`export --repair`); `small_index`:
-    only for a register of at most INDEX_IN_CRAWL_MAX entries (a crawl, once its alerts went out)."""
+    name index too, even if that means reading every entry (`export --repair`); `after_alerts`:
+    both, for a register of at most AFTER_ALERTS_MAX entries (a crawl, once its alerts went out)."""
     folder = data_dir / source
     done = Published(store.last_snapshot(source))
     remove_leftovers(folder)
@@ -109,15 +110,15 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     _catch_up_feed(store, folder, source, state, poll_at, done)
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
-    if xlsx and (force or manifest.get("xlsx") != shown or not (folder / "latest.xlsx").exists()):
-        write_latest_xlsx(folder, None, write=write)  # from latest.json (just brought up to date): no decoding
-        manifest["xlsx"] = shown
-        _write_manifest(folder, source, manifest)
-    publish_combined(store, data_dir, done, {source: state}, force=force, xlsx=xlsx)
-    # Last, and only when asked: a crawl asks once its alerts went out, for a register small
-    # enough to build it at once; `regwatch check` builds a lagging index from the database
-    # itself (a big register's takes seconds), then keeps it.
-    small = small_index and last.row_count <= INDEX_IN_CRAWL_MAX
+    publish_combined(store, data_dir, done, {source: state}, force=force)
+    # Last, the costliest: a crawl makes them once its alerts went out (`after_alerts`), for a
+    # register of at most AFTER_ALERTS_MAX entries; a bigger one's XLSX is made on its first
+    # request (publish/latest_xlsx.py) and its index by the first `regwatch check`, which keeps it.
+    small = after_alerts and last.row_count <= AFTER_ALERTS_MAX
+    if xlsx or small:  # from latest.json (brought up to date above): no decoding; it says itself what it shows
+        latest_xlsx.refresh(data_dir, source, store.url, force, write)
+        if (data_dir / combined.ALL).is_dir() and latest_xlsx.refresh(data_dir, combined.ALL, store.url, force):
+            done.rebuilt.append(f"{combined.ALL}/{latest_xlsx.LATEST_XLSX}")
     if (force or index or small) and name_index.refresh(store, data_dir, source,
                                                         state.entries() if state.read else None, force):
         done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
@@ -125,11 +126,13 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
 
 
 def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[str, _State] | None = None,
-                     force: bool = False, xlsx: bool = True) -> None:
+                     force: bool = False) -> None:
     """The combined `all` export and the data package of every register, when more than
     one register has data: rebuilt when any register's last snapshot is not the one they
-    show. `held`: entries a caller holds already. Under a lock of its own: crawls of two
-    registers may both get here."""
+    show, from each register's part (`all/parts/`), and only a changed register's part is
+    made again (from its own latest files, text only; else from its entries). `held`:
+    entries a caller holds already. Under a lock of its own: crawls of two registers may
+    both get here."""
     found = store.last_snapshots(names := source_names())
     shown = {source: found[source] for source in names if source in found}  # in the registers' order
     if len(shown) < 2:
@@ -137,36 +140,94 @@ def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[s
     folder = data_dir / combined.ALL
     with source_lock(data_dir, combined.ALL, database_url=store.url):
         remove_leftovers(folder)
+        remove_leftovers(folder / combined.PARTS)
         manifest = read_manifest(folder)
         recorded = dict(manifest)
         stamp = {source: _stamp(snapshot) for source, snapshot in shown.items()}
-        states = {source: (held or {}).get(source) or _State(store, source, None) for source in shown}
         parts = [combined.Part(source, shown[source], export_columns(source), ()) for source in shown]
         columns = combined.combined_columns(p.columns for p in parts)
-
-        def with_entries() -> list[combined.Part]:
-            return [replace(p, entries=states[p.source].entries()) for p in parts]
+        made: dict[str, Any] = {} if force or manifest.get("columns") != list(columns) else \
+            dict(manifest.get("parts", {}))
+        for part in parts:  # {source: {"shows": stamp, "count": entries}}, each part's
+            if (made.get(part.source) or {}).get("shows") != stamp[part.source] or not all(
+                    (folder / combined.PARTS / f"{part.source}.{kind}").exists() for kind in ("csv", "json")):
+                state = (held or {}).get(part.source) or _State(store, part.source, None)
+                made[part.source] = {"shows": stamp[part.source], "count": _write_part(data_dir, part, columns, state)}
+                done.rebuilt.append(f"{combined.ALL}/{combined.PARTS}/{part.source}")
+        manifest.update(columns=list(columns), parts=made)
 
         def write(name: str, fill: Callable[[IO[bytes]], object]) -> None:
             atomic_write(folder / name, fill)
             done.rebuilt.append(f"{combined.ALL}/{name}")
 
         if force or manifest.get("latest") != stamp or not (folder / "latest.csv").exists():
-            full = with_entries()
-            write("latest.csv", lambda h: write_csv(h, combined.rows(full), columns))
-            write("latest.json", lambda h: combined.write_combined_json(h, full, columns, max(
-                s.taken_at for s in shown.values())))
+            newest = max(s.taken_at for s in shown.values())
+            count = sum(made[p.source]["count"] for p in parts)
+            write("latest.csv", lambda h: _concatenated(h, folder, parts, "csv", _csv_head(columns), b"", b""))
+            write("latest.json", lambda h: _concatenated(h, folder, parts, "json", combined.json_head(
+                parts, columns, newest, count), b",\n", combined.JSON_END))
             atomic_write_bytes(folder / REGISTER_SCHEMA_FILE, _json(combined.combined_schema(columns)))
-            atomic_write_bytes(data_dir / combined.PACKAGE, _json(combined.package(
-                parts, columns, max(s.taken_at for s in shown.values()))))
+            atomic_write_bytes(data_dir / combined.PACKAGE, _json(combined.package(parts, columns, newest)))
             done.rebuilt.append(combined.PACKAGE)
             manifest["latest"] = stamp
-        if xlsx and (force or manifest.get("xlsx") != stamp or not (folder / "latest.xlsx").exists()):
-            full = with_entries()
-            write("latest.xlsx", lambda h: write_xlsx(h, combined.rows(full), columns, "register"))
-            manifest["xlsx"] = stamp
         if manifest != recorded:
             _write_manifest(folder, combined.ALL, manifest)
+
+
+def _csv_head(columns: tuple[str, ...]) -> bytes:
+    head = io.BytesIO()
+    write_csv(head, (), columns)
+    return head.getvalue()
+
+
+def _concatenated(handle: IO[bytes], folder: Path, parts: list[combined.Part], kind: str, head: bytes,
+                  between: bytes, end: bytes) -> None:
+    """A combined file: its head, each register's part (`between` those not empty), its end."""
+    handle.write(head)
+    first = True
+    for part in parts:
+        with open(folder / combined.PARTS / f"{part.source}.{kind}", "rb") as made:
+            if (peek := made.read(1 << 16)) and not first:
+                handle.write(between)
+            first = first and not peek
+            handle.write(peek)
+            shutil.copyfileobj(made, handle, 1 << 20)
+    handle.write(end)
+
+
+def _write_part(data_dir: Path, part: combined.Part, columns: tuple[str, ...], state: _State) -> int:
+    """A register's part of the combined files (`all/parts/<register>.csv`, `.json`, no head,
+    JSON lines joined by ",\n"); its number of entries. Made from the register's own latest
+    files when they show its last snapshot (latest.json says which, and is opened first:
+    latest.csv is replaced before it, so is as new at least), else from its entries."""
+    target, own = data_dir / combined.ALL / combined.PARTS, data_dir / part.source
+    around = combined.splice(part, columns)
+    if around is not None:
+        try:
+            with open(own / "latest.json", "rb") as json_in:
+                head = json.loads(json_in.readline().removesuffix(b', "entries": [\n') + b"}")
+                if (head.get("generated_at"), head.get("raw_replies_sha256")) == (
+                        part.snapshot.taken_at, list(part.snapshot.replies)):
+                    with open(own / "latest.csv", "rb") as csv_in:
+                        next(csv_in)  # the header
+                        atomic_write(target / f"{part.source}.json", lambda h: h.writelines(_joined(
+                            around[2] + line.rstrip(b"\n").removesuffix(b",")[1:-1] + around[3]
+                            for line in json_in if not line.startswith(b"]}"))))
+                        atomic_write(target / f"{part.source}.csv", lambda h: h.writelines(
+                            around[0] + record[:-1] + around[1] for record in csv_records(csv_in)))
+                    return int(head["count"])
+        except (OSError, ValueError, StalePatch) as problem:
+            log.warning("%s: its part of the combined files is made from its entries (%s)", part.source, problem)
+    full = replace(part, entries=state.entries())
+    atomic_write(target / f"{part.source}.json", lambda h: h.writelines(_joined(combined.json_lines(full, columns))))
+    atomic_write(target / f"{part.source}.csv", lambda h: write_csv(h, combined.rows([full]), columns, header=False))
+    return len(full.entries)
+
+
+def _joined(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines joined by ",\n", without building the joined text."""
+    for i, line in enumerate(lines):
+        yield (b",\n" + line) if i else line
 
 
 def _json(document: dict[str, Any]) -> bytes:
@@ -193,9 +254,10 @@ def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot
 
 def remove_leftovers(folder: Path) -> list[Path]:
     """Temporary files of a writer that was killed (atomic_write names them
-    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written."""
+    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written.
+    The workbook's are not: it is made under a lock of its own, which removes them."""
     found = [p for place in (folder, folder / "snapshots", folder / feeds.FEED_FOLDER)
-             if place.is_dir() for p in place.glob(".*.tmp")]
+             if place.is_dir() for p in place.glob(".*.tmp") if not p.name.startswith(latest_xlsx.TEMPORARY)]
     for path in found:
         path.unlink(missing_ok=True)
     return found

@@ -83,12 +83,14 @@ def _rows(style: int, width: int, lines: Iterable[Sequence[str]]) -> Iterator[st
 
 
 def write_xlsx(handle: IO[bytes], header: Sequence[str], lines: Iterable[Sequence[str]],
-               sheet_name: str = "Sheet1") -> None:
-    """Write a workbook of one sheet: `header` in bold, then one row per line of texts."""
+               sheet_name: str = "Sheet1", comment: bytes = b"") -> None:
+    """Write a workbook of one sheet: `header` in bold, then one row per line of texts.
+    `comment`: the zip archive's comment (what the file was made from, for its cache)."""
     workbook = _HEAD + (
         f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
         f'<sheet name="{_escape(sheet_name[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>')
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as package:
+        package.comment = comment
         package.writestr("[Content_Types].xml", _CONTENT_TYPES)
         package.writestr("_rels/.rels", _ROOT_RELS)
         package.writestr("xl/workbook.xml", workbook)

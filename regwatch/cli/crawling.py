@@ -196,7 +196,7 @@ def _write_deferred(source: str, config: DataConfig) -> None:
     _, store = _open_store(config)
     try:
         with source_lock(config.data_dir, source, database_url=config.database_url):
-            publish(store, config.data_dir, source, small_index=True)
+            publish(store, config.data_dir, source, xlsx=False, after_alerts=True)
         pause_point("all_written")
     except OSError as exc:  # a full disk, say: the next run tries again; the crawl stands
         logging.getLogger("regwatch.cli").exception("the exports after the crawl of %s", source)

@@ -6,6 +6,7 @@ the public: only `POST /api/crawl` does work, and it needs the operator's token.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from pipelines.storage.store import Store
 from regwatch.web import api, pages
 from regwatch.web.context import NothingYet, WebContext
 from regwatch.web.crawling import CrawlRunner, crawl_command
+from regwatch.web.downloads import made_if_lagging
 from regwatch.web.i18n import translator
 from regwatch.web.params import BadRequest
 from regwatch.web.render import View
@@ -85,7 +87,14 @@ def create_app(data_config: DataConfig, token: str | None = None,
 
     def context(meta: SourceMeta) -> WebContext:
         command = crawl or crawl_command(meta.source)
-        return WebContext(data_config, meta, store, LiveRegister(store, meta, recheck_seconds),
+        def make_workbooks() -> None:  # the XLSX of a new snapshot, made before anyone asks for it
+            try:
+                for name in (f"{meta.source}/latest.xlsx", "all/latest.xlsx"):
+                    made_if_lagging(data_config.data_dir, name, {meta.source}, data_config.database_url)
+            except OSError:  # a full disk, say: the first download tries again
+                logging.getLogger("regwatch.web").exception("the workbooks of %s", meta.source)
+
+        return WebContext(data_config, meta, store, LiveRegister(store, meta, recheck_seconds, make_workbooks),
                           CrawlRunner(command, data_config.data_dir / f"web-crawl-{meta.source}.log"),
                           token or None, tuple(false_positives))
 

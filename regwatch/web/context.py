@@ -6,7 +6,7 @@ The site serves every register: the default one at `/…`, each (the default too
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.raw_archive import read_reply
 from pipelines.storage.store import EntryHistory, Store
 from regwatch.web.crawling import CrawlRunner
+from regwatch.web.pagecache import PageCache
 from regwatch.web.params import NotFound
 from regwatch.web.state import LiveRegister, RegisterState, read_status
 from scraper.registers.metadata import SourceMeta
@@ -38,6 +39,7 @@ class WebContext:
     crawler: CrawlRunner
     token: str | None  # REGWATCH_API_TOKEN: never shown, never logged
     false_positives: tuple[tuple[str, str], ...] = ()  # (query, entry_id) ruled out by a person
+    pages: PageCache = field(default_factory=PageCache)  # the register's page, per snapshot
 
     @property
     def folder(self) -> Path:
@@ -86,6 +88,14 @@ class WebContext:
 
     def status(self) -> dict | None:
         return read_status(self.config.data_dir, self.meta.source)
+
+    def status_stamp(self) -> tuple[int, int]:
+        """Which status.json a page shows (rewritten by every crawl): its mtime and size."""
+        try:
+            found = (self.folder / "status.json").stat()
+        except OSError:
+            return (0, 0)
+        return (found.st_mtime_ns, found.st_size)
 
 
 def web_context(request: Request) -> WebContext:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.publish import latest_xlsx
 from pipelines.publish.combined import ALL, COMBINED_FILES, PACKAGE
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE
 from pipelines.publish.export import LATEST_FILES
@@ -80,6 +81,14 @@ def data_file(data_dir: Path, name: str, sources: Collection[str]) -> PublishedF
         return _described(data_dir, name) if rest in COMBINED_FILES else None
     found = published(data_dir / folder, rest) if folder in sources else None
     return replace(found, name=name) if found else None
+
+
+def made_if_lagging(data_dir: Path, name: str, sources: Collection[str], database_url: str) -> None:
+    """A workbook asked for (`<register or all>/latest.xlsx`, from the data directory) is
+    made first if it lags behind its latest.json: once per state, never by a crawl."""
+    folder, _, rest = name.rpartition("/")
+    if rest == latest_xlsx.LATEST_XLSX and (folder == ALL or folder in sources):
+        latest_xlsx.refresh(data_dir, folder, database_url)
 
 
 def combined_files(data_dir: Path) -> dict[str, PublishedFile | None]:

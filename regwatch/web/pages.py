@@ -18,6 +18,7 @@ from regwatch.web.downloads import (
     combined_files,
     data_file,
     latest_files,
+    made_if_lagging,
     published,
     snapshot_files,
 )
@@ -58,11 +59,18 @@ def _web(request: Request) -> WebContext:
 
 @router.get("/")
 def register_page(request: Request) -> Response:
-    view, state = View(request), _web(request).crawled_state()
-    query = RegisterQuery.parse(request.query_params, today())
-    return view.render("register.html", title=view.t("web.register.title"), state=state, query=query,
-                       result=select(state.entries, state.folded_names, query),
-                       options=_filter_options(view, state))
+    view, web = View(request), _web(request)
+    state, day = web.crawled_state(), today()
+
+    def render() -> Response:
+        query = RegisterQuery.parse(request.query_params, day)
+        return view.render("register.html", title=view.t("web.register.title"), state=state, query=query,
+                           result=select(state.entries, state.folded_names, query),
+                           options=_filter_options(view, state))
+
+    shown = state.snapshot and (state.snapshot.id, state.snapshot.taken_at)
+    key = (request.url.path, str(request.query_params), view.lang, shown, web.status_stamp(), day)
+    return web.pages.page(key, render)
 
 
 def _filter_options(view: View, state: RegisterState) -> dict[str, list[tuple[str, str]]]:
@@ -139,6 +147,8 @@ def atom_feed(request: Request) -> Response:
 @router.get("/downloads")
 def downloads_page(request: Request) -> Response:
     view, web = View(request), _web(request)
+    for name in (f"{web.meta.source}/latest.xlsx", "all/latest.xlsx"):  # their sizes are shown
+        _made_if_lagging(request, name)
     combined = combined_files(web.config.data_dir)
     return view.render("downloads.html", title=view.t("web.downloads.title"),
                        latest=latest_files(web.folder), snapshots=snapshot_files(web.folder),
@@ -152,6 +162,7 @@ def download(request: Request, name: str) -> Response:
     """A published file as an attachment; `?bom=1` puts a byte-order mark before a CSV so
     that Excel reads it as UTF-8 (the file on disk stays as published)."""
     web = _web(request)
+    _made_if_lagging(request, f"{web.meta.source}/{name}")
     return _attachment(request, published(web.folder, name), web.meta.source)
 
 
@@ -161,7 +172,13 @@ def data_download(request: Request, name: str) -> Response:
     (/data/all/latest.csv …) and each register's files (/data/<register>/latest.csv …),
     laid out as in the data directory so the package's paths resolve."""
     web = _web(request)
+    _made_if_lagging(request, name)
     return _attachment(request, data_file(web.config.data_dir, name, request.app.state.registers), "regwatch")
+
+
+def _made_if_lagging(request: Request, name: str) -> None:
+    web = _web(request)
+    made_if_lagging(web.config.data_dir, name, request.app.state.registers, web.config.database_url)
 
 
 @site.get("/raw/{sha256}")

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,10 +96,12 @@ def build_state(meta: SourceMeta, snapshot: Snapshot | None, entries: Sequence[E
 class LiveRegister:
     """The latest RegisterState of one source, rebuilt when the store has a newer snapshot."""
 
-    def __init__(self, store: Store, meta: SourceMeta, recheck_seconds: float = 1.0) -> None:
+    def __init__(self, store: Store, meta: SourceMeta, recheck_seconds: float = 1.0,
+                 on_new: Callable[[], object] | None = None) -> None:
         self.store = store
         self.meta = meta
         self.recheck_seconds = recheck_seconds
+        self.on_new = on_new  # run in a thread of its own once a newer snapshot is shown
         self._lock = threading.Lock()
         self._state: RegisterState | None = None
         self._checked_at = float("-inf")
@@ -115,6 +117,9 @@ class LiveRegister:
                 state = self._state = build_state(
                     self.meta, snapshot, self.store.current_entries(self.meta.source),
                     self.store.changes(self.meta.source), aliases_of(self.store.engine))
+                if self.on_new is not None and snapshot is not None:
+                    threading.Thread(target=self.on_new, name=f"{self.meta.source}: new snapshot",
+                                     daemon=True).start()
             self._checked_at = time.monotonic()
             return state
 

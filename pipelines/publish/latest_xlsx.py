@@ -1,0 +1,75 @@
+"""latest.xlsx, the costliest file, made from latest.json once per state and kept: when
+first asked for (a download, `regwatch export --repair`), never on a crawl's path, so a
+changed crawl's alerts and other files do not wait for it.
+
+The workbook says itself which latest.json it was made from: its zip comment names that
+file's inode, modification time and size. latest.json is only ever replaced whole (an
+atomic rename: a new inode), so a workbook whose comment names another file lags, and
+is made again; it needs neither the database nor the crawl's lock. This holds for a
+register's folder and for the combined one (`all/`), whose latest.json has the same
+shape (a head line naming the columns, then one entry a line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from pipelines.publish import xlsx
+from pipelines.publish.export import Writer, record_cells
+from pipelines.storage.atomic import atomic_write
+from pipelines.storage.locks import source_lock
+
+LATEST_JSON, LATEST_XLSX = "latest.json", "latest.xlsx"
+TEMPORARY = f".{LATEST_XLSX}."  # how atomic_write's temporary files of it begin
+_MADE_FROM = b"regwatch: made from latest.json "
+
+
+def made_from(stat: os.stat_result) -> bytes:
+    """The comment of a workbook made from the latest.json of this stat()."""
+    return _MADE_FROM + f"{stat.st_ino} {stat.st_mtime_ns} {stat.st_size}".encode()
+
+
+def lags(folder: Path) -> bool:
+    """True when latest.xlsx is missing, or made from another latest.json than the one in
+    place (False when there is no latest.json to make it from)."""
+    try:
+        wanted = made_from((folder / LATEST_JSON).stat())
+    except OSError:
+        return False
+    try:
+        with zipfile.ZipFile(folder / LATEST_XLSX) as workbook:
+            return workbook.comment != wanted
+    except (OSError, zipfile.BadZipFile):
+        return True
+
+
+def refresh(data_dir: Path, name: str, database_url: str = "", force: bool = False,
+            write: Writer = atomic_write) -> bool:
+    """Make `<data_dir>/<name>/latest.xlsx` from latest.json if it lags (`force`: even if
+    not); True when it was made. Under a lock of its own (not the crawl's): two visitors
+    asking at once make it once, and a crawl never waits for it."""
+    folder = data_dir / name
+    if not (folder / LATEST_JSON).exists() or not force and not lags(folder):
+        return False
+    with source_lock(data_dir, f"{name}.xlsx", database_url=database_url):
+        if not force and not lags(folder):  # made meanwhile by the one we waited for
+            return False
+        for torn in folder.glob(TEMPORARY + "*.tmp"):  # a maker killed before us: none is at work now
+            torn.unlink(missing_ok=True)
+        with open(folder / LATEST_JSON, "rb") as latest:  # this very file, even if replaced meanwhile
+            columns = json.loads(latest.readline().removesuffix(b', "entries": [\n') + b"}")["columns"]
+            comment = made_from(os.fstat(latest.fileno()))
+            write(folder / LATEST_XLSX, lambda h: xlsx.write_xlsx(h, columns, _cells(latest, columns),
+                                                                  sheet_name="register", comment=comment))
+    return True
+
+
+def _cells(latest: IO[bytes], columns: list[str]) -> Iterator[list[str]]:
+    for line in latest:  # after the head line, read already
+        if not line.startswith(b"]}"):
+            yield record_cells(json.loads(line.rstrip(b"\n").removesuffix(b",")), columns)
