@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
+if TYPE_CHECKING:  # bs4 is imported when a page is parsed: every crawl loads every spider module
+    from bs4 import BeautifulSoup
 
 CELLS = ("number", "inclusion", "decision", "name", "exclusion", "cancellation")
 LISTED, EXCLUDED = "Включена", "Исключена"  # the service's own status words
@@ -62,6 +64,8 @@ def row_fields(cells: list[str]) -> dict[str, str]:
 
 
 def parse_page(html: str | bytes) -> HtmlPage:
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     table = _register_table(soup)
     if table is None:
