@@ -178,14 +178,22 @@ class Workspace:
             self.env["REGWATCH_DATABASE_URL"] = database_url
         self.database_url = database_url or f"sqlite:///{data_dir / 'regwatch.db'}"
 
-    def query(self, sql: str) -> list[tuple]:
-        """Rows of one SQL query on the workspace's database, whichever it is."""
+    def query(self, sql: str, **params: object) -> list[tuple]:
+        """Rows of one SQL statement (`:name` parameters) on the workspace's database,
+        whichever it is; a statement that writes is committed."""
         engine = create_engine(self.database_url, poolclass=NullPool)
         try:
-            with engine.connect() as conn:
-                return [tuple(row) for row in conn.execute(text(sql))]
+            with engine.begin() as conn:
+                result = conn.execute(text(sql), params)
+                return [tuple(row) for row in result] if result.returns_rows else []
         finally:
             engine.dispose()
+
+    def tables(self) -> dict[str, list[tuple]]:
+        """Every row of every regwatch table, in a stable order: "the database did not change"."""
+        from pipelines.storage.schema import metadata
+
+        return {name: sorted(self.query(f"SELECT * FROM {name}"), key=repr) for name in metadata.tables}
 
     def regwatch(self, *args: str, **extra_env: str) -> Result:
         return run_regwatch(list(args), {**self.env, **extra_env})

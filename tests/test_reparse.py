@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import shutil
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -89,11 +88,10 @@ def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monk
 
 
 def test_a_missing_raw_reply_changes_nothing(workspace):
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
-        path = db.execute("select path from raw_replies where url like '%/export'").fetchone()[0]
+    path = workspace.query("select path from raw_replies where url like '%/export'")[0][0]
     (workspace.data_dir / path).unlink()
-    before = (workspace.data_dir / "regwatch.db").read_bytes(), workspace.fingerprint()
+    before = workspace.tables(), workspace.fingerprint()
     result = workspace.regwatch("reparse")
     assert result.code == 1
     assert "FileNotFoundError" in result.stderr and "nothing was changed" in result.stderr
-    assert workspace.fingerprint() == before[1]
+    assert (workspace.tables(), workspace.fingerprint()) == before
