@@ -41,7 +41,10 @@ schedule: install     ## the daemon: probe, crawl and alert on schedules/schedul
 test: install-test    ## lint (ruff), types (mypy), then the whole test suite (no network), on SQLite and PostgreSQL
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n auto --dist loadfile  # one worker per core; a file's tests (and its fixtures, the browser) stay in one worker
+	@# One worker per core; a file's tests (and its fixtures, the browser) stay in one worker. The suite starts
+	@# hundreds of `regwatch` processes: with bytecode written once (even where PYTHONDONTWRITEBYTECODE is set),
+	@# none of them compiles regwatch's modules again, nor pytest its rewritten test files.
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # Each benchmark's output is kept in $(BENCH_OUT); the README's performance table is written from them.
 BENCH_OUT  := benchmarks/out

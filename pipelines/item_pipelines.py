@@ -19,7 +19,6 @@ from scrapy.crawler import Crawler
 from pipelines.alerts.config import config_path, load_config
 from pipelines.alerts.outbox import change_queuer
 from pipelines.announcements import articles
-from pipelines.announcements.events import event_record, extract_events
 from pipelines.crawl import REFUSED, Outcome, ingest
 from pipelines.register.normalise import Profile
 from pipelines.storage.data_config import DataConfig
@@ -156,6 +155,8 @@ class StoreArticlePipeline:
         if article_id is None:  # stored by an earlier crawl: nothing is replaced
             stats.inc_value("regwatch/articles_known")
             return item
+        from pipelines.announcements.events import event_record, extract_events  # its patterns: only here
+
         # the headline is a sentence of its own: it often is the one naming the organisation
         found = extract_events(f"{article.title}\n\n{article.text}", article.published_on, article.language)
         articles.add_events(self.store.engine, article_id, [event_record(event) for event in found])

@@ -59,6 +59,12 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy's remote control runs code sent to a local HTTP port and leaves a token file in
 # the user's home for each crawl (a killed crawl leaves it behind): nothing here uses it.
 REMOTE_CONTROL_ENABLED = False
+# Both off, so left out of Scrapy's base list: built only to say "not configured", their
+# modules (aiohttp, twisted.conch) cost every crawl a fifth of a second of start-up. (Set
+# to None in EXTENSIONS, Scrapy would import them all the same, to compare the names.)
+EXTENSIONS_BASE = {name: order for name, order in default_settings.EXTENSIONS_BASE.items()
+                   if name not in ("scrapy.extensions.remote_control.RemoteControl",
+                                   "scrapy.extensions.telnet.TelnetConsole")}
 
 # --- timeouts and retries -------------------------------------------------------------
 # Seconds for a whole request, connection to last byte (scraper.fetching enforces it: httpx
@@ -90,6 +96,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.fetching.BackoffRetryMiddleware": 550,
     "scraper.fetching.ProxyMiddleware": 740,  # before HttpProxyMiddleware (750) moves credentials to a header
 }
+# COOKIES_ENABLED is off: left out of the base list, so its module (tldextract, requests:
+# a tenth of a second) is not imported either.
+DOWNLOADER_MIDDLEWARES_BASE = {name: order for name, order in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+                               if name != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"}
 ITEM_PIPELINES = {"pipelines.item_pipelines.StorePullPipeline": 300}
 
 LOG_LEVEL = _env("REGWATCH_LOG_LEVEL") or "INFO"

@@ -60,6 +60,28 @@ def pytest_addoption(parser) -> None:
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "both_backends: the test (or the file's tests) run on SQLite and PostgreSQL")
+    if hasattr(config.option, "loadscopereorder"):  # xdist: keep our order (below), not its "most tests first"
+        config.option.loadscopereorder = False
+
+
+# Seconds each slow file takes (on a loaded machine; estimated for --backends all from
+# the files' times in one run of 2026-12-03), so that xdist (--dist loadfile hands out whole
+# files in collection order) starts the longest first and the run ends on short files,
+# not on one long file while the other worker idles. A file not listed comes after these.
+FILE_COSTS = {
+    "test_alerts.py": 420, "test_crash.py": 190, "test_implausible.py": 180, "test_announcements.py": 170,
+    "test_crawl_failures.py": 170, "test_crawl.py": 134, "test_early_warning.py": 130, "test_feeds.py": 120,
+    "test_xlsx_channel.py": 110, "test_import_html.py": 110, "test_fsb_spider.py": 100,
+    "test_announcement_spiders.py": 100, "test_reparse.py": 95, "test_cli.py": 90, "test_schedule.py": 80,
+    "test_deadlines.py": 80, "test_tls_and_proxy.py": 70, "test_web_browser.py": 68,
+    "test_delivery_retry.py": 65, "test_scale_postgres.py": 57, "test_publish.py": 47, "test_show.py": 40,
+    "test_minjust_json_registers.py": 35, "test_postgres_concurrency.py": 33, "test_migrations.py": 27,
+    "test_queue.py": 17, "test_serve_workers.py": 16, "test_check.py": 12,
+}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    items.sort(key=lambda item: -FILE_COSTS.get(item.path.name, 0))  # stable: a file's tests keep their order
 
 
 def pytest_generate_tests(metafunc) -> None:
@@ -156,14 +178,22 @@ class Workspace:
             self.env["REGWATCH_DATABASE_URL"] = database_url
         self.database_url = database_url or f"sqlite:///{data_dir / 'regwatch.db'}"
 
-    def query(self, sql: str) -> list[tuple]:
-        """Rows of one SQL query on the workspace's database, whichever it is."""
+    def query(self, sql: str, **params: object) -> list[tuple]:
+        """Rows of one SQL statement (`:name` parameters) on the workspace's database,
+        whichever it is; a statement that writes is committed."""
         engine = create_engine(self.database_url, poolclass=NullPool)
         try:
-            with engine.connect() as conn:
-                return [tuple(row) for row in conn.execute(text(sql))]
+            with engine.begin() as conn:
+                result = conn.execute(text(sql), params)
+                return [tuple(row) for row in result] if result.returns_rows else []
         finally:
             engine.dispose()
+
+    def tables(self) -> dict[str, list[tuple]]:
+        """Every row of every regwatch table, in a stable order: "the database did not change"."""
+        from pipelines.storage.schema import metadata
+
+        return {name: sorted(self.query(f"SELECT * FROM {name}"), key=repr) for name in metadata.tables}
 
     def regwatch(self, *args: str, **extra_env: str) -> Result:
         return run_regwatch(list(args), {**self.env, **extra_env})

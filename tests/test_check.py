@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -349,8 +348,7 @@ def test_a_rule_for_one_entry_leaves_the_others():
 
 def age_the_crawls(workspace, at: str = "2026-07-29T10:00:00+00:00") -> None:
     """Every good crawl of the stored register happened at `at`."""
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
-        db.execute("update crawl_log set first_at = ?, last_at = ?", (at, at))
+    workspace.query("update crawl_log set first_at = :at, last_at = :at", at=at)
 
 
 def test_old_data_makes_a_not_listed_answer_carry_a_warning_with_its_date(crawled):

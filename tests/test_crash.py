@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -42,10 +41,8 @@ def kill_crawl_at(workspace: Workspace, point: str, marker: Path, command: str =
 
 def stored(workspace: Workspace) -> tuple[list[tuple], list[tuple]]:
     """(snapshots: id, taken_at, row_count, replies) and the changes' (snapshot_id, kind, entry_id)."""
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:
-        snapshots = db.execute("select id, taken_at, row_count, replies from snapshots order by id").fetchall()
-        found = db.execute("select snapshot_id, kind, entry_id from changes order by id").fetchall()
-    return snapshots, found
+    return (workspace.query("select id, taken_at, row_count, replies from snapshots order by id"),
+            workspace.query("select snapshot_id, kind, entry_id from changes order by id"))
 
 
 def assert_consistent(workspace: Workspace) -> None:

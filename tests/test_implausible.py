@@ -30,7 +30,8 @@ def test_a_50_mb_name_is_refused_and_the_next_crawl_stores_and_alerts(crawled, w
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
     before = crawled.fingerprint()
     crawled.fake.serve(states.with_name(load_state(FIRST_DAY), 7, "A" * 50_000_000))
-    refused = crawled.regwatch("crawl", "--config", str(config))
+    # reading the 10 MB before the cut can outlast the tests' 2 s request timeout on a loaded machine
+    refused = crawled.regwatch("crawl", "--config", str(config), REGWATCH_TIMEOUT="30")
     assert_refused(crawled, refused, before, "/values", "larger than the 10000000 bytes",
                    "assertions.max_reply_bytes")
     assert webhook.calls == []

@@ -145,8 +145,8 @@ def test_regwatch_crawl_writes_the_xlsx_after_the_alerts_went_out(crawled, webho
     folder = crawled.exports
     assert (folder / "latest.csv").stat().st_mtime <= call.at <= (folder / "latest.xlsx").stat().st_mtime
     assert not latest_xlsx.lags(folder) and "xlsx" not in json.loads((folder / MANIFEST).read_text())
-    with zipfile.ZipFile(folder / "latest.xlsx") as book:
-        assert book.comment == latest_xlsx.made_from((folder / "latest.json").stat())
+    with zipfile.ZipFile(folder / "latest.xlsx") as book, open(folder / "latest.json", "rb") as latest:
+        assert book.comment == latest_xlsx.made_from(latest)
     latest = json.loads((folder / "latest.json").read_text(encoding="utf-8"))
     assert sheet(folder / "latest.xlsx").count(b"<row>") == 1 + len(latest["entries"]) == 1 + 390
     (folder / "latest.xlsx").unlink()  # as a big register's crawl leaves it

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import shutil
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -91,12 +90,12 @@ def test_a_changed_normaliser_rebuilds_exactly_the_affected_rows(workspace, monk
 
 
 def test_a_missing_raw_reply_changes_nothing(workspace):
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:  # gone from the table and the folder
-        sha256, path = db.execute("select sha256, path from raw_replies where url like '%/export'").fetchone()
-        db.execute("delete from raw_bodies where sha256 = ?", (sha256,))
+    # gone from the table and the folder
+    sha256, path = workspace.query("select sha256, path from raw_replies where url like '%/export'")[0]
+    workspace.query("delete from raw_bodies where sha256 = :sha256", sha256=sha256)
     (workspace.data_dir / path).unlink()
-    before = (workspace.data_dir / "regwatch.db").read_bytes(), workspace.fingerprint()
+    before = workspace.tables(), workspace.fingerprint()
     result = workspace.regwatch("reparse")
     assert result.code == 1
     assert "FileNotFoundError" in result.stderr and "nothing was changed" in result.stderr
-    assert workspace.fingerprint() == before[1]
+    assert (workspace.tables(), workspace.fingerprint()) == before

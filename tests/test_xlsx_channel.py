@@ -97,8 +97,7 @@ def test_verify_names_every_row_where_the_channels_disagree(workspace):
     assert report["agree"] is False
     assert [(d["number"], d["field"], d["first"]) for d in report["disagreements"]] == [
         (5, "name", "Другое «имя»"), (390, "row", "absent")]
-    with sqlite3.connect(workspace.data_dir / "regwatch.db") as db:  # both channels' bytes kept
-        kept = {row[0] for row in db.execute("select sha256 from raw_replies")}
+    kept = {row[0] for row in workspace.query("select sha256 from raw_replies")}  # both channels' bytes kept
     assert {h for c in report["channels"] for h in c["raw_replies_sha256"]} <= kept
 
 

@@ -2,16 +2,19 @@
 first asked for (a download, `regwatch export --repair`), never on a crawl's path, so a
 changed crawl's alerts and other files do not wait for it.
 
-The workbook says itself which latest.json it was made from: its zip comment names that
-file's inode, modification time and size. latest.json is only ever replaced whole (an
-atomic rename: a new inode), so a workbook whose comment names another file lags, and
-is made again; it needs neither the database nor the crawl's lock. This holds for a
+The workbook says itself which latest.json it was made from: its zip comment holds that
+file's SHA-256, so a workbook whose comment names other content lags, and is made again;
+it needs neither the database nor the crawl's lock, and a copied or restored data folder
+(new inodes and times) keeps its workbooks, byte for byte. A process hashes one version of
+a latest.json once (remembered by inode, time and size: the file is only replaced whole). This holds for a
 register's folder and for the combined one (`all/`), whose latest.json has the same
 shape (a head line naming the columns, then one entry a line).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import zipfile
@@ -29,16 +32,27 @@ TEMPORARY = f".{LATEST_XLSX}."  # how atomic_write's temporary files of it begin
 _MADE_FROM = b"regwatch: made from latest.json "
 
 
-def made_from(stat: os.stat_result) -> bytes:
-    """The comment of a workbook made from the latest.json of this stat()."""
-    return _MADE_FROM + f"{stat.st_ino} {stat.st_mtime_ns} {stat.st_size}".encode()
+def made_from(latest: io.BufferedReader) -> bytes:
+    """The comment of a workbook made from the latest.json open in `latest` (read from its
+    start; left at its start)."""
+    stat = os.fstat(latest.fileno())
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if (digest := _digests.get(key)) is None:
+        latest.seek(0)
+        digest = _digests[key] = hashlib.file_digest(latest, "sha256").hexdigest()
+        latest.seek(0)
+    return _MADE_FROM + digest.encode()
+
+
+_digests: dict[tuple[int, int, int, int], str] = {}
 
 
 def lags(folder: Path) -> bool:
     """True when latest.xlsx is missing, or made from another latest.json than the one in
     place (False when there is no latest.json to make it from)."""
     try:
-        wanted = made_from((folder / LATEST_JSON).stat())
+        with open(folder / LATEST_JSON, "rb") as latest:
+            wanted = made_from(latest)
     except OSError:
         return False
     try:
@@ -62,8 +76,8 @@ def refresh(data_dir: Path, name: str, database_url: str = "", force: bool = Fal
         for torn in folder.glob(TEMPORARY + "*.tmp"):  # a maker killed before us: none is at work now
             torn.unlink(missing_ok=True)
         with open(folder / LATEST_JSON, "rb") as latest:  # this very file, even if replaced meanwhile
+            comment = made_from(latest)
             columns = json.loads(latest.readline().removesuffix(b', "entries": [\n') + b"}")["columns"]
-            comment = made_from(os.fstat(latest.fileno()))
             write(folder / LATEST_XLSX, lambda h: xlsx.write_xlsx(h, columns, _cells(latest, columns),
                                                                   sheet_name="register", comment=comment))
     return True

@@ -20,8 +20,10 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
+if TYPE_CHECKING:  # bs4 is imported when a page is parsed: every spider module is loaded by every crawl
+    from bs4 import BeautifulSoup, Tag
 
 # Words of the list's official title: a page without them is not the list.
 TITLE_MARKERS = ("единый федеральный список", "террористическ")
@@ -184,6 +186,8 @@ def _paragraphs(soup: BeautifulSoup) -> tuple[list[dict[str, str]], list[str]]:
 def parse_page(body: bytes, content_type: str = "") -> FsbPage:
     """The page's bytes (and the reply's Content-Type) → its rows; PageError when it is
     not the list."""
+    from bs4 import BeautifulSoup
+
     text, charset, problems = decode(body, content_type)
     if "</html>" not in text[-1024:].lower():  # a reply cut short still parses, into fewer rows
         raise PageError(f"the page is cut short: it does not end with </html> ({len(body)} bytes)")

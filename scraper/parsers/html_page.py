@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bs4 import UnicodeDammit
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -65,7 +64,10 @@ def row_fields(cells: list[str]) -> dict[str, str]:
 
 def parse_page(html: str | bytes) -> HtmlPage:
     # lxml's own tree, not BeautifulSoup's (most of an import's or a reparse's time went
-    # into building that); bytes are decoded as BeautifulSoup decodes them (UnicodeDammit).
+    # into building that); bytes are decoded as BeautifulSoup decodes them (UnicodeDammit,
+    # imported here: every crawl loads every spider module, and few parse an HTML page).
+    from bs4 import UnicodeDammit
+
     text = ((UnicodeDammit(html, is_html=True).unicode_markup or html.decode("utf-8", "replace"))
             if isinstance(html, bytes) else html)
     try:
