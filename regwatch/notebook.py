@@ -6,7 +6,8 @@
     changes = regwatch.changes_frame("ru_minjust_undesirable", since="2026-01-01")
 
 They read the data folder the command line uses (REGWATCH_DATA_DIR, REGWATCH_DATABASE_URL;
-`data_dir=` overrides the folder) and never write to it. Columns are the export's
+`data_dir=` overrides the folder and its SQLite file, `database_url=` the database, say a
+PostgreSQL one) and never write to it. Columns are the export's
 (see the data dictionary); dates are pandas datetimes, lists stay lists.
 """
 
@@ -35,7 +36,8 @@ class NoData(LookupError):
 
 
 def frame(register: str = "ru_minjust_undesirable", at: str | dt.date | None = None,
-          as_seen: bool = False, data_dir: str | Path | None = None) -> pd.DataFrame:
+          as_seen: bool = False, data_dir: str | Path | None = None,
+          database_url: str | None = None) -> pd.DataFrame:
     """The register's entries: now; as it officially stood on `at` (by the dates of its
     inclusion and exclusion orders); or, with `as_seen=True`, what the official list showed
     on `at` (the last snapshot regwatch took by the end of that day)."""
@@ -45,7 +47,7 @@ def frame(register: str = "ru_minjust_undesirable", at: str | dt.date | None = N
     day = _day(at)
     if as_seen and day is None:
         raise ValueError("as_seen=True needs a day: at='YYYY-MM-DD'")
-    with _store(data_dir) as store:
+    with _store(data_dir, database_url) as store:
         if store.last_snapshot(source) is None:
             raise NoData(f"{source}: nothing crawled yet in {_where(data_dir)}")
         if day is None:
@@ -61,12 +63,12 @@ def frame(register: str = "ru_minjust_undesirable", at: str | dt.date | None = N
 
 
 def changes_frame(register: str | None = None, since: str | dt.date | None = None,
-                  data_dir: str | Path | None = None) -> pd.DataFrame:
+                  data_dir: str | Path | None = None, database_url: str | None = None) -> pd.DataFrame:
     """Every change regwatch detected (of one register, or of all), oldest first."""
     import pandas as pd
 
     source = load_source(register).source if register else None
-    with _store(data_dir) as store:
+    with _store(data_dir, database_url) as store:
         found = store.changes(source, _day(since) or "")
     return _typed(pd.DataFrame([change_record(c) for c in found], columns=list(CHANGE_COLUMNS)))
 
@@ -99,11 +101,13 @@ class _store:
     """The store, opened to read only: a data folder without a database is NoData, and
     nothing is created."""
 
-    def __init__(self, data_dir: str | Path | None) -> None:
+    def __init__(self, data_dir: str | Path | None, database_url: str | None = None) -> None:
         environ = dict(os.environ)
         if data_dir is not None:
             environ["REGWATCH_DATA_DIR"] = str(data_dir)
             environ.pop("REGWATCH_DATABASE_URL", None)
+        if database_url:
+            environ["REGWATCH_DATABASE_URL"] = database_url
         self.config = DataConfig.from_env(environ).check_folder()
 
     def __enter__(self) -> Store:

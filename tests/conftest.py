@@ -60,6 +60,8 @@ def pytest_addoption(parser) -> None:
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "both_backends: the test (or the file's tests) run on SQLite and PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself (its file, the single "
+                                       "daemon): never run on PostgreSQL, even with --backends all")
     if hasattr(config.option, "loadscopereorder"):  # xdist: keep our order (below), not its "most tests first"
         config.option.loadscopereorder = False
 
@@ -88,6 +90,8 @@ def pytest_generate_tests(metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     mode = metafunc.config.getoption("--backends")
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
     if mode == "all" or (mode == "marked" and metafunc.definition.get_closest_marker("both_backends")):
         metafunc.parametrize("backend", [SQLITE, POSTGRESQL], indirect=True)
 

@@ -192,6 +192,7 @@ def test_a_data_dir_that_cannot_be_used_is_named_in_one_line(fake, tmp_path, cas
     assert fake.requests == []
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_an_empty_database_beside_old_exports_is_refused_never_a_new_baseline(crawled):
     database = crawled.data_dir / "regwatch.db"
     for leftover in crawled.data_dir.glob("regwatch.db-*"):
@@ -211,6 +212,7 @@ def test_an_empty_database_beside_old_exports_is_refused_never_a_new_baseline(cr
     assert russian.code == 1 and f"файл {database} пуст (0 байт)" in russian.stderr
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_deleted_database_beside_old_exports_is_refused_never_a_new_baseline(crawled):
     database = crawled.data_dir / "regwatch.db"
     for leftover in crawled.data_dir.glob("regwatch.db*"):
@@ -237,6 +239,7 @@ def test_a_deleted_database_beside_old_exports_is_refused_never_a_new_baseline(c
     assert fresh.code == 0 and "baseline" in fresh.stdout, fresh.output
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_file_that_is_not_a_database_is_named(crawled):
     database = crawled.data_dir / "regwatch.db"
     database.write_bytes(b"<html>backup restored from the wrong place</html>\n")

@@ -17,8 +17,13 @@ def two_states(crawled):
     return crawled
 
 
+def stored_in(workspace) -> dict:
+    """Where the notebook reads: the data folder and its database (SQLite or PostgreSQL)."""
+    return {"data_dir": workspace.data_dir, "database_url": workspace.database_url}
+
+
 def test_frame_now_matches_latest_json(two_states):
-    df = regwatch.frame("ru_minjust_undesirable", data_dir=two_states.data_dir)
+    df = regwatch.frame("ru_minjust_undesirable", **stored_in(two_states))
     latest = two_states.latest_rows()
     assert len(df) == len(latest)
     assert list(df["entry_id"]) == sorted((r["entry_id"] for r in latest),
@@ -32,21 +37,21 @@ def test_frame_now_matches_latest_json(two_states):
 def test_frame_at_a_day_and_as_seen(two_states):
     """On the first recorded day the register officially stood without the 23 later
     additions; as seen that day it was the first snapshot, if it was taken by then."""
-    now = regwatch.frame("ru_minjust_undesirable", data_dir=two_states.data_dir)
+    now = regwatch.frame("ru_minjust_undesirable", **stored_in(two_states))
     newest = now["listed_on"].max()
     before = regwatch.frame("ru_minjust_undesirable", at=(newest - pd.Timedelta(days=1)).date(),
-                            data_dir=two_states.data_dir)
+                            **stored_in(two_states))
     assert len(before) < len(now)
     assert (before["listed_on"] < newest).all()
     today = pd.Timestamp.now(tz="UTC").date()
-    seen = regwatch.frame("ru_minjust_undesirable", at=today, as_seen=True, data_dir=two_states.data_dir)
+    seen = regwatch.frame("ru_minjust_undesirable", at=today, as_seen=True, **stored_in(two_states))
     assert set(seen["entry_id"]) == set(now["entry_id"])
     with pytest.raises(NoData, match="no snapshot taken by 2000-01-01"):
-        regwatch.frame("ru_minjust_undesirable", at="2000-01-01", as_seen=True, data_dir=two_states.data_dir)
+        regwatch.frame("ru_minjust_undesirable", at="2000-01-01", as_seen=True, **stored_in(two_states))
 
 
 def test_changes_frame(two_states):
-    df = regwatch.changes_frame("ru_minjust_undesirable", data_dir=two_states.data_dir)
+    df = regwatch.changes_frame("ru_minjust_undesirable", **stored_in(two_states))
     assert (df["kind"] == "added").sum() == 23
     assert pd.api.types.is_datetime64_any_dtype(df["detected_at"])
 

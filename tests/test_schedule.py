@@ -21,6 +21,9 @@ from schedules.daemon import ScheduleError, load_schedule, make_trigger
 from tests.conftest import ROOT, SECOND_DAY, SECRET, Workspace, load_state, mail_sub, webhook_sub, write_config
 
 TOKEN = "T0KEN-4f9a8b7c6d5e"
+# The single daemon of an SQLite installation; on PostgreSQL the scheduler defers jobs to
+# workers instead (test_queue.py, test_scale_postgres.py).
+SINGLE_DAEMON = pytest.mark.sqlite_only
 FAST = """timezone = "UTC"
 [deliver]
 interval = 0.5
@@ -106,6 +109,7 @@ def test_a_bad_schedule_file_is_named_with_its_problem(tmp_path, text, problem):
     assert str(path) in str(caught.value)
 
 
+@SINGLE_DAEMON
 def test_once_probes_then_crawls_only_when_last_modified_changes(workspace, tmp_path):
     plan = schedule_file(tmp_path / "schedule.toml")
     first = once(workspace, plan)
@@ -125,6 +129,7 @@ def test_once_probes_then_crawls_only_when_last_modified_changes(workspace, tmp_
     assert len(workspace.latest_rows()) == 390
 
 
+@SINGLE_DAEMON
 def test_overlapping_triggers_make_one_crawl(workspace, tmp_path):
     plan = schedule_file(tmp_path / "schedule.toml")
     workspace.fake.fail("slow", route="values", delay=1.0)  # a slow crawl: the triggers overlap
@@ -182,6 +187,7 @@ def receivers():
         yield webhook, smtp
 
 
+@SINGLE_DAEMON
 def test_daemon_delivers_a_state_switch_once_by_webhook_and_mail(crawled, receivers, tmp_path):
     webhook, smtp = receivers
     webhook.path = f"/hook/{TOKEN}"  # as in Slack-style webhook URLs: the path is a credential
@@ -204,6 +210,7 @@ def test_daemon_delivers_a_state_switch_once_by_webhook_and_mail(crawled, receiv
     assert value_pulls(crawled) == 1
 
 
+@SINGLE_DAEMON
 def test_killed_between_crawl_and_delivery_delivers_once_after_restart(crawled, receivers, tmp_path):
     webhook, smtp = receivers
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
@@ -242,6 +249,7 @@ def test_the_alerts_demo_delivers_each_change_once(tmp_path):
     assert "each change was delivered exactly once" in result.stdout
 
 
+@SINGLE_DAEMON
 def test_once_fetches_the_announcements_when_scheduled(crawled, tmp_path):
     from contextlib import ExitStack
     from datetime import date
