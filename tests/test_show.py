@@ -7,6 +7,8 @@ import gzip
 import hashlib
 import json
 
+from pipelines.storage.raw_archive import read_reply
+from pipelines.storage.store import Store
 from regwatch.fakes.states import with_exclusion
 from tests.conftest import FIRST_DAY, load_state
 
@@ -27,11 +29,17 @@ def test_show_traces_every_version_to_the_bytes_it_came_from(workspace):
     assert first["source"]["source_data_date"] == "2026-07-29T17:28:00"
     assert second["source"]["channel"] == "api"
     assert [r["url"].rsplit("/", 1)[-1] for r in second["source"]["raw_replies"]] == ["info", "values"]
-    for version in record["versions"]:  # each archived file holds exactly the bytes named
-        for reply in version["source"]["raw_replies"]:
-            body = gzip.decompress((workspace.data_dir / reply["path"]).read_bytes())
-            assert hashlib.sha256(body).hexdigest() == reply["sha256"]
-            assert len(body) == reply["size"]
+    store = Store(workspace.database_url)
+    try:  # each kept reply (a file on SQLite, in the database on PostgreSQL) holds exactly the bytes named
+        for version in record["versions"]:
+            for reply in version["source"]["raw_replies"]:
+                body = read_reply(store, workspace.data_dir, "ru_minjust_undesirable", reply["sha256"])
+                assert hashlib.sha256(body).hexdigest() == reply["sha256"]
+                assert len(body) == reply["size"]
+                if reply["path"]:  # the file beside the data, where there is one, holds them too
+                    assert gzip.decompress((workspace.data_dir / reply["path"]).read_bytes()) == body
+    finally:
+        store.close()
     assert [(c["kind"], c["field"]) for c in record["changes"]] == [("excluded", "status")]
 
     text = workspace.regwatch("show", "ru_minjust_undesirable/57").stdout
