@@ -26,7 +26,15 @@ from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
-from pipelines.register.normalise import DEFAULT_PROFILE, Profile, RawCells, normalise_changed, raw_cells
+from pipelines.register.normalise import (
+    DEFAULT_PROFILE,
+    Profile,
+    RawCells,
+    cells_line,
+    line_fingerprint,
+    normalise_changed,
+    raw_cells,
+)
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies
 from pipelines.storage.store import Snapshot, Store
@@ -59,14 +67,17 @@ class Outcome:
         return self.status in (BASELINE, CHANGED, UNCHANGED)
 
 
-def rows_hash(rows: Iterable[RawCells]) -> str:
+def rows_hash(rows: Iterable[RawCells], fingerprints: list[str] | None = None, source_url: str = "") -> str:
     """Fingerprint of the register as published: every row's cells (raw_cells), in the
-    order served. Equal fingerprints mean nothing to parse, compare or store."""
+    order served. Equal fingerprints mean nothing to parse, compare or store.
+    `fingerprints`: gets each row's own (normalise.fingerprint, read at `source_url`), made
+    from the same line, so a changed pull joins its rows' cells once, not twice."""
     digest = hashlib.sha256()
     for cells in rows:  # row by row: a 100 000-row register never becomes one big string
-        # Unit and record separators cannot occur in published text: no two rows collide.
-        line = "\x1e".join(f"{key}\x1f{value}" for key, value in cells) + "\n"
-        digest.update(line.encode("utf-8"))
+        line = cells_line(cells)
+        digest.update(f"{line}\n".encode())
+        if fingerprints is not None:
+            fingerprints.append(line_fingerprint(line, source_url))
     return digest.hexdigest()
 
 
@@ -133,10 +144,12 @@ class _Run:
     profile: Profile
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
     digest: str = ""  # rows_hash of the pull
+    fingerprints: list[str] = field(default_factory=list)  # …and its rows', made with it
     previous: Snapshot | None = None  # the last good state's snapshot
     previous_count: int = 0  # …its number of entries
     current: list[Entry] = field(default_factory=list)  # …and those of its entries no row kept
     count: int = 0  # the pull's number of entries (kept ones included)
+    taken: set[str] | None = None  # every entry_id of the source, read once for the diff and the commit
     state: list[Entry] | None = None  # the entries just stored as current, if any
     poll: bool = False  # found the register as published before: an empty change file
 
@@ -160,8 +173,8 @@ def _published_as_before(run: _Run) -> Outcome | None:
     run.previous = previous = store.last_snapshot(source)
     if previous is not None and previous.replies == tuple(run.replies):
         run.digest = previous.content_hash  # the very bytes it was read from: the same rows, no need to hash them
-    else:  # made again for fingerprints: holding 100 000 rows' cells beside the rows costs more than that
-        run.digest = rows_hash(map(raw_cells, pull.rows))
+    else:  # with the rows' fingerprints when there are stored ones to compare them with
+        run.digest = rows_hash(map(raw_cells, pull.rows), run.fingerprints if previous else None, pull.source_url)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
             log.info("%s: the copy captured %s was imported before", source, pull.captured_at)
@@ -188,7 +201,8 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
     by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
     size_warnings = validate.size_warnings(pull, run.thresholds)
-    entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile)
+    entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile,
+                                                _drained(run.fingerprints) if run.fingerprints else None)
     run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings:
@@ -215,8 +229,9 @@ def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
         return baseline(run.source, entries, run.now), BASELINE
     if not run.allow_drop:
         validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
+    run.taken = run.store.all_entry_ids(run.source)
     return diff(run.source, run.current, entries, run.now, gone=run.store.gone_entries(run.source),
-                taken_ids=run.store.all_entry_ids(run.source)), CHANGED
+                taken_ids=run.taken), CHANGED
 
 
 def _hold_if_unconfirmed(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome | None:
@@ -243,7 +258,7 @@ def _commit(run: _Run, result: Diff, status: str) -> None:
     then = None if queue is None else (lambda conn, snapshot_id: queue(conn, snapshot_id, result, run.now))
     snapshot_id = run.store.commit_state(run.source, pull.channel, run.now, run.digest, run.replies,
                                          pull.last_modified, run.count, result.touched,
-                                         result.removed, result.changes, then, as_of=pull.as_of)
+                                         result.removed, result.changes, then, as_of=pull.as_of, known=run.taken)
     run.store.log_poll(run.source, pull.channel, status, run.now, run.replies, snapshot_id=snapshot_id)
 
 

@@ -391,11 +391,12 @@ class Store:
                      replies: list[str], last_modified: int | None, row_count: int,
                      touched: list[Entry], removed: list[Entry], found: list[Change],
                      then: Callable[[Connection, int], object] | None = None,
-                     as_of: str = "") -> int:
+                     as_of: str = "", known: set[str] | None = None) -> int:
         """Store a new state in one transaction: a snapshot, a version for every entry that
         is new or different (`touched`), the changes; entries that vanished are marked
         absent. Entries published as before cost nothing. Statements go in bulk.
-        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts)."""
+        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts).
+        `known`: every entry_id of `source`, when the caller holds them (under the source's lock)."""
         with self.engine.begin() as conn:
             key = conn.execute(insert(snapshots).values(
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
@@ -403,7 +404,8 @@ class Store:
                 last_modified=last_modified, as_of=as_of or None)).inserted_primary_key
             assert key is not None  # a single-row INSERT always has one
             snapshot_id = key[0]
-            known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            if known is None:
+                known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
             for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
                 self._store_versions(conn, source, snapshot_id, taken_at,
                                      touched[start:start + _BATCH], known)
