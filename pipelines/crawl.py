@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -48,6 +49,7 @@ AlertQueuer = Callable[[Connection, int, Diff, str], int]
 
 BASELINE, CHANGED, UNCHANGED, HELD, REFUSED = "baseline", "changed", "unchanged", "held", "refused"
 
+_T = TypeVar("_T")
 DEFAULT_THRESHOLDS = Thresholds()  # frozen: one instance serves every call that names none
 
 
@@ -214,9 +216,10 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     return entries, warnings
 
 
-def _drained(rows: list[dict[str, str]]) -> Iterator[dict[str, str]]:
-    """The rows in order, each gone from the list once handed out: its cells live on in its
-    entry (`raw`) or the store, and a 100 000-row pull never sits in memory beside its entries."""
+def _drained(rows: list[_T]) -> Iterator[_T]:
+    """The rows (or their fingerprints) in order, each gone from the list once handed out: its
+    cells live on in its entry (`raw`) or the store, and a 100 000-row pull never sits in memory
+    beside its entries."""
     rows.reverse()
     while rows:
         yield rows.pop()
