@@ -93,9 +93,11 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     diff, now)` queues the alerts of a stored change, in the transaction that stores it.
     `xlsx=False`: the XLSX is left to its first request (publish/latest_xlsx.py), off the crawl's path.
     `profile`: what the register's metadata says about its rows (normalise.Profile)."""
+    pause_point("pulled")
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
         run.replies = _archive(run)
+        pause_point("archived")
         try:
             if problem:
                 raise SourceRefused(problem)
