@@ -37,7 +37,7 @@ from pipelines.register.normalise import (
     raw_cells,
 )
 from pipelines.storage.locks import source_lock
-from pipelines.storage.raw_archive import archive_replies
+from pipelines.storage.raw_archive import archive_replies, write_files
 from pipelines.storage.store import Snapshot, Store
 from scraper.items import Pull, utc_now
 from scraper.registers.metadata import Thresholds
@@ -106,6 +106,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
             log.error("refused: %s", refusal)
             store.log_poll(pull.source, pull.channel, REFUSED, run.now, run.replies, str(refusal))
             outcome = Outcome(pull.source, REFUSED, str(refusal))
+        write_files(run.raw_files)  # after the alerts: the database holds the replies' bytes already
         # Every run, whatever its outcome, brings the exports and feeds up to the database:
         # what a crash after an earlier commit left behind is rebuilt here.
         published = publish(store, data_dir, pull.source, current=run.state,
@@ -147,6 +148,7 @@ class _Run:
     queue_alerts: AlertQueuer | None
     profile: Profile
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
+    raw_files: list[tuple[Path, bytes]] = field(default_factory=list)  # …and their raw/ files, still to write
     digest: str = ""  # rows_hash of the pull
     fingerprints: list[str] = field(default_factory=list)  # …and its rows', made with it
     previous: Snapshot | None = None  # the last good state's snapshot
@@ -165,7 +167,7 @@ class _Run:
 def _archive(run: _Run) -> list[str]:
     """The raw replies go to the archive before anything reads them: evidence, even of a
     refused pull."""
-    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies)
+    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies, run.raw_files)
     run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
     return hashes
 
