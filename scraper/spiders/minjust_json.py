@@ -61,6 +61,7 @@ class MinjustJsonSpider(scrapy.Spider):
     columns: dict[str, str]  # service field name → canonical field, from /info
     pages: dict[int, tuple[list[dict], Response]]
     asked: set[int]
+    ahead: int
     done: bool
 
     def __init__(self, *args, via: str = "api", **kwargs):
@@ -86,6 +87,7 @@ class MinjustJsonSpider(scrapy.Spider):
         spider.columns = {}  # service field name → canonical field, from /info
         spider.pages = {}  # offset → rows of a page that came before the pages ahead of it
         spider.asked = set()  # the offsets asked for
+        spider.ahead = 0  # rows in the last page read
         spider.done = False  # the PullItem went out: later replies (a guess ahead) are not read
         return spider
 
@@ -130,9 +132,9 @@ class MinjustJsonSpider(scrapy.Spider):
             return
         self.pull.size = size
         self.pages[offset] = (rows, response)
-        ahead = len(rows)
         while (at := len(self.pull.rows)) in self.pages:  # the pages that follow on, in order
             rows, read = self.pages.pop(at)
+            self.ahead = len(rows)  # the next page, as long as this one, predicts the one after
             self._keep(read, read.request)  # kept as read: a guess past a short page is not the register's
             self.pull.rows.extend(self._parse_row(row) for row in rows)
             self.logger.info("%s: %d of %d rows", self.source, len(self.pull.rows), size)
@@ -141,8 +143,8 @@ class MinjustJsonSpider(scrapy.Spider):
                 yield PullItem(self.pull)
                 return
         # the page the rows read so far end at, then one more: asked for once each, in order
-        for want in (at, at + ahead):
-            if want < size and want not in self.asked and ahead:
+        for want in (at, at + self.ahead):
+            if want < size and want not in self.asked:
                 yield self._values_request(want)
 
     def parse_export(self, response: Response):
