@@ -90,7 +90,7 @@ def crawl_process(fake: FakeMinjust, data_dir: Path, config: Path, database_url:
     points, cpu = {}, {}
     if timings.exists():
         for line in timings.read_text().splitlines():
-            name, at, used = line.split()
+            name, at, used, _peak = line.split()
             points[name], cpu[name] = float(at) - start, float(used)
     return {"seconds": seconds, "points": points, "cpu_points": cpu, "code": child.returncode,
             "cpu": usage.ru_utime + usage.ru_stime,

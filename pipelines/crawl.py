@@ -155,7 +155,7 @@ class _Run:
     previous_count: int = 0  # …its number of entries
     current: list[Entry] = field(default_factory=list)  # …and those of its entries no row kept
     count: int = 0  # the pull's number of entries (kept ones included)
-    taken: set[str] | None = None  # every entry_id of the source, read once for the diff and the commit
+    taken: set[str] | None = None  # every entry_id of the source, for the diff and the commit
     state: list[Entry] | None = None  # the entries just stored as current, if any
     poll: bool = False  # found the register as published before: an empty change file
 
@@ -217,6 +217,7 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     validate.check_dates(run.source, entries, run.thresholds, run.now)
     kept_ids = set(kept)
     run.current = run.store.current_entries(run.source, ids=[i for i in stored if i not in kept_ids])
+    run.taken = set(stored) if run.previous is not None else None  # the ids of the current state, read once
     return entries, warnings
 
 
@@ -236,7 +237,8 @@ def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
         return baseline(run.source, entries, run.now), BASELINE
     if not run.allow_drop:
         validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
-    run.taken = run.store.all_entry_ids(run.source)
+    run.taken = run.taken or set()
+    run.taken.update(run.store.all_entry_ids(run.source, present=False))  # every id ever given, none reused
     return diff(run.source, run.current, entries, run.now, gone=run.store.gone_entries(run.source),
                 taken_ids=run.taken), CHANGED
 

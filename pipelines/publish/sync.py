@@ -50,8 +50,9 @@ UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file 
 AFTER_ALERTS_MAX = 20_000  # entries; the real registers have at most a few thousand
 # For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
 # creating the file REGWATCH_PAUSE_FILE, until it is killed. For the benchmarks:
-# REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds> <CPU seconds of the process>"
-# at every point passed (CPU beside wall time: a loaded machine inflates only the wall).
+# REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds> <CPU seconds> <peak RSS, KiB>"
+# of the process at every point passed (CPU beside wall time: a loaded machine inflates only
+# the wall; the peak so far says which step holds the most memory).
 PAUSE_AT, PAUSE_FILE, TIMINGS = "REGWATCH_PAUSE_AT", "REGWATCH_PAUSE_FILE", "REGWATCH_TIMINGS"
 
 
@@ -61,7 +62,10 @@ def pause_point(name: str) -> None:
     a real crawl there with SIGKILL). Costs two dictionary lookups otherwise."""
     if timings := os.environ.get(TIMINGS):
         with open(timings, "a", encoding="utf-8") as noted:
-            noted.write(f"{name} {time.time():.6f} {time.process_time():.3f}\n")
+            import resource  # Unix only, and only for the benchmarks
+
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+            noted.write(f"{name} {time.time():.6f} {time.process_time():.3f} {peak}\n")
     if os.environ.get(PAUSE_AT) != name:
         return
     Path(os.environ[PAUSE_FILE]).touch()

@@ -199,9 +199,13 @@ class Store:
         with self.engine.connect() as conn:
             return self._entries(conn, source, present=False)
 
-    def all_entry_ids(self, source: str) -> set[str]:
+    def all_entry_ids(self, source: str, present: bool | None = None) -> set[str]:
+        """Every entry_id of `source` (`present`: only those of the current state, or of none)."""
+        query = select(entries.c.entry_id).where(entries.c.source == source)
+        if present is not None:
+            query = query.where(entries.c.present.is_(present))
         with self.engine.connect() as conn:
-            return set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            return set(conn.scalars(query))
 
     def entries_known_at(self, source: str, moment: str) -> list[Entry]:
         """Each entry first seen by `moment` in its version valid then, or its first version
