@@ -202,10 +202,9 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     by fingerprint, neither decoded nor parsed. `run.current` gets the stored entries that
     no row kept: the only ones the comparison needs."""
     pull = run.pull
-    stored = run.store.current_fingerprints(run.source) if run.previous is not None else {}
-    run.previous_count = len(stored)
     # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
-    by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
+    by_fingerprint, unknown = run.store.current_fingerprints(run.source) if run.previous is not None else ({}, [])
+    run.previous_count = len(by_fingerprint) + len(unknown)
     size_warnings = validate.size_warnings(pull, run.thresholds)
     entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile,
                                                 _drained(run.fingerprints) if run.fingerprints else None)
@@ -216,6 +215,7 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     validate.check_problems(run.source, problems)
     validate.check_dates(run.source, entries, run.thresholds, run.now)
     kept_ids = set(kept)
+    stored = [*by_fingerprint.values(), *unknown]
     run.current = run.store.current_entries(run.source, ids=[i for i in stored if i not in kept_ids])
     run.taken = set(stored) if run.previous is not None else None  # the ids of the current state, read once
     return entries, warnings
