@@ -198,19 +198,31 @@ class Store:
             found = self._entries(conn, source, present=True, ids=ids)
         return sorted(found, key=lambda e: e.number)
 
-    def current_fingerprints(self, source: str) -> dict[str, str | None]:
-        """entry_id → fingerprint of every entry of the current state (None: not known)."""
+    def current_fingerprints(self, source: str) -> tuple[dict[str, str], list[str]]:
+        """The entries of the current state: fingerprint → entry_id, and the entry_ids whose
+        fingerprint is not known (one mapping, not two: a 100 000-entry state is megabytes)."""
+        known: dict[str, str] = {}
+        unknown: list[str] = []
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(entries.c.entry_id, entries.c.fingerprint)
-                                     .where((entries.c.source == source) & entries.c.present.is_(True))).all())
+            for entry_id, found in conn.execute(select(entries.c.entry_id, entries.c.fingerprint).where(
+                    (entries.c.source == source) & entries.c.present.is_(True))):
+                if found is None:
+                    unknown.append(entry_id)
+                else:
+                    known[found] = entry_id
+        return known, unknown
 
     def gone_entries(self, source: str) -> list[Entry]:
         with self.engine.connect() as conn:
             return self._entries(conn, source, present=False)
 
-    def all_entry_ids(self, source: str) -> set[str]:
+    def all_entry_ids(self, source: str, present: bool | None = None) -> set[str]:
+        """Every entry_id of `source` (`present`: only those of the current state, or of none)."""
+        query = select(entries.c.entry_id).where(entries.c.source == source)
+        if present is not None:
+            query = query.where(entries.c.present.is_(present))
         with self.engine.connect() as conn:
-            return set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            return set(conn.scalars(query))
 
     def entries_known_at(self, source: str, moment: str) -> list[Entry]:
         """Each entry first seen by `moment` in its version valid then, or its first version
@@ -409,11 +421,12 @@ class Store:
                      replies: list[str], last_modified: int | None, row_count: int,
                      touched: list[Entry], removed: list[Entry], found: list[Change],
                      then: Callable[[Connection, int], object] | None = None,
-                     as_of: str = "") -> int:
+                     as_of: str = "", known: set[str] | None = None) -> int:
         """Store a new state in one transaction: a snapshot, a version for every entry that
         is new or different (`touched`), the changes; entries that vanished are marked
         absent. Entries published as before cost nothing. Statements go in bulk.
-        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts)."""
+        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts).
+        `known`: every entry_id of `source`, when the caller holds them (under the source's lock)."""
         with self.engine.begin() as conn:
             key = conn.execute(insert(snapshots).values(
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
@@ -421,7 +434,8 @@ class Store:
                 last_modified=last_modified, as_of=as_of or None)).inserted_primary_key
             assert key is not None  # a single-row INSERT always has one
             snapshot_id = key[0]
-            known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            if known is None:
+                known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
             for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
                 self._store_versions(conn, source, snapshot_id, taken_at,
                                      touched[start:start + _BATCH], known)
