@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from pipelines.alerts.config import load_config
 from pipelines.crawl import HELD, Outcome
@@ -110,6 +111,13 @@ def crawl(data_dir: Path, *pulls: Pull, database_url: str = "", config_file: Pat
         _after_crawl(pulls[-1].source, pipeline.outcomes[-1], alerting, config)
     _write_deferred(pulls[-1].source, config)
     return pipeline.outcomes
+
+
+def crawl_workspace(ws: Any, state: State, config_file: Path | None = None) -> Outcome:
+    """A crawl of `state` into a test's workspace (tests/conftest.Workspace: its data folder,
+    database and register), alerts queued for `config_file`'s subscribers and delivered."""
+    (outcome,) = crawl(ws.data_dir, pull(state, ws.source), database_url=ws.database_url, config_file=config_file)
+    return outcome
 
 
 def exit_status(outcome: Outcome) -> int:

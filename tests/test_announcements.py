@@ -15,6 +15,7 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.fakes.labelled import link_score, store_corpus
 from regwatch.fakes.receivers import WebhookReceiver
+from tests import scenes
 from tests.conftest import SECOND_DAY, SECRET, SHARED, load_state, write_config
 
 CORPUS = SHARED / "data" / "announcements" / "articles.jsonl"
@@ -203,8 +204,7 @@ LINK_PRECISION, LINK_RECALL = 1.0, 0.85
 def test_links_from_the_whole_corpus_are_right(crawled):
     from pipelines.announcements.confirm import link_pending
 
-    crawled.fake.serve(load_state(SECOND_DAY))  # 390 rows
-    assert crawled.crawl().code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY)).ok  # 390 rows
     store = Store(DataConfig.from_env(crawled.env).database_url)
     try:
         assert store_corpus(store) > 130

@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 
 from pipelines.publish import feeds, latest_xlsx
+from tests import scenes
 from tests.conftest import ROOT, SECOND_DAY, Workspace, load_state
 
 POINTS = ("before_commit", "after_commit", "writing:latest.json")
@@ -105,8 +106,7 @@ def test_a_workbook_killed_while_being_made_is_made_again(crawled, tmp_path):
     """The XLSX of a register too big for its crawl to make it is made on request (here by
     `export --repair`): killed in the middle, it leaves a torn temporary file, never a torn
     workbook, and the next request makes it."""
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.crawl().code == 0 and not latest_xlsx.lags(crawled.exports)
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY)).ok and not latest_xlsx.lags(crawled.exports)
     (crawled.exports / "latest.xlsx").unlink()  # as a big register's crawl leaves it
     kill_crawl_at(crawled, "writing:latest.xlsx", tmp_path / "paused", "export --repair")
     assert list(crawled.exports.glob(".latest.xlsx.*.tmp")) and latest_xlsx.lags(crawled.exports)
