@@ -113,10 +113,11 @@ def crawl(data_dir: Path, *pulls: Pull, database_url: str = "", config_file: Pat
     return pipeline.outcomes
 
 
-def crawl_workspace(ws: Any, state: State, config_file: Path | None = None) -> Outcome:
+def crawl_workspace(ws: Any, state: State, config_file: Path | None = None, via: str = "api") -> Outcome:
     """A crawl of `state` into a test's workspace (tests/conftest.Workspace: its data folder,
     database and register), alerts queued for `config_file`'s subscribers and delivered."""
-    (outcome,) = crawl(ws.data_dir, pull(state, ws.source), database_url=ws.database_url, config_file=config_file)
+    (outcome,) = crawl(ws.data_dir, pull(state, ws.source, via), database_url=ws.database_url,
+                       config_file=config_file)
     return outcome
 
 

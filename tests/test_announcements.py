@@ -140,8 +140,7 @@ def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the regis
         "Международная федерация прав человека": "281", "Human Rights Watch": "279",
         "Free Peoples of Russia House": "277"})
 
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.crawl().code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY)).ok  # its health, then the linking
     assert listed(crawled, "--pending") == []
     voc = next(e for e in listed(crawled) if e["organisation"] == "Фонд памяти жертв коммунизма")
     assert (voc["status"], voc["entry_id"], voc["lag_days"]) == (
