@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.crawl import UNCHANGED
 from regwatch.fakes.minjust import FakeMinjust
 from regwatch.fakes.receivers import mail_text
 from regwatch.fakes.states import with_exclusion
@@ -63,7 +64,7 @@ def test_a_published_change_reaches_webhook_and_mail_once(crawled, webhook, smtp
     assert "изменени" in mail["Subject"] + body  # the subscriber's language: Russian
 
     # Nothing is sent twice: a second (unchanged) crawl and an explicit delivery add nothing.
-    assert crawl(crawled, config).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).status == UNCHANGED
     assert crawled.regwatch("deliver", "--config", str(config)).code == 0
     assert len(webhook.calls) == 1 and len(smtp.messages) == 1
     listed = json.loads(crawled.regwatch("alerts", "--json").stdout)
