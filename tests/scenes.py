@@ -99,7 +99,7 @@ def crawl(data_dir: Path, *pulls: Pull, database_url: str = "", config_file: Pat
                                   "REGWATCH_DATABASE_URL": database_url}).prepare()
     alerting = load_config(config_file, environ={})
     pipeline = StorePullPipeline(config, allow_drop=False, subscriptions=alerting.subscriptions, defer_xlsx=True)
-    pipeline.crawler, pipeline.now = SimpleNamespace(stats=_Stats()), now  # type: ignore[assignment]
+    pipeline.crawler, pipeline.now = SimpleNamespace(stats=_Stats()), now  # what the Scrapy crawler gave it
     spider = SimpleNamespace(source=pulls[0].source, name=pulls[0].source)
     pipeline.open_spider(spider)
     try:
@@ -107,7 +107,7 @@ def crawl(data_dir: Path, *pulls: Pull, database_url: str = "", config_file: Pat
             pipeline.process_item(PullItem(each), spider)
     finally:
         pipeline.close_spider(spider)
-    if not pulls[-1].captured_at:  # a crawl, not an import: the health and the alerts after it
+    if not pulls[-1].captured_at:  # a crawl, not an import: the health and the alerts after it (the CLI's steps)
         _after_crawl(pulls[-1].source, pipeline.outcomes[-1], alerting, config)
     _write_deferred(pulls[-1].source, config)
     return pipeline.outcomes
