@@ -160,7 +160,7 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
     from pipelines.alerts import outbox
     from pipelines.alerts.delivery import deliver, tell_health
 
-    _, store = _open_store()
+    _, store = _open_store(config)
     try:
         now = utc_now("milliseconds")
         if outcome.ok:
