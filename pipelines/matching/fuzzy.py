@@ -229,7 +229,7 @@ class TokenScorer:
         """Each query word's `_neighbours`: a word of the register's vocabulary has them in the
         index (`_known`); many other long words (a published name pasted whole) are compared
         with the vocabulary in one matrix, in C."""
-        words = list(set(query))
+        words = list(dict.fromkeys(query))  # in the query's order: ties break the same way under any hash seed
         unknown = [word for word in words if len(word) >= _MIN_FUZZY_WORD and word not in self._known]
         found = self._matrix(unknown) if len(unknown) >= _BATCH_WORDS else {}
         return {word: self._known[word] if word in self._known else found[word] if word in found
@@ -327,7 +327,7 @@ class TokenScorer:
             for word, similarity in neighbours.items():
                 if similarity > reach.get(word, 0.0):
                     reach[word] = similarity
-        return {word: self._query_weight(word, met[word]) for word in set(query)}, reach
+        return {word: self._query_weight(word, met[word]) for word in dict.fromkeys(query)}, reach
 
     def _probe(self, query: tuple[str, ...], met: Meetings, asked: _Asked) -> _Probe:
         """What `_may_reach` needs of the query, worked out once."""
