@@ -40,7 +40,7 @@ def test_the_matrices_find_each_words_neighbours_in_the_same_order(scorer, queri
     unknown = [q for q in queries if len({w for w in q if len(w) >= 4} - set(scorer._known)) >= 4]
     assert len(unknown) > 30 and len(scorer._known) > 1000  # both matrices were used: the index's, the query's
     for query in queries:
-        one_by_one = {word: scorer._neighbours(word) for word in set(query)}
+        one_by_one = {word: scorer._neighbours(word) for word in dict.fromkeys(query)}
         assert [(w, list(n.items())) for w, n in scorer._meetings(query).items()] == \
                [(w, list(n.items())) for w, n in one_by_one.items()], query
 
