@@ -108,6 +108,7 @@ def parse_status(text: str, excluded_on: str) -> tuple[str, str]:
 
 
 RawCells = tuple[tuple[str, str], ...]
+_NO_CELLS = dict.fromkeys(ROW_FIELDS, "")
 
 
 def raw_cells(row: dict[str, str]) -> RawCells:
@@ -130,7 +131,10 @@ def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | Non
                   profile: Profile = DEFAULT_PROFILE) -> tuple[Entry | None, list[Problem]]:
     """One canonical row → (Entry without entry_id, problems). None when the row is unusable.
     `raw`: the row's raw_cells, when the caller has them already; `profile`: the register's."""
-    cells = {k: normalise_whitespace(str(row.get(k) or "")) for k in ROW_FIELDS}
+    cells = dict(_NO_CELLS)  # most fields of a row are empty: only the others are normalised
+    for key, value in row.items():
+        if value and key in cells:
+            cells[key] = normalise_whitespace(value if value.__class__ is str else str(value))
     number_text = cells["number"]
     problems: list[Problem] = []
 
@@ -221,6 +225,8 @@ def _name_fields(cells: dict[str, str], profile: Profile) -> dict[str, Any]:
 
 def _listed_aliases(text: str) -> tuple[str, ...]:
     """An aliases column: names separated by '|' or ';', each kept whole («» and all)."""
+    if not text:  # most registers have no such column
+        return ()
     names = (normalise_whitespace(n) for n in re.split(r"[|;]", text))
     return tuple(dict.fromkeys(n for n in names if n))
 
