@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -34,6 +35,7 @@ from scraper.items import Pull, utc_now
 from scraper.registers.metadata import Thresholds
 
 log = logging.getLogger("regwatch.ingest")
+T = TypeVar("T")
 
 # Queues the alerts of a stored change: (connection, snapshot_id, diff, detected_at) → count.
 AlertQueuer = Callable[[Connection, int, Diff, str], int]
@@ -200,7 +202,7 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     return entries, warnings
 
 
-def _drained(rows: list[dict[str, str]]) -> Iterator[dict[str, str]]:
+def _drained(rows: list[T]) -> Iterator[T]:
     """The rows in order, each gone from the list once handed out: its cells live on in its
     entry (`raw`) or the store, and a 100 000-row pull never sits in memory beside its entries."""
     rows.reverse()
@@ -211,8 +213,8 @@ def _drained(rows: list[dict[str, str]]) -> Iterator[dict[str, str]]:
 def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
     """The first pull is the baseline (no alerts); later ones are diffed with the last good
     state, after refusing an implausible drop in rows."""
-    if run.previous is None:
-        return baseline(run.source, entries, run.now), BASELINE
+    if run.previous is None:  # drained: the entries without ids go as their copies with ids are made
+        return baseline(run.source, _drained(entries), run.now), BASELINE
     if not run.allow_drop:
         validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
     return diff(run.source, run.current, entries, run.now, gone=run.store.gone_entries(run.source),

@@ -278,14 +278,21 @@ def normalise_changed(
     kept: list[str] = []
     problems: list[Problem] = []
     numbers: list[int] = []
+    shared: dict[tuple[str, str], tuple[str, str]] = {}
     for row in rows:
-        raw = raw_cells(row)
+        raw = _shared_cells(raw_cells(row), shared)
         if (entry_id := stored.get(fingerprint(raw, source_url))) is not None:
             kept.append(entry_id)
             numbers.append(int(normalise_whitespace(str(row["number"]))))  # parsed when it was stored
             continue
         _normalise_into(entries, problems, row, source_url, raw, profile)
     return entries, kept, problems + duplicate_numbers([*numbers, *(e.number for e in entries)])
+
+
+def _shared_cells(raw: RawCells, shared: dict[tuple[str, str], tuple[str, str]]) -> RawCells:
+    """`raw` with its short cells (dates, statuses: the same in thousands of rows) taken from
+    `shared`: one (field, text) pair for all the entries that hold it, not one each."""
+    return tuple([shared.setdefault(cell, cell) if len(cell[1]) <= 10 else cell for cell in raw])
 
 
 def _normalise_into(entries: list[Entry], problems: list[Problem], row: dict[str, str], source_url: str,
