@@ -27,21 +27,29 @@ from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
 from pipelines.register.models import Change, Entry, SourceRefused
-from pipelines.register.normalise import DEFAULT_PROFILE, Profile, RawCells, normalise_changed, raw_cells
+from pipelines.register.normalise import (
+    DEFAULT_PROFILE,
+    Profile,
+    RawCells,
+    cells_line,
+    line_fingerprint,
+    normalise_changed,
+    raw_cells,
+)
 from pipelines.storage.locks import source_lock
-from pipelines.storage.raw_archive import archive_replies
+from pipelines.storage.raw_archive import archive_replies, write_files
 from pipelines.storage.store import Snapshot, Store
 from scraper.items import Pull, utc_now
 from scraper.registers.metadata import Thresholds
 
 log = logging.getLogger("regwatch.ingest")
-T = TypeVar("T")
 
 # Queues the alerts of a stored change: (connection, snapshot_id, diff, detected_at) → count.
 AlertQueuer = Callable[[Connection, int, Diff, str], int]
 
 BASELINE, CHANGED, UNCHANGED, HELD, REFUSED = "baseline", "changed", "unchanged", "held", "refused"
 
+_T = TypeVar("_T")
 DEFAULT_THRESHOLDS = Thresholds()  # frozen: one instance serves every call that names none
 
 
@@ -61,14 +69,17 @@ class Outcome:
         return self.status in (BASELINE, CHANGED, UNCHANGED)
 
 
-def rows_hash(rows: Iterable[RawCells]) -> str:
+def rows_hash(rows: Iterable[RawCells], fingerprints: list[str] | None = None, source_url: str = "") -> str:
     """Fingerprint of the register as published: every row's cells (raw_cells), in the
-    order served. Equal fingerprints mean nothing to parse, compare or store."""
+    order served. Equal fingerprints mean nothing to parse, compare or store.
+    `fingerprints`: gets each row's own (normalise.fingerprint, read at `source_url`), made
+    from the same line, so a changed pull joins its rows' cells once, not twice."""
     digest = hashlib.sha256()
     for cells in rows:  # row by row: a 100 000-row register never becomes one big string
-        # Unit and record separators cannot occur in published text: no two rows collide.
-        line = "\x1e".join(f"{key}\x1f{value}" for key, value in cells) + "\n"
-        digest.update(line.encode("utf-8"))
+        line = cells_line(cells)
+        digest.update(f"{line}\n".encode())
+        if fingerprints is not None:
+            fingerprints.append(line_fingerprint(line, source_url))
     return digest.hexdigest()
 
 
@@ -82,9 +93,11 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     diff, now)` queues the alerts of a stored change, in the transaction that stores it.
     `xlsx=False`: the XLSX is left to its first request (publish/latest_xlsx.py), off the crawl's path.
     `profile`: what the register's metadata says about its rows (normalise.Profile)."""
+    pause_point("pulled")
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
         run.replies = _archive(run)
+        pause_point("archived")
         try:
             if problem:
                 raise SourceRefused(problem)
@@ -93,6 +106,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
             log.error("refused: %s", refusal)
             store.log_poll(pull.source, pull.channel, REFUSED, run.now, run.replies, str(refusal))
             outcome = Outcome(pull.source, REFUSED, str(refusal))
+        write_files(run.raw_files)  # after the alerts: the database holds the replies' bytes already
         # Every run, whatever its outcome, brings the exports and feeds up to the database:
         # what a crash after an earlier commit left behind is rebuilt here.
         published = publish(store, data_dir, pull.source, current=run.state,
@@ -134,11 +148,14 @@ class _Run:
     queue_alerts: AlertQueuer | None
     profile: Profile
     replies: list[str] = field(default_factory=list)  # SHA-256 of the archived raw replies
+    raw_files: list[tuple[Path, bytes]] = field(default_factory=list)  # …and their raw/ files, still to write
     digest: str = ""  # rows_hash of the pull
+    fingerprints: list[str] = field(default_factory=list)  # …and its rows', made with it
     previous: Snapshot | None = None  # the last good state's snapshot
     previous_count: int = 0  # …its number of entries
     current: list[Entry] = field(default_factory=list)  # …and those of its entries no row kept
     count: int = 0  # the pull's number of entries (kept ones included)
+    taken: set[str] | None = None  # every entry_id of the source, for the diff and the commit
     state: list[Entry] | None = None  # the entries just stored as current, if any
     poll: bool = False  # found the register as published before: an empty change file
 
@@ -150,7 +167,7 @@ class _Run:
 def _archive(run: _Run) -> list[str]:
     """The raw replies go to the archive before anything reads them: evidence, even of a
     refused pull."""
-    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies)
+    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies, run.raw_files)
     run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
     return hashes
 
@@ -162,8 +179,8 @@ def _published_as_before(run: _Run) -> Outcome | None:
     run.previous = previous = store.last_snapshot(source)
     if previous is not None and previous.replies == tuple(run.replies):
         run.digest = previous.content_hash  # the very bytes it was read from: the same rows, no need to hash them
-    else:  # made again for fingerprints: holding 100 000 rows' cells beside the rows costs more than that
-        run.digest = rows_hash(map(raw_cells, pull.rows))
+    else:  # with the rows' fingerprints when there are stored ones to compare them with
+        run.digest = rows_hash(map(raw_cells, pull.rows), run.fingerprints if previous else None, pull.source_url)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
             log.info("%s: the copy captured %s was imported before", source, pull.captured_at)
@@ -185,12 +202,12 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     by fingerprint, neither decoded nor parsed. `run.current` gets the stored entries that
     no row kept: the only ones the comparison needs."""
     pull = run.pull
-    stored = run.store.current_fingerprints(run.source) if run.previous is not None else {}
-    run.previous_count = len(stored)
     # the fingerprint covers the cells *and* source: a row the old page showed is cited anew from the API
-    by_fingerprint = {fp: entry_id for entry_id, fp in stored.items() if fp is not None}
+    by_fingerprint, unknown = run.store.current_fingerprints(run.source) if run.previous is not None else ({}, [])
+    run.previous_count = len(by_fingerprint) + len(unknown)
     size_warnings = validate.size_warnings(pull, run.thresholds)
-    entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile)
+    entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile,
+                                                _drained(run.fingerprints) if run.fingerprints else None)
     run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings:
@@ -198,13 +215,16 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     validate.check_problems(run.source, problems)
     validate.check_dates(run.source, entries, run.thresholds, run.now)
     kept_ids = set(kept)
+    stored = [*by_fingerprint.values(), *unknown]
     run.current = run.store.current_entries(run.source, ids=[i for i in stored if i not in kept_ids])
+    run.taken = set(stored) if run.previous is not None else None  # the ids of the current state, read once
     return entries, warnings
 
 
-def _drained(rows: list[T]) -> Iterator[T]:
-    """The rows in order, each gone from the list once handed out: its cells live on in its
-    entry (`raw`) or the store, and a 100 000-row pull never sits in memory beside its entries."""
+def _drained(rows: list[_T]) -> Iterator[_T]:
+    """The rows (or their fingerprints) in order, each gone from the list once handed out: its
+    cells live on in its entry (`raw`) or the store, and a 100 000-row pull never sits in memory
+    beside its entries."""
     rows.reverse()
     while rows:
         yield rows.pop()
@@ -217,8 +237,10 @@ def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
         return baseline(run.source, _drained(entries), run.now), BASELINE
     if not run.allow_drop:
         validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
+    run.taken = run.taken or set()
+    run.taken.update(run.store.all_entry_ids(run.source, present=False))  # every id ever given, none reused
     return diff(run.source, run.current, entries, run.now, gone=run.store.gone_entries(run.source),
-                taken_ids=run.store.all_entry_ids(run.source)), CHANGED
+                taken_ids=run.taken), CHANGED
 
 
 def _hold_if_unconfirmed(run: _Run, result: Diff, status: str, warnings: list[str]) -> Outcome | None:
@@ -245,7 +267,7 @@ def _commit(run: _Run, result: Diff, status: str) -> None:
     then = None if queue is None else (lambda conn, snapshot_id: queue(conn, snapshot_id, result, run.now))
     snapshot_id = run.store.commit_state(run.source, pull.channel, run.now, run.digest, run.replies,
                                          pull.last_modified, run.count, result.touched,
-                                         result.removed, result.changes, then, as_of=pull.as_of)
+                                         result.removed, result.changes, then, as_of=pull.as_of, known=run.taken)
     run.store.log_poll(run.source, pull.channel, status, run.now, run.replies, snapshot_id=snapshot_id)
 
 

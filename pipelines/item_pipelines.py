@@ -38,6 +38,7 @@ def data_config(settings: Any) -> DataConfig:
 
 class StorePullPipeline:
     crawler: Crawler  # set by from_crawler
+    now: str | None = None  # the crawl's time: now, unless a test's scene, built in process, sets its clock
 
     def __init__(self, config: DataConfig, allow_drop: bool, subscriptions=(), defer_xlsx: bool = False):
         self.config = config
@@ -71,7 +72,7 @@ class StorePullPipeline:
         if self.subscriptions and not archived:
             queue_alerts = change_queuer(self.subscriptions, meta, self._pending_announcements())
         outcome = ingest(item.pull, self.store, self.config.data_dir, thresholds,
-                         now=item.pull.captured_at or None, allow_drop=self.allow_drop,
+                         now=item.pull.captured_at or self.now, allow_drop=self.allow_drop,
                          problem=item.problem, queue_alerts=queue_alerts, xlsx=not self.defer_xlsx,
                          profile=Profile.of(meta))
         self.outcomes.append(outcome)  # an import yields one pull per archived copy

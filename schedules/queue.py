@@ -43,6 +43,9 @@ log = logging.getLogger("regwatch.queue")
 # (the environment shortens them for the tests that kill workers).
 STALLED_AFTER = float(os.environ.get("REGWATCH_STALLED_AFTER", "30"))
 HEARTBEAT_EVERY = STALLED_AFTER / 6
+# Whole seconds between two looks for such jobs: as often as heartbeats (5 s by default), so
+# a shortened STALLED_AFTER shortens the wait for a retry too.
+RETRY_STALLED_EVERY = max(1, round(HEARTBEAT_EVERY))
 CONFIG_VARIABLE = "REGWATCH_CONFIG"  # the subscriptions file a worker's children read
 CHILD_TIMEOUT = float(os.environ.get("REGWATCH_JOB_TIMEOUT", "3600"))
 
@@ -119,7 +122,7 @@ def deliver() -> None:
         log.info("%s", report.summary())
 
 
-@tasks.periodic(cron="* * * * * */5", periodic_id="stalled")
+@tasks.periodic(cron=f"* * * * * */{RETRY_STALLED_EVERY}", periodic_id="stalled")
 @tasks.task(name="retry_stalled", queue="deliver", pass_context=True)
 async def retry_stalled(context: procrastinate.JobContext, timestamp: int) -> None:
     """Put back in the queue the jobs of workers that stopped sending heartbeats."""

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.crawl import UNCHANGED
 from regwatch.fakes.minjust import FakeMinjust
 from regwatch.fakes.receivers import mail_text
 from regwatch.fakes.states import with_exclusion
+from tests import scenes
 from tests.conftest import (
     REGISTERS,
     SECOND_DAY,
@@ -62,7 +64,7 @@ def test_a_published_change_reaches_webhook_and_mail_once(crawled, webhook, smtp
     assert "изменени" in mail["Subject"] + body  # the subscriber's language: Russian
 
     # Nothing is sent twice: a second (unchanged) crawl and an explicit delivery add nothing.
-    assert crawl(crawled, config).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).status == UNCHANGED
     assert crawled.regwatch("deliver", "--config", str(config)).code == 0
     assert len(webhook.calls) == 1 and len(smtp.messages) == 1
     listed = json.loads(crawled.regwatch("alerts", "--json").stdout)
@@ -96,7 +98,7 @@ def test_webhook_without_secret_is_a_configuration_error(crawled, webhook):
     assert crawled.fake.requests == []  # stopped before fetching anything
 
 
-def test_receiver_down_three_times_then_up_gets_it_once_late(crawled, webhook, tmp_path):
+def test_receiver_down_three_times_then_up_gets_it_once_late_and_the_queue_says_so(crawled, webhook, tmp_path):
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
     webhook.fail_next(3)
     crawled.fake.serve(load_state(SECOND_DAY))
@@ -105,6 +107,13 @@ def test_receiver_down_three_times_then_up_gets_it_once_late(crawled, webhook, t
     assert "1 queued for a retry" in result.stdout
     pending = json.loads(crawled.regwatch("alerts", "--pending", "--json").stdout)
     assert len(pending) == 1 and "503" in pending[0]["last_error"]
+    # `regwatch alerts` lists the queue for a person to read
+    shown = crawled.regwatch("alerts", "--pending")
+    assert shown.code == 0
+    assert "pending" in shown.stdout and "newsroom" in shown.stdout and "503" in shown.stdout
+    assert " 1 attempt, " in shown.stdout and "1 attempts" not in shown.stdout  # the plural form
+    assert shown.stderr.strip().endswith("1 alert")
+    assert SECRET not in shown.output and webhook.url not in shown.output
 
     for _ in range(2):  # attempts two and three: still refused
         assert crawled.regwatch("deliver", "--config", str(config)).code == 1
@@ -121,8 +130,7 @@ def test_given_up_after_n_attempts_the_operator_is_told(crawled, webhook, smtp, 
                           operator=f'url = "{smtp.apprise_url("operator@example.org")}"\n',
                           delivery="backoff_seconds = 0.01\nmax_attempts = 2")
     webhook.fail_next(10)
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawl(crawled, config).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).ok  # queued, and its first attempt refused
     assert crawled.regwatch("deliver", "--config", str(config)).code == 1
     failed = json.loads(crawled.regwatch("alerts", "--failed", "--json").stdout)
     assert [a["subscription"] for a in failed] == ["newsroom"]
@@ -136,8 +144,7 @@ def test_given_up_after_n_attempts_the_operator_is_told(crawled, webhook, smtp, 
 def test_a_watchlist_name_is_flagged_even_when_its_kind_is_filtered_out(crawled, webhook, tmp_path):
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(
         webhook, extra=f'kinds = ["excluded"]\nwatchlist = ["Our partner", "{NEW_IN_SECOND.upper()}"]'))
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawl(crawled, config).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).ok
     assert len(webhook.calls) == 1
     payload = webhook.calls[0].json
     assert len(payload["changes"]) == 1  # only the flagged one
@@ -164,24 +171,10 @@ def test_a_truncated_reply_alerts_no_subscriber_and_the_operator_after_k(crawled
     assert len(smtp.messages) == 1  # told once, not at every failure
     assert webhook.calls == []  # no change alerts from a refused crawl
 
-    crawled.fake.faults.clear()
-    assert crawl(crawled, config).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).ok  # the service answers again
     assert len(smtp.messages) == 2  # the recovery
     assert "works again" in smtp.messages[1]["Subject"]
     assert len(webhook.calls) == 1  # and now the real change, once
-
-
-def test_alerts_command_lists_the_queue(crawled, webhook, tmp_path):
-    config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook))
-    webhook.fail_next(1)
-    crawled.fake.serve(load_state(SECOND_DAY))
-    crawl(crawled, config)
-    shown = crawled.regwatch("alerts", "--pending")
-    assert shown.code == 0
-    assert "pending" in shown.stdout and "newsroom" in shown.stdout and "503" in shown.stdout
-    assert " 1 attempt, " in shown.stdout and "1 attempts" not in shown.stdout  # the plural form
-    assert shown.stderr.strip().endswith("1 alert")
-    assert SECRET not in shown.output and webhook.url not in shown.output
 
 
 def test_each_subscription_gets_its_registers_changes_and_a_watchlist_spans_every_register(

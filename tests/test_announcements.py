@@ -15,6 +15,7 @@ from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.fakes.labelled import link_score, store_corpus
 from regwatch.fakes.receivers import WebhookReceiver
+from tests import scenes
 from tests.conftest import SECOND_DAY, SECRET, SHARED, load_state, write_config
 
 CORPUS = SHARED / "data" / "announcements" / "articles.jsonl"
@@ -139,8 +140,7 @@ def test_pending_then_confirmed_and_aliases_for_the_check(crawled):  # the regis
         "Международная федерация прав человека": "281", "Human Rights Watch": "279",
         "Free Peoples of Russia House": "277"})
 
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.crawl().code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY)).ok  # its health, then the linking
     assert listed(crawled, "--pending") == []
     voc = next(e for e in listed(crawled) if e["organisation"] == "Фонд памяти жертв коммунизма")
     assert (voc["status"], voc["entry_id"], voc["lag_days"]) == (
@@ -203,8 +203,7 @@ LINK_PRECISION, LINK_RECALL = 1.0, 0.85
 def test_links_from_the_whole_corpus_are_right(crawled):
     from pipelines.announcements.confirm import link_pending
 
-    crawled.fake.serve(load_state(SECOND_DAY))  # 390 rows
-    assert crawled.crawl().code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY)).ok  # 390 rows
     store = Store(DataConfig.from_env(crawled.env).database_url)
     try:
         assert store_corpus(store) > 130

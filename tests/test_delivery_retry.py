@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from tests import scenes
 from tests.conftest import SECOND_DAY, load_state, webhook_sub, write_config
 
 
@@ -34,8 +35,7 @@ def test_a_receiver_that_answers_too_late_is_retried_with_the_same_delivery_id(c
                           delivery="backoff_seconds = 0.01\nmax_attempts = 2\ntimeout_seconds = 1\n"
                                    "answer_timeout_seconds = 0.5")
     webhook.delay = 1.5
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.regwatch("crawl", "--config", str(config)).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).ok  # queued, and its first attempt too late
     assert crawled.regwatch("deliver", "--config", str(config)).code == 1  # given up: failed
     assert [a["status"] for a in _alerts(crawled)] == ["failed"]
     # Each attempt reached the receiver with one id, in the header and in the body.
@@ -48,8 +48,7 @@ def test_retry_failed_queues_the_given_up_alerts_again_and_delivers_them_once(cr
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook),
                           delivery="backoff_seconds = 0.01\nmax_attempts = 2")
     webhook.fail_next(2)
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.regwatch("crawl", "--config", str(config)).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).ok  # queued, and its first attempt refused
     assert crawled.regwatch("deliver", "--config", str(config)).code == 1
     failed = _alerts(crawled, "--failed")
     assert len(failed) == 1 and "503" in failed[0]["last_error"]

@@ -15,6 +15,7 @@ import pytest
 from pipelines.alerts.compose import Subscription
 from pipelines.announcements import early_warning
 from regwatch.fakes.receivers import WebhookReceiver, mail_text
+from tests import scenes
 from tests.conftest import SECOND_DAY, load_state, mail_sub, webhook_sub, write_config
 from tests.test_announcements import VOC, store_article
 
@@ -214,8 +215,7 @@ def test_the_registers_alert_says_when_the_first_word_came(crawled, webhook, tmp
     config = write_config(tmp_path / "regwatch.toml", webhook_sub(webhook),
                           webhook_sub(webhook, "ru", 'language = "ru"'))
     store_article(crawled, "https://example.org/genproc/voc", VOC, "2026-08-05", "ru")
-    crawled.fake.serve(load_state(SECOND_DAY))
-    assert crawled.regwatch("crawl", "--config", str(config)).code == 0
+    assert scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config).ok
     by_subscriber = {c.json["delivery_id"].rsplit("/", 1)[1]: c.json for c in webhook.calls}
     english, russian = by_subscriber["newsroom"], by_subscriber["ru"]
     assert english["first_announced"] == {"ru_minjust_undesirable/387": {

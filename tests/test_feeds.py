@@ -18,7 +18,8 @@ from lxml import etree
 from pipelines.publish import feeds
 from pipelines.publish.dictionary import CHANGE_COLUMNS
 from regwatch.fakes import states
-from regwatch.fakes.minjust import FakeMinjust, State
+from regwatch.fakes.minjust import State
+from tests import scenes
 from tests.conftest import (
     FIRST_DAY,
     SECOND_DAY,
@@ -122,18 +123,17 @@ def crawl_plan() -> list[tuple[str, State, int]]:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> History:
+    """The crawls built in process (tests/scenes.py): what each one leaves is the subject
+    here; the real crawls are the last tests'."""
     data_dir = tmp_path_factory.mktemp("feeds") / "out"
     exports, steps = data_dir / SOURCE, []
-    with FakeMinjust(load_state(FIRST_DAY)) as server:
-        env = make_env(server.url, data_dir)
-        for label, state, code in crawl_plan():
-            server.serve(state)
-            result = run_regwatch(["crawl"], env)
-            assert result.code == code, f"{label}: {result.output}"
-            latest = json.loads((exports / "latest.json").read_text(encoding="utf-8"))["entries"]
-            folder = exports / feeds.FEED_FOLDER
-            steps.append(Step(label, code, len(feeds.read_index(folder)["files"]), latest,
-                              feeds.replay(folder), (exports / feeds.ATOM_FILE).read_bytes()))
+    for (label, state, code), now in zip(crawl_plan(), scenes.clock()):
+        (outcome,) = scenes.crawl(data_dir, scenes.pull(state), now=now)
+        assert scenes.exit_status(outcome) == code, f"{label}: {outcome.message}"
+        latest = json.loads((exports / "latest.json").read_text(encoding="utf-8"))["entries"]
+        folder = exports / feeds.FEED_FOLDER
+        steps.append(Step(label, code, len(feeds.read_index(folder)["files"]), latest,
+                          feeds.replay(folder), (exports / feeds.ATOM_FILE).read_bytes()))
     return History(data_dir, steps)
 
 

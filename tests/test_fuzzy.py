@@ -5,6 +5,7 @@ people not looked for in a query too long to name one."""
 from __future__ import annotations
 
 import json
+import math
 from types import SimpleNamespace
 
 import pytest
@@ -91,3 +92,16 @@ def test_the_shortlist_summed_in_numpy_is_the_one_summed_in_a_dict(scorer, queri
     monkeypatch.setattr(fuzzy, "_SUMMED_IN_NUMPY", 0)
     assert [scorer._shortlist(scorer._meetings(query)) for query in queries] == in_a_dict
     assert sum(len(names) == fuzzy.SHORTLIST for names in in_a_dict) > 100  # ties at the cut were broken alike
+
+
+def test_a_words_weight_counts_the_entries_that_have_it_not_their_names():
+    scorer = TokenScorer()
+    scorer.add(0, ("memorial", "centre"), owner=0)
+    scorer.add(2, ("memorial", "human", "rights"), owner=0)  # the same entry's other name (1: an acronym)
+    scorer.add(3, ("human", "rights", "watch"), owner=1)
+    scorer.freeze()
+    assert scorer._vocabulary == ["memorial", "centre", "human", "rights", "watch"]  # as first met
+    assert scorer.weight("memorial") == scorer.weight("watch") == math.log(1 + 2 / 1)  # in one entry of two
+    assert scorer.weight("human") == math.log(1 + 2 / 2)  # in both, however many names
+    assert scorer.words(1) == () and scorer.words(2) == ("memorial", "human", "rights")
+    assert list(scorer._names("human")) == [2, 3]

@@ -10,10 +10,12 @@ import json
 import pytest
 
 from pipelines.alerts.compose import MAX_VALUE_CHARS, Selection, compose, cut
+from pipelines.crawl import UNCHANGED
 from pipelines.register.models import ADDED, MODIFIED, Change, Entry
 from pipelines.register.validate import date_problems
 from regwatch.fakes import states
 from scraper.registers.metadata import SHIPPED, MetadataError, Thresholds, load_source, read_metadata
+from tests import scenes
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state, webhook_sub, write_config
 from tests.test_crawl_failures import assert_refused
 
@@ -36,9 +38,8 @@ def test_a_50_mb_name_is_refused_and_the_next_crawl_stores_and_alerts(crawled, w
                    "assertions.max_reply_bytes")
     assert webhook.calls == []
 
-    crawled.fake.serve(load_state(SECOND_DAY))  # the ministry's next real state
-    result = crawled.regwatch("crawl", "--config", str(config))
-    assert result.code == 0 and "23 added" in result.stdout, result.output
+    result = scenes.crawl_workspace(crawled, load_state(SECOND_DAY), config)  # the ministry's next real state
+    assert result.ok and result.message == "23 added", result.message
     assert _status(crawled)["outcome"] == "changed"
     assert len(webhook.calls) == 1 and len(webhook.calls[0].json["changes"]) == 23
 
@@ -49,9 +50,7 @@ def test_a_name_longer_than_a_cell_may_be_is_refused_naming_the_row_and_field(cr
     result = crawled.crawl()
     assert_refused(crawled, result, before, "row 7: name: 100000 characters, more than the 4000",
                    "assertions.max_cell_chars")
-    crawled.fake.serve(load_state(FIRST_DAY))
-    again = crawled.crawl()
-    assert again.code == 0 and "unchanged" in again.stdout, again.output
+    assert scenes.crawl_workspace(crawled, load_state(FIRST_DAY)).status == UNCHANGED
 
 
 def test_size_limits_and_the_earliest_date_have_defaults_and_are_checked(tmp_path):
@@ -135,8 +134,7 @@ def test_an_implausible_date_is_refused_naming_the_row_and_the_old_value_stays(c
     stored = next(r for r in crawled.latest_rows() if r["number"] == 5)
     assert (stored["listed_on"], stored["designated_on"], stored["excluded_on"]) == (
         "2016-03-17", "2016-03-10", "")
-    crawled.fake.serve(load_state(FIRST_DAY))
-    assert crawled.crawl().code == 0
+    assert scenes.crawl_workspace(crawled, load_state(FIRST_DAY)).ok
 
 
 def test_an_exclusion_before_the_listing_is_refused(crawled):

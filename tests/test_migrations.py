@@ -1,8 +1,9 @@
 """The database's schema is brought to pipelines.storage.schema by Alembic migrations:
 a new database (SQLite or PostgreSQL) gets every table, a database made before migrations
 is recognised, upgraded and keeps its rows, so does one made by the release before
-PostgreSQL support, a database at HEAD opens without Alembic, and a schema change without
-a migration fails here."""
+PostgreSQL support, a new database is made (create_all, stamped) and one at HEAD opened
+without Alembic, the revisions run from nothing give that same schema, and a schema change
+without a migration fails here."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, create_engine, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from pipelines.register.normalise import fingerprint
 from pipelines.storage.migrations.upgrade import (
@@ -42,7 +44,7 @@ from pipelines.storage.schema import (
     source_health,
 )
 from pipelines.storage.store import Store
-from tests.conftest import FIRST_DAY, SECOND_DAY, Workspace, load_state
+from tests.conftest import FIRST_DAY, POSTGRESQL, SECOND_DAY, Workspace, load_state
 
 pytestmark = pytest.mark.both_backends
 
@@ -96,6 +98,34 @@ def assert_at_head(url: str) -> None:
         store.close()
 
 
+def migrated_from_nothing(url: str) -> None:
+    """Every revision in turn, on an empty database (what upgrading any older one runs)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+    finally:
+        engine.dispose()
+
+
+def structure(url: str) -> dict[str, tuple]:
+    """Per table: its columns (type, nullable, default), primary key, foreign keys, indexes
+    and unique constraints, as the database reports them."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        inspector = inspect(engine)
+        return {table: (
+            {c["name"]: (str(c["type"]), c["nullable"], c["default"]) for c in inspector.get_columns(table)},
+            inspector.get_pk_constraint(table)["constrained_columns"],
+            sorted((fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+                   for fk in inspector.get_foreign_keys(table)),
+            sorted((i["name"], i["column_names"], bool(i["unique"])) for i in inspector.get_indexes(table)),
+            sorted(u["column_names"] for u in inspector.get_unique_constraints(table)),
+        ) for table in inspector.get_table_names()}
+    finally:
+        engine.dispose()
+
+
 def test_a_new_database_gets_exactly_the_schema_at_head(db_url):
     store = Store(db_url)
     try:
@@ -106,6 +136,16 @@ def test_a_new_database_gets_exactly_the_schema_at_head(db_url):
             assert differences(conn) == []
     finally:
         store.close()
+
+
+def test_the_revisions_from_nothing_make_what_a_new_database_gets(db_url, backend, request, tmp_path):
+    """A new database is made at HEAD at once (create_all, stamped); the revisions, run
+    from nothing, must give the very same tables, columns, keys and indexes."""
+    made_new = request.getfixturevalue("pg_url") if backend == POSTGRESQL else f"sqlite:///{tmp_path / 'new.db'}"
+    Store(made_new).close()
+    migrated_from_nothing(db_url)
+    assert_at_head(db_url)
+    assert structure(db_url) == structure(made_new)
 
 
 def test_head_is_the_newest_revision(tmp_path):
@@ -141,17 +181,18 @@ def test_a_database_made_before_migrations_is_upgraded_and_keeps_its_rows(tmp_pa
         store.close()
 
 
-def test_a_database_at_head_opens_without_alembic(db_url):
+def test_a_new_database_is_made_and_one_at_head_opened_without_alembic(db_url):
     url = db_url
-    Store(url).close()
     opened = subprocess.run([sys.executable, "-c", (
         "import sys; from pipelines.storage.store import Store; "
-        f"Store({url!r}).close(); print('alembic' in sys.modules)")],
+        f"Store({url!r}).close(); Store({url!r}).close(); print('alembic' in sys.modules)")],
         capture_output=True, text=True, check=True)
     assert opened.stdout.strip() == "False"
+    assert_at_head(url)
 
 
 def test_a_schema_change_without_a_migration_is_found(tmp_path):
+    migrated_from_nothing(f"sqlite:///{tmp_path / 'new.db'}")
     store = Store(f"sqlite:///{tmp_path / 'new.db'}")
     changed = MetaData()
     for table in metadata.sorted_tables:

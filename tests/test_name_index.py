@@ -139,10 +139,10 @@ def test_a_big_register_leaves_its_index_to_the_first_check(crawled_dir, monkeyp
         # a crawl's own publish (the alerts not yet sent) builds no index
         assert sync.publish(store, crawled_dir.data_dir, SOURCE, current=current, xlsx=False).rebuilt == []
         monkeypatch.setattr(sync, "AFTER_ALERTS_MAX", len(current) - 1)  # the build would hold up the crawl
-        assert sync.publish(store, crawled_dir.data_dir, SOURCE, xlsx=False, after_alerts=True).rebuilt == []
+        assert sync.publish_after_alerts(store, crawled_dir.data_dir, SOURCE).rebuilt == []
         monkeypatch.setattr(sync, "AFTER_ALERTS_MAX", len(current))
-        assert f"../{name_index.FOLDER}/{SOURCE}.index" in sync.publish(
-            store, crawled_dir.data_dir, SOURCE, xlsx=False, after_alerts=True).rebuilt
+        assert f"../{name_index.FOLDER}/{SOURCE}.index" in sync.publish_after_alerts(
+            store, crawled_dir.data_dir, SOURCE).rebuilt
         path.unlink()
     finally:
         store.close()

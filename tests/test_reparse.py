@@ -16,8 +16,8 @@ from pipelines.publish.feeds import replay
 from pipelines.storage.data_config import DataConfig
 from pipelines.storage.store import Store
 from regwatch.cli.reparse import reparse
-from regwatch.fakes.minjust import FakeMinjust
 from regwatch.fakes.states import with_exclusion
+from tests import scenes
 from tests.conftest import FIRST_DAY, FIXTURES, SECOND_DAY, Workspace, load_state
 
 
@@ -32,18 +32,17 @@ def unzipped(files: dict[str, bytes]) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def history_dir(tmp_path_factory) -> Path:
     """Three archived pages, then the service (its additions over two years stored at
-    once), the XLSX, an exclusion: a data directory made once and copied for each test
-    (five child processes)."""
-    with FakeMinjust(load_state(FIRST_DAY)) as fake:
-        ws = Workspace(fake, tmp_path_factory.mktemp("history") / "out")
-        assert ws.regwatch("import-html", str(FIXTURES / "html")).code == 0
-        assert ws.crawl().code == 0
-        fake.serve(load_state(SECOND_DAY))
-        assert ws.regwatch("crawl", "--via", "xlsx").code == 0
-        fake.serve(with_exclusion(load_state(SECOND_DAY), 57))
-        assert ws.crawl().code == 0
-    latest_xlsx.refresh(ws.data_dir, ws.exports.name)  # as the first download makes it
-    return ws.data_dir
+    once), the XLSX, an exclusion: a data directory built once in process (tests/scenes.py:
+    what reparse reads is the replies kept, not how they came) and copied for each test."""
+    data_dir = tmp_path_factory.mktemp("history") / "out"
+    times = scenes.clock()
+    pulls = [[scenes.archived_copy(page) for page in sorted((FIXTURES / "html").glob("*.html"))],
+             [scenes.pull(load_state(FIRST_DAY))], [scenes.pull(load_state(SECOND_DAY), via="xlsx")],
+             [scenes.pull(with_exclusion(load_state(SECOND_DAY), 57))]]
+    for crawl in pulls:
+        assert all(o.ok for o in scenes.crawl(data_dir, *crawl, now=next(times)))
+    latest_xlsx.refresh(data_dir, "ru_minjust_undesirable")  # as the first download makes it
+    return data_dir
 
 
 @pytest.fixture

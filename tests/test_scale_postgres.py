@@ -46,9 +46,12 @@ def _tails(what: str, logs: list[Path]) -> str:
 
 class CrawlWatch:
     """Samples the running `regwatch crawl SOURCE` processes every 50 ms: the most ever seen
-    at once per source (two would mean a register crawled twice at the same time)."""
+    at once per source (two would mean a register crawled twice at the same time). Only the
+    service's own, those that read its `config` (the workers pass it on): a crawl of another
+    test, or of another checkout's suite on the same machine, is not a twin."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Path) -> None:
+        self.config = str(config.resolve())
         self.most: Counter[str] = Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -69,7 +72,7 @@ class CrawlWatch:
             running: Counter[str] = Counter()
             for process in psutil.process_iter(["cmdline"]):
                 command = process.info["cmdline"] or []
-                if "regwatch" in command and "crawl" in command and "--quiet" in command:
+                if "regwatch" in command and "crawl" in command and self.config in command:
                     running[command[command.index("crawl") + 1]] += 1
             for source, count in running.items():
                 self.most[source] = max(self.most[source], count)
@@ -114,7 +117,7 @@ def test_three_workers_one_scheduler_four_registers_two_of_them_killed(pg_url, t
     logs = [tmp_path / name for name in ("scheduler.log", "worker-1.log", "worker-2.log", "worker-3.log")]
     first = {r.registry_id: r.state(r.first) for r in REGISTERS.values()}
     with FakeMinjust(registers=first) as minjust, FakeFsb(load_page(EARLIER)) as fsb, \
-            WebhookReceiver(SECRET) as hook, CrawlWatch() as watch:
+            WebhookReceiver(SECRET) as hook, CrawlWatch(tmp_path / "regwatch.toml") as watch:
         config = write_config(tmp_path / "regwatch.toml", webhook_sub(hook),
                               delivery="backoff_seconds = 0.01\nmax_attempts = 4\ntimeout_seconds = 30")
         schedule = tmp_path / "schedules.toml"

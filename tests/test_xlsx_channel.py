@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from pipelines.crawl import UNCHANGED
 from pipelines.register.normalise import normalise_rows
 from pipelines.storage.store import Store
 from regwatch.fakes.minjust import State
@@ -15,6 +16,7 @@ from regwatch.fakes.states import with_name
 from scraper.parsers.columns import map_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.registers.metadata import load_source
+from tests import scenes
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 
 RULES = load_source("ru_minjust_undesirable").columns
@@ -56,11 +58,11 @@ def test_crawl_via_xlsx_then_api_is_one_history(workspace):
     assert status["exports_show"]["source_data_date"] == "2026-07-29T17:28:00"
     assert [r.path.rsplit("/", 1)[-1] for r in workspace.fake.requests] == ["export"]
 
-    result = workspace.crawl()  # the JSON service publishes exactly the same rows
-    assert result.code == 0 and "unchanged" in result.stdout, result.output
-    workspace.fake.serve(load_state(SECOND_DAY))
-    result = workspace.regwatch("crawl", "--via", "xlsx")
-    assert result.code == 0 and "23 added" in result.stdout, result.output
+    # the JSON service publishes exactly the same rows; the next export, 23 more (in process: the
+    # crawls over HTTP are the tests above and below)
+    assert scenes.crawl_workspace(workspace, load_state(FIRST_DAY)).status == UNCHANGED
+    added = scenes.crawl_workspace(workspace, load_state(SECOND_DAY), via="xlsx")
+    assert added.ok and added.message == "23 added", added.message
 
 
 def test_a_broken_export_is_refused_and_keeps_the_data(crawled):

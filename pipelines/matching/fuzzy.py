@@ -28,7 +28,6 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import defaultdict
 from collections.abc import Iterable
 from itertools import repeat
 from operator import add
@@ -118,17 +117,16 @@ class TokenScorer:
     def __init__(self) -> None:
         """Add every name, then `freeze`."""
         # word → the names that have it; restored ones stay bytes until a query needs them
-        self._postings: dict[str, array | bytes] = defaultdict(lambda: array("I"))
+        self._postings: dict[str, array | bytes] = {}
         # Each name's words, in order, as numbers into _spelling (4 bytes a word: a 100 000-entry
         # register's words as tuples of strings would take more than its postings); name i's
         # are _word_ids[_starts[i]:_starts[i + 1]] (an index's acronyms have none).
         self._number: dict[str, int] = {}
         self._spelling: list[str] = []
         self._word_ids, self._starts = array("I"), array("I")
-        # How many entries have each word, and all together: names are added entry by entry,
-        # so an entry is new when it is not the last one counted.
-        self._entries_of: dict[str, int] = defaultdict(int)
-        self._last_owner: dict[str, int] = {}
+        # Until `freeze`: by word number, the names that have it; by name, its entry.
+        self._adding: list[list[int]] = []
+        self._owner_of: list[int] = []
         self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
@@ -145,33 +143,40 @@ class TokenScorer:
             self._owners, self._owner = self._owners + 1, owner
         while len(self._starts) <= index:
             self._starts.append(len(self._word_ids))
-        numbers = self._number
-        for word in words:
-            if word not in numbers:
-                numbers[word] = len(self._spelling)
-                self._spelling.append(word)
-        self._word_ids.extend(map(numbers.__getitem__, words))
-        last = self._last_owner
-        # In the name's order, not a set's: the vocabulary's order (which of two close spellings
-        # that score alike comes first) is then the same in every process, whatever the hash seed.
-        for word in dict.fromkeys(words):
-            self._postings[word].append(index)  # type: ignore[union-attr]  # arrays until frozen
-            if last.get(word) != owner:
-                last[word] = owner
-                self._entries_of[word] += 1
+            self._owner_of.append(owner)
+        known = list(map(self._number.get, words))
+        ids: list[int] = list(map(self._numbered, words)) if None in known else known  # type: ignore[assignment]
+        self._word_ids.extend(ids)
+        adding = self._adding
+        for number in dict.fromkeys(ids):
+            adding[number].append(index)
+
+    def _numbered(self, word: str) -> int:
+        """A word's number, the next one when it is new: words are numbered in the names' order, not
+        a set's, so the vocabulary's order (which of two close spellings that score alike comes
+        first) is the same in every process, whatever the hash seed."""
+        number = self._number.get(word)
+        if number is None:
+            number = self._number[word] = len(self._spelling)
+            self._spelling.append(word)
+            self._adding.append([])
+        return number
 
     def freeze(self) -> None:
         """Weigh the words, once every name is added."""
         total = max(self._owners, 1)
         self._unknown_weight = math.log(1 + total)
         self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
-        self._weights = {word: self._weight(word, found, total) for word, found in self._entries_of.items()}
-        self._postings = dict(self._postings)
+        # how many entries have each word: a name's owner is its entry
+        owner_of = self._owner_of
+        self._weights = {word: self._weight(word, len(set(map(owner_of.__getitem__, names))), total)
+                         for word, names in zip(self._spelling, self._adding)}
+        self._postings = {word: array("I", names) for word, names in zip(self._spelling, self._adding)}
         self._vocabulary = list(self._postings)
         if len(self._vocabulary) <= _KNOWN_VOCABULARY:
             self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
         self._starts.append(len(self._word_ids))
-        self._entries_of, self._last_owner, self._number = defaultdict(int), {}, {}
+        self._adding, self._owner_of, self._number = [], [], {}
 
     def words(self, index: int) -> tuple[str, ...]:
         """The words of name `index`, as added."""

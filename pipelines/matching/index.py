@@ -33,6 +33,7 @@ characters in it are dropped; an empty one is a QueryError (a ValueError).
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import re
 import unicodedata
@@ -183,6 +184,7 @@ def _query_tokens(text: str) -> tuple[str, ...]:
 # --- the index -----------------------------------------------------------------------------
 
 _PARTS = (NAME, NAME_RU, NAME_ORIGINAL, ACRONYM)
+_PART_NUMBER = {part: number for number, part in enumerate(_PARTS)}
 
 
 def _wordy(entry: Entry, part: str, text: str) -> str:
@@ -194,15 +196,79 @@ def _wordy(entry: Entry, part: str, text: str) -> str:
     return f"{head} {tail}" if country else text
 
 
-def _put(table: dict[str, int | list[int]], key: str, item: int) -> None:
+def _compact(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
     """Most keys name one item: an int, not a list, saves memory on a large register."""
+    return {key: items[0] if len(items) == 1 else items for key, items in table.items()}
+
+
+class _Memo:
+    """What `RegisterIndex` works out of a name part's text, once per distinct text: its keys
+    as the lists of items they name (in `keys`, `initials`, `russian_keys`), its words."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[str, list[int]]] = {level: {} for level in _LEVELS}
+        self.initials: dict[str, list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
+        self.russian_keys: dict[str, list[int]] = {}  # a Russian name's word keys → items
+        self._names: dict[str, tuple[tuple[list[int], ...], tuple[str, ...]]] = {}
+        self._acronyms: dict[str, tuple[list[int], ...]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._forms: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]] = {}
+        self._russian: dict[str, tuple[str, tuple[list[int], ...]]] = {}
+        self._english: dict[str, bool] = {}
+
+    def _lists(self, keys: Iterable[tuple[str, Iterable[str]]]) -> tuple[list[int], ...]:
+        return tuple(_items(self.keys[level], key) for level, found in keys for key in found)
+
+    def name(self, text: str) -> tuple[tuple[list[int], ...], tuple[str, ...]]:
+        """The item lists of a name part's keys, and its words (`folded_tokens`)."""
+        found = self._names.get(text)
+        if found is None:
+            folded = fold(text)
+            keys = name_keys(text, folded, spaces_ignored=True)
+            found = self._names[text] = (self._lists([*keys.items(), (CORE, core_keys(text))]), folded_tokens(folded))
+        return found
+
+    def acronym(self, text: str) -> tuple[list[int], ...]:
+        found = self._acronyms.get(text)
+        if found is None:
+            found = self._acronyms[text] = self._lists(acronym_keys(text, lookalikes=True).items())
+        return found
+
+    def words(self, text: str) -> tuple[str, ...]:
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = fuzzy_tokens(text)
+        return found
+
+    def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
+        """A Russian or original name's short forms, and the item lists of the acronyms made of it (`initials`)."""
+        found = self._forms.get(text)
+        if found is None:
+            found = self._forms[text] = (short_forms(text, _is_country), tuple(
+                (_items(self.initials, form), weak) for form, weak in initials(text, OPTIONAL_WORDS)))
+        return found
+
+    def russian(self, text: str) -> tuple[str, tuple[list[int], ...]]:
+        """A Russian name's words a translation must meet, joined by spaces, and their keys' item lists."""
+        found = self._russian.get(text)
+        if found is None:
+            words = russian_words(text)
+            keys = {key for word in words for key in word_keys(word)}
+            found = self._russian[text] = (" ".join(words), tuple(_items(self.russian_keys, key) for key in keys))
+        return found
+
+    def english(self, text: str) -> bool:
+        found = self._english.get(text)
+        if found is None:
+            found = self._english[text] = english_name(text)
+        return found
+
+
+def _items(table: dict[str, list[int]], key: str) -> list[int]:
     found = table.get(key)
     if found is None:
-        table[key] = item
-    elif isinstance(found, int):
-        table[key] = [found, item]
-    else:
-        found.append(item)
+        found = table[key] = []
+    return found
 
 
 def _items_of(found: int | list[int] | None) -> list[int]:
@@ -260,23 +326,59 @@ class RegisterIndex:
         # …and its words (`russian_words`, joined by spaces), folded once here rather than per query
         self._russian_words: dict[int, str] = {}
         self._scorer = TokenScorer()
+        # The build makes millions of small lists and tuples, none of them in a cycle: the cyclic
+        # garbage collector would walk them all again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(_Memo())
+            self._scorer.freeze()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, memo: _Memo) -> None:
+        """Every entry's items, keys and words. What depends only on a part's text (its keys'
+        lists of items, its words) is worked out once per distinct text (`memo`): a large
+        register repeats its Russian names. The lists are made compact once at the end."""
+        entry_of, part_of, text_of, russian_words = self._entry_of, self._part_of, self._text_of, self._russian_words
+        add_words, numbers = self._scorer.add, _PART_NUMBER
+        item = len(text_of)
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
             # an entry whose English name is printed is not found by a translation of its Russian one
-            translated = not any(english_name(text) for part, text in parts if part == NAME_ORIGINAL)
+            translated = not any(memo.english(text) for part, text in parts if part == NAME_ORIGINAL)
             for part, text in parts:
-                item = self._add(position, entry, part, text)
-                if part in (NAME_RU, NAME_ORIGINAL):
-                    for kind, form in short_forms(text, _is_country):
-                        self._add_short_form(position, part, form, kind, text)
-                    for form, weak in initials(text, OPTIONAL_WORDS):
-                        _put(self._initials, form, -item - 1 if weak else item)  # a weak one negative
+                entry_of.append(position)
+                part_of.append(numbers[part])
+                text_of.append(text)
+                if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
+                    for items in memo.acronym(text):
+                        items.append(item)
+                    item += 1
+                    continue
+                found, words = memo.name(text)
+                for items in found:
+                    items.append(item)
+                if part == NAME and entry.country and entry.country in text:
+                    words = memo.words(_wordy(entry, part, text))
+                add_words(item, words, position)
+                if part == NAME:
+                    item += 1
+                    continue
+                forms, made = memo.forms(text)
+                for items, weak in made:
+                    items.append(-item - 1 if weak else item)  # a weak one negative
                 if part == NAME_RU and translated:
-                    words = russian_words(text)
-                    self._russian_words[item] = " ".join(words)
-                    for key in {key for word in words for key in word_keys(word)}:
-                        _put(self._russian, key, item)
-        self._scorer.freeze()
+                    russian_words[item], found = memo.russian(text)
+                    for items in found:
+                        items.append(item)
+                item += 1
+                for kind, form in forms:
+                    self._add_short_form(position, part, form, kind, text)
+                    item += 1
+        self._keys = {level: _compact(table) for level, table in memo.keys.items()}
+        self._initials, self._russian = _compact(memo.initials), _compact(memo.russian_keys)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -312,23 +414,8 @@ class RegisterIndex:
     def _new_item(self, position: int, part: str, text: str) -> int:
         item = len(self._text_of)
         self._entry_of.append(position)
-        self._part_of.append(_PARTS.index(part))
+        self._part_of.append(_PART_NUMBER[part])
         self._text_of.append(text)
-        return item
-
-    def _add(self, position: int, entry: Entry, part: str, text: str) -> int:
-        item = self._new_item(position, part, text)
-        if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
-            keys = acronym_keys(text, lookalikes=True)
-        else:
-            folded = fold(text)
-            keys = {**name_keys(text, folded, spaces_ignored=True), CORE: core_keys(text)}
-            words = fuzzy_tokens(_wordy(entry, part, text)) if part == NAME else folded_tokens(folded)
-            self._scorer.add(item, words, position)
-        for level, found in keys.items():
-            table = self._keys[level]
-            for key in found:
-                _put(table, key, item)
         return item
 
     def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:

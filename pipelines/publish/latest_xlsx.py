@@ -6,9 +6,9 @@ The workbook says itself which latest.json it was made from: its zip comment hol
 file's SHA-256, so a workbook whose comment names other content lags, and is made again;
 it needs neither the database nor the crawl's lock, and a copied or restored data folder
 (new inodes and times) keeps its workbooks, byte for byte. A process hashes one version of
-a latest.json once (remembered by inode, time and size: the file is only replaced whole). This holds for a
-register's folder and for the combined one (`all/`), whose latest.json has the same
-shape (a head line naming the columns, then one entry a line).
+a latest.json once (remembered by its path, with its inode, time and size: the file is only
+replaced whole). This holds for a register's folder and for the combined one (`all/`),
+whose latest.json has the same shape (a head line naming the columns, then one entry a line).
 """
 
 from __future__ import annotations
@@ -36,15 +36,18 @@ def made_from(latest: io.BufferedReader) -> bytes:
     """The comment of a workbook made from the latest.json open in `latest` (read from its
     start; left at its start)."""
     stat = os.fstat(latest.fileno())
-    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    if (digest := _digests.get(key)) is None:
+    version = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    known = _digests.get(path := str(latest.name))
+    if known is None or known[0] != version:
         latest.seek(0)
-        digest = _digests[key] = hashlib.file_digest(latest, "sha256").hexdigest()
+        known = _digests[path] = version, hashlib.file_digest(latest, "sha256").hexdigest()
         latest.seek(0)
-    return _MADE_FROM + digest.encode()
+    return _MADE_FROM + known[1].encode()
 
 
-_digests: dict[tuple[int, int, int, int], str] = {}
+# path → (the version of the file hashed, its SHA-256): one per path, so a long-lived process
+# (the web, the daemon) that sees latest.json replaced again and again keeps only the last
+_digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
 
 def lags(folder: Path) -> bool:

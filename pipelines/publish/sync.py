@@ -50,7 +50,9 @@ UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file 
 AFTER_ALERTS_MAX = 20_000  # entries; the real registers have at most a few thousand
 # For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
 # creating the file REGWATCH_PAUSE_FILE, until it is killed. For the benchmarks:
-# REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds>" at every point passed.
+# REGWATCH_TIMINGS=<file> gets a line "<point> <epoch seconds> <CPU seconds> <peak RSS, KiB>"
+# of the process at every point passed (CPU beside wall time: a loaded machine inflates only
+# the wall; the peak so far says which step holds the most memory).
 PAUSE_AT, PAUSE_FILE, TIMINGS = "REGWATCH_PAUSE_AT", "REGWATCH_PAUSE_FILE", "REGWATCH_TIMINGS"
 
 
@@ -60,7 +62,10 @@ def pause_point(name: str) -> None:
     a real crawl there with SIGKILL). Costs two dictionary lookups otherwise."""
     if timings := os.environ.get(TIMINGS):
         with open(timings, "a", encoding="utf-8") as noted:
-            noted.write(f"{name} {time.time():.6f}\n")
+            import resource  # Unix only, and only for the benchmarks
+
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+            noted.write(f"{name} {time.time():.6f} {time.process_time():.3f} {peak}\n")
     if os.environ.get(PAUSE_AT) != name:
         return
     Path(os.environ[PAUSE_FILE]).touch()
@@ -75,15 +80,14 @@ class Published:
 
 
 def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
-            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False,
-            after_alerts: bool = False) -> Published:
+            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False) -> Published:
     """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
     entries when the caller holds them (else they are read, and only if a file lags).
     `poll_at`: a crawl at that time found the register as before, and gets an empty
     change file. `force`: rewrite the latest files even if they seem current (the stored
     history was rebuilt). `xlsx`: also the XLSX, last (the costliest file). `index`: the
-    name index too, even if that means reading every entry (`export --repair`); `after_alerts`:
-    both, for a register of at most AFTER_ALERTS_MAX entries (a crawl, once its alerts went out)."""
+    name index too, even if that means reading every entry (`export --repair`). A crawl
+    leaves both to `publish_after_alerts`."""
     folder = data_dir / source
     done = Published(store.last_snapshot(source))
     remove_leftovers(folder)
@@ -111,18 +115,32 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
     publish_combined(store, data_dir, done, {source: state}, force=force)
-    # Last, the costliest: a crawl makes them once its alerts went out (`after_alerts`), for a
-    # register of at most AFTER_ALERTS_MAX entries; a bigger one's XLSX is made on its first
-    # request (publish/latest_xlsx.py) and its index by the first `regwatch check`, which keeps it.
-    small = after_alerts and last.row_count <= AFTER_ALERTS_MAX
-    if xlsx or small:  # from latest.json (brought up to date above): no decoding; it says itself what it shows
+    _costliest(store, data_dir, source, done, write, xlsx=xlsx, index=force or index, force=force,
+               entries=state.entries() if state.read else None)
+    return done
+
+
+def publish_after_alerts(store: Store, data_dir: Path, source: str) -> Published:
+    """The two costliest files, once a crawl's alerts went out (its `publish` brought the rest up
+    to date): the XLSX and the name index of a register of at most AFTER_ALERTS_MAX entries. A
+    bigger one's XLSX is made on its first request (publish/latest_xlsx.py) and its index by the
+    first `regwatch check`, which keeps it."""
+    done = Published(store.last_snapshot(source))
+    if done.shows is not None and done.shows.row_count <= AFTER_ALERTS_MAX:
+        _costliest(store, data_dir, source, done, _recorded(data_dir / source, done), xlsx=True, index=True)
+    return done
+
+
+def _costliest(store: Store, data_dir: Path, source: str, done: Published, write: Writer, *, xlsx: bool,
+               index: bool, force: bool = False, entries: list[Entry] | None = None) -> None:
+    """The XLSX (from latest.json, brought up to date before: no decoding; it says itself what
+    it shows), the combined one's too, and the name index; each only if it lags (or `force`)."""
+    if xlsx:
         latest_xlsx.refresh(data_dir, source, store.url, force, write)
         if (data_dir / combined.ALL).is_dir() and latest_xlsx.refresh(data_dir, combined.ALL, store.url, force):
             done.rebuilt.append(f"{combined.ALL}/{latest_xlsx.LATEST_XLSX}")
-    if (force or index or small) and name_index.refresh(store, data_dir, source,
-                                                        state.entries() if state.read else None, force):
+    if index and name_index.refresh(store, data_dir, source, entries, force):
         done.rebuilt.append(f"../{name_index.FOLDER}/{source}.index")
-    return done
 
 
 def publish_combined(store: Store, data_dir: Path, done: Published, held: dict[str, _State] | None = None,

@@ -118,12 +118,22 @@ def raw_cells(row: dict[str, str]) -> RawCells:
                   for k in ROW_FIELDS if (v := row.get(k)) is not None and v != ""])
 
 
+def cells_line(raw: RawCells) -> str:
+    """The cells as one line, `key\x1fvalue` joined by `\x1e`: separators that published
+    text cannot hold, so no two rows collide. What `fingerprint` and a pull's hash read."""
+    return "\x1e".join(map("\x1f".join, raw))
+
+
 def fingerprint(raw: RawCells, source_url: str) -> str:
     """A compact key of a row as published and where it was read: equal fingerprints mean
     the stored entry stands as it is (nothing to decode, parse or compare). Stored in
     entries.fingerprint: a change to this function needs a migration that refills it."""
-    # separators that published text cannot hold: no two rows collide
-    text = "\x1e".join([source_url, *map("\x1f".join, raw)])
+    return line_fingerprint(cells_line(raw), source_url)
+
+
+def line_fingerprint(line: str, source_url: str) -> str:
+    """`fingerprint` of the row whose `cells_line` is `line` (a pull's hash made it already)."""
+    text = f"{source_url}\x1e{line}" if line else source_url
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -269,23 +279,28 @@ def normalise_rows(
 
 def normalise_changed(
     rows: Iterable[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile = DEFAULT_PROFILE,
+    fingerprints: Iterable[str] | None = None,
 ) -> tuple[list[Entry], list[str], list[Problem]]:
     """normalise_rows for a pull compared by fingerprints: `stored` maps the fingerprint of
     each stored entry (see `fingerprint`) to its entry_id. A row published as before keeps
     its stored entry and is not parsed: only its entry_id is returned. → (the other rows'
-    entries, the kept entry_ids, problems); duplicate numbers are checked over every row."""
+    entries, the kept entry_ids, problems); duplicate numbers are checked over every row.
+    `fingerprints`: the rows' own, in order, when the caller made them already."""
     entries: list[Entry] = []
     kept: list[str] = []
     problems: list[Problem] = []
     numbers: list[int] = []
     shared: dict[tuple[str, str], tuple[str, str]] = {}
+    made = None if fingerprints is None else iter(fingerprints)
     for row in rows:
-        raw = _shared_cells(raw_cells(row), shared)
-        if (entry_id := stored.get(fingerprint(raw, source_url))) is not None:
+        raw = None if made is not None else raw_cells(row)
+        found = next(made) if made is not None else fingerprint(raw or (), source_url)
+        if (entry_id := stored.get(found)) is not None:
             kept.append(entry_id)
-            numbers.append(int(normalise_whitespace(str(row["number"]))))  # parsed when it was stored
+            numbers.append(_stored_number(row["number"]))
             continue
-        _normalise_into(entries, problems, row, source_url, raw, profile)
+        _normalise_into(entries, problems, row, source_url,
+                        _shared_cells(raw_cells(row) if raw is None else raw, shared), profile)
     return entries, kept, problems + duplicate_numbers([*numbers, *(e.number for e in entries)])
 
 
@@ -293,6 +308,14 @@ def _shared_cells(raw: RawCells, shared: dict[tuple[str, str], tuple[str, str]])
     """`raw` with its short cells (dates, statuses: the same in thousands of rows) taken from
     `shared`: one (field, text) pair for all the entries that hold it, not one each."""
     return tuple([shared.setdefault(cell, cell) if len(cell[1]) <= 10 else cell for cell in raw])
+
+
+def _stored_number(text: str) -> int:
+    """The number of a row stored before (so a valid one): int() takes the usual text as it is."""
+    try:
+        return int(text)
+    except ValueError:
+        return int(normalise_whitespace(str(text)))
 
 
 def _normalise_into(entries: list[Entry], problems: list[Problem], row: dict[str, str], source_url: str,

@@ -29,8 +29,12 @@ def keeps_files(store: Store) -> bool:
     return store.engine.dialect.name == "sqlite"
 
 
-def archive_replies(store: Store, data_dir: Path, source: str, replies: list[RawReply]) -> list[str]:
-    """Keep each reply once and list it in the store; return their SHA-256 in order."""
+def archive_replies(store: Store, data_dir: Path, source: str, replies: list[RawReply],
+                    later: list[tuple[Path, bytes]] | None = None) -> list[str]:
+    """Keep each reply once and list it in the store; return their SHA-256 in order.
+    `later`: gets the raw/ files to write (`write_files`) instead of their being written now:
+    a crawl writes them once its alerts are queued (the database holds the bytes already, and
+    `read_reply` reads them there first)."""
     hashes = [reply.sha256 for reply in replies]  # hashed once: a page of a large register is megabytes
     listed, known = store.known_replies_and_bodies(hashes)  # a poll of the same bytes: both full, nothing written
     packed: dict[str, bytes] = {}  # compressed once, for the table and the file alike
@@ -46,7 +50,10 @@ def archive_replies(store: Store, data_dir: Path, source: str, replies: list[Raw
         for sha256, reply in zip(hashes, replies, strict=True):
             target = data_dir / reply_path(source, sha256)
             if not target.exists():
-                atomic_write_bytes(target, pack(sha256, reply))
+                if later is None:
+                    atomic_write_bytes(target, pack(sha256, reply))
+                else:
+                    later.append((target, pack(sha256, reply)))
     fresh = {sha256: reply for sha256, reply in zip(hashes, replies, strict=True) if sha256 not in listed}
     store.add_replies([dict(
         sha256=sha256, source=source, url=reply.url, method=reply.method,
@@ -54,6 +61,14 @@ def archive_replies(store: Store, data_dir: Path, source: str, replies: list[Raw
         size=len(reply.body), path=str(reply_path(source, sha256)) if files else "",
         fetched_at=reply.fetched_at) for sha256, reply in fresh.items()], bodies)
     return hashes
+
+
+def write_files(files: list[tuple[Path, bytes]]) -> None:
+    """The raw/ files `archive_replies` left for later (each compressed already)."""
+    for target, packed in files:
+        if not target.exists():
+            atomic_write_bytes(target, packed)
+    files.clear()
 
 
 def read_reply(store: Store, data_dir: Path, source: str, sha256: str) -> bytes:

@@ -23,7 +23,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    literal,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -173,8 +175,15 @@ class Store:
 
     # --- reading -------------------------------------------------------------
 
+    def _reading(self) -> Connection:
+        """A connection for one read-only statement: on a server, in autocommit, so that
+        it costs one round trip and not three (BEGIN, the query, ROLLBACK); an unchanged
+        poll makes several such reads."""
+        conn = self.engine.connect()
+        return conn if self.engine.dialect.name == "sqlite" else conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def last_snapshot(self, source: str) -> Snapshot | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(
                 select(snapshots).where(snapshots.c.source == source)
                 .order_by(snapshots.c.id.desc()).limit(1)
@@ -185,7 +194,7 @@ class Store:
         """The last snapshot of each of `sources` that has one, in one query."""
         last = (select(func.max(snapshots.c.id)).where(snapshots.c.source.in_(list(sources)))
                 .group_by(snapshots.c.source))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {r.source: _snapshot(r) for r in conn.execute(select(snapshots).where(snapshots.c.id.in_(last)))}
 
     def _entries(self, conn: Connection, source: str, present: bool | None,
@@ -211,19 +220,31 @@ class Store:
             found = self._entries(conn, source, present=True, ids=ids)
         return sorted(found, key=lambda e: e.number)
 
-    def current_fingerprints(self, source: str) -> dict[str, str | None]:
-        """entry_id → fingerprint of every entry of the current state (None: not known)."""
+    def current_fingerprints(self, source: str) -> tuple[dict[str, str], list[str]]:
+        """The entries of the current state: fingerprint → entry_id, and the entry_ids whose
+        fingerprint is not known (one mapping, not two: a 100 000-entry state is megabytes)."""
+        known: dict[str, str] = {}
+        unknown: list[str] = []
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(entries.c.entry_id, entries.c.fingerprint)
-                                     .where((entries.c.source == source) & entries.c.present.is_(True))).all())
+            for entry_id, found in conn.execute(select(entries.c.entry_id, entries.c.fingerprint).where(
+                    (entries.c.source == source) & entries.c.present.is_(True))):
+                if found is None:
+                    unknown.append(entry_id)
+                else:
+                    known[found] = entry_id
+        return known, unknown
 
     def gone_entries(self, source: str) -> list[Entry]:
         with self.engine.connect() as conn:
             return self._entries(conn, source, present=False)
 
-    def all_entry_ids(self, source: str) -> set[str]:
+    def all_entry_ids(self, source: str, present: bool | None = None) -> set[str]:
+        """Every entry_id of `source` (`present`: only those of the current state, or of none)."""
+        query = select(entries.c.entry_id).where(entries.c.source == source)
+        if present is not None:
+            query = query.where(entries.c.present.is_(present))
         with self.engine.connect() as conn:
-            return set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            return set(conn.scalars(query))
 
     def entries_known_at(self, source: str, moment: str) -> list[Entry]:
         """Each entry first seen by `moment` in its version valid then, or its first version
@@ -358,9 +379,15 @@ class Store:
 
     def known_replies_and_bodies(self, hashes: list[str]) -> tuple[set[str], set[str]]:
         """Which of these raw replies are listed already, and which have their bytes kept."""
-        with self.engine.connect() as conn:
-            return (set(conn.scalars(select(raw_replies.c.sha256).where(raw_replies.c.sha256.in_(hashes)))),
-                    set(conn.scalars(select(raw_bodies.c.sha256).where(raw_bodies.c.sha256.in_(hashes)))))
+        query = union_all(  # one statement: a poll makes it for every reply it archives
+            select(raw_replies.c.sha256, literal(0).label("body")).where(raw_replies.c.sha256.in_(hashes)),
+            select(raw_bodies.c.sha256, literal(1).label("body")).where(raw_bodies.c.sha256.in_(hashes)))
+        listed: set[str] = set()
+        kept: set[str] = set()
+        with self._reading() as conn:
+            for sha256, body in conn.execute(query):
+                (kept if body else listed).add(sha256)
+        return listed, kept
 
     def reply_body(self, sha256: str) -> bytes | None:
         """A raw reply's gzip-compressed bytes, when the database keeps them (raw_archive.py)."""
@@ -384,8 +411,11 @@ class Store:
         drop the source's hold, in the same transaction (one commit per unchanged poll)."""
         replies_json = json.dumps(replies)
         with self.engine.begin() as conn:
-            if clear_hold:
-                conn.execute(holds.delete().where(holds.c.source == source))
+            cleared = clear_hold and conn.execute(holds.delete().where(holds.c.source == source)).rowcount
+            if not cleared and self.engine.dialect.name == "postgresql":
+                # a log line is bookkeeping, not data: a crash may lose the last few (PostgreSQL
+                # stays consistent), and the poll need not wait for the disk
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             last = conn.execute(
                 select(crawl_log).where(crawl_log.c.source == source)
                 .order_by(crawl_log.c.id.desc()).limit(1)
@@ -413,11 +443,12 @@ class Store:
                      replies: list[str], last_modified: int | None, row_count: int,
                      touched: list[Entry], removed: list[Entry], found: list[Change],
                      then: Callable[[Connection, int], object] | None = None,
-                     as_of: str = "") -> int:
+                     as_of: str = "", known: set[str] | None = None) -> int:
         """Store a new state in one transaction: a snapshot, a version for every entry that
         is new or different (`touched`), the changes; entries that vanished are marked
         absent. Entries published as before cost nothing. Statements go in bulk.
-        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts)."""
+        `then(conn, snapshot_id)` runs inside the same transaction (it queues the alerts).
+        `known`: every entry_id of `source`, when the caller holds them (under the source's lock)."""
         with self.engine.begin() as conn:
             key = conn.execute(insert(snapshots).values(
                 source=source, channel=channel, taken_at=taken_at, row_count=row_count,
@@ -425,7 +456,8 @@ class Store:
                 last_modified=last_modified, as_of=as_of or None)).inserted_primary_key
             assert key is not None  # a single-row INSERT always has one
             snapshot_id = key[0]
-            known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
+            if known is None:
+                known = set(conn.scalars(select(entries.c.entry_id).where(entries.c.source == source)))
             for start in range(0, len(touched), _BATCH):  # in batches: bounded memory
                 self._store_versions(conn, source, snapshot_id, taken_at,
                                      touched[start:start + _BATCH], known)

@@ -160,7 +160,7 @@ def _after_crawl(source: str, outcome, alerting: AlertConfig, config: DataConfig
     from pipelines.alerts import outbox
     from pipelines.alerts.delivery import deliver, tell_health
 
-    _, store = _open_store()
+    _, store = _open_store(config)
     try:
         now = utc_now("milliseconds")
         if outcome.ok:
@@ -190,13 +190,13 @@ def _write_deferred(source: str, config: DataConfig) -> None:
     """The XLSX, the costliest file, and the name index of a register small enough, once
     the alerts went out: the crawl left them lagging (published.json and the index's stamp
     say so), and a crawl that dies first leaves them to the next run (or the next check)."""
-    from pipelines.publish.sync import pause_point, publish
+    from pipelines.publish.sync import pause_point, publish_after_alerts
     from pipelines.storage.locks import source_lock
 
     _, store = _open_store(config)
     try:
         with source_lock(config.data_dir, source, database_url=config.database_url):
-            publish(store, config.data_dir, source, xlsx=False, after_alerts=True)
+            publish_after_alerts(store, config.data_dir, source)
         pause_point("all_written")
     except OSError as exc:  # a full disk, say: the next run tries again; the crawl stands
         logging.getLogger("regwatch.cli").exception("the exports after the crawl of %s", source)

@@ -7,7 +7,11 @@ One spider class per register is made here from its metadata file
 
 GET /info gives the column titles (and a lastModified stamp), mapped to fields by the
 metadata's column rules; POST /values pages through the rows (offset/limit, the server
-caps limit at 1000, `size` is the total). With via=xlsx, GET /export is the whole
+caps limit at 1000, `size` is the total). Politely: one request at a time, in order, the
+download delay between them; but the next page is asked for one page ahead (at the offset
+the last page's length predicts), so the server prepares it while the last one is read. A
+page that comes short (the server's cap) is followed where it ends; a guess past it is
+dropped. With via=xlsx, GET /export is the whole
 register in one workbook (scraper/parsers/xlsx_export.py), for when /values is down.
 Every reply is kept raw. Whatever goes wrong, the spider ends by yielding one PullItem:
 the whole register, or what it got plus the problem, so the pipeline can refuse it and
@@ -55,6 +59,10 @@ class MinjustJsonSpider(scrapy.Spider):
     export_url: str
     pull: Pull
     columns: dict[str, str]  # service field name → canonical field, from /info
+    pages: dict[int, tuple[list[dict], Response]]
+    asked: set[int]
+    ahead: int
+    done: bool
 
     def __init__(self, *args, via: str = "api", **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +85,10 @@ class MinjustJsonSpider(scrapy.Spider):
                            source_url=cls.meta.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
+        spider.pages = {}  # offset → rows of a page that came before the pages ahead of it
+        spider.asked = set()  # the offsets asked for
+        spider.ahead = 0  # rows in the last page read
+        spider.done = False  # the PullItem went out: later replies (a guess ahead) are not read
         return spider
 
     async def start(self):
@@ -103,25 +115,37 @@ class MinjustJsonSpider(scrapy.Spider):
         yield self._values_request(offset=0)
 
     def parse_values(self, response: Response):
-        """One page of /values: keep its rows, ask for the next page or finish."""
+        """One page of /values: keep its rows in order, ask for the pages ahead or finish."""
         offset = response.meta["offset"]
+        if self.done:
+            return
         try:
-            page = self._json(response, f"/values at offset {offset}")
+            page = self._json(response, f"/values at offset {offset}", keep=False)
             rows, size = self._parse_page(page)
         except ReplyError as exc:
+            self._keep(response, response.request)
             yield self._give_up(str(exc))
             return
         if self.pull.size and size != self.pull.size:
+            self._keep(response, response.request)
             yield self._give_up(f"the register changed during the crawl ({self.pull.size} rows, then {size})")
             return
         self.pull.size = size
-        self.pull.rows.extend(self._parse_row(row) for row in rows)
-        next_offset = offset + len(rows)
-        self.logger.info("%s: %d of %d rows", self.source, len(self.pull.rows), size)
-        if rows and next_offset < size:
-            yield self._values_request(next_offset)
-        else:
-            yield PullItem(self.pull)
+        self.pages[offset] = (rows, response)
+        while (at := len(self.pull.rows)) in self.pages:  # the pages that follow on, in order
+            rows, read = self.pages.pop(at)
+            self.ahead = len(rows)  # the next page, as long as this one, predicts the one after
+            self._keep(read, read.request)  # kept as read: a guess past a short page is not the register's
+            self.pull.rows.extend(self._parse_row(row) for row in rows)
+            self.logger.info("%s: %d of %d rows", self.source, len(self.pull.rows), size)
+            if not rows or len(self.pull.rows) >= size:
+                self.done = True
+                yield PullItem(self.pull)
+                return
+        # the page the rows read so far end at, then one more: asked for once each, in order
+        for want in (at, at + self.ahead):
+            if want < size and want not in self.asked:
+                yield self._values_request(want)
 
     def parse_export(self, response: Response):
         """/export → the whole register; A2's data date becomes the snapshot's "as of"."""
@@ -143,6 +167,8 @@ class MinjustJsonSpider(scrapy.Spider):
     def on_error(self, failure):
         """A request that failed for good (after retries): say why in one line."""
         request = failure.request
+        if self.done:  # a page asked for ahead, after the pull ended
+            return
         if failure.check(HttpError):
             response = failure.value.response
             self._keep(response, request)
@@ -167,21 +193,24 @@ class MinjustJsonSpider(scrapy.Spider):
     # --- helpers ------------------------------------------------------------------------
 
     def _values_request(self, offset: int) -> JsonRequest:
+        self.asked.add(offset)
         fallback = next((c.key for c in self.meta.columns.columns if c.field == "number"), "")
         number_field = next((k for k, v in self.columns.items() if v == "number"), fallback)
         body = {"offset": offset, "limit": self.page_size, "search": "",
                 "sort": [{"property": number_field, "direction": "asc"}]}
+        # priority: the lower offset first (Scrapy's queue is last in, first out otherwise)
         return JsonRequest(self.values_url, data=body, callback=self.parse_values,
                            errback=self.on_error, meta={"offset": offset, **self._size_limit()},
-                           dont_filter=True)
+                           dont_filter=True, priority=-offset)
 
     def _size_limit(self) -> dict[str, int]:
         """Scrapy stops reading a reply past the register's limit: a reply that big is not
         the register, and reading it whole would cost gigabytes before any check."""
         return {"download_maxsize": self.meta.thresholds.max_reply_bytes}
 
-    def _json(self, response: Response, what: str) -> dict:
-        self._keep(response, response.request)
+    def _json(self, response: Response, what: str, keep: bool = True) -> dict:
+        if keep:
+            self._keep(response, response.request)
         text = response.body.decode("utf-8", errors="replace").lstrip()
         if text.startswith("<"):
             raise ReplyError(f"{what} returned an HTML page instead of JSON (HTTP {response.status})")
@@ -210,6 +239,7 @@ class MinjustJsonSpider(scrapy.Spider):
         self.pull.replies.append(RawReply.of(response, request.method, body))
 
     def _give_up(self, problem: str) -> PullItem:
+        self.done = True
         message = f"{self.source}: {problem}"
         self.logger.error(message)
         return PullItem(self.pull, problem=message)

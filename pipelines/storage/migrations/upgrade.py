@@ -3,6 +3,11 @@ versions/, run from code (no alembic.ini).
 
 Every CLI call and web request opens the database, so one already at HEAD costs a query
 of its `alembic_version` row and Alembic is imported only when there is work to do.
+A new database (no regwatch table) is made at HEAD at once, `metadata.create_all` and
+stamped (Alembic's own recipe for a database built from scratch): a first crawl, and each
+test's fresh database, pay neither Alembic's import nor six revisions of DDL. The
+revisions are for the databases that exist; tests/test_migrations.py runs them from
+nothing too and checks both ways give the same schema.
 A database made before migrations (regwatch's tables, no `alembic_version`) has at least
 the first release's shape: it is stamped there, and the later revisions add the rest.
 
@@ -16,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -29,6 +34,9 @@ HEAD = "0006"  # the newest revision in versions/
 MIGRATION_LOCK = 0x7265677761746368  # PostgreSQL's advisory lock key while migrating ("regwatch")
 FIRST_RELEASE = "0001"
 _RECOGNISED_BY = "snapshots"  # a table every regwatch database has had
+# Alembic's table as Alembic makes it (alembic.runtime.migration), for a database made at HEAD.
+_VERSION_TABLE = Table("alembic_version", MetaData(), Column("version_num", String(32), nullable=False),
+                       PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -86,9 +94,20 @@ def _upgrade(conn: Connection) -> None:
     revision = current_revision(conn)
     if revision == HEAD:
         return
+    if revision is None and not inspect(conn).has_table(_RECOGNISED_BY):
+        create_at_head(conn)
+        return
     from alembic import command
 
     config = alembic_config(conn)
     if revision is None and inspect(conn).has_table(_RECOGNISED_BY):
         command.stamp(config, FIRST_RELEASE)
     command.upgrade(config, "head")
+
+
+def create_at_head(conn: Connection) -> None:
+    """A new database's tables as schema.py has them, stamped HEAD (inside the caller's
+    transaction, under its lock)."""
+    metadata.create_all(conn)
+    _VERSION_TABLE.create(conn)
+    conn.execute(_VERSION_TABLE.insert().values(version_num=HEAD))
