@@ -233,8 +233,8 @@ def _drained(rows: list[_T]) -> Iterator[_T]:
 def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
     """The first pull is the baseline (no alerts); later ones are diffed with the last good
     state, after refusing an implausible drop in rows."""
-    if run.previous is None:
-        return baseline(run.source, entries, run.now), BASELINE
+    if run.previous is None:  # drained: the entries without ids go as their copies with ids are made
+        return baseline(run.source, _drained(entries), run.now), BASELINE
     if not run.allow_drop:
         validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
     run.taken = run.taken or set()

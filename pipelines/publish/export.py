@@ -7,12 +7,14 @@ as text); `write_exports` writes them atomically under `<data_dir>/<source>/`.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import IO
 
@@ -38,12 +40,24 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+@functools.lru_cache(maxsize=64)
+def _columns_of(source: str) -> tuple[tuple[str, ...], Callable[[object], tuple[object, ...]]]:
+    """A register's export columns and a getter of their values (a first crawl asks 100 000 times)."""
+    columns = export_columns(source)
+    return columns, _getter(columns)
+
+
+def _getter(columns: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    get = attrgetter(*columns)
+    return get if len(columns) > 1 else lambda obj: (get(obj),)
+
+
 def entry_record(entry: Entry) -> dict[str, object]:
     """An entry as JSON-ready data, with its register's columns: lists stay lists, and
     identifiers are an object ({"inn": "…", "ogrn": "…"})."""
-    columns = export_columns(entry.entry_id.split("/", 1)[0])
-    return {c: (dict(v) if c == "identifiers" else list(v)) if isinstance(v := getattr(entry, c), tuple)
-            else v for c in columns}
+    columns, values = _columns_of(entry.entry_id.split("/", 1)[0])
+    return {c: (dict(v) if c == "identifiers" else list(v)) if isinstance(v, tuple) else v
+            for c, v in zip(columns, values(entry))}
 
 
 def change_record(change: Change) -> dict[str, object]:
@@ -52,13 +66,15 @@ def change_record(change: Change) -> dict[str, object]:
 
 def _lines(objects: Iterable[object], columns: tuple[str, ...]) -> Iterator[list[str]]:
     """Each entry or change as the text of its cells, produced one at a time."""
+    values = _getter(columns)
     for obj in objects:
-        yield [v if (v := getattr(obj, c)).__class__ is str else format_value(v) for c in columns]
+        yield [v if v.__class__ is str else format_value(v) for v in values(obj)]
 
 
 def write_csv(handle: IO[bytes], objects: Iterable[object], columns: tuple[str, ...], header: bool = True) -> None:
-    _write_rows(handle, ([neutralise(cell) for cell in line] for line in _lines(objects, columns)),
-                [columns] if header else [])
+    # neutralise, inlined: it runs for every cell of every row
+    _write_rows(handle, ([("'" + cell) if cell.startswith(_FORMULA_STARTS) else cell for cell in line]
+                         for line in _lines(objects, columns)), [columns] if header else [])
 
 
 def _write_rows(handle: IO[bytes], rows: Iterable[Sequence[str]], head: list[Sequence[str]]) -> None:
@@ -85,8 +101,12 @@ def write_entries_json(handle: IO[bytes], entries: Iterable[Entry], source: str,
     _write_json_lines(handle, source, generated_at, raw_replies, len(entries), map(_entry_line, entries))
 
 
+# json.dumps with an option builds an encoder per call: one serves every line
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _entry_line(entry: Entry) -> bytes:
-    return json.dumps(entry_record(entry), ensure_ascii=False).encode("utf-8")
+    return _encode(entry_record(entry)).encode("utf-8")
 
 
 def _write_json_lines(handle: IO[bytes], source: str, generated_at: str, raw_replies: list[str] | None,

@@ -200,7 +200,10 @@ def baseline(source: str, current: Iterable[Entry], detected_at: str) -> Diff:
     """The first state of a register: ids given, nothing reported as a change."""
     taken: set[str] = set()
     state = []
-    for entry in sorted(current, key=lambda e: e.number):
+    ordered = sorted(current, key=lambda e: e.number)
+    ordered.reverse()
+    while ordered:  # each entry let go once its copy with an id is made: a register is not held twice
+        entry = ordered.pop()
         entry_id = entry_id_for(source, entry.number, taken)
         taken.add(entry_id)
         state.append(replace(entry, entry_id=entry_id, first_seen=detected_at,

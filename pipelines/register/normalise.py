@@ -108,6 +108,7 @@ def parse_status(text: str, excluded_on: str) -> tuple[str, str]:
 
 
 RawCells = tuple[tuple[str, str], ...]
+_NO_CELLS = dict.fromkeys(ROW_FIELDS, "")
 
 
 def raw_cells(row: dict[str, str]) -> RawCells:
@@ -140,7 +141,10 @@ def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | Non
                   profile: Profile = DEFAULT_PROFILE) -> tuple[Entry | None, list[Problem]]:
     """One canonical row → (Entry without entry_id, problems). None when the row is unusable.
     `raw`: the row's raw_cells, when the caller has them already; `profile`: the register's."""
-    cells = {k: normalise_whitespace(str(row.get(k) or "")) for k in ROW_FIELDS}
+    cells = dict(_NO_CELLS)  # most fields of a row are empty: only the others are normalised
+    for key, value in row.items():
+        if value and key in cells:
+            cells[key] = normalise_whitespace(value if value.__class__ is str else str(value))
     number_text = cells["number"]
     problems: list[Problem] = []
 
@@ -231,6 +235,8 @@ def _name_fields(cells: dict[str, str], profile: Profile) -> dict[str, Any]:
 
 def _listed_aliases(text: str) -> tuple[str, ...]:
     """An aliases column: names separated by '|' or ';', each kept whole («» and all)."""
+    if not text:  # most registers have no such column
+        return ()
     names = (normalise_whitespace(n) for n in re.split(r"[|;]", text))
     return tuple(dict.fromkeys(n for n in names if n))
 
@@ -284,6 +290,7 @@ def normalise_changed(
     kept: list[str] = []
     problems: list[Problem] = []
     numbers: list[int] = []
+    shared: dict[tuple[str, str], tuple[str, str]] = {}
     made = None if fingerprints is None else iter(fingerprints)
     for row in rows:
         raw = None if made is not None else raw_cells(row)
@@ -292,8 +299,15 @@ def normalise_changed(
             kept.append(entry_id)
             numbers.append(_stored_number(row["number"]))
             continue
-        _normalise_into(entries, problems, row, source_url, raw_cells(row) if raw is None else raw, profile)
+        _normalise_into(entries, problems, row, source_url,
+                        _shared_cells(raw_cells(row) if raw is None else raw, shared), profile)
     return entries, kept, problems + duplicate_numbers([*numbers, *(e.number for e in entries)])
+
+
+def _shared_cells(raw: RawCells, shared: dict[tuple[str, str], tuple[str, str]]) -> RawCells:
+    """`raw` with its short cells (dates, statuses: the same in thousands of rows) taken from
+    `shared`: one (field, text) pair for all the entries that hold it, not one each."""
+    return tuple([shared.setdefault(cell, cell) if len(cell[1]) <= 10 else cell for cell in raw])
 
 
 def _stored_number(text: str) -> int:

@@ -13,9 +13,11 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
+    Table,
     bindparam,
     create_engine,
     event,
@@ -61,11 +63,17 @@ _OPTIONAL_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.name in (
     "aliases", "domains", "decision", "decision_date", "decision_number")}
 
 
+_version_values = attrgetter(*_VERSION_FIELDS)
+_VERSION_DEFAULTS = tuple(_OPTIONAL_DEFAULTS.get(name, _UNSET) for name in _VERSION_FIELDS)
+# One encoder for every call: json.dumps with options builds a new one each time (100 000 a first crawl)
+_encode_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def entry_to_json(entry: Entry) -> str:
-    data = {name: value for name in _VERSION_FIELDS
-            if (value := getattr(entry, name)) != _OPTIONAL_DEFAULTS.get(name, _UNSET)}
+    data = {name: value for name, value, default in zip(_VERSION_FIELDS, _version_values(entry), _VERSION_DEFAULTS)
+            if value != default}
     data["raw"] = dict(entry.raw)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _encode_compact(data)
 
 
 def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides: Any) -> Entry:
@@ -90,6 +98,20 @@ def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):  # a bounded number of parameters per statement
         yield items[start:start + size]
+
+
+def _bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Plain rows into `table`, in the connection's transaction, without SQLAlchemy's
+    per-row work (a first crawl inserts 100 000 versions and heads): PostgreSQL's COPY,
+    else one executemany of a prepared INSERT."""
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 @dataclass(frozen=True)
@@ -489,17 +511,16 @@ class Store:
     def _store_versions(conn: Connection, source: str, snapshot_id: int, taken_at: str,
                         batch: list[Entry], known: set[str]) -> None:
         """Insert a version per entry and point each entry's head row at it."""
-        conn.execute(insert(entry_versions), [
-            dict(entry_id=e.entry_id, snapshot_id=snapshot_id, valid_from=taken_at,
-                 data=entry_to_json(e)) for e in batch])
-        heads = [dict(present=True, first_seen=e.first_seen, last_changed=e.last_changed,
-                      version_snapshot_id=snapshot_id, fingerprint=fingerprint(e.raw, e.source_url))
-                 for e in batch]
-        fresh = [dict(h, entry_id=e.entry_id, source=source)
-                 for e, h in zip(batch, heads) if e.entry_id not in known]
-        updated = [dict(h, b_id=e.entry_id) for e, h in zip(batch, heads) if e.entry_id in known]
-        if fresh:
-            conn.execute(insert(entries), fresh)
+        _bulk_insert(conn, entry_versions, ("entry_id", "snapshot_id", "valid_from", "data"),
+                     [(e.entry_id, snapshot_id, taken_at, entry_to_json(e)) for e in batch])
+        fresh = [(e.entry_id, source, True, e.first_seen, e.last_changed, snapshot_id,
+                  fingerprint(e.raw, e.source_url)) for e in batch if e.entry_id not in known]
+        if fresh:  # a first crawl: every entry is new
+            _bulk_insert(conn, entries, ("entry_id", "source", "present", "first_seen", "last_changed",
+                                         "version_snapshot_id", "fingerprint"), fresh)
+        updated = [dict(present=True, first_seen=e.first_seen, last_changed=e.last_changed,
+                        version_snapshot_id=snapshot_id, fingerprint=fingerprint(e.raw, e.source_url),
+                        b_id=e.entry_id) for e in batch if e.entry_id in known]
         if updated:
             conn.execute(update(entries).where(entries.c.entry_id == bindparam("b_id")), updated)
 
