@@ -66,19 +66,18 @@ def pytest_configure(config) -> None:
         config.option.loadscopereorder = False
 
 
-# Seconds each slow file takes (on a loaded machine; estimated for --backends all from
-# the files' times in one run of 2026-12-03), so that xdist (--dist loadfile hands out whole
+# Seconds each slow file takes under --backends all (its tests' times in a run on the quiet
+# 2-core machine, 2026-12-03, junit), so that xdist (--dist loadfile hands out whole
 # files in collection order) starts the longest first and the run ends on short files,
 # not on one long file while the other worker idles. A file not listed comes after these.
 FILE_COSTS = {
-    "test_alerts.py": 420, "test_crash.py": 190, "test_implausible.py": 180, "test_announcements.py": 170,
-    "test_crawl_failures.py": 170, "test_crawl.py": 134, "test_early_warning.py": 130, "test_feeds.py": 120,
-    "test_xlsx_channel.py": 110, "test_import_html.py": 110, "test_fsb_spider.py": 100,
-    "test_announcement_spiders.py": 100, "test_reparse.py": 95, "test_cli.py": 90, "test_schedule.py": 80,
-    "test_deadlines.py": 80, "test_tls_and_proxy.py": 70, "test_web_browser.py": 68,
-    "test_delivery_retry.py": 65, "test_scale_postgres.py": 57, "test_publish.py": 47, "test_show.py": 40,
-    "test_minjust_json_registers.py": 35, "test_postgres_concurrency.py": 33, "test_migrations.py": 27,
-    "test_queue.py": 17, "test_serve_workers.py": 16, "test_check.py": 12,
+    "test_crawl.py": 104, "test_alerts.py": 97, "test_cli.py": 86, "test_crawl_failures.py": 85,
+    "test_announcements.py": 76, "test_announcement_spiders.py": 59, "test_schedule.py": 51,
+    "test_delivery_retry.py": 46, "test_implausible.py": 42, "test_crash.py": 42, "test_import_html.py": 37,
+    "test_deadlines.py": 34, "test_check.py": 31, "test_scale_postgres.py": 31, "test_early_warning.py": 28,
+    "test_web_browser.py": 26, "test_xlsx_channel.py": 25, "test_fsb_spider.py": 19, "test_show.py": 18,
+    "test_minjust_json_registers.py": 16, "test_notebook.py": 15, "test_config.py": 14, "test_migrations.py": 13,
+    "test_postgres_concurrency.py": 11, "test_queue.py": 10,
 }
 
 
