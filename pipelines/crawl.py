@@ -95,7 +95,8 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     `profile`: what the register's metadata says about its rows (normalise.Profile)."""
     pause_point("pulled")
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
-    with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
+    # two crawls of one source never interleave; the reads and the poll's log share one connection
+    with source_lock(data_dir, pull.source, database_url=store.url), store.one_connection():
         run.replies = _archive(run)
         pause_point("archived")
         try:
@@ -109,8 +110,9 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         write_files(run.raw_files)  # after the alerts: the database holds the replies' bytes already
         # Every run, whatever its outcome, brings the exports and feeds up to the database:
         # what a crash after an earlier commit left behind is rebuilt here.
-        published = publish(store, data_dir, pull.source, current=run.state,
-                            poll_at=run.now if run.poll else "", xlsx=xlsx)
+        published = publish(store, data_dir, pull.source, current=run.state,  # a poll stored no snapshot:
+                            poll_at=run.now if run.poll else "", xlsx=xlsx,  # the last is the one it read
+                            last=run.previous if run.poll else None)
         pause_point("published")
         write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome

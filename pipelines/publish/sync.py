@@ -80,16 +80,18 @@ class Published:
 
 
 def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
-            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False) -> Published:
+            poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False,
+            last: Snapshot | None = None) -> Published:
     """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
     entries when the caller holds them (else they are read, and only if a file lags).
     `poll_at`: a crawl at that time found the register as before, and gets an empty
     change file. `force`: rewrite the latest files even if they seem current (the stored
     history was rebuilt). `xlsx`: also the XLSX, last (the costliest file). `index`: the
     name index too, even if that means reading every entry (`export --repair`). A crawl
-    leaves both to `publish_after_alerts`."""
+    leaves both to `publish_after_alerts`. `last`: the last stored snapshot, when the
+    caller read it under the source's lock (not read again)."""
     folder = data_dir / source
-    done = Published(store.last_snapshot(source))
+    done = Published(last or store.last_snapshot(source))
     remove_leftovers(folder)
     last = done.shows
     if last is None:

@@ -73,10 +73,12 @@ _engines_lock = threading.Lock()
 
 def _lock_engine(database_url: str) -> Engine:
     """Connecting costs more than the lock: the lock's connections are pooled, and each one
-    returned to the pool lets go of every advisory lock it still held, come what may."""
+    returned to the pool lets go of every advisory lock it still held, come what may. In
+    autocommit: a lock is one round trip, with no BEGIN and COMMIT around it."""
     with _engines_lock:
         if (engine := _engines.get(database_url)) is None:
-            engine = _engines[database_url] = create_engine(database_url, pool_pre_ping=True)
+            engine = _engines[database_url] = create_engine(database_url, pool_pre_ping=True,
+                                                            isolation_level="AUTOCOMMIT")
             event.listen(engine, "reset", _unlock_all)
         return engine
 
@@ -92,7 +94,8 @@ def _unlock_all(dbapi_connection: Any, _record: Any, _state: Any) -> None:
 @contextmanager
 def advisory_lock(database_url: str, name: str, wait: bool = True) -> Iterator[bool]:
     """A session-level advisory lock on a connection of its own, kept for the whole block.
-    No transaction stays open while it is held."""
+    No transaction stays open while it is held; the connection's return to the pool lets go
+    of it (`_unlock_all`)."""
     key = {"key": lock_key(name)}
     with _lock_engine(database_url).connect() as conn:
         if wait:
@@ -100,12 +103,4 @@ def advisory_lock(database_url: str, name: str, wait: bool = True) -> Iterator[b
             held = True
         else:
             held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
-        conn.commit()
-        if not held:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-            conn.commit()
+        yield held

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from operator import attrgetter
 from typing import Any
@@ -168,19 +170,55 @@ class Store:
             raise ImportError(f"{exc}{hint}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._pinned = threading.local()  # one_connection's, per thread (the web serves from several)
         upgrade_to_head(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def one_connection(self) -> Iterator[None]:
+        """The reads and poll logs of this thread, until the block ends, on one connection:
+        checked out (and on a server pinged) once, not once per statement. An unchanged poll
+        is a handful of statements, and on PostgreSQL a checkout with its ping cost as much
+        as one. Re-entrant; other writes take connections of their own."""
+        if getattr(self._pinned, "conn", None) is not None:
+            yield
+            return
+        with self._reading() as conn:
+            self._pinned.conn = conn
+            try:
+                yield
+            finally:
+                self._pinned.conn = None
+
     # --- reading -------------------------------------------------------------
 
-    def _reading(self) -> Connection:
-        """A connection for one read-only statement: on a server, in autocommit, so that
-        it costs one round trip and not three (BEGIN, the query, ROLLBACK); an unchanged
-        poll makes several such reads."""
-        conn = self.engine.connect()
-        return conn if self.engine.dialect.name == "sqlite" else conn.execution_options(isolation_level="AUTOCOMMIT")
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for read-only statements: on a server, in autocommit, so that one
+        costs one round trip and not three (BEGIN, the query, ROLLBACK). The pinned one
+        (`one_connection`) when there is one, left outside any transaction."""
+        if (pinned := getattr(self._pinned, "conn", None)) is not None:
+            try:
+                yield pinned
+            finally:
+                pinned.rollback()  # SQLite began none for a SELECT, a server is in autocommit: nothing sent
+            return
+        with self.engine.connect() as conn:
+            yield conn if self.engine.dialect.name == "sqlite" else conn.execution_options(
+                isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A transaction, on the pinned connection when there is one (`one_connection`; on a
+        server it is in autocommit, so each statement is a transaction of its own)."""
+        if (pinned := getattr(self._pinned, "conn", None)) is not None:
+            with pinned.begin():
+                yield pinned
+            return
+        with self.engine.begin() as conn:
+            yield conn
 
     def last_snapshot(self, source: str) -> Snapshot | None:
         with self._reading() as conn:
@@ -408,23 +446,22 @@ class Store:
                  message: str = "", snapshot_id: int | None = None, clear_hold: bool = False) -> None:
         """Record that a crawl happened. A poll with the same outcome and replies as the
         last one only extends that row, so unchanged polls cost no space. `clear_hold`: and
-        drop the source's hold, in the same transaction (one commit per unchanged poll)."""
+        drop the source's hold first. An unchanged poll is two statements, no read."""
         replies_json = json.dumps(replies)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             cleared = clear_hold and conn.execute(holds.delete().where(holds.c.source == source)).rowcount
-            if not cleared and self.engine.dialect.name == "postgresql":
-                # a log line is bookkeeping, not data: a crash may lose the last few (PostgreSQL
-                # stays consistent), and the poll need not wait for the disk
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            last = conn.execute(
-                select(crawl_log).where(crawl_log.c.source == source)
-                .order_by(crawl_log.c.id.desc()).limit(1)
-            ).first()
-            if (snapshot_id is None and last is not None and last.outcome == outcome
-                    and last.replies == replies_json and last.message == message):
-                conn.execute(update(crawl_log).where(crawl_log.c.id == last.id)
-                             .values(last_at=at, polls=crawl_log.c.polls + 1))
-                return
+            if snapshot_id is None:
+                last = select(func.max(crawl_log.c.id)).where(crawl_log.c.source == source).scalar_subquery()
+                extend = (update(crawl_log).where(crawl_log.c.id == last, crawl_log.c.outcome == outcome,
+                                                  crawl_log.c.replies == replies_json, crawl_log.c.message == message)
+                          .values(last_at=at, polls=crawl_log.c.polls + 1))
+                if not cleared and self.engine.dialect.name == "postgresql":
+                    # a log line is bookkeeping, not data: a crash may lose the last few (PostgreSQL
+                    # stays consistent), and the poll need not wait for the disk. SET LOCAL inside
+                    # the statement: on one_connection's (autocommit) it is its own transaction
+                    extend = extend.where(func.set_config("synchronous_commit", "off", True) == "off")
+                if conn.execute(extend).rowcount:
+                    return
             conn.execute(insert(crawl_log).values(
                 source=source, channel=channel, outcome=outcome, first_at=at, last_at=at,
                 polls=1, snapshot_id=snapshot_id, replies=replies_json, message=message))
