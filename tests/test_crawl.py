@@ -8,11 +8,15 @@ import io
 import json
 
 import pytest
+from sqlalchemy import event, select
 
+from pipelines.crawl import ingest
 from pipelines.publish.dictionary import EXPORT_COLUMNS
 from pipelines.storage.raw_archive import read_reply
+from pipelines.storage.schema import crawl_log
 from pipelines.storage.store import Store
 from regwatch.fakes import states
+from tests import scenes
 from tests.conftest import FIRST_DAY, SECOND_DAY, load_state
 
 # What reaches the store runs on both backends; what the spider alone decides (paging, columns
@@ -232,6 +236,29 @@ def test_a_drop_of_more_than_5_percent_is_refused(crawled):
     assert result.stderr.strip() == ("ru_minjust_undesirable: 328 rows against 367 last time, "
                                      "a drop of more than 5%")
     assert crawled.fingerprint() == before and crawled.changes() == []
+
+
+@both_backends
+def test_an_unchanged_poll_asks_the_database_five_statements_on_one_connection(db_url, tmp_path):
+    """A poll is the daemon's most frequent work: counted, so that no new read slips into it."""
+    store, state, clock = Store(db_url), load_state(SECOND_DAY), scenes.clock()
+    try:
+        for _ in range(2):  # the baseline, then the first poll (a new crawl-log row)
+            ingest(scenes.pull(state), store, tmp_path, now=next(clock))
+        statements: list[str] = []
+        checkouts: list[object] = []
+        event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2].split()[0]))
+        event.listen(store.engine.pool, "checkout", lambda *args: checkouts.append(args[0]))
+        assert ingest(scenes.pull(state), store, tmp_path, now=next(clock)).status == "unchanged"
+        # replies archived before?, the last snapshot, the hold dropped, the log row extended,
+        # every register's last snapshot (the combined export); the lock takes a connection of its own
+        assert statements == ["SELECT", "SELECT", "DELETE", "UPDATE", "SELECT"]
+        assert len(checkouts) == 1
+        with store.engine.connect() as conn:
+            assert conn.execute(select(crawl_log.c.outcome, crawl_log.c.polls)).all() == [
+                ("baseline", 1), ("unchanged", 2)]
+    finally:
+        store.close()
 
 
 @both_backends

@@ -44,4 +44,7 @@ def _shown(snapshot: Snapshot | None) -> dict[str, Any] | None:
 
 
 def _write(path: Path, status: dict[str, Any]) -> None:
-    atomic_write_bytes(path, json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+    # not flushed to disk: a report of the database (crawl_log, the last snapshot) that every
+    # crawl rewrites, and readers (web/state.py) take a missing or torn one for none
+    atomic_write_bytes(path, json.dumps(status, ensure_ascii=False, indent=1).encode("utf-8") + b"\n",
+                       durable=False)
