@@ -230,6 +230,20 @@ def test_two_crawls_in_one_second_keep_both_files(history, tmp_path):
         == "20260814T101500Z_3.json"
 
 
+def test_an_index_torn_by_a_crash_is_made_again_from_the_change_files(history, tmp_path):
+    # the index is not flushed to disk before it replaces the old one: a crash of the machine may tear it
+    folder = tmp_path / SOURCE / feeds.FEED_FOLDER
+    shutil.copytree(history.folder, folder)
+    written = feeds.read_index(folder)
+    assert feeds.index_of_files(folder) == written
+    index = folder / feeds.INDEX_FILE
+    index.write_bytes(index.read_bytes()[:len(index.read_bytes()) // 2])
+    assert feeds.read_index(folder, SOURCE) == written
+    last = history.documents()[-1]  # and the next crawl's file is listed after them
+    feeds.write_feeds(tmp_path, SOURCE, "unchanged", last["crawled_at"], last["snapshot_taken_at"], [], [])
+    assert feeds.read_index(folder)["files"][:-1] == written["files"]
+
+
 def test_a_data_dir_without_a_feed_starts_one_with_the_whole_register(crawled):
     shutil.rmtree(crawled.exports / feeds.FEED_FOLDER)
     (crawled.exports / feeds.ATOM_FILE).unlink()

@@ -238,7 +238,32 @@ def atom_details(change: Record) -> list[str]:
 
 def read_index(folder: Path, source: str = "") -> Record:
     path = folder / INDEX_FILE
-    return _read_json(path) if path.exists() else {"source": source, "files": []}
+    try:
+        return _read_json(path)
+    except FileNotFoundError:
+        return {"source": source, "files": []}
+    except ValueError:  # torn by a crash of the machine (it is not flushed to disk)
+        return index_of_files(folder, source)
+
+
+def index_of_files(folder: Path, source: str = "") -> Record:
+    """The index as the change files give it: each names its crawl, outcome and snapshot."""
+    rows = []
+    for path in sorted(folder.glob("*.json"), key=_file_order):
+        if path.name == INDEX_FILE:
+            continue
+        document = _read_json(path)
+        source = source or document["source"]
+        snapshot = {key: document[key] for key in ("snapshot_id", "snapshot_taken_at") if "snapshot_id" in document}
+        rows.append({"file": path.name, "crawled_at": document["crawled_at"], "outcome": document["outcome"],
+                     "changes": len(document["changes"]), **snapshot})
+    return {"source": source, "files": rows}
+
+
+def _file_order(path: Path) -> tuple[str, int]:
+    """'20260814T101500Z_2.json' after '20260814T101500Z.json', '…_10' after '…_9'."""
+    stem, _, suffix = path.stem.partition("_")
+    return stem, int(suffix or 1)
 
 
 def write_feeds(data_dir: Path, source: str, outcome: str, crawled_at: str,
@@ -288,7 +313,8 @@ def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
            **({"snapshot_id": snapshot_id, "snapshot_taken_at": snapshot_taken_at}
               if snapshot_id is not None else {})}
     index = {"source": index["source"] or source, "files": [*index["files"], row]}
-    atomic_write(folder / INDEX_FILE, lambda handle: _write_document(
+    # not flushed to disk: the change files are the record, and a torn index is made again from them
+    atomic_write(folder / INDEX_FILE, durable=False, write=lambda handle: _write_document(
         handle, {"source": index["source"]}, "files",
         lambda h: h.write(b"".join((b",\n" if i else b"\n") + _json(r) for i, r in enumerate(index["files"])))))
     if first_listed is not None:
