@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import scrapy
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import JsonRequest, Response
@@ -211,6 +212,16 @@ class MinjustJsonSpider(scrapy.Spider):
     def _json(self, response: Response, what: str, keep: bool = True) -> dict:
         if keep:
             self._keep(response, response.request)
+        try:  # the usual reply, valid UTF-8 JSON: read straight from its bytes
+            data = orjson.loads(response.body)
+        except orjson.JSONDecodeError:  # anything else: read as before, to say what is wrong
+            data = self._json_text(response, what)
+        if not isinstance(data, dict):
+            raise ReplyError(f"{what} reply is a JSON {type(data).__name__}, not an object")
+        return data
+
+    @staticmethod
+    def _json_text(response: Response, what: str) -> object:
         text = response.body.decode("utf-8", errors="replace").lstrip()
         if text.startswith("<"):
             raise ReplyError(f"{what} returned an HTML page instead of JSON (HTTP {response.status})")
@@ -218,8 +229,6 @@ class MinjustJsonSpider(scrapy.Spider):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ReplyError(f"{what} reply is not valid JSON ({exc.msg} at byte {exc.pos} of {len(text)})") from exc
-        if not isinstance(data, dict):
-            raise ReplyError(f"{what} reply is a JSON {type(data).__name__}, not an object")
         return data
 
     @staticmethod
