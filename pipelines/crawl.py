@@ -11,7 +11,6 @@ before writing them: every run rebuilds what lags behind the database).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,8 +30,6 @@ from pipelines.register.normalise import (
     DEFAULT_PROFILE,
     Profile,
     RawCells,
-    cells_line,
-    line_fingerprint,
     normalise_changed,
     raw_cells,
 )
@@ -40,6 +37,7 @@ from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies, write_files
 from pipelines.storage.store import Snapshot, Store
 from scraper.items import Pull, utc_now
+from scraper.parsers.cells import RowsDigest, cells_line
 from scraper.registers.metadata import Thresholds
 
 log = logging.getLogger("regwatch.ingest")
@@ -73,13 +71,11 @@ def rows_hash(rows: Iterable[RawCells], fingerprints: list[str] | None = None, s
     """Fingerprint of the register as published: every row's cells (raw_cells), in the
     order served. Equal fingerprints mean nothing to parse, compare or store.
     `fingerprints`: gets each row's own (normalise.fingerprint, read at `source_url`), made
-    from the same line, so a changed pull joins its rows' cells once, not twice."""
-    digest = hashlib.sha256()
+    from the same line, so a changed pull joins its rows' cells once, not twice. (The
+    JSON service's spider makes both as it reads: Pull.content_hash, Pull.fingerprints.)"""
+    digest = RowsDigest(source_url, fingerprints)
     for cells in rows:  # row by row: a 100 000-row register never becomes one big string
-        line = cells_line(cells)
-        digest.update(f"{line}\n".encode())
-        if fingerprints is not None:
-            fingerprints.append(line_fingerprint(line, source_url))
+        digest.add(cells_line(cells))
     return digest.hexdigest()
 
 
@@ -177,8 +173,11 @@ def _published_as_before(run: _Run) -> Outcome | None:
     the register published exactly as last time (nothing to parse, compare or store)."""
     pull, store, source = run.pull, run.store, run.source
     run.previous = previous = store.last_snapshot(source)
+    made, pull.fingerprints = pull.fingerprints, []  # the spider's, if it made them: kept only if needed
     if previous is not None and previous.replies == tuple(run.replies):
         run.digest = previous.content_hash  # the very bytes it was read from: the same rows, no need to hash them
+    elif pull.content_hash and len(made) == len(pull.rows):  # made as the rows were read
+        run.digest, run.fingerprints = pull.content_hash, (made if previous else [])
     else:  # with the rows' fingerprints when there are stored ones to compare them with
         run.digest = rows_hash(map(raw_cells, pull.rows), run.fingerprints if previous else None, pull.source_url)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
