@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -83,16 +83,17 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
            thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
            queue_alerts: AlertQueuer | None = None, xlsx: bool = True,
-           profile: Profile = DEFAULT_PROFILE) -> Outcome:
+           profile: Profile = DEFAULT_PROFILE, packed: Mapping[str, bytes] | None = None) -> Outcome:
     """One pull, start to end, under the source's lock. `problem` is set when the fetch
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
     diff, now)` queues the alerts of a stored change, in the transaction that stores it.
     `xlsx=False`: the XLSX is left to its first request (publish/latest_xlsx.py), off the crawl's path.
-    `profile`: what the register's metadata says about its rows (normalise.Profile)."""
+    `profile`: what the register's metadata says about its rows (normalise.Profile).
+    `packed`: replies compressed already, by SHA-256 (raw_archive.Packer, as they were fetched)."""
     pause_point("pulled")
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     with source_lock(data_dir, pull.source, database_url=store.url):  # two crawls of one source never interleave
-        run.replies = _archive(run)
+        run.replies = _archive(run, packed)
         pause_point("archived")
         try:
             if problem:
@@ -160,10 +161,10 @@ class _Run:
         return self.pull.source
 
 
-def _archive(run: _Run) -> list[str]:
+def _archive(run: _Run, packed: Mapping[str, bytes] | None) -> list[str]:
     """The raw replies go to the archive before anything reads them: evidence, even of a
     refused pull."""
-    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies, run.raw_files)
+    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies, run.raw_files, packed)
     run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
     return hashes
 
