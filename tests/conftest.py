@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from regwatch.fakes import harness
 from regwatch.fakes.harness import (  # noqa: F401  (the tests import them from here)
     SECRET,
     Result,
@@ -93,6 +94,17 @@ def pytest_generate_tests(metafunc) -> None:
         return
     if mode == "all" or (mode == "marked" and metafunc.definition.get_closest_marker("both_backends")):
         metafunc.parametrize("backend", [SQLITE, POSTGRESQL], indirect=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def zygote(tmp_path_factory) -> Iterator[None]:
+    """`run_regwatch`'s commands forked from a parent that imported the libraries once
+    (regwatch/fakes/zygote.py): a crawl's own process costs a third of the CPU.
+    REGWATCH_TEST_ZYGOTE=0: a fresh interpreter each, as the benchmarks start them."""
+    if os.environ.get("REGWATCH_TEST_ZYGOTE") != "0":
+        harness.use_zygote(tmp_path_factory.mktemp("zygote"))
+    yield
+    harness.stop_zygote()
 
 
 @pytest.fixture
