@@ -54,16 +54,21 @@ class Result:
 def run_regwatch(args: list[str], env: dict[str, str] | None, timeout: float = 120) -> Result:
     """`python -m regwatch ARGS` in `env` (None: this process's), to its end; forked by the
     zygote when one is in use (`use_zygote`), else a fresh interpreter."""
+    return run_module("regwatch", args, env, timeout)
+
+
+def run_module(module: str, args: list[str], env: dict[str, str] | None, timeout: float = 120) -> Result:
+    """`python -m MODULE ARGS` (as run_regwatch: forked by the zygote when one is in use)."""
     if (zygote := _started_zygote()) is not None:
-        return zygote.run(args, dict(os.environ if env is None else env), timeout)
-    done = subprocess.run([sys.executable, "-m", "regwatch", *args], env=env, cwd=ROOT,
+        return zygote.run(module, args, dict(os.environ if env is None else env), timeout)
+    done = subprocess.run([sys.executable, "-m", module, *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
     return Result(done.returncode, done.stdout, done.stderr)
 
 
 class Zygote:
     """The client of regwatch/fakes/zygote.py: one started per test process, which forks
-    each `regwatch` command instead of starting an interpreter (the tests start hundreds)."""
+    each `python -m` command instead of starting an interpreter (the tests start hundreds)."""
 
     def __init__(self, folder: Path) -> None:
         self.path = str(folder / "zygote.sock")
@@ -76,8 +81,8 @@ class Zygote:
             self.close()
             raise RuntimeError(f"the zygote did not start (exit status {self.process.returncode})")
 
-    def run(self, args: list[str], env: dict[str, str], timeout: float) -> Result:
-        request = json.dumps({"args": args, "env": env, "cwd": str(ROOT)}).encode()
+    def run(self, module: str, args: list[str], env: dict[str, str], timeout: float) -> Result:
+        request = json.dumps({"module": module, "args": args, "env": env, "cwd": str(ROOT)}).encode()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn, \
@@ -96,7 +101,7 @@ class Zygote:
                     stdout, stderr = (f.result(timeout=timeout) for f in streams)
                 except FutureTimeout:
                     os.kill(pid, signal.SIGKILL)
-                    raise subprocess.TimeoutExpired(["regwatch", *args], timeout) from None
+                    raise subprocess.TimeoutExpired([module, *args], timeout) from None
             code = _STATUS.unpack(_receive(conn, _STATUS.size))[0]
         return Result(code, _text(stdout), _text(stderr))
 

@@ -17,6 +17,7 @@ import importlib
 import json
 import os
 import random
+import runpy
 import selectors
 import socket
 import struct
@@ -65,7 +66,7 @@ def preload() -> None:
 
 
 def _child(request: dict, fds: list[int]) -> None:
-    """In the forked child: become `python -m regwatch ARGS` in the request's env and folder."""
+    """In the forked child: become `python -m MODULE ARGS` in the request's env and folder."""
     code = 1
     try:
         for target, fd in enumerate(fds):
@@ -74,11 +75,10 @@ def _child(request: dict, fds: list[int]) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        sys.argv = [sys.executable, *request["args"]]
+        sys.argv = [request["module"], *request["args"]]
         random.seed()  # a fresh process's own random state, not the zygote's
-        from regwatch.cli.main import main
-
-        main()
+        sys.modules.pop(request["module"], None)  # a fresh interpreter has not imported it either
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)  # python -m MODULE
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
