@@ -12,7 +12,9 @@ socket until its standard input closes (its parent, the test process, is gone or
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -88,9 +90,11 @@ def _child(request: dict, fds: list[int]) -> None:
         traceback.print_exc()
     finally:
         with contextlib.suppress(BaseException):
-            import atexit
-
-            atexit._run_exitfuncs()  # as the interpreter does on exit (logging's flush among them)
+            # What the interpreter does on exit, and os._exit would skip: the atexit handlers
+            # (logging's flush), and a last collection (Twisted reports a failed Deferred no
+            # one waited for, such as a crawl refused by a bad setting, when it is collected).
+            atexit._run_exitfuncs()
+            gc.collect()
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
@@ -98,6 +102,7 @@ def _child(request: dict, fds: list[int]) -> None:
 
 def serve(path: str) -> None:
     preload()
+    gc.freeze()  # the children's collections leave the libraries' objects alone (and unwritten)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
