@@ -1,6 +1,7 @@
 """Shared test set-up: the real fixtures, the local fake of the official service, a
 runner for the real `regwatch` command in a child process (Twisted's reactor runs once
-per process, exactly as in production), and the database backends.
+per process, exactly as in production; forked from a zygote that imported the libraries
+once, regwatch/fakes/zygote.py), and the database backends.
 
 Backends: a test that takes the `backend` fixture (the `workspace` and `crawled` ones do)
 runs on SQLite; marked `both_backends` (a file by `pytestmark`, or one test: the one that
@@ -67,18 +68,20 @@ def pytest_configure(config) -> None:
         config.option.loadscopereorder = False
 
 
-# Seconds each slow file takes under --backends all (its tests' times in a run on the quiet
-# 2-core machine, 2026-12-03, junit), so that xdist (--dist loadfile hands out whole
-# files in collection order) starts the longest first and the run ends on short files,
+# Seconds each slow file took under --backends all (its tests' times, junit, 2026-12-03, with
+# the zygote; measured on the shared 2-core machine at a load average of about 9, so
+# inflated: what counts is their order), so that xdist (--dist loadfile hands out
+# whole files in collection order) starts the longest first and the run ends on short files,
 # not on one long file while the other worker idles. A file not listed comes after these.
 FILE_COSTS = {
-    "test_crawl.py": 104, "test_alerts.py": 97, "test_cli.py": 86, "test_crawl_failures.py": 85,
-    "test_announcements.py": 76, "test_announcement_spiders.py": 59, "test_schedule.py": 51,
-    "test_delivery_retry.py": 46, "test_implausible.py": 42, "test_crash.py": 42, "test_import_html.py": 37,
-    "test_deadlines.py": 34, "test_check.py": 31, "test_scale_postgres.py": 31, "test_early_warning.py": 28,
-    "test_web_browser.py": 26, "test_xlsx_channel.py": 25, "test_fsb_spider.py": 19, "test_show.py": 18,
-    "test_minjust_json_registers.py": 16, "test_notebook.py": 15, "test_config.py": 14, "test_migrations.py": 13,
-    "test_postgres_concurrency.py": 11, "test_queue.py": 10,
+    "test_cli.py": 203, "test_announcements.py": 188, "test_announcement_spiders.py": 166, "test_schedule.py": 152,
+    "test_crawl_failures.py": 144, "test_crawl.py": 142, "test_scale_postgres.py": 121, "test_crash.py": 98,
+    "test_alerts.py": 96, "test_check.py": 71, "test_web_browser.py": 64, "test_early_warning.py": 62,
+    "test_zygote.py": 60, "test_import_html.py": 55, "test_deadlines.py": 47, "test_xlsx_channel.py": 47,
+    "test_migrations.py": 47, "test_fsb_spider.py": 46, "test_postgres_concurrency.py": 38,
+    "test_minjust_json_registers.py": 36, "test_implausible.py": 35, "test_delivery_retry.py": 35,
+    "test_publish.py": 32, "test_crawl_lock.py": 26, "test_tls_and_proxy.py": 26, "test_show.py": 25,
+    "test_notebook.py": 24, "test_serve_workers.py": 22, "test_feeds.py": 22, "test_queue.py": 21,
 }
 
 
