@@ -93,7 +93,7 @@ class Zygote:
             finally:
                 os.close(out_w)
                 os.close(err_w)
-            pid = _STATUS.unpack(_receive(conn, _STATUS.size))[0]
+            pid = _status(conn)
             # Read both streams to their end (as subprocess.run does), then the exit status.
             with ThreadPoolExecutor(2) as pool:
                 streams = [pool.submit(stream.read) for stream in (out, err)]
@@ -102,7 +102,7 @@ class Zygote:
                 except FutureTimeout:
                     os.kill(pid, signal.SIGKILL)
                     raise subprocess.TimeoutExpired([module, *args], timeout) from None
-            code = _STATUS.unpack(_receive(conn, _STATUS.size))[0]
+            code = _status(conn)
         return Result(code, _text(stdout), _text(stderr))
 
     def close(self) -> None:
@@ -146,14 +146,12 @@ def stop_zygote() -> None:
         _zygote = _zygote_folder = None
 
 
-def _receive(conn: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            raise RuntimeError("the zygote closed the connection")
-        data += chunk
-    return data
+def _status(conn: socket.socket) -> int:
+    """The next number the zygote sends: the child's pid, then its exit status."""
+    data = conn.recv(_STATUS.size, socket.MSG_WAITALL)
+    if len(data) < _STATUS.size:
+        raise RuntimeError("the zygote closed the connection")
+    return _STATUS.unpack(data)[0]
 
 
 def _text(data: bytes) -> str:
