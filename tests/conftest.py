@@ -8,8 +8,9 @@ runs on SQLite; marked `both_backends` (a file by `pytestmark`, or one test: the
 covers a path through the store) it runs on PostgreSQL too, each test in a database of its
 own (regwatch/fakes/postgres.py: the server REGWATCH_TEST_DATABASE_URL or --pg-url names, else a
 throwaway one). `--backends all`
-(or REGWATCH_TEST_BACKENDS=all) runs every such test on both, `--backends sqlite` none on
-PostgreSQL. Without PostgreSQL those tests are skipped, except under CI=true: they fail.
+(or REGWATCH_TEST_BACKENDS=all; `make test` passes it: the whole suite on both) runs every
+such test on both, `--backends sqlite` none on PostgreSQL. Without PostgreSQL those tests
+are skipped, except under CI=true: they fail.
 """
 
 from __future__ import annotations
@@ -68,20 +69,19 @@ def pytest_configure(config) -> None:
         config.option.loadscopereorder = False
 
 
-# Seconds each slow file took under --backends all (its tests' times, junit, 2026-12-03, with
-# the zygote; measured on the shared 2-core machine at a load average of about 9, so
-# inflated: what counts is their order), so that xdist (--dist loadfile hands out
-# whole files in collection order) starts the longest first and the run ends on short files,
-# not on one long file while the other worker idles. A file not listed comes after these.
+# Seconds each slow file took in `make test`'s run (--backends all, 2 workers; its tests' times,
+# junit, 2026-12-03, with the zygote; on the shared 2-core machine at a load average of 5 to 9,
+# so inflated: what counts is their order), so that xdist (--dist loadfile hands out whole
+# files in collection order) starts the longest first and the run ends on short files, not
+# on one long file while the other worker idles. A file not listed comes after these.
 FILE_COSTS = {
-    "test_cli.py": 203, "test_announcements.py": 188, "test_announcement_spiders.py": 166, "test_schedule.py": 152,
-    "test_crawl_failures.py": 144, "test_crawl.py": 142, "test_scale_postgres.py": 121, "test_crash.py": 98,
-    "test_alerts.py": 96, "test_check.py": 71, "test_web_browser.py": 64, "test_early_warning.py": 62,
-    "test_zygote.py": 60, "test_import_html.py": 55, "test_deadlines.py": 47, "test_xlsx_channel.py": 47,
-    "test_migrations.py": 47, "test_fsb_spider.py": 46, "test_postgres_concurrency.py": 38,
-    "test_minjust_json_registers.py": 36, "test_implausible.py": 35, "test_delivery_retry.py": 35,
-    "test_publish.py": 32, "test_crawl_lock.py": 26, "test_tls_and_proxy.py": 26, "test_show.py": 25,
-    "test_notebook.py": 24, "test_serve_workers.py": 22, "test_feeds.py": 22, "test_queue.py": 21,
+    "test_announcements.py": 137, "test_cli.py": 133, "test_schedule.py": 120, "test_scale_postgres.py": 97,
+    "test_crawl.py": 94, "test_alerts.py": 88, "test_crash.py": 82, "test_crawl_failures.py": 79,
+    "test_announcement_spiders.py": 67, "test_check.py": 44, "test_web_browser.py": 40, "test_deadlines.py": 36,
+    "test_import_html.py": 36, "test_early_warning.py": 32, "test_migrations.py": 27, "test_delivery_retry.py": 25,
+    "test_xlsx_channel.py": 24, "test_notebook.py": 22, "test_fsb_spider.py": 21, "test_implausible.py": 19,
+    "test_postgres_concurrency.py": 19, "test_zygote.py": 19, "test_serve_workers.py": 18, "test_queue.py": 17,
+    "test_minjust_json_registers.py": 17, "test_feeds.py": 15, "test_show.py": 15,
 }
 
 
