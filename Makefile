@@ -44,7 +44,7 @@ test: install-test    ## lint (ruff), types (mypy), then the whole test suite (n
 	@# One worker per core; a file's tests (and its fixtures, the browser) stay in one worker. The suite starts
 	@# hundreds of `regwatch` processes: with bytecode written once (even where PYTHONDONTWRITEBYTECODE is set),
 	@# none of them compiles regwatch's modules again, nor pytest its rewritten test files.
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadfile --backends all
 
 # Each benchmark's output is kept in $(BENCH_OUT); the README's performance table is written from them.
 BENCH_OUT  := benchmarks/out

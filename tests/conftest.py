@@ -1,14 +1,16 @@
 """Shared test set-up: the real fixtures, the local fake of the official service, a
 runner for the real `regwatch` command in a child process (Twisted's reactor runs once
-per process, exactly as in production), and the database backends.
+per process, exactly as in production; forked from a zygote that imported the libraries
+once, regwatch/fakes/zygote.py), and the database backends.
 
 Backends: a test that takes the `backend` fixture (the `workspace` and `crawled` ones do)
 runs on SQLite; marked `both_backends` (a file by `pytestmark`, or one test: the one that
 covers a path through the store) it runs on PostgreSQL too, each test in a database of its
 own (regwatch/fakes/postgres.py: the server REGWATCH_TEST_DATABASE_URL or --pg-url names, else a
 throwaway one). `--backends all`
-(or REGWATCH_TEST_BACKENDS=all) runs every such test on both, `--backends sqlite` none on
-PostgreSQL. Without PostgreSQL those tests are skipped, except under CI=true: they fail.
+(or REGWATCH_TEST_BACKENDS=all; `make test` passes it: the whole suite on both) runs every
+such test on both, `--backends sqlite` none on PostgreSQL. Without PostgreSQL those tests
+are skipped, except under CI=true: they fail.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from regwatch.fakes import harness
 from regwatch.fakes.harness import (  # noqa: F401  (the tests import them from here)
     SECRET,
     Result,
@@ -66,18 +69,19 @@ def pytest_configure(config) -> None:
         config.option.loadscopereorder = False
 
 
-# Seconds each slow file takes under --backends all (its tests' times in a run on the quiet
-# 2-core machine, 2026-12-03, junit), so that xdist (--dist loadfile hands out whole
-# files in collection order) starts the longest first and the run ends on short files,
-# not on one long file while the other worker idles. A file not listed comes after these.
+# Seconds each slow file took in `make test`'s run (--backends all, 2 workers; its tests' times,
+# junit, 2026-12-03, with the zygote; on the shared 2-core machine at a load average of 5 to 9,
+# so inflated: what counts is their order), so that xdist (--dist loadfile hands out whole
+# files in collection order) starts the longest first and the run ends on short files, not
+# on one long file while the other worker idles. A file not listed comes after these.
 FILE_COSTS = {
-    "test_crawl.py": 104, "test_alerts.py": 97, "test_cli.py": 86, "test_crawl_failures.py": 85,
-    "test_announcements.py": 76, "test_announcement_spiders.py": 59, "test_schedule.py": 51,
-    "test_delivery_retry.py": 46, "test_implausible.py": 42, "test_crash.py": 42, "test_import_html.py": 37,
-    "test_deadlines.py": 34, "test_check.py": 31, "test_scale_postgres.py": 31, "test_early_warning.py": 28,
-    "test_web_browser.py": 26, "test_xlsx_channel.py": 25, "test_fsb_spider.py": 19, "test_show.py": 18,
-    "test_minjust_json_registers.py": 16, "test_notebook.py": 15, "test_config.py": 14, "test_migrations.py": 13,
-    "test_postgres_concurrency.py": 11, "test_queue.py": 10,
+    "test_announcements.py": 137, "test_cli.py": 133, "test_schedule.py": 120, "test_scale_postgres.py": 97,
+    "test_crawl.py": 94, "test_alerts.py": 88, "test_crash.py": 82, "test_crawl_failures.py": 79,
+    "test_announcement_spiders.py": 67, "test_check.py": 44, "test_web_browser.py": 40, "test_deadlines.py": 36,
+    "test_import_html.py": 36, "test_early_warning.py": 32, "test_migrations.py": 27, "test_delivery_retry.py": 25,
+    "test_xlsx_channel.py": 24, "test_notebook.py": 22, "test_fsb_spider.py": 21, "test_implausible.py": 19,
+    "test_postgres_concurrency.py": 19, "test_zygote.py": 19, "test_serve_workers.py": 18, "test_queue.py": 17,
+    "test_minjust_json_registers.py": 17, "test_feeds.py": 15, "test_show.py": 15,
 }
 
 
@@ -93,6 +97,17 @@ def pytest_generate_tests(metafunc) -> None:
         return
     if mode == "all" or (mode == "marked" and metafunc.definition.get_closest_marker("both_backends")):
         metafunc.parametrize("backend", [SQLITE, POSTGRESQL], indirect=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def zygote(tmp_path_factory) -> Iterator[None]:
+    """`run_regwatch`'s commands forked from a parent that imported the libraries once
+    (regwatch/fakes/zygote.py): a crawl's own process costs a third of the CPU.
+    REGWATCH_TEST_ZYGOTE=0: a fresh interpreter each, as the benchmarks start them."""
+    if os.environ.get("REGWATCH_TEST_ZYGOTE") != "0":
+        harness.use_zygote(tmp_path_factory.mktemp("zygote"))
+    yield
+    harness.stop_zygote()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,8 @@ from sqlalchemy import create_engine, select
 
 from pipelines.announcements.articles import announcement_events, articles
 from regwatch.fakes import sites
-from tests.conftest import ROOT, make_env
+from regwatch.fakes.harness import Result, run_module
+from tests.conftest import make_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "announcements"
 
@@ -134,11 +133,11 @@ class FakeSite(sites.FakeSite):
         super().__init__(FIXTURES / source, SOURCES[source][3])
 
 
-def crawl(source: str, site: FakeSite, data_dir: Path, **settings: str) -> subprocess.CompletedProcess:
+def crawl(source: str, site: FakeSite, data_dir: Path, **settings: str) -> Result:
+    """`scrapy crawl SPIDER` from the repository's root, in a process of its own."""
     spider, variable = SOURCES[source][:2]
     env = make_env("http://127.0.0.1:9", data_dir, **{variable: site.url}, **settings)
-    return subprocess.run([sys.executable, "-m", "scrapy.cmdline", "crawl", spider], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return run_module("scrapy.cmdline", ["crawl", spider], env, timeout=60)
 
 
 def stored(data_dir: Path) -> tuple[list[dict], list[dict]]:
@@ -156,7 +155,7 @@ def test_a_crawl_stores_every_new_article_with_its_events_and_the_next_fetches_n
     data_dir = tmp_path / "out"
     with FakeSite(source) as site:
         first = crawl(source, site, data_dir)
-        assert first.returncode == 0, first.stderr
+        assert first.code == 0, first.stderr
         assert "ERROR" not in first.stderr, first.stderr
         assert sorted(site.requests) == sorted([*listings, *FOLLOWED_ON_A_FIRST_CRAWL.get(source, []), *expected])
         rows, found = stored(data_dir)
@@ -182,7 +181,7 @@ def test_a_crawl_stores_every_new_article_with_its_events_and_the_next_fetches_n
 
         site.requests.clear()
         second = crawl(source, site, data_dir)
-        assert second.returncode == 0, second.stderr
+        assert second.code == 0, second.stderr
         assert sorted(site.requests) == sorted(listings)  # no article page again
         assert stored(data_dir) == (rows, found)
         assert "'regwatch/articles_new': 0" in second.stderr
@@ -194,7 +193,7 @@ def test_a_broken_listing_is_logged_and_stores_nothing(source, tmp_path):
     with FakeSite(source) as site:
         site.broken = True
         result = crawl(source, site, data_dir)
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     listing = f"{site.url}{SOURCES[source][3][0]}"
     assert (f"ERROR: {source}: {listing} lists no articles (HTTP 200, text/html): "
             "an error page or a redesign; nothing stored from it") in result.stderr
@@ -258,7 +257,7 @@ def test_genproc_walks_the_archive_while_pages_show_new_articles_and_stops_at_th
     with FakeSite("genproc") as site:
         serve(site, "routes_archive_walk.json")  # archive pages 1-4, each with an article not stored
         first = crawl("genproc", site, data_dir)
-        assert first.returncode == 0, first.stderr
+        assert first.code == 0, first.stderr
         assert "ERROR" not in first.stderr, first.stderr
         # page 4 exists and shows a new article, but the default bound is 3 pages
         assert archive_requests(site) == [ARCHIVE, archive_page(2), archive_page(3)]
@@ -276,7 +275,7 @@ def test_genproc_walks_the_archive_while_pages_show_new_articles_and_stops_at_th
         serve(site, "routes_later.json")
         site.requests.clear()
         second = crawl("genproc", site, data_dir)
-        assert second.returncode == 0, second.stderr
+        assert second.code == 0, second.stderr
         assert sorted(site.requests) == sorted(
             ["/web/gprf/mass-media/news", "/web/gprf/mass-media/news?item=95588014", ARCHIVE])
         assert "'regwatch/articles_stored': 1" in second.stderr
@@ -291,7 +290,7 @@ def test_genproc_walks_the_archive_while_pages_show_new_articles_and_stops_at_th
         # nothing new anywhere: no archive page at all
         site.requests.clear()
         third = crawl("genproc", site, data_dir)
-        assert third.returncode == 0, third.stderr
+        assert third.code == 0, third.stderr
         assert site.requests == ["/web/gprf/mass-media/news"]
 
 
@@ -300,7 +299,7 @@ def test_genproc_archive_pages_bounds_the_walk(pages, tmp_path):
     with FakeSite("genproc") as site:
         serve(site, "routes_archive_walk.json")
         result = crawl("genproc", site, tmp_path / "out", REGWATCH_GENPROC_ARCHIVE_PAGES=str(pages))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     assert archive_requests(site) == [ARCHIVE, archive_page(2)][:pages]
     archived = {GENPROC + path for path, (page, _) in ARCHIVED.items() if page <= pages}
     rows, _ = stored(tmp_path / "out")
@@ -310,7 +309,7 @@ def test_genproc_archive_pages_bounds_the_walk(pages, tmp_path):
 def test_a_bad_archive_pages_setting_is_refused_with_its_name(tmp_path):
     with FakeSite("genproc") as site:
         result = crawl("genproc", site, tmp_path / "out", REGWATCH_GENPROC_ARCHIVE_PAGES="all")
-    assert result.returncode != 0
+    assert result.code != 0
     assert "REGWATCH_GENPROC_ARCHIVE_PAGES must be a whole number of pages" in result.stderr
     assert site.requests == []
 

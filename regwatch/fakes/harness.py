@@ -8,13 +8,20 @@ It lives in the package, not in tests/, so that the benchmarks run after `make i
 
 from __future__ import annotations
 
+import json
+import locale
 import os
 import shutil
+import signal
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +51,112 @@ class Result:
         return self.stdout + self.stderr
 
 
-def run_regwatch(args: list[str], env: dict[str, str], timeout: float = 120) -> Result:
-    done = subprocess.run([sys.executable, "-m", "regwatch", *args], env=env, cwd=ROOT,
+def run_regwatch(args: list[str], env: dict[str, str] | None, timeout: float = 120) -> Result:
+    """`python -m regwatch ARGS` in `env` (None: this process's), to its end; forked by the
+    zygote when one is in use (`use_zygote`), else a fresh interpreter."""
+    return run_module("regwatch", args, env, timeout)
+
+
+def run_module(module: str, args: list[str], env: dict[str, str] | None, timeout: float = 120) -> Result:
+    """`python -m MODULE ARGS` (as run_regwatch: forked by the zygote when one is in use)."""
+    if (zygote := _started_zygote()) is not None:
+        return zygote.run(module, args, dict(os.environ if env is None else env), timeout)
+    done = subprocess.run([sys.executable, "-m", module, *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
     return Result(done.returncode, done.stdout, done.stderr)
+
+
+class Zygote:
+    """The client of regwatch/fakes/zygote.py: one started per test process, which forks
+    each `python -m` command instead of starting an interpreter (the tests start hundreds)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = str(folder / "zygote.sock")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REGWATCH_")}
+        self.process = subprocess.Popen([sys.executable, "-m", "regwatch.fakes.zygote", self.path], cwd=ROOT,
+                                        env={**env, "LANG": "C.UTF-8"}, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ready":
+            self.close()
+            raise RuntimeError(f"the zygote did not start (exit status {self.process.returncode})")
+
+    def run(self, module: str, args: list[str], env: dict[str, str], timeout: float) -> Result:
+        request = json.dumps({"module": module, "args": args, "env": env, "cwd": str(ROOT)}).encode()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn, \
+                open(os.devnull, "rb") as devnull, open(out_r, "rb") as out, open(err_r, "rb") as err:
+            conn.connect(self.path)
+            try:
+                socket.send_fds(conn, [request], [devnull.fileno(), out_w, err_w])
+            finally:
+                os.close(out_w)
+                os.close(err_w)
+            pid = _status(conn)
+            # Read both streams to their end (as subprocess.run does), then the exit status.
+            with ThreadPoolExecutor(2) as pool:
+                streams = [pool.submit(stream.read) for stream in (out, err)]
+                try:
+                    stdout, stderr = (f.result(timeout=timeout) for f in streams)
+                except FutureTimeout:
+                    os.kill(pid, signal.SIGKILL)
+                    raise subprocess.TimeoutExpired([module, *args], timeout) from None
+            code = _status(conn)
+        return Result(code, _text(stdout), _text(stderr))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # its signal to stop
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+_STATUS = struct.Struct("!i")
+_zygote: Zygote | None = None
+_zygote_folder: Path | None = None
+_zygote_lock = threading.Lock()
+
+
+def use_zygote(folder: Path) -> None:
+    """From now on, this process's `run_regwatch` forks its commands from a zygote (started
+    on first use, its socket in `folder`)."""
+    global _zygote_folder
+    _zygote_folder = folder
+
+
+def _started_zygote() -> Zygote | None:
+    global _zygote
+    with _zygote_lock:
+        if _zygote is None and _zygote_folder is not None:
+            _zygote = Zygote(_zygote_folder)
+        return _zygote
+
+
+def stop_zygote() -> None:
+    global _zygote, _zygote_folder
+    with _zygote_lock:
+        if _zygote is not None:
+            _zygote.close()
+        _zygote = _zygote_folder = None
+
+
+def _status(conn: socket.socket) -> int:
+    """The next number the zygote sends: the child's pid, then its exit status."""
+    data = conn.recv(_STATUS.size, socket.MSG_WAITALL)
+    if len(data) < _STATUS.size:
+        raise RuntimeError("the zygote closed the connection")
+    return _STATUS.unpack(data)[0]
+
+
+def _text(data: bytes) -> str:
+    # as subprocess.run(text=True) decodes: the locale's encoding, universal newlines
+    return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def make_env(fake_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
