@@ -51,11 +51,17 @@ def run_spider(spider: str, source: str, log_file: Path | None = None, allow_dro
                                          "REGWATCH_CONFIG": str(config_file or "")})
     if progress:
         _show_progress([spider, "scraper.fetching"])
+    refused: list[BaseException] = []
     try:
         crawler = process.create_crawler(spider)
-        process.crawl(crawler, **spider_args)
+        # A component that refuses its settings (e.g. the proxy middleware, a malformed proxy
+        # URL) fails the crawl's Deferred, not this call: keep its error instead of letting
+        # Twisted print it as unhandled when the Deferred is collected.
+        process.crawl(crawler, **spider_args).addErrback(lambda failure: refused.append(failure.value))
         process.start()
-    except Exception as exc:  # a bad setting (e.g. a malformed proxy URL) stops it before it starts
+        if refused:
+            raise refused[0]
+    except Exception as exc:  # a bad setting stops it before it starts
         message = f"{source}: {redact(str(exc))}"
         log.error(message, exc_info=True)
         return [Outcome(source, REFUSED, message)]

@@ -170,3 +170,5 @@ def test_a_malformed_proxy_url_is_a_clear_error(workspace):
     assert result.code == 1
     assert "REGWATCH_PROXY must be an http://, https:// or socks5:// URL" in result.stderr
     assert "hunter22" not in result.output
+    # the refusal is the crawl's outcome, not an error Twisted finds unhandled afterwards
+    assert "Unhandled error" not in result.stderr and "without a result" not in result.stderr
