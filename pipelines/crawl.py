@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -28,6 +27,7 @@ from pipelines.publish.status import write_status
 from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
+from pipelines.register.halves import drained, normalise_changed
 from pipelines.register.models import Change, Entry, SourceRefused
 from pipelines.register.normalise import (
     DEFAULT_PROFILE,
@@ -35,7 +35,6 @@ from pipelines.register.normalise import (
     RawCells,
     cells_line,
     line_fingerprint,
-    normalise_changed,
     raw_cells,
 )
 from pipelines.storage.locks import source_lock
@@ -51,7 +50,6 @@ AlertQueuer = Callable[[Connection, int, Diff, str], int]
 
 BASELINE, CHANGED, UNCHANGED, HELD, REFUSED = "baseline", "changed", "unchanged", "held", "refused"
 
-_T = TypeVar("_T")
 DEFAULT_THRESHOLDS = Thresholds()  # frozen: one instance serves every call that names none
 
 
@@ -224,8 +222,8 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     by_fingerprint, unknown = run.store.current_fingerprints(run.source) if run.previous is not None else ({}, [])
     run.previous_count = len(by_fingerprint) + len(unknown)
     size_warnings = validate.size_warnings(pull, run.thresholds)
-    entries, kept, problems = normalise_changed(_drained(pull.rows), pull.source_url, by_fingerprint, run.profile,
-                                                _drained(run.fingerprints) if run.fingerprints else None)
+    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile,
+                                                run.fingerprints)
     run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings:
@@ -239,20 +237,11 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     return entries, warnings
 
 
-def _drained(rows: list[_T]) -> Iterator[_T]:
-    """The rows (or their fingerprints) in order, each gone from the list once handed out: its
-    cells live on in its entry (`raw`) or the store, and a 100 000-row pull never sits in memory
-    beside its entries."""
-    rows.reverse()
-    while rows:
-        yield rows.pop()
-
-
 def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:
     """The first pull is the baseline (no alerts); later ones are diffed with the last good
     state, after refusing an implausible drop in rows."""
     if run.previous is None:  # drained: the entries without ids go as their copies with ids are made
-        return baseline(run.source, _drained(entries), run.now), BASELINE
+        return baseline(run.source, drained(entries), run.now), BASELINE
     if not run.allow_drop:
         validate.check_drop(run.source, run.previous_count, run.count, run.thresholds)
     run.taken = run.taken or set()
