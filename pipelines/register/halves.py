@@ -15,12 +15,14 @@ import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from operator import attrgetter
-from typing import TypeVar
+from typing import IO, TypeVar
 
 from pipelines.register.models import Entry
 from pipelines.register.normalise import DEFAULT_PROFILE, Part, Problem, Profile, duplicate_numbers, normalise_part
 
 MIN_ROWS = 20_000  # rows to parse: below this, a fork costs more than the half it saves
+_CHUNK = 5000  # entries sent at a time
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 _T = TypeVar("_T")
 _entry_values = attrgetter(*(f.name for f in fields(Entry)))
@@ -66,10 +68,7 @@ def _in_two(rows: list[dict[str, str]], source_url: str, stored: Mapping[str, st
                                drained(fingerprints) if fingerprints else None)
         with os.fdopen(reader, "rb") as sent:
             reader = -1
-            try:
-                found = pickle.load(sent)
-            except (EOFError, pickle.UnpicklingError):
-                found = None
+            found = _received(sent)
     finally:
         if reader != -1:
             os.close(reader)  # the parent failed: the child's write fails and it ends
@@ -79,8 +78,22 @@ def _in_two(rows: list[dict[str, str]], source_url: str, stored: Mapping[str, st
     if found is None or status != 0:
         raise RuntimeError(f"the process normalising the second half of the rows failed "
                            f"(wait status {status})")
-    values, kept, problems, kept_numbers = found
-    return [first, Part([Entry(*v) for v in values], kept, problems, kept_numbers)]
+    return [first, found]
+
+
+def _received(sent: IO[bytes]) -> Part | BaseException | None:
+    """The child's part (its entries come in chunks, each made into entries before the next
+    is read: the whole half never sits in memory twice), its error, or None if it died."""
+    try:
+        entries: list[Entry] = []
+        while isinstance(found := pickle.load(sent), list):
+            entries.extend(Entry(*values) for values in found)
+        if isinstance(found, BaseException):
+            return found
+        kept, problems, kept_numbers = found
+        return Part(entries, kept, problems, kept_numbers)
+    except (EOFError, pickle.UnpicklingError):
+        return None
 
 
 def _child(writer: int, rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str],
@@ -88,14 +101,18 @@ def _child(writer: int, rows: list[dict[str, str]], source_url: str, stored: Map
     """Normalise `rows`, send the part (or the error) through `writer`, exit at once: none of
     the parent's cleanup (its database connection, its files, Scrapy) runs here."""
     code = 0
+    sent: object = None  # the rest of the part, or the error
+    entries: list[Entry] = []
     try:
         part = normalise_part(rows, source_url, stored, profile, fingerprints)
-        found: object = ([_entry_values(e) for e in part.entries], part.kept, part.problems, part.kept_numbers)
+        entries, sent = part.entries, (part.kept, part.problems, part.kept_numbers)
     except Exception as exc:  # noqa: BLE001  (handed to the parent, which raises it)
-        found, code = exc, 1
+        sent, code = exc, 1
     try:
         with os.fdopen(writer, "wb") as out:
-            pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+            for start in range(0, len(entries), _CHUNK):  # plain tuples: cheap to pickle
+                pickle.dump([_entry_values(e) for e in entries[start:start + _CHUNK]], out, _PROTOCOL)
+            pickle.dump(sent, out, _PROTOCOL)
     except BaseException:  # noqa: BLE001  (an error that does not pickle, a parent gone)
         code = 1
     finally:

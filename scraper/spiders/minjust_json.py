@@ -59,6 +59,7 @@ class MinjustJsonSpider(scrapy.Spider):
     export_url: str
     pull: Pull
     columns: dict[str, str]  # service field name → canonical field, from /info
+    cells: dict[str, str]
     pages: dict[int, tuple[list[dict], Response]]
     asked: set[int]
     ahead: int
@@ -85,6 +86,7 @@ class MinjustJsonSpider(scrapy.Spider):
                            source_url=cls.meta.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
+        spider.cells = {}  # the pull's short cells, one string each (canonical_row)
         spider.pages = {}  # offset → rows of a page that came before the pages ahead of it
         spider.asked = set()  # the offsets asked for
         spider.ahead = 0  # rows in the last page read
@@ -232,7 +234,7 @@ class MinjustJsonSpider(scrapy.Spider):
         return rows, size
 
     def _parse_row(self, row: dict) -> dict[str, str]:
-        return canonical_row(row, self.columns)
+        return canonical_row(row, self.columns, self.cells)
 
     def _keep(self, response: Response, request) -> None:
         body = request.body.decode("utf-8", errors="replace") if request.body else ""
