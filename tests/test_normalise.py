@@ -280,3 +280,15 @@ def test_an_error_in_the_second_half_is_raised_in_the_crawl(monkeypatch):
     rows[-1] = None  # not a row: the child's normalise_part fails on it
     with pytest.raises(AttributeError):
         halves.normalise_changed(rows, "u", {})
+
+
+def test_a_pulls_short_cells_are_one_string_each_and_its_rows_as_they_were():
+    columns = {"field_1_i": "number", "field_2_s": "listed_on", "field_5_s": "name", "field_10_s": "status"}
+    served = [{"field_1_i": i, "field_2_s": "".join(["29.07.", "2015"]), "field_5_s": f"Фонд {i}",
+               "field_10_s": "".join(["Включ", "ена"])} for i in (1, 2)]
+    shared: dict[str, str] = {}
+    first, second = (canonical_row(row, columns, shared) for row in served)
+    assert first == canonical_row(served[0], columns) == {
+        "number": "1", "listed_on": "29.07.2015", "name": "Фонд 1", "status": "Включена"}
+    assert first["listed_on"] is second["listed_on"] and first["status"] is second["status"]
+    assert served[0]["field_2_s"] is not served[1]["field_2_s"]
