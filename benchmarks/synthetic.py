@@ -120,7 +120,7 @@ def parse_replies(raw: list[RawReply], started_at: str = "") -> Pull:
     /info, each row mapped to canonical names by the spider's own `_parse_row`."""
     info_reply = json.loads(raw[0].body)
     columns, _warnings = info_columns(info_reply, META.columns)
-    spider = SimpleNamespace(columns=columns)
+    spider = SimpleNamespace(columns=columns, cells={})  # as the spider sets them in from_crawler
     pull = Pull(source=META.source, rows=[], size=0, replies=list(raw), started_at=started_at,
                 last_modified=info_reply.get("lastModified"), source_url=META.view_url())
     for reply in raw[1:]:
