@@ -17,7 +17,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from scraper.items import Pull, RawReply
-from scraper.parsers.columns import info_columns
+from scraper.parsers.cells import RowsDigest
+from scraper.parsers.columns import in_row_order, info_columns
 from scraper.registers.metadata import load_source
 from scraper.spiders.minjust_json import MinjustJsonSpider as Spider
 
@@ -117,14 +118,17 @@ def replies(rows: list[dict], fetched_at: str = "2026-08-14T10:00:00+00:00") -> 
 
 def parse_replies(raw: list[RawReply], started_at: str = "") -> Pull:
     """What the spider does with the replies: json.loads, columns mapped by title from
-    /info, each row mapped to canonical names by the spider's own `_parse_row`."""
+    /info, each row mapped to canonical names by the spider's own `_read_rows` (which makes
+    the pull's hash and its rows' fingerprints too)."""
     info_reply = json.loads(raw[0].body)
     columns, _warnings = info_columns(info_reply, META.columns)
-    spider = SimpleNamespace(columns=columns, cells={})  # as the spider sets them in from_crawler
     pull = Pull(source=META.source, rows=[], size=0, replies=list(raw), started_at=started_at,
                 last_modified=info_reply.get("lastModified"), source_url=META.view_url())
+    spider = SimpleNamespace(columns=in_row_order(columns), pull=pull, cells={},
+                             digest=RowsDigest(pull.source_url, pull.fingerprints))
     for reply in raw[1:]:
         values, size = Spider._parse_page(json.loads(reply.body))
         pull.size = size
-        pull.rows.extend(Spider._parse_row(spider, row) for row in values)
+        Spider._read_rows(spider, values)
+    pull.content_hash = spider.digest.hexdigest()
     return pull

@@ -12,10 +12,9 @@ before writing them: every run rebuilds what lags behind the database).
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,14 +32,13 @@ from pipelines.register.normalise import (
     DEFAULT_PROFILE,
     Profile,
     RawCells,
-    cells_line,
-    line_fingerprint,
     raw_cells,
 )
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies, write_files
 from pipelines.storage.store import Snapshot, Store
 from scraper.items import Pull, utc_now
+from scraper.parsers.cells import RowsDigest, cells_line
 from scraper.registers.metadata import Thresholds
 
 log = logging.getLogger("regwatch.ingest")
@@ -73,13 +71,11 @@ def rows_hash(rows: Iterable[RawCells], fingerprints: list[str] | None = None, s
     """Fingerprint of the register as published: every row's cells (raw_cells), in the
     order served. Equal fingerprints mean nothing to parse, compare or store.
     `fingerprints`: gets each row's own (normalise.fingerprint, read at `source_url`), made
-    from the same line, so a changed pull joins its rows' cells once, not twice."""
-    digest = hashlib.sha256()
+    from the same line, so a changed pull joins its rows' cells once, not twice. (The
+    JSON service's spider makes both as it reads: Pull.content_hash, Pull.fingerprints.)"""
+    digest = RowsDigest(source_url, fingerprints)
     for cells in rows:  # row by row: a 100 000-row register never becomes one big string
-        line = cells_line(cells)
-        digest.update(f"{line}\n".encode())
-        if fingerprints is not None:
-            fingerprints.append(line_fingerprint(line, source_url))
+        digest.add(cells_line(cells))
     return digest.hexdigest()
 
 
@@ -87,17 +83,18 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
            thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
            queue_alerts: AlertQueuer | None = None, xlsx: bool = True,
-           profile: Profile = DEFAULT_PROFILE) -> Outcome:
+           profile: Profile = DEFAULT_PROFILE, packed: Mapping[str, bytes] | None = None) -> Outcome:
     """One pull, start to end, under the source's lock. `problem` is set when the fetch
     itself failed: the replies are archived, nothing else. `queue_alerts(conn, snapshot_id,
     diff, now)` queues the alerts of a stored change, in the transaction that stores it.
     `xlsx=False`: the XLSX is left to its first request (publish/latest_xlsx.py), off the crawl's path.
-    `profile`: what the register's metadata says about its rows (normalise.Profile)."""
+    `profile`: what the register's metadata says about its rows (normalise.Profile).
+    `packed`: replies compressed already, by SHA-256 (raw_archive.Packer, as they were fetched)."""
     pause_point("pulled")
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     # two crawls of one source never interleave
     with source_lock(data_dir, pull.source, database_url=store.url), _no_cycle_collection():
-        run.replies = _archive(run)
+        run.replies = _archive(run, packed)
         pause_point("archived")
         try:
             if problem:
@@ -180,10 +177,10 @@ class _Run:
         return self.pull.source
 
 
-def _archive(run: _Run) -> list[str]:
+def _archive(run: _Run, packed: Mapping[str, bytes] | None) -> list[str]:
     """The raw replies go to the archive before anything reads them: evidence, even of a
     refused pull."""
-    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies, run.raw_files)
+    hashes = archive_replies(run.store, run.data_dir, run.source, run.pull.replies, run.raw_files, packed)
     run.pull.replies.clear()  # archived: the bodies (megabytes for a large register) can go
     return hashes
 
@@ -193,8 +190,11 @@ def _published_as_before(run: _Run) -> Outcome | None:
     the register published exactly as last time (nothing to parse, compare or store)."""
     pull, store, source = run.pull, run.store, run.source
     run.previous = previous = store.last_snapshot(source)
+    made, pull.fingerprints = pull.fingerprints, []  # the spider's, if it made them: kept only if needed
     if previous is not None and previous.replies == tuple(run.replies):
         run.digest = previous.content_hash  # the very bytes it was read from: the same rows, no need to hash them
+    elif pull.content_hash and len(made) == len(pull.rows):  # made as the rows were read
+        run.digest, run.fingerprints = pull.content_hash, (made if previous else [])
     else:  # with the rows' fingerprints when there are stored ones to compare them with
         run.digest = rows_hash(map(raw_cells, pull.rows), run.fingerprints if previous else None, pull.source_url)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:

@@ -14,6 +14,7 @@ import os
 from dataclasses import replace
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from pipelines.alerts.config import config_path, load_config
@@ -22,6 +23,7 @@ from pipelines.announcements import articles
 from pipelines.crawl import REFUSED, Outcome, ingest
 from pipelines.register.normalise import Profile
 from pipelines.storage.data_config import DataConfig
+from pipelines.storage.raw_archive import Packer
 from pipelines.storage.store import Store
 from scraper.items import ArticleItem, PullItem
 from scraper.registers.metadata import load_source
@@ -47,6 +49,7 @@ class StorePullPipeline:
         self.subscriptions = list(subscriptions)  # whose alerts a stored change queues
         self.store: Store | None = None
         self.outcomes: list[Outcome] = []
+        self.packer = Packer()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -55,7 +58,12 @@ class StorePullPipeline:
         pipeline = cls(data_config(settings), settings.getbool("REGWATCH_ALLOW_DROP"),
                        alerting.subscriptions, settings.getbool("REGWATCH_DEFER_XLSX"))
         pipeline.crawler = crawler
+        # each reply compressed for the archive as it arrives, on another core, while the spider reads it
+        crawler.signals.connect(pipeline._received, signal=signals.response_received)
         return pipeline
+
+    def _received(self, response, request, spider=None):
+        self.packer.add(response.body)
 
     def open_spider(self, spider=None):
         self.store = Store(self.config.database_url)
@@ -74,7 +82,7 @@ class StorePullPipeline:
         outcome = ingest(item.pull, self.store, self.config.data_dir, thresholds,
                          now=item.pull.captured_at or self.now, allow_drop=self.allow_drop,
                          problem=item.problem, queue_alerts=queue_alerts, xlsx=not self.defer_xlsx,
-                         profile=Profile.of(meta))
+                         profile=Profile.of(meta), packed=self.packer.ready())
         self.outcomes.append(outcome)  # an import yields one pull per archived copy
         outcome.last_modified = last_modified
         self._record(spider, outcome)
@@ -105,6 +113,7 @@ class StorePullPipeline:
             problem = f"{getattr(spider, 'source', spider.name)}: the crawl ended without a result ({reason})"
             log.error(problem)
             spider.outcome = Outcome(getattr(spider, "source", spider.name), REFUSED, problem)
+        self.packer.close()
         if self.store is not None:
             self.store.close()
 

@@ -53,6 +53,9 @@ class Pull:
     channel: str = "api"  # "api" (/values) or "xlsx" (/export)
     as_of: str = ""  # the data date the source itself states (the XLSX's A2), ISO 8601
     captured_at: str = ""  # an archived copy: when the archive captured it (the snapshot's time)
+    # made by a spider as it read the rows (scraper/parsers/cells.py), else left to the crawl:
+    content_hash: str = ""  # the rows' hash (RowsDigest), once every row is read
+    fingerprints: list[str] = field(default_factory=list)  # …and each row's fingerprint, in order
 
 
 @dataclass

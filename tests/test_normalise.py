@@ -7,6 +7,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.publish.dictionary import COURT_COLUMNS, column_meaning, export_columns, table_schema
 from pipelines.publish.export import entry_record
@@ -14,11 +16,14 @@ from pipelines.register.models import EXCLUDED, LISTED, Entry
 from pipelines.register.normalise import (
     PROSECUTOR_GENERAL,
     Profile,
+    fingerprint,
     normalise_row,
     normalise_rows,
     parse_date,
+    raw_cells,
 )
-from scraper.parsers.columns import canonical_row, info_columns
+from scraper.parsers.cells import cells_line, line_fingerprint, row_line
+from scraper.parsers.columns import canonical_row, in_row_order, info_columns
 from scraper.parsers.fsb_page import parse_page
 from scraper.registers.metadata import load_source
 from tests.conftest import DEMO_DATA, FIXTURES, REGISTER_COMBINED, REGISTERS
@@ -292,3 +297,22 @@ def test_a_pulls_short_cells_are_one_string_each_and_its_rows_as_they_were():
         "number": "1", "listed_on": "29.07.2015", "name": "Фонд 1", "status": "Включена"}
     assert first["listed_on"] is second["listed_on"] and first["status"] is second["status"]
     assert served[0]["field_2_s"] is not served[1]["field_2_s"]
+
+
+
+CELL = st.one_of(st.none(), st.integers(-5, 10**12), st.text(max_size=8))
+
+
+@pytest.mark.parametrize("source", ["ru_minjust_undesirable", "ru_minjust_foreign_agents"])
+@given(data=st.data())
+def test_a_rows_line_read_from_its_canonical_cells_is_the_line_of_its_raw_cells(source, data):
+    """The spider makes each row's line straight from its canonical cells (cells.row_line), in
+    ROW_FIELDS order whatever order /info lists the columns in: the very line, so the very
+    fingerprint, that raw_cells and cells_line make (entries.fingerprint stores them)."""
+    register = REGISTERS[source]
+    info = register.state(register.first).info
+    columns, _ = info_columns({**info, "columns": info["columns"][::-1]}, load_source(source).columns)
+    row = {key: data.draw(CELL) for key in columns}
+    canonical = canonical_row(row, in_row_order(columns))
+    assert row_line(canonical) == cells_line(raw_cells(canonical))
+    assert line_fingerprint(row_line(canonical), "u") == fingerprint(raw_cells(canonical), "u")

@@ -11,6 +11,8 @@ import json
 from scrapy.crawler import Crawler
 from scrapy.http import Request, TextResponse
 
+from pipelines.crawl import rows_hash
+from pipelines.register.normalise import raw_cells
 from scraper.items import PullItem
 from scraper.project import scrapy_settings
 from scraper.registers.metadata import load_source
@@ -62,6 +64,10 @@ def test_each_page_is_asked_for_one_page_ahead_in_order_and_the_rows_come_in_off
     pull = done[0].pull
     assert [int(r["number"]) for r in pull.rows] == list(range(1, SIZE + 1))
     assert [json.loads(r.request_body)["offset"] for r in pull.replies if r.url.endswith("/values")] == [0, 100, 200]
+    # the pull's hash and its rows' fingerprints, made page by page as read: what the crawl makes of the rows
+    fingerprints: list[str] = []
+    assert pull.content_hash == rows_hash(map(raw_cells, pull.rows), fingerprints, pull.source_url)
+    assert pull.fingerprints == fingerprints and len(fingerprints) == SIZE
     assert fed(made, page(made, 200, 50)) == []  # a reply after the pull went out is not read
 
 

@@ -10,9 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pipelines.storage.data_config import DataConfig
+from pipelines.storage.raw_archive import Packer, archive_replies, read_reply
 from pipelines.storage.store import Store
 from regwatch.cli.reparse import reparse
 from regwatch.web.app import create_app
+from scraper.items import RawReply
 from tests.conftest import SECOND_DAY, load_state
 
 pytestmark = pytest.mark.both_backends
@@ -44,3 +46,24 @@ def test_a_worker_with_an_empty_data_dir_reparses_and_serves_the_replies(crawled
         assert '"values"' in reply.text
         assert client.get("/raw/" + "0" * 64).status_code == 404
         assert client.get("/raw/not-a-hash").status_code == 404
+
+
+def test_replies_packed_as_they_arrived_are_archived_as_those_bytes(db_url, tmp_path):
+    """A crawl's replies are compressed on a thread as they arrive (raw_archive.Packer): the
+    archive stores those very bytes, and they give back what the service sent."""
+    bodies = [b'{"size": 2, "values": []}' * 50, "Ёлка".encode() * 40]
+    replies = [RawReply(f"https://example.org/{i}", "POST", "{}", 200, "application/json", body,
+                        "2026-08-14T10:00:00+00:00") for i, body in enumerate(bodies)]
+    packer = Packer()
+    for body in bodies:
+        packer.add(body)
+    ready = packer.ready()
+    packer.close()
+    assert sorted(ready) == sorted(reply.sha256 for reply in replies) and packer.ready() == {}
+    store = Store(db_url)
+    try:
+        hashes = archive_replies(store, tmp_path, SOURCE, replies, ready=ready)
+        assert [store.reply_body(sha) for sha in hashes] == [ready[sha] for sha in hashes]
+        assert [read_reply(store, tmp_path, SOURCE, sha) for sha in hashes] == bodies
+    finally:
+        store.close()

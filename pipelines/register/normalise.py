@@ -9,7 +9,6 @@ in `raw`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import operator
 import re
@@ -29,6 +28,7 @@ from pipelines.register.parties import (
     parse_identifier,
     split_person,
 )
+from scraper.parsers.cells import RawCells, cells_line, line_fingerprint
 from scraper.parsers.columns import ROW_FIELDS
 from scraper.registers.metadata import SourceMeta
 
@@ -109,7 +109,6 @@ def parse_status(text: str, excluded_on: str) -> tuple[str, str]:
     return derived, f"unknown status {text!r}; taken as {derived} from the exclusion date"
 
 
-RawCells = tuple[tuple[str, str], ...]
 _NO_CELLS = dict.fromkeys(ROW_FIELDS, "")
 
 
@@ -120,23 +119,11 @@ def raw_cells(row: dict[str, str]) -> RawCells:
                   for k in ROW_FIELDS if (v := row.get(k)) is not None and v != ""])
 
 
-def cells_line(raw: RawCells) -> str:
-    """The cells as one line, `key\x1fvalue` joined by `\x1e`: separators that published
-    text cannot hold, so no two rows collide. What `fingerprint` and a pull's hash read."""
-    return "\x1e".join(map("\x1f".join, raw))
-
-
 def fingerprint(raw: RawCells, source_url: str) -> str:
     """A compact key of a row as published and where it was read: equal fingerprints mean
     the stored entry stands as it is (nothing to decode, parse or compare). Stored in
     entries.fingerprint: a change to this function needs a migration that refills it."""
     return line_fingerprint(cells_line(raw), source_url)
-
-
-def line_fingerprint(line: str, source_url: str) -> str:
-    """`fingerprint` of the row whose `cells_line` is `line` (a pull's hash made it already)."""
-    text = f"{source_url}\x1e{line}" if line else source_url
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def normalise_row(row: dict[str, str], source_url: str = "", raw: RawCells | None = None,

@@ -100,6 +100,12 @@ def canonical_row(row: dict, columns: dict[str, str], shared: dict[str, str] | N
     return cells
 
 
+def in_row_order(columns: dict[str, str]) -> dict[str, str]:
+    """`map_columns`' mapping with its fields in ROW_FIELDS order, so `canonical_row` makes
+    rows whose cells come in the order a row's line reads them (cells.row_line)."""
+    return dict(sorted(columns.items(), key=lambda pair: ROW_FIELDS.index(pair[1])))
+
+
 def map_columns(columns: list[tuple[str, str]], rules: ColumnRules) -> tuple[dict[str, str], list[str]]:
     """[(service field name, title)] → ({service field name: canonical field}, warnings).
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import scrapy
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import JsonRequest, Response
@@ -29,7 +30,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from scraper.fetching import CrawlDeadlineError
 from scraper.items import Pull, PullItem, RawReply, utc_now
-from scraper.parsers.columns import ColumnError, canonical_row, info_columns
+from scraper.parsers.cells import RowsDigest, row_line
+from scraper.parsers.columns import ColumnError, canonical_row, in_row_order, info_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.redact import redact
 from scraper.registers.metadata import SourceMeta, all_sources
@@ -64,6 +66,7 @@ class MinjustJsonSpider(scrapy.Spider):
     asked: set[int]
     ahead: int
     done: bool
+    digest: RowsDigest
 
     def __init__(self, *args, via: str = "api", **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +94,8 @@ class MinjustJsonSpider(scrapy.Spider):
         spider.asked = set()  # the offsets asked for
         spider.ahead = 0  # rows in the last page read
         spider.done = False  # the PullItem went out: later replies (a guess ahead) are not read
+        # the pull's hash and its rows' fingerprints, made page by page as the rows are read
+        spider.digest = RowsDigest(spider.pull.source_url, spider.pull.fingerprints)
         return spider
 
     async def start(self):
@@ -107,7 +112,8 @@ class MinjustJsonSpider(scrapy.Spider):
         """/info → the column mapping, then the first page of rows."""
         try:
             info = self._json(response, "/info")
-            self.columns, warnings = info_columns(info, self.meta.columns)
+            columns, warnings = info_columns(info, self.meta.columns)
+            self.columns = in_row_order(columns)
         except (ReplyError, ColumnError) as exc:
             yield self._give_up(str(exc))
             return
@@ -138,10 +144,11 @@ class MinjustJsonSpider(scrapy.Spider):
             rows, read = self.pages.pop(at)
             self.ahead = len(rows)  # the next page, as long as this one, predicts the one after
             self._keep(read, read.request)  # kept as read: a guess past a short page is not the register's
-            self.pull.rows.extend(self._parse_row(row) for row in rows)
+            self._read_rows(rows)
             self.logger.info("%s: %d of %d rows", self.source, len(self.pull.rows), size)
             if not rows or len(self.pull.rows) >= size:
                 self.done = True
+                self.pull.content_hash = self.digest.hexdigest()
                 yield PullItem(self.pull)
                 return
         # the page the rows read so far end at, then one more: asked for once each, in order
@@ -213,6 +220,16 @@ class MinjustJsonSpider(scrapy.Spider):
     def _json(self, response: Response, what: str, keep: bool = True) -> dict:
         if keep:
             self._keep(response, response.request)
+        try:  # the usual reply, valid UTF-8 JSON: read straight from its bytes
+            data = orjson.loads(response.body)
+        except orjson.JSONDecodeError:  # anything else: read as before, to say what is wrong
+            data = self._json_text(response, what)
+        if not isinstance(data, dict):
+            raise ReplyError(f"{what} reply is a JSON {type(data).__name__}, not an object")
+        return data
+
+    @staticmethod
+    def _json_text(response: Response, what: str) -> object:
         text = response.body.decode("utf-8", errors="replace").lstrip()
         if text.startswith("<"):
             raise ReplyError(f"{what} returned an HTML page instead of JSON (HTTP {response.status})")
@@ -220,8 +237,6 @@ class MinjustJsonSpider(scrapy.Spider):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ReplyError(f"{what} reply is not valid JSON ({exc.msg} at byte {exc.pos} of {len(text)})") from exc
-        if not isinstance(data, dict):
-            raise ReplyError(f"{what} reply is a JSON {type(data).__name__}, not an object")
         return data
 
     @staticmethod
@@ -233,8 +248,13 @@ class MinjustJsonSpider(scrapy.Spider):
             raise ReplyError(f"/values reply has no valid 'size' (got {size!r})")
         return rows, size
 
-    def _parse_row(self, row: dict) -> dict[str, str]:
-        return canonical_row(row, self.columns, self.cells)
+    def _read_rows(self, rows: list[dict]) -> None:
+        """A page's rows, in order, as canonical rows; each one's line goes into the digest."""
+        add, digest = self.pull.rows.append, self.digest.add
+        for row in rows:
+            cells = canonical_row(row, self.columns, self.cells)
+            add(cells)
+            digest(row_line(cells))
 
     def _keep(self, response: Response, request) -> None:
         body = request.body.decode("utf-8", errors="replace") if request.body else ""
