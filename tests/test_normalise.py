@@ -257,6 +257,48 @@ def test_the_exports_of_the_court_lists_show_the_decisions_parts():
     assert "вступления решения суда" in column_meaning("designated_on", "ru")
 
 
+def test_a_big_pull_normalised_in_two_processes_gives_what_one_process_gives(monkeypatch):
+    """pipelines/register/halves.py: a forked child parses the second half; the entries, kept
+    ids and problems come back in order, a number repeated across the halves is still fatal."""
+    from pipelines.register import halves, normalise
+
+    rows = combined_rows() * 3  # 1 254 rows: every real name, thrice
+    rows = [{**row, "number": str(i + 1)} for i, row in enumerate(rows)]
+    rows[1000]["number"] = rows[3]["number"]  # the second half repeats one of the first
+    rows[900]["listed_on"] = "31.02.2020"
+    stored = {normalise.fingerprint(normalise.raw_cells(rows[5]), "u"): "src/6"}  # one kept, in the first half
+    expected = normalise.normalise_changed([dict(r) for r in rows], "u", stored)
+    monkeypatch.setattr(halves, "MIN_ROWS", 100)
+    forked = []
+    monkeypatch.setattr(halves.os, "fork", lambda fork=halves.os.fork: forked.append(1) or fork())
+    given = list(rows)
+    assert halves.normalise_changed(given, "u", stored) == expected
+    assert forked and not given  # it did fork, and the rows were let go as read
+    assert [p.field for p in expected[2] if p.fatal] == ["number"] and "src/6" in expected[1]
+
+
+def test_an_error_in_the_second_half_is_raised_in_the_crawl(monkeypatch):
+    from pipelines.register import halves
+
+    rows = [{**row, "number": str(i + 1)} for i, row in enumerate(combined_rows())]
+    monkeypatch.setattr(halves, "MIN_ROWS", 100)
+    rows[-1] = None  # not a row: the child's normalise_part fails on it
+    with pytest.raises(AttributeError):
+        halves.normalise_changed(rows, "u", {})
+
+
+def test_a_pulls_short_cells_are_one_string_each_and_its_rows_as_they_were():
+    columns = {"field_1_i": "number", "field_2_s": "listed_on", "field_5_s": "name", "field_10_s": "status"}
+    served = [{"field_1_i": i, "field_2_s": "".join(["29.07.", "2015"]), "field_5_s": f"Фонд {i}",
+               "field_10_s": "".join(["Включ", "ена"])} for i in (1, 2)]
+    shared: dict[str, str] = {}
+    first, second = (canonical_row(row, columns, shared) for row in served)
+    assert first == canonical_row(served[0], columns) == {
+        "number": "1", "listed_on": "29.07.2015", "name": "Фонд 1", "status": "Включена"}
+    assert first["listed_on"] is second["listed_on"] and first["status"] is second["status"]
+    assert served[0]["field_2_s"] is not served[1]["field_2_s"]
+
+
 
 CELL = st.one_of(st.none(), st.integers(-5, 10**12), st.text(max_size=8))
 

@@ -29,6 +29,7 @@ from pipelines.register.models import (
     RENUMBERED,
     Change,
     Entry,
+    with_identity,
 )
 
 # Fields whose change is part of an exclusion or reinstatement, not an edit of its own.
@@ -160,7 +161,7 @@ def diff(
         if n is o:  # a row published exactly as before reuses its entry: nothing to compare
             result.append(o)
             continue
-        n = replace(n, entry_id=o.entry_id, first_seen=o.first_seen, last_changed=o.last_changed)
+        n = with_identity(n, o.entry_id, o.first_seen, o.last_changed)
         entry_changes = changes_between(o, n, detected_at) if _content(o) != _content(n) else []
         if entry_changes:
             changes.extend(entry_changes)
@@ -171,7 +172,7 @@ def diff(
 
     returning = dict(enumerate(gone))
     for o, n in _pair_by(_stable_key, returning, new):
-        n = replace(n, entry_id=o.entry_id, first_seen=o.first_seen, last_changed=detected_at)
+        n = with_identity(n, o.entry_id, o.first_seen, detected_at)
         changes.append(Change(REINSTATED, o.entry_id, n.number, n.name, "status",
                               REMOVED, n.status, detected_at))
         changes.extend(c for c in changes_between(o, n, detected_at) if c.kind != REINSTATED)
@@ -182,7 +183,7 @@ def diff(
     for n in sorted(new.values(), key=lambda e: e.number):
         entry_id = entry_id_for(source, n.number, taken)
         taken.add(entry_id)
-        n = replace(n, entry_id=entry_id, first_seen=detected_at, last_changed=detected_at)
+        n = with_identity(n, entry_id, detected_at, detected_at)
         result.append(n)
         touched.append(n)
         changes.append(Change(ADDED, entry_id, n.number, n.name, "", "", n.status, detected_at))
@@ -206,7 +207,6 @@ def baseline(source: str, current: Iterable[Entry], detected_at: str) -> Diff:
         entry = ordered.pop()
         entry_id = entry_id_for(source, entry.number, taken)
         taken.add(entry_id)
-        state.append(replace(entry, entry_id=entry_id, first_seen=detected_at,
-                             last_changed=detected_at))
+        state.append(with_identity(entry, entry_id, detected_at, detected_at))
     return Diff(state, [], [], touched=state)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -337,7 +338,7 @@ def split_name(published: str) -> NameParts:
     found = _find_country(s, toks)
     if found:
         start, end, blank_to = found
-        country = s[start:end].strip(" .,")
+        country = sys.intern(s[start:end].strip(" .,"))  # a few dozen countries, 100 000 names: one string each
         code = country_code(country)
         s = s[:start] + " " * (blank_to - start) + s[blank_to:]  # keeps every offset
         # its text and comma tokens go, the others stand (a country holds no bracket or quote;

@@ -88,9 +88,16 @@ def info_columns(info: dict, rules: ColumnRules) -> tuple[dict[str, str], list[s
     return map_columns([(str(c.get("name", "")), str(c.get("title", ""))) for c in columns], rules)
 
 
-def canonical_row(row: dict, columns: dict[str, str]) -> dict[str, str]:
-    """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty."""
-    return {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}
+def canonical_row(row: dict, columns: dict[str, str], shared: dict[str, str] | None = None) -> dict[str, str]:
+    """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty.
+    `shared`: kept across a pull's rows, so that a short cell (a date, a status: the same in
+    thousands of rows) is one string for all of them, not one each (20 MB of 100 000 rows)."""
+    cells = {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}
+    if shared is not None:
+        for field, text in cells.items():
+            if 0 < len(text) <= 10:
+                cells[field] = shared.setdefault(text, text)
+    return cells
 
 
 def in_row_order(columns: dict[str, str]) -> dict[str, str]:

@@ -61,6 +61,7 @@ class MinjustJsonSpider(scrapy.Spider):
     export_url: str
     pull: Pull
     columns: dict[str, str]  # service field name → canonical field, from /info
+    cells: dict[str, str]
     pages: dict[int, tuple[list[dict], Response]]
     asked: set[int]
     ahead: int
@@ -88,6 +89,7 @@ class MinjustJsonSpider(scrapy.Spider):
                            source_url=cls.meta.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
+        spider.cells = {}  # the pull's short cells, one string each (canonical_row)
         spider.pages = {}  # offset → rows of a page that came before the pages ahead of it
         spider.asked = set()  # the offsets asked for
         spider.ahead = 0  # rows in the last page read
@@ -250,7 +252,7 @@ class MinjustJsonSpider(scrapy.Spider):
         """A page's rows, in order, as canonical rows; each one's line goes into the digest."""
         add, digest = self.pull.rows.append, self.digest.add
         for row in rows:
-            cells = canonical_row(row, self.columns)
+            cells = canonical_row(row, self.columns, self.cells)
             add(cells)
             digest(row_line(cells))
 
