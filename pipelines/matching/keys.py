@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -279,7 +280,7 @@ LATIN_LETTER, CYRILLIC_LETTER = re.compile("[A-Za-z]"), re.compile("[\u0400-\u04
 _LATIN_END = re.compile(r"[^A-Za-z]*[а-яё][^A-Za-z]*?\s(?P<core>[A-Za-z][A-Za-z0-9.&' -]*)",
                         re.IGNORECASE)
 # …what it may end with (ignoring case, [a-z] also matches «İ», «ı», «ſ» and the Kelvin sign)
-_LATIN_END_LAST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.&' -\u0130\u0131\u017f\u212a")
+_LATIN_END_LAST = frozenset(string.ascii_letters + string.digits + ".&' -\u0130\u0131\u017f\u212a")
 
 
 def _quoted_end(text: str) -> str:
