@@ -217,7 +217,15 @@ class _Memo:
         self._english: dict[str, bool] = {}
 
     def _lists(self, keys: Iterable[tuple[str, Iterable[str]]]) -> tuple[list[int], ...]:
-        return tuple(_items(self.keys[level], key) for level, found in keys for key in found)
+        lists = []
+        for level, found in keys:
+            table = self.keys[level]
+            for key in found:
+                items = table.get(key)
+                if items is None:
+                    items = table[key] = []
+                lists.append(items)
+        return tuple(lists)
 
     def name(self, text: str) -> tuple[tuple[list[int], ...], tuple[str, ...]]:
         """The item lists of a name part's keys, and its words (`folded_tokens`)."""

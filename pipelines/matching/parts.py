@@ -44,6 +44,7 @@ _FIELDS = 11
 (_FOLDED, _JOINED, _TOKENS, _EDGES, _FIRST, _LAST, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
  _ENGLISH) = map(itemgetter, range(_FIELDS))
 _WHOLE = "J"  # in `_edges`: the name part is read whole
+_RECENT = 16  # texts whose records are kept: an entry's name parts are each read up to three times
 
 
 def _edges(words: tuple[str, ...]) -> str:
@@ -79,14 +80,20 @@ class PartWords:
     def __init__(self) -> None:
         self._records = _Records()
         self._keys: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._recent: dict[str, list[tuple] | None] = {}  # the last few texts' records: an entry's parts
 
     def _records_of(self, text: str) -> list[tuple] | None:
         """The records of the text's words; None when the text is read whole."""
-        records = [*filter(None, map(self._records.__getitem__, text.split()))]
-        if not records:
-            return None
-        edges = "".join(map(_EDGES, records))
-        return None if "SS" in edges or _WHOLE in edges else records
+        if text in self._recent:
+            return self._recent[text]
+        found: list[tuple] | None = [*filter(None, map(self._records.__getitem__, text.split()))]
+        if found:
+            edges = "".join(map(_EDGES, found))
+            found = None if "SS" in edges or _WHOLE in edges else found
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[text] = found or None
+        return found or None
 
     def name(self, text: str) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
         """The keys of a name part (`name_keys` spaces ignored, and CORE: `core_keys`), and its
