@@ -130,6 +130,8 @@ class TokenScorer:
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._ids: dict[str, int] | None = None  # word → its number, made by the first query
+        # by a word's length, the vocabulary's words long enough and short enough to meet it (in order)
+        self._within: dict[int, list[str]] = {}
         # each long word's `_neighbours`, found once (`freeze`) when the vocabulary is small enough
         self._known: Meetings = {}
         self._unknown_weight = 0.0
@@ -228,10 +230,21 @@ class TokenScorer:
         """The register's words that meet this one, with their similarity (0–1)."""
         if len(word) < _MIN_FUZZY_WORD:
             return {word: 1.0} if word in self._postings else {}
-        found = process.extract(word, self._vocabulary, scorer=fuzz.ratio,
+        found = process.extract(word, self._lengthwise(len(word)), scorer=fuzz.ratio,
                                 score_cutoff=WORD_CUTOFF, limit=None)
         return {choice: score / 100.0 for choice, score, _ in found
                 if len(choice) >= _MIN_FUZZY_WORD or choice == word}
+
+    def _lengthwise(self, length: int) -> list[str]:
+        """The vocabulary's words of _MIN_FUZZY_WORD letters or more whose length lets them meet a word of
+        `length`: `ratio` is at most 200·(the shorter length)/(the sum of the lengths), so at 80 neither
+        is more than half again as long as the other (with a point's slack for rounding)."""
+        found = self._within.get(length)
+        if found is None:
+            found = self._within[length] = [
+                word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD
+                and 200 * min(len(word), length) + (len(word) + length) >= WORD_CUTOFF * (len(word) + length)]
+        return found
 
     def _meetings(self, query: tuple[str, ...]) -> Meetings:
         """Each query word's `_neighbours`: a word of the register's vocabulary has them in the
