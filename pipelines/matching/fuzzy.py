@@ -180,12 +180,15 @@ class TokenScorer:
         ids = np.frombuffer(self._word_ids, dtype=np.uint32).astype(np.uint64)
         starts = np.frombuffer(self._starts, dtype=np.uint32)
         names = np.repeat(np.arange(len(starts) - 1, dtype=np.uint64), np.diff(starts))
-        owners = np.frombuffer(self._owner_of, dtype=np.uint32).astype(np.uint64)[names]
         pairs = _distinct((ids << 32) | names)  # each name once per word, by word then name
-        bounds = np.searchsorted(pairs >> 32, np.arange(len(self._spelling) + 1, dtype=np.uint64)).tolist()
-        found = (pairs & 0xFFFFFFFF).astype(np.uint32).tobytes()
-        by_word = [unpack_ids(found[4 * start:4 * end]) for start, end in zip(bounds, bounds[1:])]
-        entries = np.bincount((_distinct((ids << 32) | owners) >> 32).astype(np.int64), minlength=len(self._spelling))
+        words, found = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
+        bounds = np.searchsorted(words, np.arange(len(self._spelling) + 1, dtype=np.uint64)).tolist()
+        by_word = [unpack_ids(found[start:end].tobytes()) for start, end in zip(bounds, bounds[1:])]
+        # an entry's names are added together: by word, their owners come in order, each run one entry
+        owners = np.frombuffer(self._owner_of, dtype=np.uint32)[found]
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = (owners[1:] != owners[:-1]) | (words[1:] != words[:-1])
+        entries = np.bincount(words[first].astype(np.int64), minlength=len(self._spelling))
         return by_word, entries.tolist()
 
     def words(self, index: int) -> tuple[str, ...]:

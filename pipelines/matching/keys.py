@@ -246,16 +246,18 @@ def loose_enough(key: str) -> bool:
 
 
 def name_keys(text: str, folded: str | None = None, *,
-              spaces_ignored: bool = False) -> dict[str, tuple[str, ...]]:
+              spaces_ignored: bool = False, joined: str | None = None) -> dict[str, tuple[str, ...]]:
     """A name's keys (not an acronym's) at the exact, folded and transliterated levels;
-    `folded`: its fold, when the caller has it already. Watchlists keep the transliterations
-    long enough, word by word; the status check (`spaces_ignored`) those of the folds long
-    enough, spaces ignored: «Crimea SOS» is «CrimeaSOS»."""
+    `folded`: its fold, when the caller has it already (and `joined`: its transliteration,
+    spaces ignored). Watchlists keep the transliterations long enough, word by word; the
+    status check (`spaces_ignored`) those of the folds long enough, spaces ignored: «Crimea
+    SOS» is «CrimeaSOS»."""
     folded = fold(text) if folded is None else folded
     folds = (folded, without_legal_forms(folded))
     long_folds = loose(folds)
     if spaces_ignored:
-        transliterated = tuple(dict.fromkeys(transliterate(f).replace(" ", "") for f in long_folds))
+        transliterated = tuple(dict.fromkeys(joined if f is folded and joined is not None
+                                             else transliterate(f).replace(" ", "") for f in long_folds))
     else:
         transliterated = loose(transliterate(f) for f in folds)
     spaced = normalise_whitespace(text)

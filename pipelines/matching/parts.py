@@ -111,7 +111,7 @@ class PartWords:
     def _name_keys(self, text: str, records: list[tuple]) -> dict[str, tuple[str, ...]]:
         folded = " ".join(map(_FOLDED, records))
         if may_have_legal_form(_FIRST(records[0]), _LAST(records[-1])):
-            return name_keys(text, folded, spaces_ignored=True)
+            return name_keys(text, folded, spaces_ignored=True, joined="".join(map(_JOINED, records)))
         spaced = " ".join(text.split())
         if not loose_enough(folded):
             return {EXACT: (text if text == spaced else spaced,), FOLDED: (), TRANSLITERATED: ()}
