@@ -9,8 +9,9 @@ import math
 from types import SimpleNamespace
 
 import pytest
+from rapidfuzz import fuzz, process
 
-from pipelines.matching.fuzzy import TokenScorer, fuzzy_tokens
+from pipelines.matching.fuzzy import WORD_CUTOFF, TokenScorer, fuzzy_tokens
 from pipelines.matching.index import POSSIBLE_SCORE, RegisterIndex
 from pipelines.matching.persons import PersonIndex, _match_typed, typed_words
 from pipelines.register.normalise import normalise_rows
@@ -43,6 +44,15 @@ def test_the_matrices_find_each_words_neighbours_in_the_same_order(scorer, queri
         one_by_one = {word: scorer._neighbours(word) for word in dict.fromkeys(query)}
         assert [(w, list(n.items())) for w, n in scorer._meetings(query).items()] == \
                [(w, list(n.items())) for w, n in one_by_one.items()], query
+
+
+def test_a_word_is_compared_only_with_the_words_whose_length_can_meet_it(scorer, queries):
+    words = sorted({w for q in queries for w in (*q, *_typos(q), *(w[:-1] for w in q)) if len(w) >= 4})
+    for word in words:
+        whole = process.extract(word, scorer._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None)
+        assert list(scorer._neighbours(word).items()) == [
+            (choice, score / 100.0) for choice, score, _ in whole if len(choice) >= 4], word
+    assert len(words) > 500 and min(map(len, scorer._within.values())) < len(scorer._vocabulary) / 4
 
 
 def test_a_name_dropped_by_its_bound_is_one_the_score_drops(scorer, queries):

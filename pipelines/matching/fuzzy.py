@@ -124,13 +124,14 @@ class TokenScorer:
         self._number: dict[str, int] = {}
         self._spelling: list[str] = []
         self._word_ids, self._starts = array("I"), array("I")
-        # Until `freeze`: by word number, the names that have it; by name, its entry.
-        self._adding: list[list[int]] = []
-        self._owner_of: list[int] = []
+        # Until `freeze`: by name, its entry.
+        self._owner_of = array("I")
         self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._ids: dict[str, int] | None = None  # word → its number, made by the first query
+        # by a word's length, the vocabulary's words long enough and short enough to meet it (in order)
+        self._within: dict[int, list[str]] = {}
         # each long word's `_neighbours`, found once (`freeze`) when the vocabulary is small enough
         self._known: Meetings = {}
         self._unknown_weight = 0.0
@@ -145,11 +146,7 @@ class TokenScorer:
             self._starts.append(len(self._word_ids))
             self._owner_of.append(owner)
         known = list(map(self._number.get, words))
-        ids: list[int] = list(map(self._numbered, words)) if None in known else known  # type: ignore[assignment]
-        self._word_ids.extend(ids)
-        adding = self._adding
-        for number in dict.fromkeys(ids):
-            adding[number].append(index)
+        self._word_ids.extend(map(self._numbered, words) if None in known else known)  # type: ignore[arg-type]
 
     def _numbered(self, word: str) -> int:
         """A word's number, the next one when it is new: words are numbered in the names' order, not
@@ -159,7 +156,6 @@ class TokenScorer:
         if number is None:
             number = self._number[word] = len(self._spelling)
             self._spelling.append(word)
-            self._adding.append([])
         return number
 
     def freeze(self) -> None:
@@ -167,16 +163,33 @@ class TokenScorer:
         total = max(self._owners, 1)
         self._unknown_weight = math.log(1 + total)
         self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
-        # how many entries have each word: a name's owner is its entry
-        owner_of = self._owner_of
-        self._weights = {word: self._weight(word, len(set(map(owner_of.__getitem__, names))), total)
-                         for word, names in zip(self._spelling, self._adding)}
-        self._postings = {word: array("I", names) for word, names in zip(self._spelling, self._adding)}
+        self._starts.append(len(self._word_ids))
+        names, entries = self._inverted()
+        self._weights = {word: self._weight(word, count, total) for word, count in zip(self._spelling, entries)}
+        self._postings = dict(zip(self._spelling, names))
         self._vocabulary = list(self._postings)
         if len(self._vocabulary) <= _KNOWN_VOCABULARY:
             self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
-        self._starts.append(len(self._word_ids))
-        self._adding, self._owner_of, self._number = [], [], {}
+        self._owner_of, self._number = array("I"), {}
+
+    def _inverted(self) -> tuple[list[array], list[int]]:
+        """By word number, the names that have it (in their order) and how many entries (a
+        name's owner is its entry): sorted in numpy, not appended name by name."""
+        import numpy as np
+
+        ids = np.frombuffer(self._word_ids, dtype=np.uint32).astype(np.uint64)
+        starts = np.frombuffer(self._starts, dtype=np.uint32)
+        names = np.repeat(np.arange(len(starts) - 1, dtype=np.uint64), np.diff(starts))
+        pairs = _distinct((ids << 32) | names)  # each name once per word, by word then name
+        words, found = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
+        bounds = np.searchsorted(words, np.arange(len(self._spelling) + 1, dtype=np.uint64)).tolist()
+        by_word = [unpack_ids(found[start:end].tobytes()) for start, end in zip(bounds, bounds[1:])]
+        # an entry's names are added together: by word, their owners come in order, each run one entry
+        owners = np.frombuffer(self._owner_of, dtype=np.uint32)[found]
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = (owners[1:] != owners[:-1]) | (words[1:] != words[:-1])
+        entries = np.bincount(words[first].astype(np.int64), minlength=len(self._spelling))
+        return by_word, entries.tolist()
 
     def words(self, index: int) -> tuple[str, ...]:
         """The words of name `index`, as added."""
@@ -220,10 +233,21 @@ class TokenScorer:
         """The register's words that meet this one, with their similarity (0–1)."""
         if len(word) < _MIN_FUZZY_WORD:
             return {word: 1.0} if word in self._postings else {}
-        found = process.extract(word, self._vocabulary, scorer=fuzz.ratio,
+        found = process.extract(word, self._lengthwise(len(word)), scorer=fuzz.ratio,
                                 score_cutoff=WORD_CUTOFF, limit=None)
         return {choice: score / 100.0 for choice, score, _ in found
                 if len(choice) >= _MIN_FUZZY_WORD or choice == word}
+
+    def _lengthwise(self, length: int) -> list[str]:
+        """The vocabulary's words of _MIN_FUZZY_WORD letters or more whose length lets them meet a word of
+        `length`: `ratio` is at most 200·(the shorter length)/(the sum of the lengths), so at 80 neither
+        is more than half again as long as the other (with a point's slack for rounding)."""
+        found = self._within.get(length)
+        if found is None:
+            found = self._within[length] = [
+                word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD
+                and 200 * min(len(word), length) + (len(word) + length) >= WORD_CUTOFF * (len(word) + length)]
+        return found
 
     def _meetings(self, query: tuple[str, ...]) -> Meetings:
         """Each query word's `_neighbours`: a word of the register's vocabulary has them in the
@@ -405,6 +429,16 @@ def _summed_in_numpy(visits: list[tuple[float, array]]) -> list[int]:
     # the largest sums first, a tie by when the name was first met (heapq.nlargest's order)
     order = np.lexsort((first, -shared))[:SHORTLIST]
     return unique[order].tolist()
+
+
+def _distinct(values):  # type: ignore[no-untyped-def]  # numpy arrays
+    """The distinct values, in order (numpy 2.4's `unique` hashes: 20 times slower than this sort)."""
+    import numpy as np
+
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def unpack_ids(data: bytes) -> array:

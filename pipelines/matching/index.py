@@ -47,7 +47,6 @@ from pipelines.matching.fuzzy import (
     OPTIONAL_WORDS,
     TokenScorer,
     explain,
-    folded_tokens,
     fuzzy_tokens,
     unpack_ids,
 )
@@ -66,9 +65,7 @@ from pipelines.matching.keys import (
     NAME_RU,
     TRANSLITERATED,
     acronym_keys,
-    core_keys,
     fold,
-    initials,
     name_keys,
     name_parts,
     nominative_guess,
@@ -76,7 +73,8 @@ from pipelines.matching.keys import (
     transliterate,
     typed_acronym,
 )
-from pipelines.matching.translation import english_name, english_words, russian_words, translates, word_keys
+from pipelines.matching.parts import PartWords
+from pipelines.matching.translation import english_words, translates, word_keys
 from pipelines.matching.translation import keys as translation_keys
 from pipelines.register.countries import country_code
 from pipelines.register.models import LISTED, Entry
@@ -202,13 +200,15 @@ def _compact(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
 
 
 class _Memo:
-    """What `RegisterIndex` works out of a name part's text, once per distinct text: its keys
-    as the lists of items they name (in `keys`, `initials`, `russian_keys`), its words."""
+    """What `RegisterIndex` works out of a name part's text, once per distinct text (each of its
+    words once: `PartWords`): its keys as the lists of items they name (in `keys`, `initials`,
+    `russian_keys`), its words."""
 
     def __init__(self) -> None:
         self.keys: dict[str, dict[str, list[int]]] = {level: {} for level in _LEVELS}
         self.initials: dict[str, list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
         self.russian_keys: dict[str, list[int]] = {}  # a Russian name's word keys → items
+        self._parts = PartWords()
         self._names: dict[str, tuple[tuple[list[int], ...], tuple[str, ...]]] = {}
         self._acronyms: dict[str, tuple[list[int], ...]] = {}
         self._words: dict[str, tuple[str, ...]] = {}
@@ -217,15 +217,22 @@ class _Memo:
         self._english: dict[str, bool] = {}
 
     def _lists(self, keys: Iterable[tuple[str, Iterable[str]]]) -> tuple[list[int], ...]:
-        return tuple(_items(self.keys[level], key) for level, found in keys for key in found)
+        lists = []
+        for level, found in keys:
+            table = self.keys[level]
+            for key in found:
+                items = table.get(key)
+                if items is None:
+                    items = table[key] = []
+                lists.append(items)
+        return tuple(lists)
 
     def name(self, text: str) -> tuple[tuple[list[int], ...], tuple[str, ...]]:
         """The item lists of a name part's keys, and its words (`folded_tokens`)."""
         found = self._names.get(text)
         if found is None:
-            folded = fold(text)
-            keys = name_keys(text, folded, spaces_ignored=True)
-            found = self._names[text] = (self._lists([*keys.items(), (CORE, core_keys(text))]), folded_tokens(folded))
+            keys, words = self._parts.name(text)
+            found = self._names[text] = (self._lists(keys.items()), words)
         return found
 
     def acronym(self, text: str) -> tuple[list[int], ...]:
@@ -237,7 +244,7 @@ class _Memo:
     def words(self, text: str) -> tuple[str, ...]:
         found = self._words.get(text)
         if found is None:
-            found = self._words[text] = fuzzy_tokens(text)
+            found = self._words[text] = self._parts.tokens(text)
         return found
 
     def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
@@ -245,14 +252,14 @@ class _Memo:
         found = self._forms.get(text)
         if found is None:
             found = self._forms[text] = (short_forms(text, _is_country), tuple(
-                (_items(self.initials, form), weak) for form, weak in initials(text, OPTIONAL_WORDS)))
+                (_items(self.initials, form), weak) for form, weak in self._parts.initials(text)))
         return found
 
     def russian(self, text: str) -> tuple[str, tuple[list[int], ...]]:
         """A Russian name's words a translation must meet, joined by spaces, and their keys' item lists."""
         found = self._russian.get(text)
         if found is None:
-            words = russian_words(text)
+            words = self._parts.russian(text)
             keys = {key for word in words for key in word_keys(word)}
             found = self._russian[text] = (" ".join(words), tuple(_items(self.russian_keys, key) for key in keys))
         return found
@@ -260,7 +267,7 @@ class _Memo:
     def english(self, text: str) -> bool:
         found = self._english.get(text)
         if found is None:
-            found = self._english[text] = english_name(text)
+            found = self._english[text] = self._parts.english(text)
         return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -120,12 +121,12 @@ def _clean_word(word: str) -> str:
 def fold(text: str) -> str:
     """Case, accents, ё, quotes, dashes, punctuation and homoglyphs set aside; one space
     between words. Equal folds name the same thing however it was typed."""
-    words = [word for token in text.split() for word in _folded_words(token)]
+    words = [word for token in text.split() for word in folded_words(token)]
     return " ".join(_join_initials(words))
 
 
 @functools.lru_cache(maxsize=65536)
-def _folded_words(token: str) -> tuple[str, ...]:
+def folded_words(token: str) -> tuple[str, ...]:
     """The folded words of one whitespace-separated part of a text: nothing `fold` does
     reaches across whitespace but the initials, and the same words recur in thousands of
     names (a 100 000-entry index folds each once)."""
@@ -135,7 +136,7 @@ def _folded_words(token: str) -> tuple[str, ...]:
 
 def clear_caches() -> None:
     """Forget every folded and transliterated text and word (the benchmarks time cold queries)."""
-    for cached in (fold, _folded_words, transliterate, _transliterated_word, _initialled):
+    for cached in (fold, folded_words, transliterate, _transliterated_word, _initialled):
         cached.cache_clear()
 
 
@@ -176,6 +177,12 @@ def _form_length(words: list[str], forms: dict[str, tuple[tuple[str, ...], ...]]
         if len(words) > len(form) and tuple(end) == form:
             return len(form)
     return 0
+
+
+def may_have_legal_form(first: str, last: str) -> bool:
+    """Whether a folded name with these first and last words may end in a legal form
+    (`without_legal_forms` may change it; most names have none)."""
+    return first in _LEADING_FORMS or last in _TRAILING_FORMS
 
 
 def without_legal_forms(folded: str) -> str:
@@ -230,25 +237,27 @@ def letters(text: str) -> int:
 
 def loose(keys: Iterable[str]) -> tuple[str, ...]:
     """The keys long enough to match loosely, once each, in order."""
-    return tuple(k for k in dict.fromkeys(keys) if _loose_enough(k))
+    return tuple(k for k in dict.fromkeys(keys) if loose_enough(k))
 
 
-def _loose_enough(key: str) -> bool:
+def loose_enough(key: str) -> bool:
     """letters(key) >= MIN_LOOSE_LETTERS, most often seen in the first few characters of a long name."""
     return letters(key[:8]) >= MIN_LOOSE_LETTERS or letters(key) >= MIN_LOOSE_LETTERS
 
 
 def name_keys(text: str, folded: str | None = None, *,
-              spaces_ignored: bool = False) -> dict[str, tuple[str, ...]]:
+              spaces_ignored: bool = False, joined: str | None = None) -> dict[str, tuple[str, ...]]:
     """A name's keys (not an acronym's) at the exact, folded and transliterated levels;
-    `folded`: its fold, when the caller has it already. Watchlists keep the transliterations
-    long enough, word by word; the status check (`spaces_ignored`) those of the folds long
-    enough, spaces ignored: «Crimea SOS» is «CrimeaSOS»."""
+    `folded`: its fold, when the caller has it already (and `joined`: its transliteration,
+    spaces ignored). Watchlists keep the transliterations long enough, word by word; the
+    status check (`spaces_ignored`) those of the folds long enough, spaces ignored: «Crimea
+    SOS» is «CrimeaSOS»."""
     folded = fold(text) if folded is None else folded
     folds = (folded, without_legal_forms(folded))
     long_folds = loose(folds)
     if spaces_ignored:
-        transliterated = tuple(dict.fromkeys(transliterate(f).replace(" ", "") for f in long_folds))
+        transliterated = tuple(dict.fromkeys(joined if f is folded and joined is not None
+                                             else transliterate(f).replace(" ", "") for f in long_folds))
     else:
         transliterated = loose(transliterate(f) for f in folds)
     spaced = normalise_whitespace(text)
@@ -272,6 +281,8 @@ LATIN_LETTER, CYRILLIC_LETTER = re.compile("[A-Za-z]"), re.compile("[\u0400-\u04
 # A Russian name ending in Latin words: «Юридическая фирма Vigo».
 _LATIN_END = re.compile(r"[^A-Za-z]*[а-яё][^A-Za-z]*?\s(?P<core>[A-Za-z][A-Za-z0-9.&' -]*)",
                         re.IGNORECASE)
+# …what it may end with (ignoring case, [a-z] also matches «İ», «ı», «ſ» and the Kelvin sign)
+_LATIN_END_LAST = frozenset(string.ascii_letters + string.digits + ".&' -\u0130\u0131\u017f\u212a")
 
 
 def _quoted_end(text: str) -> str:
@@ -283,7 +294,8 @@ def core(text: str) -> str:
     """The proper name at the end of a name part, without what describes it ("" if none):
     «Фонд «Свободная Россия»» → «Свободная Россия», «медиакорпорация Deutsche Welle» →
     «Deutsche Welle»."""
-    mixed = LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text)
+    # a Latin end ends in one of its characters: most names are not tried (the pattern backtracks)
+    mixed = text[-1:] in _LATIN_END_LAST and LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text)
     latin_end = _LATIN_END.fullmatch(text) if mixed else None
     found = _quoted_end(text) or (latin_end["core"] if latin_end else "")
     return found if letters(found) >= MIN_LOOSE_LETTERS else ""
@@ -318,10 +330,19 @@ def initials(text: str, function_words: Iterable[str] = ()) -> tuple[tuple[str, 
     letters, upper case. Three first letters of words written in lower case are weak: too
     common an acronym to say the entry is the one meant («IPI» of «Institut de philosophie
     indépendant» is also the International Press Institute's)."""
+    return acronyms_of(*initial_letters(text, function_words))
+
+
+def initial_letters(text: str, function_words: Iterable[str] = ()) -> tuple[str, str]:
+    """What `initials` reads of a name: its words' capitals and their first letters, in upper
+    case; those of a text are those of its whitespace-separated parts, joined."""
     skip = frozenset(function_words)  # transliterated; written in lower case inside a name
     words = [word.rstrip(".") for word in _WORD.findall(text.replace("-", " ")) if _initialled(word, skip)]
-    capitals = "".join(filter(str.isupper, "".join(words)))
-    first = "".join(word[0] for word in words).upper()
+    return "".join(filter(str.isupper, "".join(words))), "".join(word[0] for word in words).upper()
+
+
+def acronyms_of(capitals: str, first: str) -> tuple[tuple[str, bool], ...]:
+    """`initials` of a name with these `initial_letters`."""
     found = {capitals: False} | ({first: len(first) == 3} if first != capitals else {})
     return tuple((form, weak) for form, weak in found.items() if _TYPED_ACRONYM.fullmatch(form))
 

@@ -63,7 +63,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
 _MAX_WORDS = 8  # a longer query is no name to translate word by word
 
 
-def _content(folded: str) -> tuple[str, ...]:
+def content_words(folded: str) -> tuple[str, ...]:
     """The words that are not function words or legal forms (OPTIONAL_WORDS are transliterated:
     a Latin word is compared as it is, «jx» is no «икс»)."""
     return tuple(word for word in folded.split()
@@ -75,19 +75,19 @@ def english_words(query: str) -> tuple[str, ...]:
     written in Latin letters and the glossary holds one of them; else ()."""
     if CYRILLIC_LETTER.search(query) or not LATIN_LETTER.search(query):
         return ()
-    words = _content(fold(query))
+    words = content_words(fold(query))
     return words if 0 < len(words) <= _MAX_WORDS and any(w in GLOSSARY for w in words) else ()
 
 
 def russian_words(name: str) -> tuple[str, ...]:
     """A Russian name part's words a translation must meet (function words aside)."""
-    return _content(fold(name)) if CYRILLIC_LETTER.search(name) else ()
+    return content_words(fold(name)) if CYRILLIC_LETTER.search(name) else ()
 
 
 def english_name(name: str) -> bool:
     """A name in Latin letters made of glossary words only («Open Press»): the register
     prints this entry's English name, so a translation of its Russian one names another."""
-    words = _content(fold(name))
+    words = content_words(fold(name))
     return bool(words) and not CYRILLIC_LETTER.search(name) and all(w in GLOSSARY for w in words)
 
 

@@ -1,0 +1,156 @@
+"""What the register index works out of each distinct name part, made of what its words give:
+the same as `keys.name_keys` (spaces ignored) with `keys.core_keys`, `fuzzy.folded_tokens`,
+`keys.initials`, `translation.english_name` and `translation.russian_words` (tests/test_parts.py
+compares them). Pure.
+
+A 100 000-entry register holds some 200 000 distinct name parts, made of a few thousand
+distinct words: each word (a whitespace-separated part of a text) is folded, transliterated and
+read once here, and a name part's keys are joined from its words'. Only where two one-letter
+words meet («U. S.», «e.V.»), which `fold` joins, is the name part read whole, as the
+functions above read it.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from operator import itemgetter
+
+from pipelines.matching.fuzzy import OPTIONAL_WORDS, folded_tokens
+from pipelines.matching.keys import (
+    CORE,
+    CYRILLIC_LETTER,
+    EXACT,
+    FOLDED,
+    TRANSLITERATED,
+    acronyms_of,
+    core,
+    core_keys,
+    fold,
+    folded_words,
+    initial_letters,
+    initials,
+    loose_enough,
+    may_have_legal_form,
+    name_keys,
+    transliterate,
+)
+from pipelines.matching.translation import GLOSSARY, content_words, english_name, russian_words
+
+# A word's record, by field: its folded words joined by spaces, their transliterations joined,
+# their fuzzy tokens, how its edges may join a neighbour's (see `_edges`), its first and last
+# folded words, its `initial_letters`, whether it has a Cyrillic letter, its words a translation
+# must meet (`content_words`), and whether those are all glossary words.
+_FIELDS = 11
+(_FOLDED, _JOINED, _TOKENS, _EDGES, _FIRST, _LAST, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
+ _ENGLISH) = map(itemgetter, range(_FIELDS))
+_WHOLE = "J"  # in `_edges`: the name part is read whole
+_RECENT = 16  # texts whose records are kept: an entry's name parts are each read up to three times
+
+
+def _edges(words: tuple[str, ...]) -> str:
+    """«S|S» for a one-letter word, «x|S» for words ending in one, …: `fold` joins two one-letter
+    words in a row, so a text whose words' edges read «SS» (or «J», two inside one word) is read whole."""
+    if any(len(a) == 1 == len(b) for a, b in zip(words, words[1:])):
+        return _WHOLE
+    return ("S" if len(words[0]) == 1 else "x") + "|" + ("S" if len(words[-1]) == 1 else "x")
+
+
+def _record(word: str) -> tuple:
+    """What a name part's keys take of one of its words; () for a word that gives none («—», «(»)."""
+    folded = folded_words(word)
+    capitals, first = initial_letters(word, OPTIONAL_WORDS)
+    cyrillic = bool(CYRILLIC_LETTER.search(word))
+    if not folded:
+        return (_WHOLE,) * _FIELDS if capitals or first or cyrillic else ()
+    joined = " ".join(folded)
+    content = content_words(joined)
+    return (joined, "".join(map(transliterate, folded)), folded_tokens(joined), _edges(folded), folded[0],
+            folded[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
+
+
+class _Records(dict):
+    def __missing__(self, word: str) -> tuple:
+        found = self[word] = _record(word)
+        return found
+
+
+class PartWords:
+    """A register's name parts' keys and words, each word read once (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._records = _Records()
+        self._keys: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._recent: dict[str, list[tuple] | None] = {}  # the last few texts' records: an entry's parts
+
+    def _records_of(self, text: str) -> list[tuple] | None:
+        """The records of the text's words; None when the text is read whole."""
+        if text in self._recent:
+            return self._recent[text]
+        found: list[tuple] | None = [*filter(None, map(self._records.__getitem__, text.split()))]
+        if found:
+            edges = "".join(map(_EDGES, found))
+            found = None if "SS" in edges or _WHOLE in edges else found
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[text] = found or None
+        return found or None
+
+    def name(self, text: str) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+        """The keys of a name part (`name_keys` spaces ignored, and CORE: `core_keys`), and its
+        words as the fuzzy level compares them (`folded_tokens`)."""
+        records = self._records_of(text)
+        if records is None:
+            folded = fold(text)
+            keys = name_keys(text, folded, spaces_ignored=True)
+            keys[CORE] = core_keys(text)
+            return keys, folded_tokens(folded)
+        keys = self._name_keys(text, records)
+        keys[CORE] = self._core_keys(text)
+        return keys, tuple(chain.from_iterable(map(_TOKENS, records)))
+
+    def _name_keys(self, text: str, records: list[tuple]) -> dict[str, tuple[str, ...]]:
+        folded = " ".join(map(_FOLDED, records))
+        if may_have_legal_form(_FIRST(records[0]), _LAST(records[-1])):
+            return name_keys(text, folded, spaces_ignored=True, joined="".join(map(_JOINED, records)))
+        spaced = " ".join(text.split())
+        if not loose_enough(folded):
+            return {EXACT: (text if text == spaced else spaced,), FOLDED: (), TRANSLITERATED: ()}
+        return {EXACT: (text if text == spaced else spaced,), FOLDED: (folded,),
+                TRANSLITERATED: ("".join(map(_JOINED, records)),)}
+
+    def _core_keys(self, text: str) -> tuple[str, ...]:
+        proper = core(text)
+        if not proper:
+            return ()
+        keys = self._keys.get(proper)
+        if keys is None:
+            records = self._records_of(proper)
+            keys = self._keys[proper] = (name_keys(proper, spaces_ignored=True) if records is None
+                                         else self._name_keys(proper, records))
+        return tuple(dict.fromkeys(keys[FOLDED] + keys[TRANSLITERATED]))
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """`fuzzy.fuzzy_tokens` of a text."""
+        records = self._records_of(text)
+        return folded_tokens(fold(text)) if records is None else tuple(chain.from_iterable(map(_TOKENS, records)))
+
+    def initials(self, text: str) -> tuple[tuple[str, bool], ...]:
+        """`keys.initials` of a name part, function words aside."""
+        records = self._records_of(text)
+        if records is None:
+            return initials(text, OPTIONAL_WORDS)
+        return acronyms_of("".join(map(_CAPITALS, records)), "".join(map(_INITIALS, records)))
+
+    def english(self, text: str) -> bool:
+        """`translation.english_name`."""
+        records = self._records_of(text)
+        if records is None:
+            return english_name(text)
+        return any(map(_CONTENT, records)) and not any(map(_CYRILLIC, records)) and all(map(_ENGLISH, records))
+
+    def russian(self, text: str) -> tuple[str, ...]:
+        """`translation.russian_words`."""
+        records = self._records_of(text)
+        if records is None:
+            return russian_words(text)
+        return tuple(chain.from_iterable(map(_CONTENT, records))) if any(map(_CYRILLIC, records)) else ()
