@@ -244,6 +244,26 @@ def test_an_index_torn_by_a_crash_is_made_again_from_the_change_files(history, t
     assert feeds.read_index(folder)["files"][:-1] == written["files"]
 
 
+def test_a_row_spliced_into_the_index_gives_the_file_written_whole(history, tmp_path):
+    # a crawl adds its row to the index's bytes; a torn index is read and written whole: same file
+    spliced, whole = tmp_path / "spliced", tmp_path / "whole"
+    for data_dir in (spliced, whole):
+        shutil.copytree(history.folder, data_dir / SOURCE / feeds.FEED_FOLDER)
+    (whole / SOURCE / feeds.FEED_FOLDER / feeds.INDEX_FILE).write_bytes(b'{"source": "torn')
+    taken_at = history.documents()[-1]["snapshot_taken_at"]
+    for data_dir in (spliced, whole):
+        for crawled_at in ("2027-09-01T10:00:00+00:00", "2027-09-01T10:00:00+00:00", "2027-09-01T10:00:30+00:00"):
+            feeds.write_feeds(data_dir, SOURCE, "unchanged", crawled_at, taken_at, [], [])
+    folders = [data_dir / SOURCE / feeds.FEED_FOLDER for data_dir in (spliced, whole)]
+    assert (folders[0] / feeds.INDEX_FILE).read_bytes() == (folders[1] / feeds.INDEX_FILE).read_bytes()
+    index = feeds.read_index(folders[0])
+    assert index == feeds.index_of_files(folders[0])
+    assert [row["file"] for row in index["files"][-3:]] == [
+        "20270901T100000Z.json", "20270901T100000Z_2.json", "20270901T100030Z.json"]  # the second in one second: _2
+    assert feeds.last_index_row(folders[0]) == index["files"][-1]
+    assert feeds.last_index_row(tmp_path) is None  # no index: read whole by the caller
+
+
 def test_a_data_dir_without_a_feed_starts_one_with_the_whole_register(crawled):
     shutil.rmtree(crawled.exports / feeds.FEED_FOLDER)
     (crawled.exports / feeds.ATOM_FILE).unlink()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
@@ -246,6 +247,36 @@ def read_index(folder: Path, source: str = "") -> Record:
         return index_of_files(folder, source)
 
 
+_INDEX_END = b"\n]}\n"  # how _write_document ends the index: one row a line, then this
+
+
+def last_index_row(folder: Path) -> Record | None:
+    """The index's last row, read from its last line alone (a feed polled every minute for a
+    year has half a million rows); None when it has none or is not as written (torn by a
+    crash): a caller then reads it whole (read_index)."""
+    try:
+        with open(folder / INDEX_FILE, "rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 8192))
+            tail = handle.read()
+    except FileNotFoundError:
+        return None
+    return _row_ending(tail)
+
+
+def _row_ending(data: bytes) -> Record | None:
+    """The row on the last line of index bytes `data` (or of their tail)."""
+    if not data.endswith(_INDEX_END):
+        return None
+    line = data[data.rfind(b"\n", 0, len(data) - len(_INDEX_END)) + 1:len(data) - len(_INDEX_END)]
+    if not line.startswith(b'{"file": '):
+        return None
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    return row if isinstance(row, dict) and isinstance(row.get("file"), str) else None
+
+
 def index_of_files(folder: Path, source: str = "") -> Record:
     """The index as the change files give it: each names its crawl, outcome and snapshot."""
     rows = []
@@ -290,9 +321,9 @@ def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
     """Write one change file (streamed: a baseline lists every entry), add it to the index,
     and put its news at the head of the Atom feed. Returns the file's name."""
     folder = data_dir / source / FEED_FOLDER
-    index = read_index(folder, source)
-    name = feed_file_name(crawled_at, {row["file"] for row in index["files"]})
-    previous = index["files"][-1]["file"] if index["files"] else None
+    index = _IndexEnd(folder, source)
+    name = feed_file_name(crawled_at, index.taken(crawled_at))
+    previous = index.last_file()
     head = feed_document(source, crawled_at, outcome, snapshot_taken_at, previous, [])
     if snapshot_id is not None:
         head["snapshot_id"] = snapshot_id
@@ -312,25 +343,60 @@ def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
     row = {"file": name, "crawled_at": crawled_at, "outcome": outcome, "changes": count,
            **({"snapshot_id": snapshot_id, "snapshot_taken_at": snapshot_taken_at}
               if snapshot_id is not None else {})}
-    index = {"source": index["source"] or source, "files": [*index["files"], row]}
-    # not flushed to disk: the change files are the record, and a torn index is made again from them
-    atomic_write(folder / INDEX_FILE, durable=False, write=lambda handle: _write_document(
-        handle, {"source": index["source"]}, "files",
-        lambda h: h.write(b"".join((b",\n" if i else b"\n") + _json(r) for i, r in enumerate(index["files"])))))
+    index.add(row)
     if first_listed is not None:
         news.insert(0, _baseline_summary(first_listed, listed))
-    _update_atom(data_dir, source, index, [(stem, change) for change in news], crawled_at)
+    _update_atom(data_dir, source, [(stem, change) for change in news], crawled_at)
     return name
 
 
-def _update_atom(data_dir: Path, source: str, index: Record, news: list[tuple[str, Record]],
-                 generated_at: str) -> None:
+class _IndexEnd:
+    """The index as a crawl adds a row to it. As written (one row a line), its bytes get the
+    row spliced in at the end: a feed polled every minute has half a million rows in a year,
+    and reading them as JSON and writing them again grew with every poll. Else (missing,
+    torn by a crash) the rows are read whole and written again."""
+
+    def __init__(self, folder: Path, source: str) -> None:
+        self.folder, self.source = folder, source
+        try:
+            self.known = (folder / INDEX_FILE).read_bytes()
+        except FileNotFoundError:
+            self.known = b""
+        self.last = _row_ending(self.known)
+        self.whole = read_index(folder, source) if self.last is None else None
+
+    def taken(self, crawled_at: str) -> set[str]:
+        """The names a new file of `crawled_at` must not take."""
+        if self.whole is not None:
+            return {row["file"] for row in self.whole["files"]}
+        stem = snapshot_name(crawled_at).removesuffix(".csv")
+        return {path.name for path in self.folder.glob(f"{stem}*.json")} | {self.last["file"]}  # type: ignore[index]
+
+    def last_file(self) -> str | None:
+        if self.whole is not None:
+            return self.whole["files"][-1]["file"] if self.whole["files"] else None
+        return self.last["file"]  # type: ignore[index]
+
+    def add(self, row: Record) -> None:
+        # not flushed to disk: the change files are the record, and a torn index is made again from them
+        if self.whole is None:
+            data = self.known[:-len(_INDEX_END)] + b",\n" + _json(row) + _INDEX_END
+            atomic_write_bytes(self.folder / INDEX_FILE, data, durable=False)
+            return
+        rows = [*self.whole["files"], row]
+        atomic_write(self.folder / INDEX_FILE, durable=False, write=lambda handle: _write_document(
+            handle, {"source": self.whole["source"] or self.source}, "files",  # type: ignore[index]
+            lambda h: h.write(b"".join((b",\n" if i else b"\n") + _json(r) for i, r in enumerate(rows)))))
+
+
+def _update_atom(data_dir: Path, source: str, news: list[tuple[str, Record]], generated_at: str) -> None:
     """The new changes at the head of changes.atom, the older entries kept as they were
     (read back from the feed itself, not from the change files): a crawl costs what it
     found. A missing feed is rebuilt from the change files."""
     atom = data_dir / source / ATOM_FILE
     if not atom.exists():
         # the newest file's news are at hand: only older files are read (a baseline's is big)
+        index = read_index(data_dir / source / FEED_FOLDER, source)
         older = {**index, "files": index["files"][:-1]}
         found = news + (recent_changes(_newest_first(data_dir / source / FEED_FOLDER, older),
                                        ATOM_LIMIT - len(news)) if len(news) < ATOM_LIMIT else [])

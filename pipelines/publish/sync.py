@@ -354,10 +354,16 @@ def _catch_up_feed(store: Store, folder: Path, source: str, state: _State, poll_
     it; then the poll's own (empty) file. A feed with no file yet starts with the whole
     register, in the first file written."""
     feed = folder / feeds.FEED_FOLDER
+    shown = done.shows
+    tail = feeds.last_index_row(feed)
+    if poll_at and shown is not None and tail is not None \
+            and (tail.get("snapshot_id"), tail.get("snapshot_taken_at")) == (shown.id, shown.taken_at):
+        # the usual poll: the feed's last file holds the last snapshot (the index is not read whole)
+        feeds.write_feed_file(folder.parent, source, UNCHANGED, poll_at, shown.taken_at, iter(()), shown.id)
+        return
     index = feeds.read_index(feed, source)
     fresh = not index["files"]
-    shown = done.shows
-    # the usual poll: the feed holds the last snapshot already, so it lacks none (no need to list them all)
+    # the feed holds the last snapshot already (an older file does): it lacks none
     caught_up = shown is not None and not fresh and not _missing_from_feed([shown], index)
     snapshots = [shown] if shown is not None and caught_up else store.snapshots_of(source)
     # a fresh feed starts with the register: in the poll's own file, else in the last snapshot's
