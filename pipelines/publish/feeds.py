@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -60,7 +60,7 @@ Record = dict[str, Any]  # JSON-ready data, as written to and read from the file
 
 # --- the JSON change files ----------------------------------------------------------------
 
-def feed_file_name(crawled_at: str, taken: Collection[str]) -> str:
+def feed_file_name(crawled_at: str, taken: Container[str]) -> str:
     """'2026-08-14T10:15:00+00:00' → '20260814T101500Z.json'; '…Z_2.json' when a crawl in
     the same second took that name already (the suffix sorts after it)."""
     stem = snapshot_name(crawled_at).removesuffix(".csv")
@@ -322,7 +322,7 @@ def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
     and put its news at the head of the Atom feed. Returns the file's name."""
     folder = data_dir / source / FEED_FOLDER
     index = _IndexEnd(folder, source)
-    name = feed_file_name(crawled_at, index.taken(crawled_at))
+    name = feed_file_name(crawled_at, index)
     previous = index.last_file()
     head = feed_document(source, crawled_at, outcome, snapshot_taken_at, previous, [])
     if snapshot_id is not None:
@@ -365,12 +365,12 @@ class _IndexEnd:
         self.last = _row_ending(self.known)
         self.whole = read_index(folder, source) if self.last is None else None
 
-    def taken(self, crawled_at: str) -> set[str]:
-        """The names a new file of `crawled_at` must not take."""
+    def __contains__(self, name: object) -> bool:
+        """Whether the feed has a file named `name` (feed_file_name asks of its candidates):
+        each is looked for on disk, not by listing a folder that grows with every poll."""
         if self.whole is not None:
-            return {row["file"] for row in self.whole["files"]}
-        stem = snapshot_name(crawled_at).removesuffix(".csv")
-        return {path.name for path in self.folder.glob(f"{stem}*.json")} | {self.last["file"]}  # type: ignore[index]
+            return any(row["file"] == name for row in self.whole["files"])
+        return name == self.last["file"] or (isinstance(name, str) and (self.folder / name).exists())  # type: ignore[index]
 
     def last_file(self) -> str | None:
         if self.whole is not None:
