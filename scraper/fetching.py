@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import sys
 import time
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -19,6 +20,24 @@ from scrapy.exceptions import DownloadTimeoutError, NotConfigured
 from scraper.redact import redact
 
 log = logging.getLogger(__name__)
+
+
+def _httpcore_without_trio() -> None:
+    """httpcore imports trio whenever it is installed (selenium, a test dependency, brings it
+    in) to offer locks to trio's event loops; Scrapy runs it on asyncio's. Imported with
+    trio hidden it skips that: 60-80 ms of CPU off every crawl's start-up. trio itself stays
+    importable: hidden only while httpcore's locks are imported, and only if nothing imported
+    either before."""
+    if "httpcore2._synchronization" in sys.modules or "trio" in sys.modules:
+        return
+    sys.modules["trio"] = None  # type: ignore[assignment]  # `import trio` raises ImportError
+    try:
+        import httpcore2._synchronization  # noqa: F401
+    finally:
+        del sys.modules["trio"]
+
+
+_httpcore_without_trio()
 
 CERTS_DIR = Path(__file__).parent / "certs"
 # reestrs.minjust.gov.ru sends only its leaf certificate; this intermediate (issued by

@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.publish.dictionary import COURT_COLUMNS, column_meaning, export_columns, table_schema
@@ -22,8 +22,8 @@ from pipelines.register.normalise import (
     parse_date,
     raw_cells,
 )
-from scraper.parsers.cells import cells_line, line_fingerprint, row_line
-from scraper.parsers.columns import canonical_row, in_row_order, info_columns
+from scraper.parsers.cells import RowsDigest, cells_line
+from scraper.parsers.columns import canonical_page, canonical_row, in_row_order, info_columns
 from scraper.parsers.fsb_page import parse_page
 from scraper.registers.metadata import load_source
 from tests.conftest import DEMO_DATA, FIXTURES, REGISTER_COMBINED, REGISTERS
@@ -304,15 +304,27 @@ CELL = st.one_of(st.none(), st.integers(-5, 10**12), st.text(max_size=8))
 
 
 @pytest.mark.parametrize("source", ["ru_minjust_undesirable", "ru_minjust_foreign_agents"])
+@settings(deadline=None)  # a loaded machine: no timing in a unit test
 @given(data=st.data())
-def test_a_rows_line_read_from_its_canonical_cells_is_the_line_of_its_raw_cells(source, data):
-    """The spider makes each row's line straight from its canonical cells (cells.row_line), in
-    ROW_FIELDS order whatever order /info lists the columns in: the very line, so the very
-    fingerprint, that raw_cells and cells_line make (entries.fingerprint stores them)."""
+def test_a_pages_lines_read_from_its_canonical_cells_are_the_lines_of_their_raw_cells(source, data):
+    """The spider makes a page's rows and their lines in one pass (columns.canonical_page),
+    in ROW_FIELDS order whatever order /info lists the columns in: the rows canonical_row
+    makes, and the very lines, so the very fingerprints and pull hash, that raw_cells and
+    cells_line make (entries.fingerprint stores them), row by row or a page at once."""
     register = REGISTERS[source]
     info = register.state(register.first).info
     columns, _ = info_columns({**info, "columns": info["columns"][::-1]}, load_source(source).columns)
-    row = {key: data.draw(CELL) for key in columns}
-    canonical = canonical_row(row, in_row_order(columns))
-    assert row_line(canonical) == cells_line(raw_cells(canonical))
-    assert line_fingerprint(row_line(canonical), "u") == fingerprint(raw_cells(canonical), "u")
+    page = [{key: data.draw(CELL) for key in columns if data.draw(st.booleans())}  # a key left out too
+            for _ in range(data.draw(st.integers(0, 4)))]
+    shared: dict[str, str] = {}
+    rows, lines = canonical_page(page, in_row_order(columns), shared)
+    assert rows == [canonical_row(row, in_row_order(columns)) for row in page]
+    assert [list(row) for row in rows] == [list(in_row_order(columns).values())] * len(page)
+    assert lines == [cells_line(raw_cells(row)) for row in rows]
+    by_page, by_row = RowsDigest("u", []), RowsDigest("u", [])
+    by_page.add_lines(lines)
+    for row in rows:
+        by_row.add(cells_line(raw_cells(row)))
+    assert by_page.fingerprints == by_row.fingerprints == [fingerprint(raw_cells(row), "u") for row in rows]
+    assert by_page.hexdigest() == by_row.hexdigest()
+    assert all(text is shared[text] for row in rows for text in row.values() if 0 < len(text) <= 10)

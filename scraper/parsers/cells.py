@@ -8,22 +8,15 @@ pipelines/register/normalise.py stores the fingerprints (entries.fingerprint): a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 
 RawCells = tuple[tuple[str, str], ...]
+KEY_SEPARATOR, CELL_SEPARATOR = "\x1f", "\x1e"  # published text cannot hold them: no two rows collide
 
 
 def cells_line(raw: RawCells) -> str:
-    """The cells as one line, `key\x1fvalue` joined by `\x1e`: separators that published
-    text cannot hold, so no two rows collide. What `fingerprint` and a pull's hash read."""
-    return "\x1e".join(map("\x1f".join, raw))
-
-
-def row_line(row: Mapping[str, str]) -> str:
-    """`cells_line` of a canonical row whose fields come in ROW_FIELDS order (as
-    `columns.canonical_row` makes them from columns `in_row_order`): its non-empty cells,
-    read without building the cells' tuple first."""
-    return "\x1e".join([f"{key}\x1f{value}" for key, value in row.items() if value])
+    """The cells as one line, `key\x1fvalue` joined by `\x1e`. What `fingerprint` and a
+    pull's hash read; the spider makes the same line from a page's rows (columns.canonical_page)."""
+    return CELL_SEPARATOR.join(map(KEY_SEPARATOR.join, raw))
 
 
 def line_fingerprint(line: str, source_url: str) -> str:
@@ -44,6 +37,13 @@ class RowsDigest:
         self._sha.update(f"{line}\n".encode())
         if self.fingerprints is not None:
             self.fingerprints.append(line_fingerprint(line, self.source_url))
+
+    def add_lines(self, lines: list[str]) -> None:
+        """`add` of each line, in order; the hash fed once for them all (a page of rows)."""
+        self._sha.update("".join([f"{line}\n" for line in lines]).encode())
+        if self.fingerprints is not None:
+            source_url = self.source_url
+            self.fingerprints.extend([line_fingerprint(line, source_url) for line in lines])
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()

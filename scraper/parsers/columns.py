@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scraper.parsers.cells import CELL_SEPARATOR, KEY_SEPARATOR
+
 # Canonical row fields, shared by every register and channel (API, XLSX, old HTML page).
 ROW_FIELDS = (
     "number",
@@ -100,9 +102,35 @@ def canonical_row(row: dict, columns: dict[str, str], shared: dict[str, str] | N
     return cells
 
 
+def canonical_page(rows: list[dict], columns: dict[str, str],
+                   shared: dict[str, str]) -> tuple[list[dict[str, str]], list[str]]:
+    """`canonical_row` of each of a page's rows (`columns` `in_row_order`; `shared`: the
+    pull's short cells) and each one's line: `cells.cells_line` of its non-empty cells, in
+    ROW_FIELDS order. Both in one pass over the cells: the spider's 100 000 rows cost a
+    quarter less CPU than making each row's dict, then its line from the dict."""
+    cells_of = [(key, field, f"{field}{KEY_SEPARATOR}") for key, field in columns.items()]
+    one_string = shared.setdefault
+    made, lines = [], []
+    for row in rows:
+        get = row.get
+        cells: dict[str, str] = {}
+        line: list[str] = []
+        for key, field, prefix in cells_of:
+            value = get(key)
+            text = "" if value is None else value if value.__class__ is str else str(value)
+            if text:  # an empty cell stays out of the line (as raw_cells leaves it out)
+                if len(text) <= 10:
+                    text = one_string(text, text)
+                line.append(prefix + text)
+            cells[field] = text
+        made.append(cells)
+        lines.append(CELL_SEPARATOR.join(line))
+    return made, lines
+
+
 def in_row_order(columns: dict[str, str]) -> dict[str, str]:
-    """`map_columns`' mapping with its fields in ROW_FIELDS order, so `canonical_row` makes
-    rows whose cells come in the order a row's line reads them (cells.row_line)."""
+    """`map_columns`' mapping with its fields in ROW_FIELDS order, so `canonical_page` makes
+    rows whose cells come in the order a row's line reads them (cells.cells_line)."""
     return dict(sorted(columns.items(), key=lambda pair: ROW_FIELDS.index(pair[1])))
 
 

@@ -30,8 +30,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from scraper.fetching import CrawlDeadlineError
 from scraper.items import Pull, PullItem, RawReply, utc_now
-from scraper.parsers.cells import RowsDigest, row_line
-from scraper.parsers.columns import ColumnError, canonical_row, in_row_order, info_columns
+from scraper.parsers.cells import RowsDigest
+from scraper.parsers.columns import ColumnError, canonical_page, in_row_order, info_columns
 from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.redact import redact
 from scraper.registers.metadata import SourceMeta, all_sources
@@ -89,7 +89,7 @@ class MinjustJsonSpider(scrapy.Spider):
                            source_url=cls.meta.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
-        spider.cells = {}  # the pull's short cells, one string each (canonical_row)
+        spider.cells = {}  # the pull's short cells, one string each (canonical_page)
         spider.pages = {}  # offset → rows of a page that came before the pages ahead of it
         spider.asked = set()  # the offsets asked for
         spider.ahead = 0  # rows in the last page read
@@ -249,12 +249,10 @@ class MinjustJsonSpider(scrapy.Spider):
         return rows, size
 
     def _read_rows(self, rows: list[dict]) -> None:
-        """A page's rows, in order, as canonical rows; each one's line goes into the digest."""
-        add, digest = self.pull.rows.append, self.digest.add
-        for row in rows:
-            cells = canonical_row(row, self.columns, self.cells)
-            add(cells)
-            digest(row_line(cells))
+        """A page's rows, in order, as canonical rows; their lines go into the digest."""
+        cells, lines = canonical_page(rows, self.columns, self.cells)
+        self.pull.rows.extend(cells)
+        self.digest.add_lines(lines)
 
     def _keep(self, response: Response, request) -> None:
         body = request.body.decode("utf-8", errors="replace") if request.body else ""
