@@ -311,10 +311,11 @@ class TokenScorer:
         share of the words met, and those that meet no word as the same word (optional words aside)."""
         total = found = 0.0
         missing = []
+        strong, optional = _STRONG, _OPTIONAL  # locals: this loop reads every word of every name scored
         for word, weight, best in zip(words, weights, bests):
             total += weight
             found += weight * best
-            if best < _STRONG and word not in _OPTIONAL:
+            if best < strong and word not in optional:
                 missing.append(word)
         return (found / total if total else 0.0), missing
 
@@ -382,7 +383,8 @@ class TokenScorer:
         """False when `_score` would drop the name (a query word unmet, and too few met to
         reach `at_least`): most of a short list is dropped so, before a long name is read word by word."""
         _, mass, total, needed = probe
-        if needed <= {word for word, similarity in best.items() if similarity >= _STRONG}:
+        # (fewer words met than needed: most names of a short list, told without a set)
+        if len(needed) <= len(best) and needed <= {word for word, similarity in best.items() if similarity >= _STRONG}:
             return True
         precision = sum(mass[word] * similarity for word, similarity in best.items()) / total if total else 0.0
         return 200 * precision / (precision + 1) >= at_least - _SLACK
