@@ -398,7 +398,8 @@ class TokenScorer:
         """Whether the name words (`words`) the query meets are the name's first words (function
         words and legal forms aside): «National Democratic Institute» of «… for International Affairs»."""
         name = [word for word in words if word not in _OPTIONAL]
-        hit = [any(met[q].get(word, 0.0) >= _STRONG for q in set(query)) for word in name]
+        strong = {word for q in set(query) for word, similarity in met[q].items() if similarity >= _STRONG}
+        hit = [word in strong for word in name]
         count = sum(hit)
         return 0 < count < len(name) and all(hit[:count])
 
