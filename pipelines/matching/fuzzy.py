@@ -25,7 +25,6 @@ vocabulary is small; else per query, many words in one matrix.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections.abc import Iterable
@@ -39,6 +38,7 @@ from pipelines.matching.keys import LEGAL_FORM_WORDS, fold, transliterate
 
 WORD_CUTOFF = 80.0  # rapidfuzz ratio below which two words do not meet at all
 STRONG_WORD = 88.0  # …and at or above which they are the same word mistyped or inflected
+_STRONG = STRONG_WORD / 100  # …as a similarity (0–1)
 NEAR_MISS_MAX = 89.0  # the best score of a name with a word that meets nothing on the other side
 _MIN_FUZZY_WORD = 4  # shorter words meet only when equal («fond» ≠ «fund» is done by synonyms)
 # A vocabulary up to this size has each long word's neighbours found as the index is built (a
@@ -295,7 +295,8 @@ class TokenScorer:
         for gain, names in visits:
             # shared[index] += gain for each name (a word names each once), in C
             shared.update(zip(names, map(add, map(shared.get, names, repeat(0.0)), repeat(gain))))
-        return heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__)
+        # heapq.nlargest's answer (the earlier name on a tie), but sorted in C: its loop is Python's
+        return sorted(shared, key=shared.__getitem__, reverse=True)[:SHORTLIST]
 
     def _query_weight(self, word: str, neighbours: dict[str, float]) -> float:
         """A word unknown to the register weighs as the word it resembles most, if any:
@@ -310,10 +311,11 @@ class TokenScorer:
         share of the words met, and those that meet no word as the same word (optional words aside)."""
         total = found = 0.0
         missing = []
+        strong, optional = _STRONG, _OPTIONAL  # locals: this loop reads every word of every name scored
         for word, weight, best in zip(words, weights, bests):
             total += weight
             found += weight * best
-            if best < STRONG_WORD / 100 and word not in _OPTIONAL:
+            if best < strong and word not in optional:
                 missing.append(word)
         return (found / total if total else 0.0), missing
 
@@ -381,7 +383,8 @@ class TokenScorer:
         """False when `_score` would drop the name (a query word unmet, and too few met to
         reach `at_least`): most of a short list is dropped so, before a long name is read word by word."""
         _, mass, total, needed = probe
-        if needed <= {word for word, similarity in best.items() if similarity >= STRONG_WORD / 100}:
+        # (fewer words met than needed: most names of a short list, told without a set)
+        if len(needed) <= len(best) and needed <= {word for word, similarity in best.items() if similarity >= _STRONG}:
             return True
         precision = sum(mass[word] * similarity for word, similarity in best.items()) / total if total else 0.0
         return 200 * precision / (precision + 1) >= at_least - _SLACK
@@ -395,7 +398,8 @@ class TokenScorer:
         """Whether the name words (`words`) the query meets are the name's first words (function
         words and legal forms aside): «National Democratic Institute» of «… for International Affairs»."""
         name = [word for word in words if word not in _OPTIONAL]
-        hit = [any(met[q].get(word, 0.0) >= STRONG_WORD / 100 for q in set(query)) for word in name]
+        strong = {word for q in set(query) for word, similarity in met[q].items() if similarity >= _STRONG}
+        hit = [word in strong for word in name]
         count = sum(hit)
         return 0 < count < len(name) and all(hit[:count])
 
@@ -426,7 +430,7 @@ def _summed_in_numpy(visits: list[tuple[float, array]]) -> list[int]:
     gains = np.repeat([gain for gain, _ in visits], [len(found) for _, found in visits])
     unique, first, inverse = np.unique(names, return_index=True, return_inverse=True)
     shared = np.bincount(inverse, weights=gains)
-    # the largest sums first, a tie by when the name was first met (heapq.nlargest's order)
+    # the largest sums first, a tie by when the name was first met (`_shortlist`'s order)
     order = np.lexsort((first, -shared))[:SHORTLIST]
     return unique[order].tolist()
 

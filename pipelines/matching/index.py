@@ -520,6 +520,7 @@ class RegisterIndex:
         distinctive = self._distinctive(query)
         hits: list[tuple[Candidate, _Met | None]] = []
         unmet: dict[int, _Unmet] = {}
+        needed = set(query) - OPTIONAL_WORDS
         for item, score, extra, absent in found:
             # a weaker candidate is shown only when it has every query word (then it is a
             # possible match at least)
@@ -535,7 +536,7 @@ class RegisterIndex:
                 words = self._words(item)
                 cover = _Met(item, tuple(absent), self._scorer.head_met(query, words, met),
                              all(self._scorer.is_generic(word) for word in absent),
-                             set(query) - OPTIONAL_WORDS <= set(words),
+                             needed <= set(words),
                              short[0] if short else "", self._text_of[item] if short else "")
             hits.append((candidate, cover))
             unmet[id(candidate)] = (item, extra, absent)
