@@ -16,6 +16,7 @@ One process does it all where fork does not exist, and for a small register.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ def _child(files: dict[str, Path], source: str, entries: list[Entry], taken_at: 
     connection, its locks, Scrapy) runs here."""
     code = 1
     try:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # not the crawl's handlers (Scrapy's): just end
+            signal.signal(sig, signal.SIG_DFL)
         _write_files(files, source, entries, taken_at, replies)
         code = 0
     finally:
