@@ -289,7 +289,8 @@ def test_a_first_crawls_files_written_ahead_of_its_commit_are_those_written_afte
     monkeypatch.setattr(sync, "_put_in_place", lambda *a, put=sync._put_in_place: used.append("latest") or put(*a))
     monkeypatch.setattr(sync, "_written", lambda *a, made=sync._written: (found := made(*a)) and used.append(
         f"feed of {found.count}") or found)
-    assert _first_crawl(db_url, tmp_path / "ahead", monkeypatch) == after
+    monkeypatch.chdir(tmp_path)  # a data directory given relative to it: its files written ahead are still kept
+    assert _first_crawl(db_url, Path("ahead"), monkeypatch) == after
     assert forked and used == ["latest", "feed of 367"]
     written, expected = _contents(tmp_path / "ahead"), _contents(tmp_path / "after")
     expected.pop("regwatch.db", None), written.pop("regwatch.db", None)  # the SQLite files: their rows compared above

@@ -94,7 +94,7 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     last snapshot; the caller discards them after."""
     folder = data_dir / source
     done = Published(last or store.last_snapshot(source))
-    remove_leftovers(folder, keep=set(ahead.files.values()) if ahead is not None else set())
+    remove_leftovers(folder, keep={p.name for p in ahead.files.values()} if ahead is not None else set())
     last = done.shows
     if last is None:
         return done
@@ -277,14 +277,14 @@ def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot
     return True
 
 
-def remove_leftovers(folder: Path, keep: Container[Path] = ()) -> list[Path]:
+def remove_leftovers(folder: Path, keep: Container[str] = ()) -> list[Path]:
     """Temporary files of a writer that was killed (atomic_write names them
     `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written
-    but those it `keep`s (its own, written ahead). The workbook's are not: it is made under a
+    but those it `keep`s (its own, written ahead: by name). The workbook's are not: it is made under a
     lock of its own, which removes them."""
     found = [p for place in (folder, folder / "snapshots", folder / feeds.FEED_FOLDER)
              if place.is_dir() for p in place.glob(".*.tmp")
-             if not p.name.startswith(latest_xlsx.TEMPORARY) and p not in keep]
+             if not p.name.startswith(latest_xlsx.TEMPORARY) and p.name not in keep]
     for path in found:
         path.unlink(missing_ok=True)
     return found
