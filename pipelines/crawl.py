@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from pipelines.publish.ahead import Ahead, write_ahead
 from pipelines.publish.status import write_status
 from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
@@ -94,7 +95,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
     # two crawls of one source never interleave; the reads and the poll's log share one connection
     with source_lock(data_dir, pull.source, database_url=store.url), store.one_connection(), \
-            _no_cycle_collection():
+            _no_cycle_collection(), _discarding(run):
         run.replies = _archive(run, packed)
         pause_point("archived")
         try:
@@ -110,7 +111,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         # what a crash after an earlier commit left behind is rebuilt here.
         published = publish(store, data_dir, pull.source, current=run.state,  # a poll stored no snapshot:
                             poll_at=run.now if run.poll else "", xlsx=xlsx,  # the last is the one it read
-                            last=run.previous if run.poll else None)
+                            last=run.previous if run.poll else None, ahead=run.ahead)
         pause_point("published")
         write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome
@@ -131,6 +132,17 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
+@contextmanager
+def _discarding(run: _Run) -> Iterator[None]:
+    """Whatever files written ahead of the commit `publish` did not put in place (a failed
+    commit, a crash before publishing) are removed, and their writer reaped."""
+    try:
+        yield
+    finally:
+        if run.ahead is not None:
+            run.ahead.discard()
+
+
 def _path(run: _Run) -> Outcome:
     """The steps of a pull, in order. A step that finds the pull untrustworthy raises
     SourceRefused; one that finds nothing new, or a change to confirm first, ends it."""
@@ -144,6 +156,8 @@ def _path(run: _Run) -> Outcome:
     if (held := _hold_if_unconfirmed(run, result, status, warnings)) is not None:
         return held                                                 #    (vanished rows, mass edits)
     pause_point("before_commit")
+    if status == BASELINE:  # its biggest files are written meanwhile, by a child; published after it
+        run.ahead = write_ahead(run.data_dir, run.source, result.entries, run.now, run.replies)
     _commit(run, result, status)                                    # 5. store, and queue the alerts
     pause_point("after_commit")
     # 6. exports and feeds: by `publish`, from the store unless this is the whole new state
@@ -173,6 +187,7 @@ class _Run:
     taken: set[str] | None = None  # every entry_id of the source, for the diff and the commit
     state: list[Entry] | None = None  # the entries just stored as current, if any
     poll: bool = False  # found the register as published before: an empty change file
+    ahead: Ahead | None = None  # a first crawl's files, being written while it commits
 
     @property
     def source(self) -> str:

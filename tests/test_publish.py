@@ -239,3 +239,80 @@ def test_the_combined_export_on_postgresql_under_its_advisory_lock(stored, backe
     assert not (tmp_path / ".all.lock").exists()  # the lock is in the database
     assert len((tmp_path / "all" / "latest.csv").read_text(encoding="utf-8").splitlines()) == 1 + 1 + len(entries)
     assert not any(name.startswith("all/") for name in publish(store, tmp_path, AGENTS).rebuilt)  # current
+
+
+def _first_crawl(url: str, data_dir: Path, monkeypatch, now: str = T1) -> dict[str, list[tuple]]:
+    """A first crawl of the real register (ingest), its replies fetched at `now`, then every
+    row of every table."""
+    from pipelines.crawl import ingest
+    from pipelines.storage.schema import metadata
+    from tests import scenes
+    from tests.conftest import FIRST_DAY
+
+    monkeypatch.setattr(scenes, "utc_now", lambda: now)
+    store = Store(url)
+    try:
+        assert ingest(scenes.pull(load_state(FIRST_DAY)), store, data_dir, now=now).status == "baseline"
+        with store.engine.connect() as conn:
+            return {t.name: sorted(map(tuple, conn.execute(t.select())), key=repr) for t in metadata.sorted_tables}
+    finally:
+        store.close()
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    """files(), a workbook as its parts and comment (the zip stamps each part with the clock's time)."""
+    found = files(folder)
+    for name in [n for n in found if n.endswith(".xlsx")]:
+        with zipfile.ZipFile(folder / name) as workbook:
+            found[name] = b"\0".join([workbook.comment, *(workbook.read(part) for part in workbook.namelist())])
+    return found
+
+
+def _other_database(backend, request, tmp_path: Path) -> str:
+    from tests.conftest import _pg_database
+
+    return _pg_database(request) if backend == POSTGRESQL else f"sqlite:///{tmp_path / 'other.db'}"
+
+
+def test_a_first_crawls_files_written_ahead_of_its_commit_are_those_written_after_it(
+        db_url, backend, request, tmp_path, monkeypatch):
+    """publish/ahead.py: a forked child writes latest.csv, latest.json, changes.csv and the
+    feed's first records while the crawl commits; the data directory and the database rows
+    are byte for byte those of a crawl that writes everything after its commit."""
+    from pipelines.publish import ahead, sync
+
+    monkeypatch.setattr(ahead, "MIN_ENTRIES", 10**9)  # the one-process path
+    after = _first_crawl(_other_database(backend, request, tmp_path), tmp_path / "after", monkeypatch)
+    monkeypatch.setattr(ahead, "MIN_ENTRIES", 100)  # the real register's 367 rows go ahead
+    forked, used = [], []
+    monkeypatch.setattr(ahead.os, "fork", lambda fork=ahead.os.fork: forked.append(1) or fork())
+    monkeypatch.setattr(sync, "_put_in_place", lambda *a, put=sync._put_in_place: used.append("latest") or put(*a))
+    monkeypatch.setattr(sync, "_written", lambda *a, made=sync._written: (found := made(*a)) and used.append(
+        f"feed of {found.count}") or found)
+    monkeypatch.chdir(tmp_path)  # a data directory given relative to it: its files written ahead are still kept
+    assert _first_crawl(db_url, Path("ahead"), monkeypatch) == after
+    assert forked and used == ["latest", "feed of 367"]
+    written, expected = _contents(tmp_path / "ahead"), _contents(tmp_path / "after")
+    expected.pop("regwatch.db", None), written.pop("regwatch.db", None)  # the SQLite files: their rows compared above
+    assert [n for n in written if n.endswith(".tmp")] == []  # every file written ahead is in place
+    assert written.keys() == expected.keys() and written == expected
+    assert len(json.loads(written[f"{SOURCE}/latest.json"])["entries"]) == 367
+
+
+def test_a_failed_commit_publishes_none_of_the_files_written_ahead(db_url, tmp_path, monkeypatch):
+    from pipelines.publish import ahead
+
+    monkeypatch.setattr(ahead, "MIN_ENTRIES", 100)
+    started: list[ahead.Ahead] = []
+    monkeypatch.setattr("pipelines.crawl.write_ahead", lambda *a: started.append(made := ahead.write_ahead(*a)) or made)
+
+    def failing(*args, **kwargs):
+        assert started[0] is not None and started[0].written()  # the child had written them all
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(Store, "commit_state", failing)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _first_crawl(db_url, tmp_path, monkeypatch)
+    folder = tmp_path / SOURCE
+    left = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert not any(name.startswith(("latest", "changes", ".")) or "/." in name for name in left), left

@@ -98,19 +98,20 @@ def write_entries_json(handle: IO[bytes], entries: Iterable[Entry], source: str,
     of the raw replies the data was read from (see raw/ and the raw_replies table), so a
     quoted figure can be traced to the bytes the source served."""
     entries = list(entries)
-    _write_json_lines(handle, source, generated_at, raw_replies, len(entries), map(_entry_line, entries))
+    write_json_lines(handle, source, generated_at, raw_replies, len(entries), map(entry_line, entries))
 
 
 # json.dumps with an option builds an encoder per call: one serves every line
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _entry_line(entry: Entry) -> bytes:
+def entry_line(entry: Entry) -> bytes:
+    """An entry's line of latest.json (and inside its record in a change file: feeds.baseline_chunk)."""
     return _encode(entry_record(entry)).encode("utf-8")
 
 
-def _write_json_lines(handle: IO[bytes], source: str, generated_at: str, raw_replies: list[str] | None,
-                      count: int, lines: Iterable[bytes]) -> None:
+def write_json_lines(handle: IO[bytes], source: str, generated_at: str, raw_replies: list[str] | None,
+                     count: int, lines: Iterable[bytes]) -> None:
     """latest.json's head, then `count` entry lines (one JSON object each)."""
     head = {"source": source, "generated_at": generated_at,
             **({"raw_replies_sha256": raw_replies} if raw_replies is not None else {}),
@@ -223,7 +224,7 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
     # Old lines are copied as bytes, never parsed into cells: only their id and number are read.
     fresh_csv = [(e.number, _csv_line([neutralise(c) for c in line]))
                  for e, line in zip(touched, _lines(touched, columns))]
-    fresh_json = [(e.number, _entry_line(e)) for e in touched]
+    fresh_json = [(e.number, entry_line(e)) for e in touched]
 
     def patched_csv(old: IO[bytes], handle: IO[bytes]) -> None:
         records = csv_records(old)
@@ -241,8 +242,8 @@ def patch_latest(folder: Path, source: str, count: int, touched: list[Entry], dr
     with open(folder / "latest.csv", "rb") as old_csv:
         write(folder / "latest.csv", lambda h: patched_csv(old_csv, h))
     with open(folder / "latest.json", "rb") as old_json:
-        write(folder / "latest.json", lambda h: _write_json_lines(h, source, taken_at, raw_replies, count,
-                                                                  json_lines(old_json)))
+        write(folder / "latest.json", lambda h: write_json_lines(h, source, taken_at, raw_replies, count,
+                                                                 json_lines(old_json)))
     with open(folder / "changes.csv", "rb") as old_changes:
         def appended(handle: IO[bytes]) -> None:
             shutil.copyfileobj(old_changes, handle)

@@ -28,7 +28,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable, Container, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -85,6 +87,29 @@ def baseline_records(entries: list[Record], detected_at: str) -> list[Record]:
     return [{**change_record(Change(BASELINE, e["entry_id"], e["number"], e["name"],
                                     new=e["status"], detected_at=detected_at)), "entry": e}
             for e in entries]
+
+
+def baseline_head(entry: Entry, detected_at: str) -> Record:
+    """An entry's record of kind `baseline` (change_record's keys and order, without a Change
+    per entry), but its `entry`, which comes last."""
+    return {"detected_at": detected_at, "kind": BASELINE, "entry_id": entry.entry_id, "number": entry.number,
+            "name": entry.name, "field": "", "old": "", "new": entry.status}
+
+
+def baseline_chunk(i: int, entry: Entry, detected_at: str, line: bytes) -> bytes:
+    """What write_feed_file writes for its `i`-th record, the baseline record of `entry`,
+    around `line`, that entry as latest.json has it (export.entry_line): encoded once for both
+    files (publish/ahead.py)."""
+    return (b",\n" if i else b"\n") + _json(baseline_head(entry, detected_at))[:-1] + b', "entry": ' + line + b"}"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A change file's baseline records written already (baseline_chunk), copied as they
+    are: `count` of them, `first` the first as a record (the Atom feed's summary)."""
+    path: Path
+    count: int
+    first: Record
 
 
 def feed_document(source: str, crawled_at: str, outcome: str, snapshot_taken_at: str,
@@ -317,9 +342,10 @@ def restated_records(restated: Iterable[Entry], crawled_at: str) -> list[Record]
 
 def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
                     snapshot_taken_at: str, records: Iterable[Record],
-                    snapshot_id: int | None = None) -> str:
+                    snapshot_id: int | None = None, written: Written | None = None) -> str:
     """Write one change file (streamed: a baseline lists every entry), add it to the index,
-    and put its news at the head of the Atom feed. Returns the file's name."""
+    and put its news at the head of the Atom feed. Returns the file's name. `written`: its
+    baseline records, written already (`records` then empty)."""
     folder = data_dir / source / FEED_FOLDER
     index = _IndexEnd(folder, source)
     name = feed_file_name(crawled_at, index)
@@ -332,6 +358,10 @@ def write_feed_file(data_dir: Path, source: str, outcome: str, crawled_at: str,
 
     def write(handle: IO[bytes]) -> None:
         nonlocal count, listed, first_listed
+        if written is not None:
+            with open(written.path, "rb") as body:
+                shutil.copyfileobj(body, handle, 1 << 20)
+            count, listed, first_listed = written.count, written.count, written.first
         for record in records:
             if record["kind"] == BASELINE:  # the Atom feed shows a baseline as one entry
                 listed, first_listed = listed + 1, first_listed or record

@@ -18,12 +18,13 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 from pipelines.publish import combined, feeds, latest_xlsx, name_index
+from pipelines.publish.ahead import FEED_RECORDS, LATEST, Ahead
 from pipelines.publish.dictionary import REGISTER_SCHEMA_FILE, export_columns
 from pipelines.publish.export import (
     StalePatch,
@@ -45,7 +46,6 @@ from scraper.registers.metadata import source_names
 
 log = logging.getLogger(__name__)
 MANIFEST = "published.json"
-_LATEST = ("latest.csv", "latest.json", "changes.csv")  # written together (the XLSX apart)
 UNCHANGED, CHANGED = "unchanged", "changed"  # the crawl outcomes a change file names
 AFTER_ALERTS_MAX = 20_000  # entries; the real registers have at most a few thousand
 # For the crash tests: REGWATCH_PAUSE_AT=<point> stops the process at that point, after
@@ -81,7 +81,7 @@ class Published:
 
 def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] | None = None,
             poll_at: str = "", force: bool = False, xlsx: bool = True, index: bool = False,
-            last: Snapshot | None = None) -> Published:
+            last: Snapshot | None = None, ahead: Ahead | None = None) -> Published:
     """Rebuild whatever lags behind the last stored snapshot of `source`. `current`: its
     entries when the caller holds them (else they are read, and only if a file lags).
     `poll_at`: a crawl at that time found the register as before, and gets an empty
@@ -89,20 +89,25 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
     history was rebuilt). `xlsx`: also the XLSX, last (the costliest file). `index`: the
     name index too, even if that means reading every entry (`export --repair`). A crawl
     leaves both to `publish_after_alerts`. `last`: the last stored snapshot, when the
-    caller read it under the source's lock (not read again)."""
+    caller read it under the source's lock (not read again). `ahead`: a first crawl's files of
+    `current`, written while it committed (publish/ahead.py): put in place if they show the
+    last snapshot; the caller discards them after."""
     folder = data_dir / source
     done = Published(last or store.last_snapshot(source))
-    remove_leftovers(folder)
+    remove_leftovers(folder, keep={p.name for p in ahead.files.values()} if ahead is not None else set())
     last = done.shows
     if last is None:
         return done
+    ready = ahead if ahead is not None and not force and _shows(ahead, current, last) and ahead.written() else None
     state = _State(store, source, current)
     manifest = read_manifest(folder)
     recorded = dict(manifest)
     shown = _stamp(last)
     write = _recorded(folder, done)
-    if force or manifest.get("latest") != shown or not all((folder / n).exists() for n in _LATEST):
-        if force or not _patched(store, folder, source, manifest.get("latest"), last, write):
+    if force or manifest.get("latest") != shown or not all((folder / n).exists() for n in LATEST):
+        if ready is not None:
+            _put_in_place(ready, folder, done)
+        elif force or not _patched(store, folder, source, manifest.get("latest"), last, write):
             write_latest(folder, source, state.entries(), store.changes(source), last.taken_at,
                          list(last.replies), write=write)
         manifest["latest"] = shown
@@ -113,7 +118,7 @@ def publish(store: Store, data_dir: Path, source: str, *, current: list[Entry] |
         write_datapackage(folder, source, last.taken_at)
         done.rebuilt.append("datapackage.json")
         manifest["datapackage"] = shown
-    _catch_up_feed(store, folder, source, state, poll_at, done)
+    _catch_up_feed(store, folder, source, state, poll_at, done, ready)
     if manifest != recorded:  # an unchanged poll writes nothing here
         _write_manifest(folder, source, manifest)
     publish_combined(store, data_dir, done, {source: state}, force=force)
@@ -258,7 +263,7 @@ def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot
     not a decoding of every stored entry. False when they show another snapshot, or are
     missing or not as written: the caller writes them afresh."""
     before = store.snapshots_of(source)[-2:-1]
-    if not before or shown != _stamp(before[0]) or not all((folder / n).exists() for n in _LATEST):
+    if not before or shown != _stamp(before[0]) or not all((folder / n).exists() for n in LATEST):
         return False
     found = store.changes_of(source, last.id)
     touched = [new for new, _ in store.versions_at(source, last.id)]
@@ -272,12 +277,14 @@ def _patched(store: Store, folder: Path, source: str, shown: Any, last: Snapshot
     return True
 
 
-def remove_leftovers(folder: Path) -> list[Path]:
+def remove_leftovers(folder: Path, keep: Container[str] = ()) -> list[Path]:
     """Temporary files of a writer that was killed (atomic_write names them
-    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written.
-    The workbook's are not: it is made under a lock of its own, which removes them."""
+    `.<target>.<random>.tmp`); the caller holds the source's lock, so none is being written
+    but those it `keep`s (its own, written ahead: by name). The workbook's are not: it is made under a
+    lock of its own, which removes them."""
     found = [p for place in (folder, folder / "snapshots", folder / feeds.FEED_FOLDER)
-             if place.is_dir() for p in place.glob(".*.tmp") if not p.name.startswith(latest_xlsx.TEMPORARY)]
+             if place.is_dir() for p in place.glob(".*.tmp")
+             if not p.name.startswith(latest_xlsx.TEMPORARY) and p.name not in keep]
     for path in found:
         path.unlink(missing_ok=True)
     return found
@@ -349,10 +356,10 @@ def _missing_from_feed(snapshots: list[Snapshot], index: feeds.Record) -> list[S
 
 
 def _catch_up_feed(store: Store, folder: Path, source: str, state: _State, poll_at: str,
-                   done: Published) -> None:
+                   done: Published, ready: Ahead | None = None) -> None:
     """A change file for every stored snapshot the feed lacks, from the changes stored with
     it; then the poll's own (empty) file. A feed with no file yet starts with the whole
-    register, in the first file written."""
+    register, in the first file written. `ready`: the first snapshot's records, written ahead."""
     feed = folder / feeds.FEED_FOLDER
     shown = done.shows
     tail = feeds.last_index_row(feed)
@@ -372,16 +379,40 @@ def _catch_up_feed(store: Store, folder: Path, source: str, state: _State, poll_
         first = snapshot.id == snapshots[0].id
         # a first snapshot stores no change: its file lists the register instead
         records: Iterable[feeds.Record] = [] if first else _stored_records(store, source, snapshot)
-        if first or fresh:
+        written = _written(ready, snapshot) if first else None
+        if (first or fresh) and written is None:
             records = _chain(_baseline(state.entries(), snapshot.taken_at), records)
         name = feeds.write_feed_file(folder.parent, source, feeds.BASELINE if first else CHANGED,
-                                     snapshot.taken_at, snapshot.taken_at, records, snapshot.id)
+                                     snapshot.taken_at, snapshot.taken_at, records, snapshot.id, written)
         done.rebuilt.append(f"{feeds.FEED_FOLDER}/{name}")
         fresh = False
     if poll_at:
         last = snapshots[-1]
         records = _baseline(state.entries(), poll_at) if fresh else iter(())
         feeds.write_feed_file(folder.parent, source, UNCHANGED, poll_at, last.taken_at, records, last.id)
+
+
+def _written(ready: Ahead | None, snapshot: Snapshot) -> feeds.Written | None:
+    """The baseline records of `snapshot` that `ready` wrote, if it wrote them for it."""
+    if ready is None or ready.taken_at != snapshot.taken_at or not ready.entries:
+        return None
+    first = next(_baseline(ready.entries[:1], snapshot.taken_at))
+    return feeds.Written(ready.files[FEED_RECORDS], len(ready.entries), first)
+
+
+def _shows(ahead: Ahead, current: list[Entry] | None, last: Snapshot) -> bool:
+    """Whether files written ahead list the state of `last`: written of the very entries
+    the caller holds as its state, for its time and raw replies."""
+    return current is ahead.entries and ahead.taken_at == last.taken_at and tuple(ahead.replies) == last.replies
+
+
+def _put_in_place(ahead: Ahead, folder: Path, done: Published) -> None:
+    """The latest files written ahead, moved in place as atomic_write would (with the crash
+    tests' point between the file written and its move)."""
+    for name in LATEST:
+        pause_point(f"writing:{name}")
+        os.replace(ahead.files[name], folder / name)
+        done.rebuilt.append(name)
 
 
 def _chain(*parts: Iterable[feeds.Record]) -> Iterator[feeds.Record]:
@@ -391,10 +422,8 @@ def _chain(*parts: Iterable[feeds.Record]) -> Iterator[feeds.Record]:
 
 def _baseline(entries: list[Entry], detected_at: str) -> Iterator[feeds.Record]:
     """Every entry as a change of kind `baseline`, made one at a time as the file is written."""
-    for entry in entries:  # change_record's keys and order, without a Change per entry
-        yield {"detected_at": detected_at, "kind": feeds.BASELINE, "entry_id": entry.entry_id,
-               "number": entry.number, "name": entry.name, "field": "", "old": "", "new": entry.status,
-               "entry": entry_record(entry)}
+    for entry in entries:
+        yield {**feeds.baseline_head(entry, detected_at), "entry": entry_record(entry)}
 
 
 def _stored_records(store: Store, source: str, snapshot: Snapshot) -> list[feeds.Record]:
