@@ -9,9 +9,9 @@ official service over HTTP (download delay 0), with a webhook subscriber, timed 
 process's start: to the comparison's end, to its alerts queued (the database commit that
 queues them), to every export and feed it writes (REGWATCH_TIMINGS, see
 pipelines/publish/sync.pause_point), to its exit; its absolute peak RSS and CPU time (from
-wait4). The XLSX is no crawl's: it is timed apart, made on its first request
-(pipelines/publish/latest_xlsx.py). The diff alone and unchanged polls run in process.
-Imports nothing from tests/: works after `make install`.
+wait4, in benchmarks/spawn.py: see there why the crawl is not spawned from here). The XLSX
+is no crawl's: it is timed apart, made on its first request (pipelines/publish/latest_xlsx.py).
+The diff alone and unchanged polls run in process. Imports nothing from tests/: works after `make install`.
 """
 
 from __future__ import annotations
@@ -80,23 +80,24 @@ def crawl_process(fake: FakeMinjust, data_dir: Path, config: Path, database_url:
     timings = data_dir.with_name(data_dir.name + "-timings.txt")
     timings.unlink(missing_ok=True)
     with tempfile.TemporaryFile() as out:
-        start = time.time()
-        child = subprocess.Popen([sys.executable, "-m", "regwatch", "crawl", "-q"], stdout=out,
-                                 stderr=subprocess.STDOUT,
-                                 env=process_env(fake.url, data_dir, config, timings, database_url))
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.time() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
+        # spawned by spawn.py, a small process: spawned from this one, whose rows and replies
+        # weigh hundreds of MB, its ru_maxrss would start at this process's peak
+        done = subprocess.run([sys.executable, "-I", "-S", str(HERE / "spawn.py"),
+                               sys.executable, "-m", "regwatch", "crawl", "-q"], stdout=subprocess.PIPE,
+                              stderr=out, env=process_env(fake.url, data_dir, config, timings, database_url),
+                              check=True)
+        ran = json.loads(done.stdout)
         out.seek(0)
         said = out.read().decode("utf-8", "replace").strip()
+    start = ran["started"]
     points, cpu = {}, {}
     if timings.exists():
         for line in timings.read_text().splitlines():
             name, at, used, _peak = line.split()
             points[name], cpu[name] = float(at) - start, float(used)
-    return {"seconds": seconds, "points": points, "cpu_points": cpu, "code": child.returncode,
-            "cpu": usage.ru_utime + usage.ru_stime,
-            "said": said.splitlines()[0] if said else "", "maxrss": usage.ru_maxrss * KB}
+    return {"seconds": ran["ended"] - start, "points": points, "cpu_points": cpu,
+            "code": os.waitstatus_to_exitcode(ran["status"]), "cpu": ran["cpu"],
+            "said": said.splitlines()[0] if said else "", "maxrss": ran["maxrss_kib"] * KB}
 
 
 def subscribed(workdir: Path, receiver: WebhookReceiver) -> Path:

@@ -97,6 +97,7 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     with source_lock(data_dir, pull.source, database_url=store.url), store.one_connection(), \
             _no_cycle_collection(), _discarding(run):
         run.replies = _archive(run, packed)
+        packed = None  # archived: what is compressed lives on only in the raw/ files still to write
         pause_point("archived")
         try:
             if problem:
@@ -150,6 +151,8 @@ def _path(run: _Run) -> Outcome:
     if (unchanged := _published_as_before(run)) is not None:        # 2. nothing new: stop here
         return unchanged
     pause_point("comparing")
+    if run.previous is None:  # a first crawl queues no alerts: its raw/ files need not wait for them
+        write_files(run.raw_files)  # …beside its entries (10 MB of a 100 000-row pull)
     entries, warnings = _normalise(run)                             # 3. rows → entries
     result, status = _compare(run, entries)                         # 4. diff with the last good state
     pause_point("compared")

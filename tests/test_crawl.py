@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from pipelines.crawl import ingest
 from pipelines.publish.dictionary import EXPORT_COLUMNS
-from pipelines.storage.raw_archive import read_reply
+from pipelines.storage.raw_archive import read_reply, reply_path
 from pipelines.storage.schema import crawl_log
 from pipelines.storage.store import Store
 from regwatch.fakes import states
@@ -259,6 +259,35 @@ def test_an_unchanged_poll_asks_the_database_five_statements_on_one_connection(d
                 ("baseline", 1), ("unchanged", 2)]
     finally:
         store.close()
+
+
+def test_a_first_crawl_writes_its_raw_files_before_normalising_a_later_one_after_its_alerts(
+        tmp_path, monkeypatch):
+    """A first crawl queues no alerts: its compressed replies leave memory before its rows
+    become entries (10 MB of a 100 000-row pull). A later crawl's wait until its alerts are queued."""
+    from pipelines import crawl
+
+    replies: list[str] = []
+    seen: list[tuple[bool, int]] = []  # (every raw/ file written?, compressed replies still held)
+
+    def written() -> bool:
+        return all((tmp_path / reply_path(scenes.SOURCE, sha)).is_file() for sha in replies)
+
+    def normalise(run):
+        replies.extend(run.replies)
+        seen.append((written(), len(run.raw_files)))
+        return normalise_rows(run)
+
+    normalise_rows = crawl._normalise
+    monkeypatch.setattr(crawl, "_normalise", normalise)
+    store, clock = Store(f"sqlite:///{tmp_path / 'regwatch.db'}"), scenes.clock()
+    try:
+        assert ingest(scenes.pull(load_state(FIRST_DAY)), store, tmp_path, now=next(clock)).status == "baseline"
+        assert ingest(scenes.pull(load_state(SECOND_DAY)), store, tmp_path, now=next(clock)).status == "changed"
+    finally:
+        store.close()
+    assert seen == [(True, 0), (False, 2)]  # the second day's /info and /values: both new, both held
+    assert written()  # …and written once its alerts were queued
 
 
 @both_backends
