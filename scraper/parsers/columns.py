@@ -90,6 +90,10 @@ def info_columns(info: dict, rules: ColumnRules) -> tuple[dict[str, str], list[s
     return map_columns([(str(c.get("name", "")), str(c.get("title", ""))) for c in columns], rules)
 
 
+# a cell this short (a date, a status: the same in thousands of rows) is one string per pull
+SHORT_CELL_MAX = 10
+
+
 def canonical_row(row: dict, columns: dict[str, str], shared: dict[str, str] | None = None) -> dict[str, str]:
     """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty.
     `shared`: kept across a pull's rows, so that a short cell (a date, a status: the same in
@@ -97,7 +101,7 @@ def canonical_row(row: dict, columns: dict[str, str], shared: dict[str, str] | N
     cells = {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}
     if shared is not None:
         for field, text in cells.items():
-            if 0 < len(text) <= 10:
+            if 0 < len(text) <= SHORT_CELL_MAX:
                 cells[field] = shared.setdefault(text, text)
     return cells
 
@@ -119,7 +123,7 @@ def canonical_page(rows: list[dict], columns: dict[str, str],
             value = get(key)
             text = "" if value is None else value if value.__class__ is str else str(value)
             if text:  # an empty cell stays out of the line (as raw_cells leaves it out)
-                if len(text) <= 10:
+                if len(text) <= SHORT_CELL_MAX:
                     text = one_string(text, text)
                 line.append(prefix + text)
             cells[field] = text
