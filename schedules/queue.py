@@ -12,8 +12,8 @@ by any number of `regwatch worker` processes on any number of machines.
   jobs of one source one after the other, and the crawl itself takes the source's
   advisory lock (pipelines/storage/locks.py), as a crawl started by hand does.
 - **A worker killed mid-job** stops sending heartbeats; every worker runs the periodic
-  `retry_stalled_jobs`, which puts a job whose worker has been silent for
-  STALLED_AFTER seconds back in the queue for another. A retried crawl finds the data
+  `retry_stalled_jobs` (one worker at a time), which puts a job whose worker has been
+  silent for STALLED_AFTER seconds back in the queue for another. A retried crawl finds the data
   stored (or not) exactly once: the crawl's commit is one transaction, and a repeat of a
   stored pull is "unchanged".
 - **A delivery goes out once.** Deliverers claim alerts row by row with
@@ -126,18 +126,39 @@ def deliver() -> None:
 @tasks.task(name="retry_stalled", queue="deliver", pass_context=True)
 async def retry_stalled(context: procrastinate.JobContext, timestamp: int) -> None:
     """Put back in the queue the jobs of workers that stopped sending heartbeats."""
-    manager = context.app.job_manager
-    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER):
-        try:
-            await manager.retry_job(job)
-        except queue_errors.UniqueViolation:
-            # The same job (its queueing lock) already waits: that one runs instead. Close
-            # this one, or its lock would keep every later job of its source from starting.
-            await manager.finish_job(job, status=procrastinate.jobs.Status.FAILED, delete_job=False)
-            log.warning("job %s (%s) was left by a silent worker; the same job already waits "
-                        "in the queue and runs instead", job.id, job.task_name)
-        else:
-            log.warning("job %s (%s) was left by a silent worker: retrying it", job.id, job.task_name)
+    await retry_stalled_jobs(context.app, _data_url())
+
+
+async def retry_stalled_jobs(app: procrastinate.App, database_url: str) -> int:
+    """Retry the jobs of silent workers, one worker at a time; how many were retried.
+
+    Two of these running at once (queued jobs of this periodic task pile up while every
+    worker crawls, then start together) would both list the same stalled job: the first
+    retries it, another worker starts it, and the second would retry it again, under the
+    worker now running it, and a twin crawl would start beside it. procrastinate's retry
+    checks only that the job is running, not who runs it, so the runs take turns under an
+    advisory lock: each one lists the jobs afresh, after the last one's retries."""
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(conninfo(database_url), autocommit=True) as turn:
+        taken = await (await turn.execute("SELECT pg_try_advisory_lock(%s)", (RETRY_LOCK,))).fetchone()
+        if not (taken and taken[0]):
+            return 0  # another worker is at it right now; the next run looks again
+        manager = app.job_manager
+        retried = 0
+        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER):
+            try:
+                await manager.retry_job(job)
+            except queue_errors.UniqueViolation:
+                # The same job (its queueing lock) already waits: that one runs instead. Close
+                # this one, or its lock would keep every later job of its source from starting.
+                await manager.finish_job(job, status=procrastinate.jobs.Status.FAILED, delete_job=False)
+                log.warning("job %s (%s) was left by a silent worker; the same job already waits "
+                            "in the queue and runs instead", job.id, job.task_name)
+            else:
+                retried += 1
+                log.warning("job %s (%s) was left by a silent worker: retrying it", job.id, job.task_name)
+        return retried  # closing `turn` lets go of the lock
 
 
 KINDS = ("crawl", "probe", "announcements", "deliver")
@@ -173,6 +194,7 @@ def _alerts():
 
 SCHEDULER_LOCK = 0x72656777  # "regw": the advisory lock the one scheduler holds
 SCHEMA_LOCK = SCHEDULER_LOCK + 1
+RETRY_LOCK = SCHEDULER_LOCK + 2  # the one worker retrying stalled jobs at a time
 _scheduler_app: procrastinate.App | None = None
 
 

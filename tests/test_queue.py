@@ -105,3 +105,36 @@ def test_a_worker_killed_mid_crawl_leaves_its_job_to_another(database, tmp_path:
     assert change_count == 0  # a baseline: no change reported, and none twice
     assert "left by a silent worker: retrying it" in log
 
+
+
+def test_stalled_jobs_are_retried_once_when_two_workers_look_at_once(database):
+    """Two runs of the periodic retry at the same moment (they pile up while every worker
+    crawls): the silent worker's job goes back in the queue once, not twice, and the second
+    run cannot retry it again under the worker that took it meanwhile."""
+    import asyncio
+
+    import psycopg
+
+    queue.ensure_schema(database)
+    app = queue.open_for_scheduler(database)
+    try:
+        job_id = queue.defer(app, "crawl", SOURCE)
+    finally:
+        queue.close_for_scheduler()
+    with psycopg.connect(queue.conninfo(database), autocommit=True) as conn:
+        dead = conn.execute("INSERT INTO procrastinate_workers (last_heartbeat) "
+                            "VALUES (now() - interval '1 hour') RETURNING id").fetchone()[0]
+        conn.execute("UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s",
+                     (dead, job_id))
+
+    async def two_at_once() -> list[int]:
+        worker_app = queue.make_app(database)
+        async with worker_app.open_async():
+            return list(await asyncio.gather(*(queue.retry_stalled_jobs(worker_app, database)
+                                               for _ in range(2))))
+
+    assert sorted(asyncio.run(two_at_once())) == [0, 1]
+    with psycopg.connect(queue.conninfo(database)) as conn:
+        status, attempts = conn.execute("SELECT status, attempts FROM procrastinate_jobs WHERE id = %s",
+                                        (job_id,)).fetchone()
+    assert (status, attempts) == ("todo", 1)

@@ -53,6 +53,7 @@ class CrawlWatch:
     def __init__(self, config: Path) -> None:
         self.config = str(config.resolve())
         self.most: Counter[str] = Counter()
+        self.twins: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -69,13 +70,16 @@ class CrawlWatch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            running: Counter[str] = Counter()
-            for process in psutil.process_iter(["cmdline"]):
+            running: dict[str, list[str]] = {}
+            for process in psutil.process_iter(["cmdline", "ppid"]):
                 command = process.info["cmdline"] or []
                 if "regwatch" in command and "crawl" in command and self.config in command:
-                    running[command[command.index("crawl") + 1]] += 1
-            for source, count in running.items():
-                self.most[source] = max(self.most[source], count)
+                    running.setdefault(command[command.index("crawl") + 1], []).append(
+                        f"pid {process.pid} (parent {process.info['ppid']})")
+            for source, processes in running.items():
+                self.most[source] = max(self.most[source], len(processes))
+                if len(processes) > 1:  # which ones, and when: to read beside the workers' logs
+                    self.twins.append(f"{time.strftime('%H:%M:%S')} {source}: {', '.join(processes)}")
             self._stop.wait(0.05)
 
     def __enter__(self) -> CrawlWatch:
@@ -191,10 +195,10 @@ def test_three_workers_one_scheduler_four_registers_two_of_them_killed(pg_url, t
         after = {row["id"] for row in register.state(register.second).rows}
         assert added.get(register.source) == len(after - before), register.source
     assert added.get(FSB, 0) > 0
+    worker_logs = "".join(log.read_text() for log in logs[1:])
     delivered = Counter(call.delivery_id for call in hook.calls)
     assert set(delivered) == alert_ids  # every alert reached the receiver, none unknown
     assert sum(n - 1 for n in delivered.values()) <= 1  # a repeat only for the one cut mid-send
-    assert all(count == 1 for count in watch.most.values()), watch.most
+    assert all(count == 1 for count in watch.most.values()), (watch.most, watch.twins[:10], worker_logs[-6000:])
     assert set(watch.most) == set(SOURCES)
-    worker_logs = "".join(log.read_text() for log in logs[1:])
     assert "was left by a silent worker" in worker_logs
