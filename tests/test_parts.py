@@ -38,3 +38,18 @@ def test_one_letter_words_in_a_row_are_joined_as_fold_joins_them():
     assert parts.name("Фонд U. S. A. в и")[0] == {**name_keys("Фонд U. S. A. в и", spaces_ignored=True),
                                                    CORE: ()}
     assert parts.tokens("Forum e.V.") == fuzzy_tokens("Forum e.V.") == ("forum", "ev")
+
+
+COUNTRIES = ["США", "Чешская Республика", "U.S.", "ФРГ", "Великобритания"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.sampled_from(COUNTRIES), st.sampled_from(["", " ", "(", " (", " «", ", ", "-", "x"]),
+       st.sampled_from(["", ")", ").", "»)", ") x", "x", ")-"]))
+def test_a_name_without_its_country_has_the_words_of_that_text(text, country, before, after):
+    name = f"{text}{before}{country}{after}"
+    head, _, tail = name.rpartition(country)
+    parts = PartWords()
+    parts.name(name)
+    assert parts.tokens_without(name, country) == fuzzy_tokens(f"{head} {tail}")
+    assert parts.tokens_without(text, "Бельгия") == fuzzy_tokens(text)

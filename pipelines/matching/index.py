@@ -185,15 +185,6 @@ _PARTS = (NAME, NAME_RU, NAME_ORIGINAL, ACRONYM)
 _PART_NUMBER = {part: number for number, part in enumerate(_PARTS)}
 
 
-def _wordy(entry: Entry, part: str, text: str) -> str:
-    """The text whose words the fuzzy level compares: the whole published name without its
-    country, which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
-    if part != NAME or not entry.country:
-        return text
-    head, country, tail = text.rpartition(entry.country)
-    return f"{head} {tail}" if country else text
-
-
 def _compact(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
     """Most keys name one item: an int, not a list, saves memory on a large register."""
     return {key: items[0] if len(items) == 1 else items for key, items in table.items()}
@@ -211,7 +202,6 @@ class _Memo:
         self._parts = PartWords()
         self._names: dict[str, tuple[tuple[list[int], ...], tuple[str, ...]]] = {}
         self._acronyms: dict[str, tuple[list[int], ...]] = {}
-        self._words: dict[str, tuple[str, ...]] = {}
         self._forms: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]] = {}
         self._russian: dict[str, tuple[str, tuple[list[int], ...]]] = {}
         self._english: dict[str, bool] = {}
@@ -241,11 +231,10 @@ class _Memo:
             found = self._acronyms[text] = self._lists(acronym_keys(text, lookalikes=True).items())
         return found
 
-    def words(self, text: str) -> tuple[str, ...]:
-        found = self._words.get(text)
-        if found is None:
-            found = self._words[text] = self._parts.tokens(text)
-        return found
+    def words_without(self, text: str, country: str) -> tuple[str, ...]:
+        """The words the fuzzy level compares of a whole published name: without its country,
+        which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
+        return self._parts.tokens_without(text, country)
 
     def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
         """A Russian or original name's short forms, and the item lists of the acronyms made of it (`initials`)."""
@@ -368,7 +357,7 @@ class RegisterIndex:
                 for items in found:
                     items.append(item)
                 if part == NAME and entry.country and entry.country in text:
-                    words = memo.words(_wordy(entry, part, text))
+                    words = memo.words_without(text, entry.country)
                 add_words(item, words, position)
                 if part == NAME:
                     item += 1

@@ -44,6 +44,10 @@ _FIELDS = 11
 (_FOLDED, _JOINED, _TOKENS, _EDGES, _FIRST, _LAST, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
  _ENGLISH) = map(itemgetter, range(_FIELDS))
 _WHOLE = "J"  # in `_edges`: the name part is read whole
+# What may stand between a text's last words and the word before them (besides spaces), and
+# after them, for those words to be cut off its tokens: characters that fold to nothing and
+# join no word («(США)», «…»), Великобритания»).
+_BEFORE_CUT, _AFTER_CUT = "(«\"“„", frozenset(")».,;:\"”")
 _RECENT = 16  # texts whose records are kept: an entry's name parts are each read up to three times
 
 
@@ -133,6 +137,24 @@ class PartWords:
         """`fuzzy.fuzzy_tokens` of a text."""
         records = self._records_of(text)
         return folded_tokens(fold(text)) if records is None else tuple(chain.from_iterable(map(_TOKENS, records)))
+
+    def tokens_without(self, text: str, cut: str) -> tuple[str, ...]:
+        """`tokens` of the text with the last `cut` in it taken out (`f"{head} {tail}"`): when the
+        cut is its last words, between spaces, brackets, quotes or stops, the text's tokens but the
+        cut's (a published name without its country), not the text read again."""
+        head, found, tail = text.rpartition(cut)
+        if not found:
+            return self.tokens(text)
+        records = self._records_of(text)
+        start = len(head.rstrip(_BEFORE_CUT))
+        if (records is None or not _AFTER_CUT.issuperset("".join(tail.split()))
+                or (start and not head[start - 1].isspace())):
+            return self.tokens(f"{head} {tail}")
+        tokens, cut_tokens = tuple(chain.from_iterable(map(_TOKENS, records))), self.tokens(cut)
+        kept = len(tokens) - len(cut_tokens)
+        if kept <= 0 or tokens[kept:] != cut_tokens:
+            return self.tokens(f"{head} {tail}")
+        return tokens[:kept]
 
     def initials(self, text: str) -> tuple[tuple[str, bool], ...]:
         """`keys.initials` of a name part, function words aside."""
