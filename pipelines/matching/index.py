@@ -231,10 +231,10 @@ class _Memo:
             found = self._acronyms[text] = self._lists(acronym_keys(text, lookalikes=True).items())
         return found
 
-    def words_without(self, text: str, country: str) -> tuple[str, ...]:
-        """The words the fuzzy level compares of a whole published name: without its country,
-        which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
-        return self._parts.tokens_without(text, country)
+    def words_without(self, text: str, country: str, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The words the fuzzy level compares of a whole published name (its `words`): without its
+        country, which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
+        return self._parts.tokens_without(text, country, words)
 
     def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
         """A Russian or original name's short forms, and the item lists of the acronyms made of it (`initials`)."""
@@ -357,7 +357,7 @@ class RegisterIndex:
                 for items in found:
                     items.append(item)
                 if part == NAME and entry.country and entry.country in text:
-                    words = memo.words_without(text, entry.country)
+                    words = memo.words_without(text, entry.country, words)
                 add_words(item, words, position)
                 if part == NAME:
                     item += 1

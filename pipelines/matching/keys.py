@@ -286,8 +286,10 @@ _LATIN_END_LAST = frozenset(string.ascii_letters + string.digits + ".&' -\u0130\
 
 
 def _quoted_end(text: str) -> str:
+    if not text.endswith("»"):  # most names: not split, their letters not counted
+        return ""
     head, quote, rest = text.partition("«")
-    return rest.rstrip("»") if quote and letters(head) and text.endswith("»") else ""
+    return rest.rstrip("»") if quote and letters(head) else ""
 
 
 def core(text: str) -> str:
@@ -343,8 +345,15 @@ def initial_letters(text: str, function_words: Iterable[str] = ()) -> tuple[str,
 
 def acronyms_of(capitals: str, first: str) -> tuple[tuple[str, bool], ...]:
     """`initials` of a name with these `initial_letters`."""
-    found = {capitals: False} | ({first: len(first) == 3} if first != capitals else {})
-    return tuple((form, weak) for form, weak in found.items() if _TYPED_ACRONYM.fullmatch(form))
+    found = ((capitals, False),) if _acronym_length(capitals) and _TYPED_ACRONYM.fullmatch(capitals) else ()
+    if first != capitals and _acronym_length(first) and _TYPED_ACRONYM.fullmatch(first):
+        found += ((first, len(first) == 3),)
+    return found
+
+
+def _acronym_length(form: str) -> bool:
+    """3 to 8 characters, as `_TYPED_ACRONYM` has: a long name's letters are not matched."""
+    return 3 <= len(form) <= 8
 
 
 @functools.lru_cache(maxsize=65536)

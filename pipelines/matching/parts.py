@@ -138,19 +138,18 @@ class PartWords:
         records = self._records_of(text)
         return folded_tokens(fold(text)) if records is None else tuple(chain.from_iterable(map(_TOKENS, records)))
 
-    def tokens_without(self, text: str, cut: str) -> tuple[str, ...]:
-        """`tokens` of the text with the last `cut` in it taken out (`f"{head} {tail}"`): when the
-        cut is its last words, between spaces, brackets, quotes or stops, the text's tokens but the
-        cut's (a published name without its country), not the text read again."""
+    def tokens_without(self, text: str, cut: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """`tokens` of the text with the last `cut` in it taken out (`f"{head} {tail}"`), given the
+        text's own `tokens`: when the cut is its last words, between spaces, brackets, quotes or
+        stops, those but the cut's (a published name without its country), not the text read again."""
         head, found, tail = text.rpartition(cut)
         if not found:
-            return self.tokens(text)
-        records = self._records_of(text)
+            return tokens
         start = len(head.rstrip(_BEFORE_CUT))
-        if (records is None or not _AFTER_CUT.issuperset("".join(tail.split()))
+        if (self._records_of(text) is None or not _AFTER_CUT.issuperset("".join(tail.split()))
                 or (start and not head[start - 1].isspace())):
             return self.tokens(f"{head} {tail}")
-        tokens, cut_tokens = tuple(chain.from_iterable(map(_TOKENS, records))), self.tokens(cut)
+        cut_tokens = self.tokens(cut)
         kept = len(tokens) - len(cut_tokens)
         if kept <= 0 or tokens[kept:] != cut_tokens:
             return self.tokens(f"{head} {tail}")
