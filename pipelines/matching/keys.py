@@ -388,6 +388,8 @@ def short_forms(text: str, is_country: Callable[[str], bool] = lambda text: Fals
         found += [(HALF, half.strip(" «»\"")) for half in _SLASH.split(text)]
     if _HONORIFIC.search(text):
         found.append((WITHOUT_GIVEN_NAME, _HONORIFIC.sub(" ", text)))
+    if not found:  # most names
+        return ()
     return tuple((kind, form) for kind, form in dict.fromkeys(found)
                  if letters(form) >= MIN_LOOSE_LETTERS and not is_country(form))
 

@@ -49,6 +49,7 @@ _WHOLE = "J"  # in `_edges`: the name part is read whole
 # join no word («(США)», «…»), Великобритания»).
 _BEFORE_CUT, _AFTER_CUT = "(«\"“„", frozenset(")».,;:\"”")
 _RECENT = 16  # texts whose records are kept: an entry's name parts are each read up to three times
+_UNREAD: list[tuple] = []  # in `_recent`: a text not read lately
 
 
 def _edges(words: tuple[str, ...]) -> str:
@@ -85,12 +86,14 @@ class PartWords:
         self._records = _Records()
         self._keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._recent: dict[str, list[tuple] | None] = {}  # the last few texts' records: an entry's parts
+        self._cuts: dict[str, tuple[str, ...]] = {}  # `tokens_without`: a few dozen countries, cut from many names
 
     def _records_of(self, text: str) -> list[tuple] | None:
         """The records of the text's words; None when the text is read whole."""
-        if text in self._recent:
-            return self._recent[text]
-        found: list[tuple] | None = [*filter(None, map(self._records.__getitem__, text.split()))]
+        found: list[tuple] | None = self._recent.get(text, _UNREAD)
+        if found is not _UNREAD:
+            return found
+        found = [*filter(None, map(self._records.__getitem__, text.split()))]
         if found:
             edges = "".join(map(_EDGES, found))
             found = None if "SS" in edges or _WHOLE in edges else found
@@ -149,7 +152,9 @@ class PartWords:
         if (self._records_of(text) is None or not _AFTER_CUT.issuperset("".join(tail.split()))
                 or (start and not head[start - 1].isspace())):
             return self.tokens(f"{head} {tail}")
-        cut_tokens = self.tokens(cut)
+        cut_tokens = self._cuts.get(cut)
+        if cut_tokens is None:
+            cut_tokens = self._cuts[cut] = self.tokens(cut)
         kept = len(tokens) - len(cut_tokens)
         if kept <= 0 or tokens[kept:] != cut_tokens:
             return self.tokens(f"{head} {tail}")
