@@ -92,7 +92,7 @@ def latin_lookalike(folded: str) -> str:
     return "".join(_CYRILLIC_TO_LATIN.get(c, c) for c in folded)
 
 
-def _join_initials(words: list[str]) -> list[str]:
+def join_initials(words: list[str]) -> list[str]:
     """Runs of one-letter words are one word: «e.V.» meets «eV», «U.S.» meets «US»."""
     if min(map(len, words), default=2) > 1:  # most names have none
         return words
@@ -122,7 +122,7 @@ def fold(text: str) -> str:
     """Case, accents, ё, quotes, dashes, punctuation and homoglyphs set aside; one space
     between words. Equal folds name the same thing however it was typed."""
     words = [word for token in text.split() for word in folded_words(token)]
-    return " ".join(_join_initials(words))
+    return " ".join(join_initials(words))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -242,7 +242,8 @@ def loose(keys: Iterable[str]) -> tuple[str, ...]:
 
 def loose_enough(key: str) -> bool:
     """letters(key) >= MIN_LOOSE_LETTERS, most often seen in the first few characters of a long name."""
-    return letters(key[:8]) >= MIN_LOOSE_LETTERS or letters(key) >= MIN_LOOSE_LETTERS
+    return ((len(key) >= MIN_LOOSE_LETTERS and key[:MIN_LOOSE_LETTERS].isalpha())
+            or letters(key[:8]) >= MIN_LOOSE_LETTERS or letters(key) >= MIN_LOOSE_LETTERS)
 
 
 def name_keys(text: str, folded: str | None = None, *,
@@ -300,7 +301,7 @@ def core(text: str) -> str:
     mixed = text[-1:] in _LATIN_END_LAST and LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text)
     latin_end = _LATIN_END.fullmatch(text) if mixed else None
     found = _quoted_end(text) or (latin_end["core"] if latin_end else "")
-    return found if letters(found) >= MIN_LOOSE_LETTERS else ""
+    return found if loose_enough(found) else ""
 
 
 def core_keys(text: str) -> tuple[str, ...]:

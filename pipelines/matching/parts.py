@@ -5,9 +5,9 @@ compares them). Pure.
 
 A 100 000-entry register holds some 200 000 distinct name parts, made of a few thousand
 distinct words: each word (a whitespace-separated part of a text) is folded, transliterated and
-read once here, and a name part's keys are joined from its words'. Only where two one-letter
-words meet («U. S.», «e.V.»), which `fold` joins, is the name part read whole, as the
-functions above read it.
+read once here, and a name part's keys are joined from its words'. One-letter folded words in a
+row are joined as `fold` joins them, inside a word here («e.V.» is «ev»); only where two words
+meet by one-letter ends («U. S.»), is the name part read whole, as the functions above read it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pipelines.matching.keys import (
     folded_words,
     initial_letters,
     initials,
+    join_initials,
     loose_enough,
     may_have_legal_form,
     name_keys,
@@ -36,14 +37,15 @@ from pipelines.matching.keys import (
 )
 from pipelines.matching.translation import GLOSSARY, content_words, english_name, russian_words
 
-# A word's record, by field: its folded words joined by spaces, their transliterations joined,
-# their fuzzy tokens, how its edges may join a neighbour's (see `_edges`), its first and last
-# folded words, its `initial_letters`, whether it has a Cyrillic letter, its words a translation
-# must meet (`content_words`), and whether those are all glossary words.
+# A word's record, by field: its folded words (one-letter ones in a row joined, as `fold` joins
+# them) joined by spaces, their transliterations joined, their fuzzy tokens, how its edges may
+# join a neighbour's (see `_edges`), its first and last folded words, its `initial_letters`,
+# whether it has a Cyrillic letter, its words a translation must meet (`content_words`), and
+# whether those are all glossary words.
 _FIELDS = 11
 (_FOLDED, _JOINED, _TOKENS, _EDGES, _FIRST, _LAST, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
  _ENGLISH) = map(itemgetter, range(_FIELDS))
-_WHOLE = "J"  # in `_edges`: the name part is read whole
+_WHOLE = "J"  # in `_edges`: the name part is read whole (a word with letters but no folded word)
 # What may stand between a text's last words and the word before them (besides spaces), and
 # after them, for those words to be cut off its tokens: characters that fold to nothing and
 # join no word («(США)», «…»), Великобритания»).
@@ -53,10 +55,9 @@ _UNREAD: list[tuple] = []  # in `_recent`: a text not read lately
 
 
 def _edges(words: tuple[str, ...]) -> str:
-    """«S|S» for a one-letter word, «x|S» for words ending in one, …: `fold` joins two one-letter
-    words in a row, so a text whose words' edges read «SS» (or «J», two inside one word) is read whole."""
-    if any(len(a) == 1 == len(b) for a, b in zip(words, words[1:])):
-        return _WHOLE
+    """«S|S» for folded words that begin and end with a one-letter one («U.S.», «A»), «x|S» for
+    words ending in one, …: `fold` joins one-letter words in a row across words too, so a text
+    whose words' edges read «SS» is read whole."""
     return ("S" if len(words[0]) == 1 else "x") + "|" + ("S" if len(words[-1]) == 1 else "x")
 
 
@@ -67,10 +68,11 @@ def _record(word: str) -> tuple:
     cyrillic = bool(CYRILLIC_LETTER.search(word))
     if not folded:
         return (_WHOLE,) * _FIELDS if capitals or first or cyrillic else ()
-    joined = " ".join(folded)
+    words = join_initials(list(folded))
+    joined = " ".join(words)
     content = content_words(joined)
-    return (joined, "".join(map(transliterate, folded)), folded_tokens(joined), _edges(folded), folded[0],
-            folded[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
+    return (joined, "".join(map(transliterate, words)), folded_tokens(joined), _edges(folded), words[0],
+            words[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
 
 
 class _Records(dict):
