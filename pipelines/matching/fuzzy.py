@@ -116,7 +116,7 @@ class TokenScorer:
 
     def __init__(self) -> None:
         """Add every name, then `freeze`."""
-        # word → the names that have it; restored ones stay bytes until a query needs them
+        # word → the names that have it, as bytes until a query needs them
         self._postings: dict[str, array | bytes] = {}
         # Each name's words, in order, as numbers into _spelling (4 bytes a word: a 100 000-entry
         # register's words as tuples of strings would take more than its postings); name i's
@@ -172,9 +172,10 @@ class TokenScorer:
             self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
         self._owner_of, self._number = array("I"), {}
 
-    def _inverted(self) -> tuple[list[array], list[int]]:
-        """By word number, the names that have it (in their order) and how many entries (a
-        name's owner is its entry): sorted in numpy, not appended name by name."""
+    def _inverted(self) -> tuple[list[bytes], list[int]]:
+        """By word number, the names that have it (in their order, as an array's bytes: made an
+        array by the first query that reads them) and how many entries (a name's owner is its
+        entry): sorted in numpy, not appended name by name."""
         import numpy as np
 
         ids = np.frombuffer(self._word_ids, dtype=np.uint32).astype(np.uint64)
@@ -183,7 +184,7 @@ class TokenScorer:
         pairs = _distinct((ids << 32) | names)  # each name once per word, by word then name
         words, found = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
         bounds = np.searchsorted(words, np.arange(len(self._spelling) + 1, dtype=np.uint64)).tolist()
-        by_word = [unpack_ids(found[start:end].tobytes()) for start, end in zip(bounds, bounds[1:])]
+        by_word = [found[start:end].tobytes() for start, end in zip(bounds, bounds[1:])]
         # an entry's names are added together: by word, their owners come in order, each run one entry
         owners = np.frombuffer(self._owner_of, dtype=np.uint32)[found]
         first = np.ones(len(owners), dtype=bool)
@@ -197,7 +198,8 @@ class TokenScorer:
 
     def state(self) -> dict[str, object]:
         """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
-        return {"postings": {word: self._names(word).tobytes() for word in self._postings},
+        return {"postings": {word: found if isinstance(found, bytes) else found.tobytes()
+                             for word, found in self._postings.items()},
                 "spelling": self._spelling, "word_ids": self._word_ids.tobytes(), "starts": self._starts.tobytes(),
                 "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight,
                 "known": self._known}

@@ -297,11 +297,12 @@ def core(text: str) -> str:
     """The proper name at the end of a name part, without what describes it ("" if none):
     «Фонд «Свободная Россия»» → «Свободная Россия», «медиакорпорация Deutsche Welle» →
     «Deutsche Welle»."""
+    found = _quoted_end(text)
     # a Latin end ends in one of its characters: most names are not tried (the pattern backtracks)
-    mixed = text[-1:] in _LATIN_END_LAST and LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text)
-    latin_end = _LATIN_END.fullmatch(text) if mixed else None
-    found = _quoted_end(text) or (latin_end["core"] if latin_end else "")
-    return found if loose_enough(found) else ""
+    if not found and text[-1:] in _LATIN_END_LAST and LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text):
+        latin_end = _LATIN_END.fullmatch(text)
+        found = latin_end["core"] if latin_end else ""
+    return found if found and loose_enough(found) else ""
 
 
 def core_keys(text: str) -> tuple[str, ...]:
