@@ -233,7 +233,8 @@ class _Memo:
 
     def words_without(self, text: str, country: str, words: tuple[str, ...]) -> tuple[str, ...]:
         """The words the fuzzy level compares of a whole published name (its `words`): without its
-        country, which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
+        country, which no one types with a name («…(Фонд «Свободная Россия») (США)»), when it
+        prints one."""
         return self._parts.tokens_without(text, country, words)
 
     def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
@@ -343,7 +344,7 @@ class RegisterIndex:
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
             # an entry whose English name is printed is not found by a translation of its Russian one
-            translated = not any(memo.english(text) for part, text in parts if part == NAME_ORIGINAL)
+            translated = not any(map(memo.english, entry.name_original))
             for part, text in parts:
                 entry_of.append(position)
                 part_of.append(numbers[part])
@@ -356,7 +357,7 @@ class RegisterIndex:
                 found, words = memo.name(text)
                 for items in found:
                     items.append(item)
-                if part == NAME and entry.country and entry.country in text:
+                if part == NAME and entry.country:
                     words = memo.words_without(text, entry.country, words)
                 add_words(item, words, position)
                 if part == NAME:

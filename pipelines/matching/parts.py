@@ -75,6 +75,15 @@ def _record(word: str) -> tuple:
             words[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
 
 
+def _spaced(text: str) -> str:
+    """`normalise_whitespace`: the text itself when it is (a published name is), seen without splitting
+    it (the only whitespace a printable text has is the space)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    spaced = " ".join(text.split())
+    return text if text == spaced else spaced
+
+
 class _Records(dict):
     def __missing__(self, word: str) -> tuple:
         found = self[word] = _record(word)
@@ -121,10 +130,10 @@ class PartWords:
         folded = " ".join(map(_FOLDED, records))
         if may_have_legal_form(_FIRST(records[0]), _LAST(records[-1])):
             return name_keys(text, folded, spaces_ignored=True, joined="".join(map(_JOINED, records)))
-        spaced = " ".join(text.split())
+        spaced = _spaced(text)
         if not loose_enough(folded):
-            return {EXACT: (text if text == spaced else spaced,), FOLDED: (), TRANSLITERATED: ()}
-        return {EXACT: (text if text == spaced else spaced,), FOLDED: (folded,),
+            return {EXACT: (spaced,), FOLDED: (), TRANSLITERATED: ()}
+        return {EXACT: (spaced,), FOLDED: (folded,),
                 TRANSLITERATED: ("".join(map(_JOINED, records)),)}
 
     def _core_keys(self, text: str) -> tuple[str, ...]:
