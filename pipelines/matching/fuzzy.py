@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import accumulate, chain, repeat
 from operator import add
 
 from rapidfuzz import fuzz, process
@@ -121,10 +121,10 @@ class TokenScorer:
         # Each name's words, in order, as numbers into _spelling (4 bytes a word: a 100 000-entry
         # register's words as tuples of strings would take more than its postings); name i's
         # are _word_ids[_starts[i]:_starts[i + 1]] (an index's acronyms have none).
-        self._number: dict[str, int] = {}
         self._spelling: list[str] = []
         self._word_ids, self._starts = array("I"), array("I")
-        # Until `freeze`: by name, its entry.
+        # Until `freeze`: by name, its words and its entry.
+        self._added: list[tuple[str, ...]] = []
         self._owner_of = array("I")
         self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
@@ -142,35 +142,36 @@ class TokenScorer:
         names of an entry added together): a word's rarity counts entries."""
         if owner != self._owner:
             self._owners, self._owner = self._owners + 1, owner
-        while len(self._starts) <= index:
-            self._starts.append(len(self._word_ids))
+        added = self._added
+        while len(added) < index:  # names without words: an index's acronyms
+            added.append(())
             self._owner_of.append(owner)
-        known = list(map(self._number.get, words))
-        self._word_ids.extend(map(self._numbered, words) if None in known else known)  # type: ignore[arg-type]
+        added.append(words)
+        self._owner_of.append(owner)
 
-    def _numbered(self, word: str) -> int:
-        """A word's number, the next one when it is new: words are numbered in the names' order, not
-        a set's, so the vocabulary's order (which of two close spellings that score alike comes
+    def _number_words(self) -> None:
+        """Every name's words as numbers, all at once (in C): words are numbered in the names' order,
+        not a set's, so the vocabulary's order (which of two close spellings that score alike comes
         first) is the same in every process, whatever the hash seed."""
-        number = self._number.get(word)
-        if number is None:
-            number = self._number[word] = len(self._spelling)
-            self._spelling.append(word)
-        return number
+        self._spelling = list(dict.fromkeys(chain.from_iterable(self._added)))
+        number = dict(zip(self._spelling, range(len(self._spelling))))
+        self._word_ids = array("I", map(number.__getitem__, chain.from_iterable(self._added)))
+        self._starts = array("I", accumulate(map(len, self._added), initial=0))
+        self._added = []
 
     def freeze(self) -> None:
         """Weigh the words, once every name is added."""
         total = max(self._owners, 1)
         self._unknown_weight = math.log(1 + total)
         self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
-        self._starts.append(len(self._word_ids))
+        self._number_words()
         names, entries = self._inverted()
         self._weights = {word: self._weight(word, count, total) for word, count in zip(self._spelling, entries)}
         self._postings = dict(zip(self._spelling, names))
         self._vocabulary = list(self._postings)
         if len(self._vocabulary) <= _KNOWN_VOCABULARY:
             self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
-        self._owner_of, self._number = array("I"), {}
+        self._owner_of = array("I")
 
     def _inverted(self) -> tuple[list[bytes], list[int]]:
         """By word number, the names that have it (in their order, as an array's bytes: made an

@@ -347,7 +347,8 @@ def initial_letters(text: str, function_words: Iterable[str] = ()) -> tuple[str,
 
 def acronyms_of(capitals: str, first: str) -> tuple[tuple[str, bool], ...]:
     """`initials` of a name with these `initial_letters`."""
-    found = ((capitals, False),) if _acronym_length(capitals) and _TYPED_ACRONYM.fullmatch(capitals) else ()
+    found: tuple[tuple[str, bool], ...] = (
+        ((capitals, False),) if _acronym_length(capitals) and _TYPED_ACRONYM.fullmatch(capitals) else ())
     if first != capitals and _acronym_length(first) and _TYPED_ACRONYM.fullmatch(first):
         found += ((first, len(first) == 3),)
     return found
