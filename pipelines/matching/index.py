@@ -222,7 +222,7 @@ class _Memo:
         found = self._names.get(text)
         if found is None:
             keys, words = self._parts.name(text)
-            found = self._names[text] = (self._lists(keys.items()), words)
+            found = self._names[text] = (self._lists(_stored(keys)), words)
         return found
 
     def acronym(self, text: str) -> tuple[list[int], ...]:
@@ -259,6 +259,13 @@ class _Memo:
         if found is None:
             found = self._english[text] = self._parts.english(text)
         return found
+
+
+def _stored(keys: dict[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The keys of a name part the index stores: its exact key only when it has no folded one (a
+    name of fewer than three letters); any other is found printed as the query is under its fold
+    (`RegisterIndex._exact`), not under its whole text too."""
+    return [(level, found) for level, found in keys.items() if level != EXACT or not keys[FOLDED]]
 
 
 def _items(table: dict[str, list[int]], key: str) -> list[int]:
@@ -462,12 +469,23 @@ class RegisterIndex:
         hows: dict[tuple[str, str], str] = {}  # once per text: a large register prints one part in hundreds
         found = []
         for level, keys in _query_keys(text).items():
-            for item in (item for key in keys for item in _items_of(self._keys[level].get(key))):
+            items = (self._exact(text, keys) if level == EXACT
+                     else (item for key in keys for item in _items_of(self._keys[level].get(key))))
+            for item in items:
                 matched = self._text_of[item]
                 if (level, matched) not in hows:
                     hows[level, matched] = _explain(level, text, matched)
                 found.append(self._candidate(item, _LEVEL_SCORES[level], hows[level, matched], level))
         return found
+
+    def _exact(self, text: str, keys: tuple[str, ...]) -> list[int]:
+        """The name parts printed as the query is (`keys`: its exact key), in order: a short one under
+        that key, any other under its fold (see `_stored`)."""
+        printed = keys[0]
+        folded = _query_keys(text)[FOLDED]
+        found = [item for item in _items_of(self._keys[FOLDED].get(folded[0]))
+                 if normalise_whitespace(self._text_of[item]) == printed] if folded else []
+        return sorted(_items_of(self._keys[EXACT].get(printed)) + found)
 
     def _unprinted(self, text: str) -> list[Candidate]:
         """An acronym made of one entry's name part (`initials`), or a translation of one entry's
