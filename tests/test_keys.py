@@ -4,6 +4,8 @@ the two places they differ on purpose (see pipelines/matching/keys.py)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.matching.keys import (
     ACRONYM_ANY_CASE,
@@ -14,6 +16,8 @@ from pipelines.matching.keys import (
     acronym_keys,
     core_keys,
     fold,
+    letters,
+    loose_enough,
     name_keys,
     name_parts,
     short_forms,
@@ -45,6 +49,11 @@ def test_loose_keys_need_three_letters_counted_where_each_caller_counts_them():
     assert name_keys("Щи")[FOLDED] == name_keys("Щи", spaces_ignored=True)[FOLDED] == ()
     assert name_keys("Щи")[TRANSLITERATED] == ("shchi",)
     assert name_keys("Щи", spaces_ignored=True)[TRANSLITERATED] == ()
+
+
+@given(st.text(alphabet="aЩ1 .-'", max_size=12))
+def test_a_loose_key_has_three_letters_wherever_they_are(key):
+    assert loose_enough(key) == (letters(key) >= 3)
 
 
 def test_an_acronym_ignores_case_for_watchlists_and_also_lookalikes_for_the_status_check():

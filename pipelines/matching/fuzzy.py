@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import accumulate, chain, repeat
 from operator import add
 
 from rapidfuzz import fuzz, process
@@ -116,15 +116,15 @@ class TokenScorer:
 
     def __init__(self) -> None:
         """Add every name, then `freeze`."""
-        # word → the names that have it; restored ones stay bytes until a query needs them
+        # word → the names that have it, as bytes until a query needs them
         self._postings: dict[str, array | bytes] = {}
         # Each name's words, in order, as numbers into _spelling (4 bytes a word: a 100 000-entry
         # register's words as tuples of strings would take more than its postings); name i's
         # are _word_ids[_starts[i]:_starts[i + 1]] (an index's acronyms have none).
-        self._number: dict[str, int] = {}
         self._spelling: list[str] = []
         self._word_ids, self._starts = array("I"), array("I")
-        # Until `freeze`: by name, its entry.
+        # Until `freeze`: by name, its words and its entry.
+        self._added: list[tuple[str, ...]] = []
         self._owner_of = array("I")
         self._owners, self._owner = 0, -1
         self._weights: dict[str, float] = {}
@@ -142,39 +142,41 @@ class TokenScorer:
         names of an entry added together): a word's rarity counts entries."""
         if owner != self._owner:
             self._owners, self._owner = self._owners + 1, owner
-        while len(self._starts) <= index:
-            self._starts.append(len(self._word_ids))
+        added = self._added
+        while len(added) < index:  # names without words: an index's acronyms
+            added.append(())
             self._owner_of.append(owner)
-        known = list(map(self._number.get, words))
-        self._word_ids.extend(map(self._numbered, words) if None in known else known)  # type: ignore[arg-type]
+        added.append(words)
+        self._owner_of.append(owner)
 
-    def _numbered(self, word: str) -> int:
-        """A word's number, the next one when it is new: words are numbered in the names' order, not
-        a set's, so the vocabulary's order (which of two close spellings that score alike comes
+    def _number_words(self) -> None:
+        """Every name's words as numbers, all at once (in C): words are numbered in the names' order,
+        not a set's, so the vocabulary's order (which of two close spellings that score alike comes
         first) is the same in every process, whatever the hash seed."""
-        number = self._number.get(word)
-        if number is None:
-            number = self._number[word] = len(self._spelling)
-            self._spelling.append(word)
-        return number
+        self._spelling = list(dict.fromkeys(chain.from_iterable(self._added)))
+        number = dict(zip(self._spelling, range(len(self._spelling))))
+        self._word_ids = array("I", map(number.__getitem__, chain.from_iterable(self._added)))
+        self._starts = array("I", accumulate(map(len, self._added), initial=0))
+        self._added = []
 
     def freeze(self) -> None:
         """Weigh the words, once every name is added."""
         total = max(self._owners, 1)
         self._unknown_weight = math.log(1 + total)
         self._generic_weight = math.log(1 + 1 / GENERIC_SHARE)
-        self._starts.append(len(self._word_ids))
+        self._number_words()
         names, entries = self._inverted()
         self._weights = {word: self._weight(word, count, total) for word, count in zip(self._spelling, entries)}
         self._postings = dict(zip(self._spelling, names))
         self._vocabulary = list(self._postings)
         if len(self._vocabulary) <= _KNOWN_VOCABULARY:
             self._known = self._matrix([word for word in self._vocabulary if len(word) >= _MIN_FUZZY_WORD])
-        self._owner_of, self._number = array("I"), {}
+        self._owner_of = array("I")
 
-    def _inverted(self) -> tuple[list[array], list[int]]:
-        """By word number, the names that have it (in their order) and how many entries (a
-        name's owner is its entry): sorted in numpy, not appended name by name."""
+    def _inverted(self) -> tuple[list[bytes], list[int]]:
+        """By word number, the names that have it (in their order, as an array's bytes: made an
+        array by the first query that reads them) and how many entries (a name's owner is its
+        entry): sorted in numpy, not appended name by name."""
         import numpy as np
 
         ids = np.frombuffer(self._word_ids, dtype=np.uint32).astype(np.uint64)
@@ -183,7 +185,7 @@ class TokenScorer:
         pairs = _distinct((ids << 32) | names)  # each name once per word, by word then name
         words, found = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
         bounds = np.searchsorted(words, np.arange(len(self._spelling) + 1, dtype=np.uint64)).tolist()
-        by_word = [unpack_ids(found[start:end].tobytes()) for start, end in zip(bounds, bounds[1:])]
+        by_word = [found[start:end].tobytes() for start, end in zip(bounds, bounds[1:])]
         # an entry's names are added together: by word, their owners come in order, each run one entry
         owners = np.frombuffer(self._owner_of, dtype=np.uint32)[found]
         first = np.ones(len(owners), dtype=bool)
@@ -197,7 +199,8 @@ class TokenScorer:
 
     def state(self) -> dict[str, object]:
         """The frozen scorer as plain data (pipelines.publish.name_index stores it)."""
-        return {"postings": {word: self._names(word).tobytes() for word in self._postings},
+        return {"postings": {word: found if isinstance(found, bytes) else found.tobytes()
+                             for word, found in self._postings.items()},
                 "spelling": self._spelling, "word_ids": self._word_ids.tobytes(), "starts": self._starts.tobytes(),
                 "weights": self._weights, "unknown": self._unknown_weight, "generic": self._generic_weight,
                 "known": self._known}

@@ -185,15 +185,6 @@ _PARTS = (NAME, NAME_RU, NAME_ORIGINAL, ACRONYM)
 _PART_NUMBER = {part: number for number, part in enumerate(_PARTS)}
 
 
-def _wordy(entry: Entry, part: str, text: str) -> str:
-    """The text whose words the fuzzy level compares: the whole published name without its
-    country, which no one types with a name («…(Фонд «Свободная Россия») (США)»)."""
-    if part != NAME or not entry.country:
-        return text
-    head, country, tail = text.rpartition(entry.country)
-    return f"{head} {tail}" if country else text
-
-
 def _compact(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
     """Most keys name one item: an int, not a list, saves memory on a large register."""
     return {key: items[0] if len(items) == 1 else items for key, items in table.items()}
@@ -211,7 +202,6 @@ class _Memo:
         self._parts = PartWords()
         self._names: dict[str, tuple[tuple[list[int], ...], tuple[str, ...]]] = {}
         self._acronyms: dict[str, tuple[list[int], ...]] = {}
-        self._words: dict[str, tuple[str, ...]] = {}
         self._forms: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]] = {}
         self._russian: dict[str, tuple[str, tuple[list[int], ...]]] = {}
         self._english: dict[str, bool] = {}
@@ -232,7 +222,7 @@ class _Memo:
         found = self._names.get(text)
         if found is None:
             keys, words = self._parts.name(text)
-            found = self._names[text] = (self._lists(keys.items()), words)
+            found = self._names[text] = (self._lists(_stored(keys)), words)
         return found
 
     def acronym(self, text: str) -> tuple[list[int], ...]:
@@ -241,11 +231,11 @@ class _Memo:
             found = self._acronyms[text] = self._lists(acronym_keys(text, lookalikes=True).items())
         return found
 
-    def words(self, text: str) -> tuple[str, ...]:
-        found = self._words.get(text)
-        if found is None:
-            found = self._words[text] = self._parts.tokens(text)
-        return found
+    def words_without(self, text: str, country: str, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The words the fuzzy level compares of a whole published name (its `words`): without its
+        country, which no one types with a name («…(Фонд «Свободная Россия») (США)»), when it
+        prints one."""
+        return self._parts.tokens_without(text, country, words)
 
     def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
         """A Russian or original name's short forms, and the item lists of the acronyms made of it (`initials`)."""
@@ -269,6 +259,13 @@ class _Memo:
         if found is None:
             found = self._english[text] = self._parts.english(text)
         return found
+
+
+def _stored(keys: dict[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The keys of a name part the index stores: its exact key only when it has no folded one (a
+    name of fewer than three letters); any other is found printed as the query is under its fold
+    (`RegisterIndex._exact`), not under its whole text too."""
+    return [(level, found) for level, found in keys.items() if level != EXACT or not keys[FOLDED]]
 
 
 def _items(table: dict[str, list[int]], key: str) -> list[int]:
@@ -354,7 +351,7 @@ class RegisterIndex:
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
             # an entry whose English name is printed is not found by a translation of its Russian one
-            translated = not any(memo.english(text) for part, text in parts if part == NAME_ORIGINAL)
+            translated = not any(map(memo.english, entry.name_original))
             for part, text in parts:
                 entry_of.append(position)
                 part_of.append(numbers[part])
@@ -367,8 +364,8 @@ class RegisterIndex:
                 found, words = memo.name(text)
                 for items in found:
                     items.append(item)
-                if part == NAME and entry.country and entry.country in text:
-                    words = memo.words(_wordy(entry, part, text))
+                if part == NAME and entry.country:
+                    words = memo.words_without(text, entry.country, words)
                 add_words(item, words, position)
                 if part == NAME:
                     item += 1
@@ -472,12 +469,23 @@ class RegisterIndex:
         hows: dict[tuple[str, str], str] = {}  # once per text: a large register prints one part in hundreds
         found = []
         for level, keys in _query_keys(text).items():
-            for item in (item for key in keys for item in _items_of(self._keys[level].get(key))):
+            items = (self._exact(text, keys) if level == EXACT
+                     else (item for key in keys for item in _items_of(self._keys[level].get(key))))
+            for item in items:
                 matched = self._text_of[item]
                 if (level, matched) not in hows:
                     hows[level, matched] = _explain(level, text, matched)
                 found.append(self._candidate(item, _LEVEL_SCORES[level], hows[level, matched], level))
         return found
+
+    def _exact(self, text: str, keys: tuple[str, ...]) -> list[int]:
+        """The name parts printed as the query is (`keys`: its exact key), in order: a short one under
+        that key, any other under its fold (see `_stored`)."""
+        printed = keys[0]
+        folded = _query_keys(text)[FOLDED]
+        found = [item for item in _items_of(self._keys[FOLDED].get(folded[0]))
+                 if normalise_whitespace(self._text_of[item]) == printed] if folded else []
+        return sorted(_items_of(self._keys[EXACT].get(printed)) + found)
 
     def _unprinted(self, text: str) -> list[Candidate]:
         """An acronym made of one entry's name part (`initials`), or a translation of one entry's

@@ -92,7 +92,7 @@ def latin_lookalike(folded: str) -> str:
     return "".join(_CYRILLIC_TO_LATIN.get(c, c) for c in folded)
 
 
-def _join_initials(words: list[str]) -> list[str]:
+def join_initials(words: list[str]) -> list[str]:
     """Runs of one-letter words are one word: «e.V.» meets «eV», «U.S.» meets «US»."""
     if min(map(len, words), default=2) > 1:  # most names have none
         return words
@@ -122,7 +122,7 @@ def fold(text: str) -> str:
     """Case, accents, ё, quotes, dashes, punctuation and homoglyphs set aside; one space
     between words. Equal folds name the same thing however it was typed."""
     words = [word for token in text.split() for word in folded_words(token)]
-    return " ".join(_join_initials(words))
+    return " ".join(join_initials(words))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -242,7 +242,8 @@ def loose(keys: Iterable[str]) -> tuple[str, ...]:
 
 def loose_enough(key: str) -> bool:
     """letters(key) >= MIN_LOOSE_LETTERS, most often seen in the first few characters of a long name."""
-    return letters(key[:8]) >= MIN_LOOSE_LETTERS or letters(key) >= MIN_LOOSE_LETTERS
+    return ((len(key) >= MIN_LOOSE_LETTERS and key[:MIN_LOOSE_LETTERS].isalpha())
+            or letters(key[:8]) >= MIN_LOOSE_LETTERS or letters(key) >= MIN_LOOSE_LETTERS)
 
 
 def name_keys(text: str, folded: str | None = None, *,
@@ -286,19 +287,22 @@ _LATIN_END_LAST = frozenset(string.ascii_letters + string.digits + ".&' -\u0130\
 
 
 def _quoted_end(text: str) -> str:
+    if not text.endswith("»"):  # most names: not split, their letters not counted
+        return ""
     head, quote, rest = text.partition("«")
-    return rest.rstrip("»") if quote and letters(head) and text.endswith("»") else ""
+    return rest.rstrip("»") if quote and letters(head) else ""
 
 
 def core(text: str) -> str:
     """The proper name at the end of a name part, without what describes it ("" if none):
     «Фонд «Свободная Россия»» → «Свободная Россия», «медиакорпорация Deutsche Welle» →
     «Deutsche Welle»."""
+    found = _quoted_end(text)
     # a Latin end ends in one of its characters: most names are not tried (the pattern backtracks)
-    mixed = text[-1:] in _LATIN_END_LAST and LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text)
-    latin_end = _LATIN_END.fullmatch(text) if mixed else None
-    found = _quoted_end(text) or (latin_end["core"] if latin_end else "")
-    return found if letters(found) >= MIN_LOOSE_LETTERS else ""
+    if not found and text[-1:] in _LATIN_END_LAST and LATIN_LETTER.search(text) and CYRILLIC_LETTER.search(text):
+        latin_end = _LATIN_END.fullmatch(text)
+        found = latin_end["core"] if latin_end else ""
+    return found if found and loose_enough(found) else ""
 
 
 def core_keys(text: str) -> tuple[str, ...]:
@@ -343,8 +347,16 @@ def initial_letters(text: str, function_words: Iterable[str] = ()) -> tuple[str,
 
 def acronyms_of(capitals: str, first: str) -> tuple[tuple[str, bool], ...]:
     """`initials` of a name with these `initial_letters`."""
-    found = {capitals: False} | ({first: len(first) == 3} if first != capitals else {})
-    return tuple((form, weak) for form, weak in found.items() if _TYPED_ACRONYM.fullmatch(form))
+    found: tuple[tuple[str, bool], ...] = (
+        ((capitals, False),) if _acronym_length(capitals) and _TYPED_ACRONYM.fullmatch(capitals) else ())
+    if first != capitals and _acronym_length(first) and _TYPED_ACRONYM.fullmatch(first):
+        found += ((first, len(first) == 3),)
+    return found
+
+
+def _acronym_length(form: str) -> bool:
+    """3 to 8 characters, as `_TYPED_ACRONYM` has: a long name's letters are not matched."""
+    return 3 <= len(form) <= 8
 
 
 @functools.lru_cache(maxsize=65536)
@@ -379,6 +391,8 @@ def short_forms(text: str, is_country: Callable[[str], bool] = lambda text: Fals
         found += [(HALF, half.strip(" «»\"")) for half in _SLASH.split(text)]
     if _HONORIFIC.search(text):
         found.append((WITHOUT_GIVEN_NAME, _HONORIFIC.sub(" ", text)))
+    if not found:  # most names
+        return ()
     return tuple((kind, form) for kind, form in dict.fromkeys(found)
                  if letters(form) >= MIN_LOOSE_LETTERS and not is_country(form))
 

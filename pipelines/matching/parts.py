@@ -5,9 +5,9 @@ compares them). Pure.
 
 A 100 000-entry register holds some 200 000 distinct name parts, made of a few thousand
 distinct words: each word (a whitespace-separated part of a text) is folded, transliterated and
-read once here, and a name part's keys are joined from its words'. Only where two one-letter
-words meet («U. S.», «e.V.»), which `fold` joins, is the name part read whole, as the
-functions above read it.
+read once here, and a name part's keys are joined from its words'. One-letter folded words in a
+row are joined as `fold` joins them, inside a word here («e.V.» is «ev»); only where two words
+meet by one-letter ends («U. S.»), is the name part read whole, as the functions above read it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pipelines.matching.keys import (
     folded_words,
     initial_letters,
     initials,
+    join_initials,
     loose_enough,
     may_have_legal_form,
     name_keys,
@@ -36,22 +37,27 @@ from pipelines.matching.keys import (
 )
 from pipelines.matching.translation import GLOSSARY, content_words, english_name, russian_words
 
-# A word's record, by field: its folded words joined by spaces, their transliterations joined,
-# their fuzzy tokens, how its edges may join a neighbour's (see `_edges`), its first and last
-# folded words, its `initial_letters`, whether it has a Cyrillic letter, its words a translation
-# must meet (`content_words`), and whether those are all glossary words.
+# A word's record, by field: its folded words (one-letter ones in a row joined, as `fold` joins
+# them) joined by spaces, their transliterations joined, their fuzzy tokens, how its edges may
+# join a neighbour's (see `_edges`), its first and last folded words, its `initial_letters`,
+# whether it has a Cyrillic letter, its words a translation must meet (`content_words`), and
+# whether those are all glossary words.
 _FIELDS = 11
 (_FOLDED, _JOINED, _TOKENS, _EDGES, _FIRST, _LAST, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
  _ENGLISH) = map(itemgetter, range(_FIELDS))
-_WHOLE = "J"  # in `_edges`: the name part is read whole
+_WHOLE = "J"  # in `_edges`: the name part is read whole (a word with letters but no folded word)
+# What may stand between a text's last words and the word before them (besides spaces), and
+# after them, for those words to be cut off its tokens: characters that fold to nothing and
+# join no word («(США)», «…»), Великобритания»).
+_BEFORE_CUT, _AFTER_CUT = "(«\"“„", frozenset(")».,;:\"”")
 _RECENT = 16  # texts whose records are kept: an entry's name parts are each read up to three times
+_UNREAD: list[tuple] = []  # in `_recent`: a text not read lately
 
 
 def _edges(words: tuple[str, ...]) -> str:
-    """«S|S» for a one-letter word, «x|S» for words ending in one, …: `fold` joins two one-letter
-    words in a row, so a text whose words' edges read «SS» (or «J», two inside one word) is read whole."""
-    if any(len(a) == 1 == len(b) for a, b in zip(words, words[1:])):
-        return _WHOLE
+    """«S|S» for folded words that begin and end with a one-letter one («U.S.», «A»), «x|S» for
+    words ending in one, …: `fold` joins one-letter words in a row across words too, so a text
+    whose words' edges read «SS» is read whole."""
     return ("S" if len(words[0]) == 1 else "x") + "|" + ("S" if len(words[-1]) == 1 else "x")
 
 
@@ -62,10 +68,20 @@ def _record(word: str) -> tuple:
     cyrillic = bool(CYRILLIC_LETTER.search(word))
     if not folded:
         return (_WHOLE,) * _FIELDS if capitals or first or cyrillic else ()
-    joined = " ".join(folded)
+    words = join_initials(list(folded))
+    joined = " ".join(words)
     content = content_words(joined)
-    return (joined, "".join(map(transliterate, folded)), folded_tokens(joined), _edges(folded), folded[0],
-            folded[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
+    return (joined, "".join(map(transliterate, words)), folded_tokens(joined), _edges(folded), words[0],
+            words[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
+
+
+def _spaced(text: str) -> str:
+    """`normalise_whitespace`: the text itself when it is (a published name is), seen without splitting
+    it (the only whitespace a printable text has is the space)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    spaced = " ".join(text.split())
+    return text if text == spaced else spaced
 
 
 class _Records(dict):
@@ -81,12 +97,14 @@ class PartWords:
         self._records = _Records()
         self._keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._recent: dict[str, list[tuple] | None] = {}  # the last few texts' records: an entry's parts
+        self._cuts: dict[str, tuple[str, ...]] = {}  # `tokens_without`: a few dozen countries, cut from many names
 
     def _records_of(self, text: str) -> list[tuple] | None:
         """The records of the text's words; None when the text is read whole."""
-        if text in self._recent:
-            return self._recent[text]
-        found: list[tuple] | None = [*filter(None, map(self._records.__getitem__, text.split()))]
+        found: list[tuple] | None = self._recent.get(text, _UNREAD)
+        if found is not _UNREAD:
+            return found
+        found = [*filter(None, map(self._records.__getitem__, text.split()))]
         if found:
             edges = "".join(map(_EDGES, found))
             found = None if "SS" in edges or _WHOLE in edges else found
@@ -112,10 +130,10 @@ class PartWords:
         folded = " ".join(map(_FOLDED, records))
         if may_have_legal_form(_FIRST(records[0]), _LAST(records[-1])):
             return name_keys(text, folded, spaces_ignored=True, joined="".join(map(_JOINED, records)))
-        spaced = " ".join(text.split())
+        spaced = _spaced(text)
         if not loose_enough(folded):
-            return {EXACT: (text if text == spaced else spaced,), FOLDED: (), TRANSLITERATED: ()}
-        return {EXACT: (text if text == spaced else spaced,), FOLDED: (folded,),
+            return {EXACT: (spaced,), FOLDED: (), TRANSLITERATED: ()}
+        return {EXACT: (spaced,), FOLDED: (folded,),
                 TRANSLITERATED: ("".join(map(_JOINED, records)),)}
 
     def _core_keys(self, text: str) -> tuple[str, ...]:
@@ -133,6 +151,25 @@ class PartWords:
         """`fuzzy.fuzzy_tokens` of a text."""
         records = self._records_of(text)
         return folded_tokens(fold(text)) if records is None else tuple(chain.from_iterable(map(_TOKENS, records)))
+
+    def tokens_without(self, text: str, cut: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """`tokens` of the text with the last `cut` in it taken out (`f"{head} {tail}"`), given the
+        text's own `tokens`: when the cut is its last words, between spaces, brackets, quotes or
+        stops, those but the cut's (a published name without its country), not the text read again."""
+        head, found, tail = text.rpartition(cut)
+        if not found:
+            return tokens
+        start = len(head.rstrip(_BEFORE_CUT))
+        if (self._records_of(text) is None or not _AFTER_CUT.issuperset("".join(tail.split()))
+                or (start and not head[start - 1].isspace())):
+            return self.tokens(f"{head} {tail}")
+        cut_tokens = self._cuts.get(cut)
+        if cut_tokens is None:
+            cut_tokens = self._cuts[cut] = self.tokens(cut)
+        kept = len(tokens) - len(cut_tokens)
+        if kept <= 0 or tokens[kept:] != cut_tokens:
+            return self.tokens(f"{head} {tail}")
+        return tokens[:kept]
 
     def initials(self, text: str) -> tuple[tuple[str, bool], ...]:
         """`keys.initials` of a name part, function words aside."""
