@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
@@ -96,6 +96,17 @@ def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides
     data["raw"] = tuple((one(k), one(v)) for k, v in raw.items())
     data.update({k: one(v) for k, v in overrides.items()})
     return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
+
+
+_CHANGE_FIELDS = tuple(f.name for f in fields(Change))
+_change_values = attrgetter(*_CHANGE_FIELDS)
+
+
+def _change_rows(source: str, snapshot_id: int, found: list[Change]) -> list[dict[str, Any]]:
+    """The `changes` table's rows of a snapshot's changes (their fields are plain values: no
+    need of asdict's deep copy, ten times the CPU)."""
+    return [{"source": source, "snapshot_id": snapshot_id, **dict(zip(_CHANGE_FIELDS, _change_values(c)))}
+            for c in found]
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -517,8 +528,7 @@ class Store:
                              .values(present=False, last_changed=taken_at),
                              [{"b_id": e.entry_id} for e in removed])
             if found:
-                conn.execute(insert(changes), [
-                    dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])
+                conn.execute(insert(changes), _change_rows(source, snapshot_id, found))
             conn.execute(holds.delete().where(holds.c.source == source))
             if then is not None:
                 then(conn, snapshot_id)
@@ -553,8 +563,7 @@ class Store:
                                  .values(present=False, last_changed=taken_at),
                                  [{"b_id": e.entry_id} for e in result.removed])
                 if result.changes:
-                    conn.execute(insert(changes), [dict(source=source, snapshot_id=snapshot_id,
-                                                        **asdict(c)) for c in result.changes])
+                    conn.execute(insert(changes), _change_rows(source, snapshot_id, result.changes))
                 conn.execute(update(snapshots).where(snapshots.c.id == snapshot_id)
                              .values(row_count=len(result.entries)))
 
