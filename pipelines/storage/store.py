@@ -131,7 +131,7 @@ def _bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows:
 def _plain_rows(conn: Connection, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
     """The rows of a SELECT of plain columns (text, numbers) as the driver's tuples, without
     SQLAlchemy's Row per row and its result processing: a 100 000-row state's fingerprints
-    are read in a third less CPU. The statement is SQLAlchemy's, compiled for the database."""
+    are read in a quarter less CPU. The statement is SQLAlchemy's, compiled for the database."""
     compiled = query.compile(dialect=conn.dialect)
     values = compiled.construct_params()
     params = tuple(values[name] for name in compiled.positiontup or ()) if compiled.positional else values
