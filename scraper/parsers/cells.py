@@ -7,6 +7,7 @@ pipelines/register/normalise.py stores the fingerprints (entries.fingerprint): a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 RawCells = tuple[tuple[str, str], ...]
@@ -20,9 +21,20 @@ def cells_line(raw: RawCells) -> str:
 
 
 def line_fingerprint(line: str, source_url: str) -> str:
-    """The fingerprint of the row whose `cells_line` is `line`, read at `source_url`."""
-    text = f"{source_url}\x1e{line}" if line else source_url
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    """The fingerprint of the row whose `cells_line` is `line`, read at `source_url`: BLAKE2b
+    (16 bytes) of `source_url\x1eline`, or of `source_url` alone for a row without a cell."""
+    if not line:
+        return hashlib.blake2b(source_url.encode(), digest_size=16).hexdigest()
+    row = _source_hashed(source_url).copy()
+    row.update(line.encode())
+    return row.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _source_hashed(source_url: str) -> hashlib.blake2b:
+    """The start every row's fingerprint at `source_url` shares, hashed once: each row's goes
+    on from a copy (100 000 rows: a third less CPU than hashing each whole text anew)."""
+    return hashlib.blake2b(f"{source_url}\x1e".encode(), digest_size=16)
 
 
 class RowsDigest:
@@ -32,28 +44,18 @@ class RowsDigest:
     def __init__(self, source_url: str, fingerprints: list[str] | None = None) -> None:
         self._sha = hashlib.sha256()
         self.source_url, self.fingerprints = source_url, fingerprints
-        # every row's fingerprint hashes the same start (`line_fingerprint`): hashed once here,
-        # each row's hash goes on from a copy (100 000 rows: a third less CPU than anew)
-        self._row_start = hashlib.blake2b(f"{source_url}\x1e".encode(), digest_size=16)
 
     def add(self, line: str) -> None:
         self._sha.update(f"{line}\n".encode())
         if self.fingerprints is not None:
-            self.fingerprints.append(self._fingerprint(line))
+            self.fingerprints.append(line_fingerprint(line, self.source_url))
 
     def add_lines(self, lines: list[str]) -> None:
         """`add` of each line, in order; the hash fed once for them all (a page of rows)."""
         self._sha.update("".join([f"{line}\n" for line in lines]).encode())
         if self.fingerprints is not None:
-            self.fingerprints.extend(map(self._fingerprint, lines))
-
-    def _fingerprint(self, line: str) -> str:
-        """`line_fingerprint(line, self.source_url)`."""
-        if not line:  # a row without a cell: the source alone, without the separator
-            return line_fingerprint(line, self.source_url)
-        row = self._row_start.copy()
-        row.update(line.encode())
-        return row.hexdigest()
+            source_url = self.source_url
+            self.fingerprints.extend([line_fingerprint(line, source_url) for line in lines])
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()
