@@ -293,7 +293,8 @@ def test_a_pulls_short_cells_are_one_string_each_and_its_rows_as_they_were():
     served = [{"field_1_i": i, "field_2_s": "".join(["29.07.", "2015"]), "field_5_s": f"Фонд {i}",
                "field_10_s": "".join(["Включ", "ена"])} for i in (1, 2)]
     shared: dict[str, str] = {}
-    first, second = (canonical_row(row, columns, shared) for row in served)
+    (first,), _ = canonical_page(served[:1], in_row_order(columns), shared)
+    (second,), _ = canonical_page(served[1:], in_row_order(columns), shared)  # the next page
     assert first == canonical_row(served[0], columns) == {
         "number": "1", "listed_on": "29.07.2015", "name": "Фонд 1", "status": "Включена"}
     assert first["listed_on"] is second["listed_on"] and first["status"] is second["status"]

@@ -94,24 +94,19 @@ def info_columns(info: dict, rules: ColumnRules) -> tuple[dict[str, str], list[s
 SHORT_CELL_MAX = 10
 
 
-def canonical_row(row: dict, columns: dict[str, str], shared: dict[str, str] | None = None) -> dict[str, str]:
-    """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty.
-    `shared`: kept across a pull's rows, so that a short cell (a date, a status: the same in
-    thousands of rows) is one string for all of them, not one each (20 MB of 100 000 rows)."""
-    cells = {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}
-    if shared is not None:
-        for field, text in cells.items():
-            if 0 < len(text) <= SHORT_CELL_MAX:
-                cells[field] = shared.setdefault(text, text)
-    return cells
+def canonical_row(row: dict, columns: dict[str, str]) -> dict[str, str]:
+    """A /values row → canonical fields (by `map_columns`' mapping); a field left out is empty."""
+    return {field: "" if row.get(key) is None else str(row[key]) for key, field in columns.items()}
 
 
 def canonical_page(rows: list[dict], columns: dict[str, str],
                    shared: dict[str, str]) -> tuple[list[dict[str, str]], list[str]]:
-    """`canonical_row` of each of a page's rows (`columns` `in_row_order`; `shared`: the
-    pull's short cells) and each one's line: `cells.cells_line` of its non-empty cells, in
-    ROW_FIELDS order. Both in one pass over the cells: the spider's 100 000 rows cost a
-    quarter less CPU than making each row's dict, then its line from the dict."""
+    """`canonical_row` of each of a page's rows (`columns` `in_row_order`) and each one's
+    line: `cells.cells_line` of its non-empty cells, in ROW_FIELDS order. Both in one pass
+    over the cells: the spider's 100 000 rows cost a quarter less CPU than making each row's
+    dict, then its line from the dict. `shared`: kept across a pull's pages, so that a short
+    cell (a date, a status: the same in thousands of rows) is one string for all of them,
+    not one each (20 MB of 100 000 rows)."""
     cells_of = [(key, field, f"{field}{KEY_SEPARATOR}") for key, field in columns.items()]
     one_string = shared.setdefault
     made, lines = [], []
