@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.register.countries import COUNTRY_CODES, country_code
 from pipelines.register.names import NameParts, normalise_whitespace, split_name
@@ -96,6 +98,16 @@ def test_degenerate_input_does_not_raise(published):
 def test_name_parts_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         split_name("Article 19 (Великобритания)").country = ""  # type: ignore[misc]
+
+
+@given(st.text(alphabet=" a\u00a0\t\n\u2003\u1680\x1f\x85\u2028«", max_size=8))
+def test_whitespace_is_normalised_as_split_and_joined_and_a_clean_text_is_itself(text):
+    """Its fast path (a printable text without two spaces in a row, nor one at an end) and
+    splitting agree: the same text, and the text itself exactly when it is already clean."""
+    joined = " ".join(text.split())
+    spaced = normalise_whitespace(text)
+    assert spaced == joined
+    assert (spaced is text) == (joined == text)
 
 
 def test_normalise_whitespace():

@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 
 from pipelines.matching.fuzzy import OPTIONAL_WORDS, fuzzy_tokens
 from pipelines.matching.keys import CORE, core_keys, initials, name_keys
-from pipelines.matching.parts import PartWords, _spaced
+from pipelines.matching.parts import PartWords
 from pipelines.matching.translation import english_name, russian_words
-from pipelines.register.names import normalise_whitespace
 
 # Words that fold, join, transliterate, translate or make initials in every way the functions know.
 WORDS = ["Фонд", "«Свободная", "Россия»", "Open", "Society", "Foundation", "U.S.", "U.", "S.", "e.V.", "в", "и",
@@ -55,8 +54,3 @@ def test_a_name_without_its_country_has_the_words_of_that_text(text, country, be
     assert parts.tokens_without(text, "Бельгия", parts.tokens(text)) == fuzzy_tokens(text)
 
 
-@given(st.text(alphabet=" a\u00a0\t\n\u2003«", max_size=8))
-def test_a_name_part_is_spaced_as_normalise_whitespace_spaces_it(text):
-    spaced = _spaced(text)
-    assert spaced == normalise_whitespace(text)
-    assert (spaced is text) == (normalise_whitespace(text) is text)

@@ -36,6 +36,7 @@ from pipelines.matching.keys import (
     transliterate,
 )
 from pipelines.matching.translation import GLOSSARY, content_words, english_name, russian_words
+from pipelines.register.names import normalise_whitespace
 
 # A word's record, by field: its folded words (one-letter ones in a row joined, as `fold` joins
 # them) joined by spaces, their transliterations joined, their fuzzy tokens, how its edges may
@@ -73,15 +74,6 @@ def _record(word: str) -> tuple:
     content = content_words(joined)
     return (joined, "".join(map(transliterate, words)), folded_tokens(joined), _edges(folded), words[0],
             words[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
-
-
-def _spaced(text: str) -> str:
-    """`normalise_whitespace`: the text itself when it is (a published name is), seen without splitting
-    it (the only whitespace a printable text has is the space)."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    spaced = " ".join(text.split())
-    return text if text == spaced else spaced
 
 
 class _Records(dict):
@@ -130,7 +122,7 @@ class PartWords:
         folded = " ".join(map(_FOLDED, records))
         if may_have_legal_form(_FIRST(records[0]), _LAST(records[-1])):
             return name_keys(text, folded, spaces_ignored=True, joined="".join(map(_JOINED, records)))
-        spaced = _spaced(text)
+        spaced = normalise_whitespace(text)
         if not loose_enough(folded):
             return {EXACT: (spaced,), FOLDED: (), TRANSLITERATED: ()}
         return {EXACT: (spaced,), FOLDED: (folded,),
