@@ -65,7 +65,8 @@ def print_table(table: list) -> None:
             ratio = value / goal
             lines.append((label, fmt(value, unit), fmt(goal, unit), f"{ratio:.2f}",
                           "ok" if ratio <= 1 else "OVER", how))
-    widths = [max(len(str(line[i])) for line in [HEADER, *lines]) for i in range(len(HEADER))]
+    # at least one dash per column, so a table with no goal (an empty verdict column) reads back
+    widths = [max(1, *(len(str(line[i])) for line in [HEADER, *lines])) for i in range(len(HEADER))]
     for line in [HEADER, tuple("-" * w for w in widths), *lines]:
         print("  ".join(str(cell).ljust(w) if i in (0, 4, 5) else str(cell).rjust(w)
                         for i, (cell, w) in enumerate(zip(line, widths))).rstrip())

@@ -5,7 +5,8 @@ by the real spider from the local fakes (undesirable organisations: both recorde
     .venv/bin/python benchmarks/everywhere.py            # 3 rounds of the queries
     .venv/bin/python benchmarks/everywhere.py --rounds 10
 
-Prints figures; it never asserts and exits 0.
+Prints a table of figures (none has a goal: issue 16's goals are the other scripts'); it never
+asserts and exits 0.
 - "check_everywhere": every register's answer to one query, in process (the states built
   once, as a running server holds them), with each register's data age read from the
   database, as every request does.
@@ -27,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import httpx2 as httpx  # noqa: E402
+from _common import print_table  # noqa: E402
 
 from pipelines.publish import combined, latest_xlsx  # noqa: E402
 from pipelines.publish.sync import Published, publish_combined  # noqa: E402
@@ -46,9 +48,10 @@ QUERIES = ("Stichting Bellingcat", "Free Russia Foundation", "Open Society Insti
            "Радио Свобода", "Meduza", "Greenpeace")
 
 
-def _ms(samples: list[float]) -> str:
+def _quantile_rows(label: str, samples: list[float], how: str) -> list[tuple]:
     cuts = statistics.quantiles(samples, n=100)
-    return f"p50 {cuts[49] * 1000:6.2f} ms  p95 {cuts[94] * 1000:6.2f} ms  ({len(samples)} queries)"
+    how = f"{len(samples)} queries; {how}"
+    return [(f"{label}: p50", cuts[49] * 1000, None, " ms", how), (f"{label}: p95", cuts[94] * 1000, None, " ms", how)]
 
 
 def main() -> int:
@@ -64,14 +67,15 @@ def main() -> int:
         registers = create_app(config).state.registers
         started = time.perf_counter()
         check_everywhere(registers, "ru_minjust_undesirable", "warm-up")  # builds every state
-        print(f"every register's state built (first check): {time.perf_counter() - started:.2f} s")
+        table: list[tuple] = [("every register's state built (first check)", time.perf_counter() - started,
+                               None, " s", "4 registers, 2 of them crawled")]
         inside, through = [], []
         for _ in range(args.rounds):
             for query in QUERIES:
                 started = time.perf_counter()
                 check_everywhere(registers, "ru_minjust_undesirable", query)
                 inside.append(time.perf_counter() - started)
-        print(f"check_everywhere, 4 registers (2 read): {_ms(inside)}")
+        table += _quantile_rows("check_everywhere, in process", inside, "every register's answer")
         with serving(data_dir) as base, httpx.Client(base_url=base, timeout=30) as client:
             client.get("/api/check", params={"q": "warm-up"})
             for _ in range(args.rounds):
@@ -79,18 +83,19 @@ def main() -> int:
                     started = time.perf_counter()
                     client.get("/api/check", params={"q": query}).raise_for_status()
                     through.append(time.perf_counter() - started)
-        print(f"GET /api/check, real server:            {_ms(through)}")
+        table += _quantile_rows("GET /api/check, real server", through, "one client")
         store = Store(config.database_url)
         for xlsx in (False, True):
             done, wall, cpu = Published(None), time.perf_counter(), time.process_time()
             publish_combined(store, data_dir, done, force=True)
             if xlsx:  # made from all/latest.json when first asked for
                 latest_xlsx.refresh(data_dir, combined.ALL, store.url, force=True)
-            print(f"publish_combined{' with the XLSX' if xlsx else ' (CSV, JSON, package)'}: "
-                  f"{time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")
+            table.append((f"publish_combined, {'with the XLSX' if xlsx else 'CSV, JSON, package'}",
+                          time.perf_counter() - wall, None, " s", f"forced; {time.process_time() - cpu:.2f} s CPU"))
         started = time.perf_counter()
         publish_combined(store, data_dir, Published(None))
-        print(f"publish_combined, nothing lagging: {(time.perf_counter() - started) * 1000:.1f} ms")
+        table.append(("publish_combined, nothing lagging", (time.perf_counter() - started) * 1000, None, " ms", "-"))
+        print_table(table)
         store.close()
     return 0
 

@@ -38,6 +38,15 @@ def test_the_rows_a_script_printed_are_read_back_with_their_goal_and_load():
     assert "CPUs, load average" in rows[0].load and rows[0].load == rows[2].load
 
 
+def test_a_table_with_no_goal_at_all_keeps_its_how_in_its_own_column():
+    # its verdict column is empty in every row: printed zero wide, it used to swallow the next one
+    rows = _common.read_tables("everywhere.py", printed(TABLE[2:]))
+    assert [(r.figure, r.measured, r.goal, r.verdict, r.how) for r in rows] == [
+        ("real register (390): index memory", "1.4 MB", "-", "", "")]
+    rows = _common.read_tables("everywhere.py", printed([("state built", 0.5, None, " s", "4 registers")]))
+    assert [(r.verdict, r.how) for r in rows] == [("", "4 registers")]
+
+
 def test_the_readme_section_between_the_markers_is_replaced_and_nothing_else(tmp_path):
     (tmp_path / "check.txt").write_text(printed(TABLE) + printed(TABLE[:1], "second table\n"), encoding="utf-8")
     (tmp_path / "web.txt").write_text("Traceback (most recent call last): …\n", encoding="utf-8")
