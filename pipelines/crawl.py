@@ -11,7 +11,6 @@ before writing them: every run rebuilds what lags behind the database).
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from pipelines import collector
 from pipelines.publish.ahead import Ahead, write_ahead
 from pipelines.publish.status import write_status
 from pipelines.publish.sync import pause_point, publish
@@ -93,9 +93,10 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
     `packed`: replies compressed already, by SHA-256 (raw_archive.Packer, as they were fetched)."""
     pause_point("pulled")
     run = _Run(pull, store, data_dir, thresholds, now or utc_now(), allow_drop, queue_alerts, profile)
-    # two crawls of one source never interleave; the reads and the poll's log share one connection
+    # two crawls of one source never interleave; the reads and the poll's log share one connection;
+    # rows, entries and their cells hold no cycles: collecting, 2-3 s of a 100 000-row first crawl
     with source_lock(data_dir, pull.source, database_url=store.url), store.one_connection(), \
-            _no_cycle_collection(), _discarding(run):
+            collector.paused(), _discarding(run):
         run.replies = _archive(run, packed)
         packed = None  # archived: what is compressed lives on only in the raw/ files still to write
         pause_point("archived")
@@ -116,21 +117,6 @@ def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and p
         pause_point("published")
         write_status(data_dir, pull.source, outcome.status, outcome.message, run.now, published.shows)
         return outcome
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Rows, entries and their cells hold no reference cycles, yet the cyclic collector walks
-    every one of them again each time enough are made: 2-3 s of a 100 000-row first crawl.
-    Off for the crawl's path; whatever cycle it leaves is collected once it is back on."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipelines import collector
 from pipelines.i18n.catalog import language_of, translator
 from pipelines.storage.atomic import atomic_write_bytes
 from pipelines.storage.data_config import EMPTY, MISSING, DataConfig, LostDatabase
@@ -203,8 +204,9 @@ class _LazyGroup(click.Group):
         if cmd_name not in self.commands:
             # a command missing from the table (test_cli says so) is still found, slowly
             modules = [COMMANDS[cmd_name][0]] if cmd_name in COMMANDS else _COMMAND_MODULES
-            for module in modules:
-                importlib.import_module(f"regwatch.cli.{module}")  # registers its commands
+            with collector.paused():  # imports make no garbage (SQLAlchemy's: 40 ms of collections)
+                for module in modules:
+                    importlib.import_module(f"regwatch.cli.{module}")  # registers its commands
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
