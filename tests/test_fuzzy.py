@@ -115,3 +115,13 @@ def test_a_words_weight_counts_the_entries_that_have_it_not_their_names():
     assert scorer.weight("human") == math.log(1 + 2 / 2)  # in both, however many names
     assert scorer.words(1) == () and scorer.words(2) == ("memorial", "human", "rights")
     assert list(scorer._names("human")) == [2, 3]
+
+
+def test_postings_sorted_by_radix_are_those_of_any_vocabulary(monkeypatch):
+    from pipelines.matching import fuzzy
+
+    entries = normalise_rows(combined_rows())[0]
+    by_radix = RegisterIndex(entries)._scorer.state()
+    assert 1000 < len(by_radix["spelling"]) <= fuzzy._RADIX_WORDS  # type: ignore[arg-type]
+    monkeypatch.setattr(fuzzy, "_RADIX_WORDS", 0)
+    assert RegisterIndex(entries)._scorer.state() == by_radix

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, count, repeat
 from operator import add
 
 from rapidfuzz import fuzz, process
@@ -49,6 +50,9 @@ SHORTLIST = 40  # names scored precisely per query, out of those sharing its rar
 _POSTINGS_BUDGET = 20000  # name ids visited per query before the commonest words are skipped
 _SUMMED_IN_NUMPY = 4000  # name ids visited from which their sums are made in numpy (`_summed_in_numpy`)
 _OPTIONAL_WEIGHT = 0.1
+# A vocabulary up to this size has its word numbers sorted as 16-bit ones, by radix: four times
+# faster than other numbers (a 100 000-entry register's names hold two million words).
+_RADIX_WORDS = 1 << 16
 # A word in at least this share of the register's entries says what kind of body a name is,
 # not which one («international», «human», «rights» on a register of NGOs).
 GENERIC_SHARE = 0.02
@@ -153,9 +157,9 @@ class TokenScorer:
         """Every name's words as numbers, all at once (in C): words are numbered in the names' order,
         not a set's, so the vocabulary's order (which of two close spellings that score alike comes
         first) is the same in every process, whatever the hash seed."""
-        self._spelling = list(dict.fromkeys(chain.from_iterable(self._added)))
-        number = dict(zip(self._spelling, range(len(self._spelling))))
+        number: defaultdict[str, int] = defaultdict(count().__next__)  # a word not seen yet: the next number
         self._word_ids = array("I", map(number.__getitem__, chain.from_iterable(self._added)))
+        self._spelling = list(number)
         self._starts = array("I", accumulate(map(len, self._added), initial=0))
         self._added = []
 
@@ -179,12 +183,16 @@ class TokenScorer:
         entry): sorted in numpy, not appended name by name."""
         import numpy as np
 
-        ids = np.frombuffer(self._word_ids, dtype=np.uint32).astype(np.uint64)
+        ids = np.frombuffer(self._word_ids, dtype=np.uint32)
         starts = np.frombuffer(self._starts, dtype=np.uint32)
-        names = np.repeat(np.arange(len(starts) - 1, dtype=np.uint64), np.diff(starts))
-        pairs = _distinct((ids << 32) | names)  # each name once per word, by word then name
-        words, found = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
-        bounds = np.searchsorted(words, np.arange(len(self._spelling) + 1, dtype=np.uint64)).tolist()
+        names = np.repeat(np.arange(len(starts) - 1, dtype=np.uint32), np.diff(starts))
+        # by word, each word's names in their order: a stable sort (by radix for 16-bit numbers)
+        order = np.argsort(ids.astype(np.uint16) if len(self._spelling) <= _RADIX_WORDS else ids, kind="stable")
+        words, found = ids[order], names[order]
+        once = np.ones(len(words), dtype=bool)  # each name once per word
+        once[1:] = (words[1:] != words[:-1]) | (found[1:] != found[:-1])
+        words, found = words[once], found[once]
+        bounds = np.searchsorted(words, np.arange(len(self._spelling) + 1, dtype=np.uint32)).tolist()
         by_word = [found[start:end].tobytes() for start, end in zip(bounds, bounds[1:])]
         # an entry's names are added together: by word, their owners come in order, each run one entry
         owners = np.frombuffer(self._owner_of, dtype=np.uint32)[found]
@@ -436,16 +444,6 @@ def _summed_in_numpy(visits: list[tuple[float, array]]) -> list[int]:
     # the largest sums first, a tie by when the name was first met (`_shortlist`'s order)
     order = np.lexsort((first, -shared))[:SHORTLIST]
     return unique[order].tolist()
-
-
-def _distinct(values):  # type: ignore[no-untyped-def]  # numpy arrays
-    """The distinct values, in order (numpy 2.4's `unique` hashes: 20 times slower than this sort)."""
-    import numpy as np
-
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
 
 
 def unpack_ids(data: bytes) -> array:

@@ -317,8 +317,9 @@ def core_keys(text: str) -> tuple[str, ...]:
 def name_parts(entry: Entry) -> tuple[tuple[str, str], ...]:
     """The entry's (part, text) name parts, most specific first: a hit reports the first
     that matched, so the whole published name comes last."""
-    return (*((NAME_RU, t) for t in entry.name_ru), *((NAME_ORIGINAL, t) for t in entry.name_original),
-            *((ACRONYM, t) for t in entry.acronyms), (NAME, entry.name))
+    # lists, not generators: the index of a 100 000-entry register asks this of every entry
+    return (*[(NAME_RU, t) for t in entry.name_ru], *[(NAME_ORIGINAL, t) for t in entry.name_original],
+            *[(ACRONYM, t) for t in entry.acronyms], (NAME, entry.name))
 
 
 # --- acronyms the register does not print ------------------------------------------------
