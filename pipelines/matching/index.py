@@ -33,7 +33,6 @@ characters in it are dropped; an empty one is a QueryError (a ValueError).
 from __future__ import annotations
 
 import functools
-import gc
 import html
 import re
 import unicodedata
@@ -41,6 +40,7 @@ from array import array
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from pipelines import collector
 from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.fuzzy import (
     NEAR_MISS_MAX,
@@ -335,14 +335,9 @@ class RegisterIndex:
         self._scorer = TokenScorer()
         # The build makes millions of small lists and tuples, none of them in a cycle: the cyclic
         # garbage collector would walk them all again and again for nothing.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():
             self._build(_Memo())
             self._scorer.freeze()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _build(self, memo: _Memo) -> None:
         """Every entry's items, keys and words. What depends only on a part's text (its keys'
