@@ -40,11 +40,12 @@ from pipelines.register.names import normalise_whitespace
 
 # A word's record, by field: its folded words (one-letter ones in a row joined, as `fold` joins
 # them) joined by spaces, their transliterations joined, their fuzzy tokens, how its edges may
-# join a neighbour's (see `_edges`), its first and last folded words, its `initial_letters`,
-# whether it has a Cyrillic letter, its words a translation must meet (`content_words`), and
-# whether those are all glossary words.
+# join a neighbour's (see `_edges`), whether its first folded word may begin a legal form and its
+# last end one (`may_have_legal_form`), its `initial_letters`, whether it has a Cyrillic letter,
+# its words a translation must meet (`content_words`), and whether those are all glossary words
+# with no Cyrillic letter in the word (what `english_name` asks of each word).
 _FIELDS = 11
-(_FOLDED, _JOINED, _TOKENS, _EDGES, _FIRST, _LAST, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
+(_FOLDED, _JOINED, _TOKENS, _EDGES, _LEADS, _ENDS, _CAPITALS, _INITIALS, _CYRILLIC, _CONTENT,
  _ENGLISH) = map(itemgetter, range(_FIELDS))
 _WHOLE = "J"  # in `_edges`: the name part is read whole (a word with letters but no folded word)
 # What may stand between a text's last words and the word before them (besides spaces), and
@@ -72,8 +73,14 @@ def _record(word: str) -> tuple:
     words = join_initials(list(folded))
     joined = " ".join(words)
     content = content_words(joined)
-    return (joined, "".join(map(transliterate, words)), folded_tokens(joined), _edges(folded), words[0],
-            words[-1], capitals, first, cyrillic, content, all(w in GLOSSARY for w in content))
+    return (joined, "".join(map(transliterate, words)), folded_tokens(joined), _edges(folded),
+            may_have_legal_form(words[0], ""), may_have_legal_form("", words[-1]), capitals, first,
+            cyrillic, content, not cyrillic and all(w in GLOSSARY for w in content))
+
+
+def _tokens(records: list[tuple]) -> tuple[str, ...]:
+    """A text's fuzzy tokens, its words' in a row: adding a few short tuples beats chaining them."""
+    return sum(map(_TOKENS, records), ())
 
 
 class _Records(dict):
@@ -115,12 +122,13 @@ class PartWords:
             keys[CORE] = core_keys(text)
             return keys, folded_tokens(folded)
         keys = self._name_keys(text, records)
-        keys[CORE] = self._core_keys(text)
-        return keys, tuple(chain.from_iterable(map(_TOKENS, records)))
+        proper = core(text)  # "" for most names
+        keys[CORE] = self._core_keys(proper) if proper else ()
+        return keys, _tokens(records)
 
     def _name_keys(self, text: str, records: list[tuple]) -> dict[str, tuple[str, ...]]:
         folded = " ".join(map(_FOLDED, records))
-        if may_have_legal_form(_FIRST(records[0]), _LAST(records[-1])):
+        if _LEADS(records[0]) or _ENDS(records[-1]):
             return name_keys(text, folded, spaces_ignored=True, joined="".join(map(_JOINED, records)))
         spaced = normalise_whitespace(text)
         if not loose_enough(folded):
@@ -128,10 +136,8 @@ class PartWords:
         return {EXACT: (spaced,), FOLDED: (folded,),
                 TRANSLITERATED: ("".join(map(_JOINED, records)),)}
 
-    def _core_keys(self, text: str) -> tuple[str, ...]:
-        proper = core(text)
-        if not proper:
-            return ()
+    def _core_keys(self, proper: str) -> tuple[str, ...]:
+        """`core_keys` of a name part, given its (non-empty) `core`."""
         keys = self._keys.get(proper)
         if keys is None:
             records = self._records_of(proper)
@@ -142,7 +148,7 @@ class PartWords:
     def tokens(self, text: str) -> tuple[str, ...]:
         """`fuzzy.fuzzy_tokens` of a text."""
         records = self._records_of(text)
-        return folded_tokens(fold(text)) if records is None else tuple(chain.from_iterable(map(_TOKENS, records)))
+        return folded_tokens(fold(text)) if records is None else _tokens(records)
 
     def tokens_without(self, text: str, cut: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """`tokens` of the text with the last `cut` in it taken out (`f"{head} {tail}"`), given the
@@ -175,7 +181,7 @@ class PartWords:
         records = self._records_of(text)
         if records is None:
             return english_name(text)
-        return any(map(_CONTENT, records)) and not any(map(_CYRILLIC, records)) and all(map(_ENGLISH, records))
+        return all(map(_ENGLISH, records)) and any(map(_CONTENT, records))
 
     def russian(self, text: str) -> tuple[str, ...]:
         """`translation.russian_words`."""
