@@ -30,6 +30,7 @@ import gc
 import os
 import platform
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -64,12 +65,19 @@ def labelled_queries() -> list[str]:
         return [row["query"] for row in csv.DictReader(handle)]
 
 
-def build(entries: list[Entry]) -> tuple[RegisterIndex, float, float]:
-    """The index, and the wall-clock and CPU seconds it took to build."""
+def build(entries: list[Entry]) -> tuple[RegisterIndex, float, float, float]:
+    """The index, and the wall-clock seconds it took to build, and the CPU seconds of this
+    process and of the child it forks for a big register (pipelines/forked.py)."""
     gc.collect()
-    start, start_cpu = time.perf_counter(), time.process_time()
+    start, start_cpu, start_children = time.perf_counter(), time.process_time(), children_cpu()
     index = RegisterIndex(entries)
-    return index, time.perf_counter() - start, time.process_time() - start_cpu
+    return index, time.perf_counter() - start, time.process_time() - start_cpu, children_cpu() - start_children
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's children that ended (and were waited for) so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def index_memory(entries: list[Entry]) -> float:
@@ -105,7 +113,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def bench(label: str, entries: list[Entry], queries: list[str], rounds: int, p95_goal_ms: float | None,
           build_goal_s: float | None, table: list) -> None:
-    index, seconds, cpu_seconds = build(entries)
+    index, seconds, cpu_seconds, child_seconds = build(entries)
     times, cpu = latencies(index, queries, rounds)
     listed = sum(index.check(q).listed for q in queries)
     how = f"{len(queries)} queries × {rounds} rounds, {listed} listed"
@@ -114,7 +122,10 @@ def bench(label: str, entries: list[Entry], queries: list[str], rounds: int, p95
     table.append((f"{label}: check p95, CPU time", percentile(cpu, 0.95) * 1000, p95_goal_ms, " ms", how))
     table.append((f"{label}: check max", max(times) * 1000, None, " ms", how))
     table.append((f"{label}: index build", seconds, build_goal_s, " s", f"{len(entries)} entries"))
-    table.append((f"{label}: index build, CPU time", cpu_seconds, build_goal_s, " s", f"{len(entries)} entries"))
+    # the goal is the wall-clock time of a quiet two-core machine; a big register's build uses both cores
+    table.append((f"{label}: index build, CPU time", cpu_seconds + child_seconds, None, " s",
+                  f"{len(entries)} entries; this process {cpu_seconds:.2f} s, "
+                  f"the child it forked {child_seconds:.2f} s"))
     table.append((f"{label}: index memory", index_memory(entries) / MB, None, " MB",
                   "tracemalloc: entries excluded, the fold caches it fills included"))
     write, load, size = stored(Register("benchmark", entries, index))

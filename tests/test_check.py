@@ -591,3 +591,23 @@ def test_a_rule_against_a_declined_query_holds_in_the_nominative():
     rule = ("медузу", f"{SOURCE}/73")
     verdict = INDEX.check("Медузу", false_positives=[rule])
     assert not verdict.listed and [number(c) for c in verdict.ruled_out] == [73]
+
+
+def test_an_index_whose_whole_names_a_forked_child_read_is_the_one_built_alone(monkeypatch):
+    """A big register's whole published names are read in a forked child (pipelines/forked.py):
+    the index is the same, each table's keys in the same order, as the one this process builds alone."""
+    from pipelines.matching import index as index_module
+
+    def ordered(value):  # dicts compared with their order
+        return [(k, ordered(v)) for k, v in value.items()] if isinstance(value, dict) else value
+
+    alone = ordered(RegisterIndex(ENTRIES).state())
+    forks = []
+    started = index_module.forked.started
+    monkeypatch.setattr(index_module, "FORK_ENTRIES", 100)
+    monkeypatch.setattr(index_module.forked, "_alone", lambda: True)  # beside pytest-xdist's own thread
+    monkeypatch.setattr(index_module.forked, "started", lambda *args: forks.append(started(*args)) or forks[-1])
+    assert ordered(RegisterIndex(ENTRIES).state()) == alone
+    assert len(forks) == 1 and forks[0] is not None  # it did fork
+    monkeypatch.setattr(index_module.forked, "started", lambda *args: None)  # where it cannot
+    assert ordered(RegisterIndex(ENTRIES).state()) == alone

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from types import SimpleNamespace
 
 import pytest
@@ -106,9 +107,8 @@ def test_the_shortlist_summed_in_numpy_is_the_one_summed_in_a_dict(scorer, queri
 
 def test_a_words_weight_counts_the_entries_that_have_it_not_their_names():
     scorer = TokenScorer()
-    scorer.add(0, ("memorial", "centre"), owner=0)
-    scorer.add(2, ("memorial", "human", "rights"), owner=0)  # the same entry's other name (1: an acronym)
-    scorer.add(3, ("human", "rights", "watch"), owner=1)
+    scorer.add_names([("memorial", "centre"), (), ("memorial", "human", "rights"),  # 1: an acronym
+                      ("human", "rights", "watch")], array("I", [0, 0, 0, 1]))  # 2: the same entry's other name
     scorer.freeze()
     assert scorer._vocabulary == ["memorial", "centre", "human", "rights", "watch"]  # as first met
     assert scorer.weight("memorial") == scorer.weight("watch") == math.log(1 + 2 / 1)  # in one entry of two

@@ -28,9 +28,8 @@ def test_the_keys_made_of_the_words_are_those_of_the_whole_text(text):
         keys, tokens = parts.name(text)
         assert keys == {**name_keys(text, spaces_ignored=True), CORE: core_keys(text)}
         assert tokens == parts.tokens(text) == fuzzy_tokens(text)
-        assert parts.initials(text) == initials(text, OPTIONAL_WORDS)
-        assert parts.english(text) == english_name(text)
         assert parts.russian(text) == russian_words(text)
+        assert parts.read(text) == (keys, tokens, initials(text, OPTIONAL_WORDS), english_name(text))
 
 
 def test_one_letter_words_in_a_row_are_joined_as_fold_joins_them():

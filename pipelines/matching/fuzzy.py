@@ -29,7 +29,7 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import accumulate, chain, count, repeat
+from itertools import accumulate, chain, count, groupby, repeat
 from operator import add
 
 from rapidfuzz import fuzz, process
@@ -119,7 +119,7 @@ class TokenScorer:
     """Names as word bags, with an inverted index from word to names and word weights."""
 
     def __init__(self) -> None:
-        """Add every name, then `freeze`."""
+        """`add_names`, then `freeze`."""
         # word → the names that have it, as bytes until a query needs them
         self._postings: dict[str, array | bytes] = {}
         # Each name's words, in order, as numbers into _spelling (4 bytes a word: a 100 000-entry
@@ -130,7 +130,7 @@ class TokenScorer:
         # Until `freeze`: by name, its words and its entry.
         self._added: list[tuple[str, ...]] = []
         self._owner_of = array("I")
-        self._owners, self._owner = 0, -1
+        self._owners = 0
         self._weights: dict[str, float] = {}
         self._vocabulary: list[str] = []
         self._ids: dict[str, int] | None = None  # word → its number, made by the first query
@@ -141,17 +141,12 @@ class TokenScorer:
         self._unknown_weight = 0.0
         self._generic_weight = 0.0
 
-    def add(self, index: int, words: tuple[str, ...], owner: int) -> None:
-        """Name `index` (more than the last one added), one of the names of entry `owner` (the
-        names of an entry added together): a word's rarity counts entries."""
-        if owner != self._owner:
-            self._owners, self._owner = self._owners + 1, owner
-        added = self._added
-        while len(added) < index:  # names without words: an index's acronyms
-            added.append(())
-            self._owner_of.append(owner)
-        added.append(words)
-        self._owner_of.append(owner)
+    def add_names(self, words: list[tuple[str, ...]], owners: array) -> None:
+        """Every name's words (name i's are words[i]: an index's acronyms have none) and the
+        entry each is a name of (`owners`, by name; an entry's names are added together): a
+        word's rarity counts entries."""
+        self._added, self._owner_of = words, owners
+        self._owners = sum(1 for _ in groupby(owners))
 
     def _number_words(self) -> None:
         """Every name's words as numbers, all at once (in C): words are numbered in the names' order,

@@ -39,8 +39,9 @@ import unicodedata
 from array import array
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
+from itertools import chain
 
-from pipelines import collector
+from pipelines import collector, forked
 from pipelines.i18n.phrase import Explained, Phrase
 from pipelines.matching.fuzzy import (
     NEAR_MISS_MAX,
@@ -92,6 +93,9 @@ SHORT_FORM_SCORE = 91.0
 # Russian names a translation is compared with, at most: a query whose every word is in more
 # names is made of words too common to name one entry (and would cost a 100 000-entry register)
 _MAX_TRANSLATED = 2000
+# Entries from which the index reads its whole published names in a forked child (a fork and the
+# names' keys sent back cost more than a small register's names)
+FORK_ENTRIES = 20_000
 
 # The rule that decided a verdict, stable for the JSON and tests (`Verdict.rule`); each has
 # its explanation in the phrase catalog as check.rule.<id>.
@@ -190,6 +194,11 @@ def _compact(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
     return {key: items[0] if len(items) == 1 else items for key, items in table.items()}
 
 
+# What `_Memo.read_parts` works out of a Russian or original name part: its keys' item lists,
+# its words, its short forms and the item lists of the acronyms made of it (each with whether it is weak).
+_Read = tuple[tuple[list[int], ...], tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]
+
+
 class _Memo:
     """What `RegisterIndex` works out of a name part's text, once per distinct text (each of its
     words once: `PartWords`): its keys as the lists of items they name (in `keys`, `initials`,
@@ -199,12 +208,11 @@ class _Memo:
         self.keys: dict[str, dict[str, list[int]]] = {level: {} for level in _LEVELS}
         self.initials: dict[str, list[int]] = {}  # an acronym made of a name part → items (-item-1: weak)
         self.russian_keys: dict[str, list[int]] = {}  # a Russian name's word keys → items
-        self._parts = PartWords()
-        self._names: dict[str, tuple[tuple[list[int], ...], tuple[str, ...]]] = {}
+        self.parts = PartWords()
+        self.read: dict[str, _Read] = {}  # by Russian or original name part (`read_parts`)
+        self.english: dict[str, bool] = {}  # …whether it is an English name (`translation.english_name`)
         self._acronyms: dict[str, tuple[list[int], ...]] = {}
-        self._forms: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]] = {}
         self._russian: dict[str, tuple[str, tuple[list[int], ...]]] = {}
-        self._english: dict[str, bool] = {}
 
     def _lists(self, keys: Iterable[tuple[str, Iterable[str]]]) -> tuple[list[int], ...]:
         lists = []
@@ -217,13 +225,19 @@ class _Memo:
                 lists.append(items)
         return tuple(lists)
 
-    def name(self, text: str) -> tuple[tuple[list[int], ...], tuple[str, ...]]:
-        """The item lists of a name part's keys, and its words (`folded_tokens`)."""
-        found = self._names.get(text)
-        if found is None:
-            keys, words = self._parts.name(text)
-            found = self._names[text] = (self._lists(_stored(keys)), words)
-        return found
+    def whole(self, keys: _Stored) -> tuple[list[int], ...]:
+        """The item lists of a whole published name's keys (`_whole_name`): none is read twice."""
+        return self._lists(keys)
+
+    def read_parts(self, entries: list[Entry]) -> None:
+        """Every Russian and original name part's keys, words, short forms and language (in
+        `read`, `english`), each text once, before the entries' items are added (as a forked
+        child reads the whole names)."""
+        parts, read, english, initials = self.parts, self.read, self.english, self.initials
+        for text in dict.fromkeys(chain.from_iterable(chain(e.name_ru, e.name_original) for e in entries)):
+            keys, words, made, english[text] = parts.read(text)
+            read[text] = (self._lists(_stored(keys)), words, short_forms(text, _is_country),
+                          tuple((_items(initials, form), weak) for form, weak in made))
 
     def acronym(self, text: str) -> tuple[list[int], ...]:
         found = self._acronyms.get(text)
@@ -231,34 +245,33 @@ class _Memo:
             found = self._acronyms[text] = self._lists(acronym_keys(text, lookalikes=True).items())
         return found
 
-    def words_without(self, text: str, country: str, words: tuple[str, ...]) -> tuple[str, ...]:
-        """The words the fuzzy level compares of a whole published name (its `words`): without its
-        country, which no one types with a name («…(Фонд «Свободная Россия») (США)»), when it
-        prints one."""
-        return self._parts.tokens_without(text, country, words)
-
-    def forms(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[list[int], bool], ...]]:
-        """A Russian or original name's short forms, and the item lists of the acronyms made of it (`initials`)."""
-        found = self._forms.get(text)
-        if found is None:
-            found = self._forms[text] = (short_forms(text, _is_country), tuple(
-                (_items(self.initials, form), weak) for form, weak in self._parts.initials(text)))
-        return found
-
     def russian(self, text: str) -> tuple[str, tuple[list[int], ...]]:
         """A Russian name's words a translation must meet, joined by spaces, and their keys' item lists."""
         found = self._russian.get(text)
         if found is None:
-            words = self._parts.russian(text)
+            words = self.parts.russian(text)
             keys = {key for word in words for key in word_keys(word)}
             found = self._russian[text] = (" ".join(words), tuple(_items(self.russian_keys, key) for key in keys))
         return found
 
-    def english(self, text: str) -> bool:
-        found = self._english.get(text)
-        if found is None:
-            found = self._english[text] = self._parts.english(text)
-        return found
+
+_Stored = tuple[tuple[str, tuple[str, ...]], ...]  # a name part's stored keys, by level
+
+
+def _whole_name(parts: PartWords, text: str, country: str) -> tuple[_Stored, tuple[str, ...]]:
+    """A whole published name's stored keys (`_stored`), and the words the fuzzy level compares
+    of it: without its country, which no one types with a name («…(Фонд «Свободная Россия»)
+    (США)»), when it prints one."""
+    keys, words = parts.name(text)
+    if country:
+        words = parts.tokens_without(text, country, words)
+    return tuple(_stored(keys)), words
+
+
+def _whole_names(entries: list[Entry]) -> list[tuple[_Stored, tuple[str, ...]]]:
+    """`_whole_name` of each entry's name, in order (what a forked child works out)."""
+    parts = PartWords()
+    return [_whole_name(parts, entry.name, entry.country) for entry in entries]
 
 
 def _stored(keys: dict[str, tuple[str, ...]]) -> Iterable[tuple[str, tuple[str, ...]]]:
@@ -341,46 +354,65 @@ class RegisterIndex:
 
     def _build(self, memo: _Memo) -> None:
         """Every entry's items, keys and words. What depends only on a part's text (its keys'
-        lists of items, its words) is worked out once per distinct text (`memo`): a large
-        register repeats its Russian names. The lists are made compact once at the end."""
+        lists of items, its words) is worked out once per distinct text, before the items are
+        added (`_read_names`): a large register repeats its Russian names. The lists are made
+        compact once at the end."""
+        wholes = self._read_names(memo)
         entry_of, part_of, text_of, russian_words = self._entry_of, self._part_of, self._text_of, self._russian_words
-        add_words, numbers = self._scorer.add, _PART_NUMBER
-        item = len(text_of)
+        read, english, numbers = memo.read, memo.english, _PART_NUMBER
+        words_of: list[tuple[str, ...]] = []  # by item, for the scorer (an acronym has none)
+        owner_of = array("I")  # by item, its entry's position
         for position, entry in enumerate(self.entries):
             parts = dict.fromkeys(name_parts(entry))
             # an entry whose English name is printed is not found by a translation of its Russian one
-            translated = not any(map(memo.english, entry.name_original))
+            translated = not any(map(english.__getitem__, entry.name_original))
             for part, text in parts:
+                item = len(text_of)
                 entry_of.append(position)
                 part_of.append(numbers[part])
                 text_of.append(text)
+                owner_of.append(position)
                 if part == ACRONYM:  # an acronym matches only as an acronym: «ФРЕ» is not «Free Belarus»
                     for items in memo.acronym(text):
                         items.append(item)
-                    item += 1
+                    words_of.append(())
                     continue
-                found, words = memo.name(text)
+                if part == NAME:
+                    keys, words = wholes[position] if wholes else _whole_name(memo.parts, text, entry.country)
+                    for items in memo.whole(keys):
+                        items.append(item)
+                    words_of.append(words)
+                    continue
+                found, words, forms, made = read[text]
                 for items in found:
                     items.append(item)
-                if part == NAME and entry.country:
-                    words = memo.words_without(text, entry.country, words)
-                add_words(item, words, position)
-                if part == NAME:
-                    item += 1
-                    continue
-                forms, made = memo.forms(text)
+                words_of.append(words)
                 for items, weak in made:
                     items.append(-item - 1 if weak else item)  # a weak one negative
                 if part == NAME_RU and translated:
                     russian_words[item], found = memo.russian(text)
                     for items in found:
                         items.append(item)
-                item += 1
-                for kind, form in forms:
-                    self._add_short_form(position, part, form, kind, text)
-                    item += 1
+                for kind, form in forms:  # scored word by word only: listed when unrivalled (_short_form_rule)
+                    self._short_of[self._new_item(position, part, form)] = (kind, text)
+                    words_of.append(fuzzy_tokens(form))
+                    owner_of.append(position)
+        self._scorer.add_names(words_of, owner_of)
         self._keys = {level: _compact(table) for level, table in memo.keys.items()}
         self._initials, self._russian = _compact(memo.initials), _compact(memo.russian_keys)
+
+    def _read_names(self, memo: _Memo) -> list[tuple[_Stored, tuple[str, ...]]] | None:
+        """Every Russian and original name part read into `memo`; and, for a big register, every
+        entry's whole published name (`_whole_names`) read meanwhile in a forked child (the
+        machine has two cores); None when this process reads them itself, as it adds them."""
+        child = (forked.started(functools.partial(_whole_names, self.entries), "reading the register's names")
+                 if len(self.entries) >= FORK_ENTRIES else None)
+        try:
+            memo.read_parts(self.entries)
+            return child.result() if child else None
+        finally:
+            if child:
+                child.close()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -419,12 +451,6 @@ class RegisterIndex:
         self._part_of.append(_PART_NUMBER[part])
         self._text_of.append(text)
         return item
-
-    def _add_short_form(self, position: int, part: str, form: str, kind: str, published: str) -> None:
-        """A short form is scored word by word only: listed when unrivalled (see _short_form_rule)."""
-        item = self._new_item(position, part, form)
-        self._short_of[item] = (kind, published)
-        self._scorer.add(item, fuzzy_tokens(form), position)
 
     def _words(self, item: int) -> tuple[str, ...]:
         return self._scorer.words(item)

@@ -121,10 +121,23 @@ class PartWords:
             keys = name_keys(text, folded, spaces_ignored=True)
             keys[CORE] = core_keys(text)
             return keys, folded_tokens(folded)
+        return self._all_keys(text, records), _tokens(records)
+
+    def read(self, text: str) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[tuple[str, bool], ...], bool]:
+        """`name`, `initials` and `english` of a Russian or original name part, its words read once."""
+        records = self._records_of(text)
+        if records is None:
+            keys, words = self.name(text)
+            return keys, words, initials(text, OPTIONAL_WORDS), english_name(text)
+        return (self._all_keys(text, records), _tokens(records),
+                acronyms_of("".join(map(_CAPITALS, records)), "".join(map(_INITIALS, records))),
+                all(map(_ENGLISH, records)) and any(map(_CONTENT, records)))
+
+    def _all_keys(self, text: str, records: list[tuple]) -> dict[str, tuple[str, ...]]:
         keys = self._name_keys(text, records)
         proper = core(text)  # "" for most names
         keys[CORE] = self._core_keys(proper) if proper else ()
-        return keys, _tokens(records)
+        return keys
 
     def _name_keys(self, text: str, records: list[tuple]) -> dict[str, tuple[str, ...]]:
         folded = " ".join(map(_FOLDED, records))
@@ -168,20 +181,6 @@ class PartWords:
         if kept <= 0 or tokens[kept:] != cut_tokens:
             return self.tokens(f"{head} {tail}")
         return tokens[:kept]
-
-    def initials(self, text: str) -> tuple[tuple[str, bool], ...]:
-        """`keys.initials` of a name part, function words aside."""
-        records = self._records_of(text)
-        if records is None:
-            return initials(text, OPTIONAL_WORDS)
-        return acronyms_of("".join(map(_CAPITALS, records)), "".join(map(_INITIALS, records)))
-
-    def english(self, text: str) -> bool:
-        """`translation.english_name`."""
-        records = self._records_of(text)
-        if records is None:
-            return english_name(text)
-        return all(map(_ENGLISH, records)) and any(map(_CONTENT, records))
 
     def russian(self, text: str) -> tuple[str, ...]:
         """`translation.russian_words`."""
