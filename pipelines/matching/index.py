@@ -191,7 +191,7 @@ _PART_NUMBER = {part: number for number, part in enumerate(_PARTS)}
 
 def _compact(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
     """Most keys name one item: an int, not a list, saves memory on a large register."""
-    return {key: items[0] if len(items) == 1 else items for key, items in table.items()}
+    return {key: items[0] if type(items) is list and len(items) == 1 else items for key, items in table.items()}
 
 
 # What `_Memo.read_parts` works out of a Russian or original name part: its keys' item lists,
@@ -225,9 +225,19 @@ class _Memo:
                 lists.append(items)
         return tuple(lists)
 
-    def whole(self, keys: _Stored) -> tuple[list[int], ...]:
-        """The item lists of a whole published name's keys (`_whole_name`): none is read twice."""
-        return self._lists(keys)
+    def add_whole(self, keys: _Stored, item: int) -> None:
+        """A whole published name's keys (`_whole_name`) name `item`. Most name it alone: a new
+        key holds the item itself, not a list (after `read_parts`, whose keys all have lists)."""
+        for level, found in keys:
+            table = self.keys[level]
+            for key in found:
+                items = table.get(key)
+                if items is None:
+                    table[key] = item  # type: ignore[assignment]
+                elif isinstance(items, int):
+                    table[key] = [items, item]
+                else:
+                    items.append(item)
 
     def read_parts(self, entries: list[Entry]) -> None:
         """Every Russian and original name part's keys, words, short forms and language (in
@@ -379,8 +389,7 @@ class RegisterIndex:
                     continue
                 if part == NAME:
                     keys, words = wholes[position] if wholes else _whole_name(memo.parts, text, entry.country)
-                    for items in memo.whole(keys):
-                        items.append(item)
+                    memo.add_whole(keys, item)
                     words_of.append(words)
                     continue
                 found, words, forms, made = read[text]
