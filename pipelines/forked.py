@@ -17,6 +17,10 @@ from typing import Generic, TypeVar
 _T = TypeVar("_T")
 
 
+class ChildDied(RuntimeError):
+    """The child ended without a result (killed, out of memory): the work itself may be sound."""
+
+
 class Child(Generic[_T]):
     """A forked child's work; `result()` waits for it (raising the child's error, if any)."""
 
@@ -34,11 +38,11 @@ class Child(Generic[_T]):
         try:
             found = pickle.loads(data) if data else None
         except (pickle.UnpicklingError, EOFError) as exc:
-            raise RuntimeError(f"the process {self._what} sent an unreadable result") from exc
+            raise ChildDied(f"the process {self._what} sent an unreadable result") from exc
         if isinstance(found, _Failed):
             raise found.error
         if not isinstance(found, _Done) or status != 0:
-            raise RuntimeError(f"the process {self._what} failed (wait status {status})")
+            raise ChildDied(f"the process {self._what} ended without its result (wait status {status})")
         return found.value
 
     def close(self) -> None:
@@ -69,13 +73,18 @@ class _Failed:
 
 def started(work: Callable[[], _T], what: str) -> Child[_T] | None:
     """`work()` begun in a forked child (`what` it does, for errors: "building …"), or None
-    where this process cannot fork safely. The child pickles its whole result before it
+    where this process cannot fork (safely). The child pickles its whole result before it
     writes, so it never waits for this process to read, and exits at once: none of this
     process's cleanup (database connections, files, Scrapy) runs there."""
     if not hasattr(os, "fork") or not _alone():
         return None
     reader, writer = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or no process left for a child: this process does the work
+        os.close(reader)
+        os.close(writer)
+        return None
     if pid:
         os.close(writer)
         return Child(pid, reader, what)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import replace
@@ -593,13 +594,15 @@ def test_a_rule_against_a_declined_query_holds_in_the_nominative():
     assert not verdict.listed and [number(c) for c in verdict.ruled_out] == [73]
 
 
+def ordered(value):
+    """An index's state with its dicts as lists: compared with their order."""
+    return [(k, ordered(v)) for k, v in value.items()] if isinstance(value, dict) else value
+
+
 def test_an_index_whose_whole_names_a_forked_child_read_is_the_one_built_alone(monkeypatch):
     """A big register's whole published names are read in a forked child (pipelines/forked.py):
     the index is the same, each table's keys in the same order, as the one this process builds alone."""
     from pipelines.matching import index as index_module
-
-    def ordered(value):  # dicts compared with their order
-        return [(k, ordered(v)) for k, v in value.items()] if isinstance(value, dict) else value
 
     alone = ordered(RegisterIndex(ENTRIES).state())
     forks = []
@@ -611,3 +614,19 @@ def test_an_index_whose_whole_names_a_forked_child_read_is_the_one_built_alone(m
     assert len(forks) == 1 and forks[0] is not None  # it did fork
     monkeypatch.setattr(index_module.forked, "started", lambda *args: None)  # where it cannot
     assert ordered(RegisterIndex(ENTRIES).state()) == alone
+
+
+def test_an_index_whose_child_died_reads_the_whole_names_itself(monkeypatch, caplog):
+    from pipelines import forked
+    from pipelines.matching import index as index_module
+
+    def killed() -> None:
+        os._exit(9)  # as the kernel's OOM killer would leave it, without a result
+
+    monkeypatch.setattr(forked, "_alone", lambda: True)  # beside pytest-xdist's own thread
+    monkeypatch.setattr(index_module, "_whole_names", lambda entries: killed())
+    alone = ordered(RegisterIndex(ENTRIES).state())
+    assert not caplog.text  # too small a register to fork
+    monkeypatch.setattr(index_module, "FORK_ENTRIES", 100)
+    assert ordered(RegisterIndex(ENTRIES).state()) == alone
+    assert "ended without its result" in caplog.text and "reads them itself" in caplog.text

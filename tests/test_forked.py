@@ -42,7 +42,7 @@ def test_the_childs_error_is_raised_here():
 def test_a_child_that_dies_is_an_error_that_says_what_it_did():
     child = forked.started(lambda: os._exit(3), "reading the register's names")
     assert child is not None
-    with pytest.raises(RuntimeError, match="reading the register's names failed"):
+    with pytest.raises(forked.ChildDied, match="reading the register's names ended without its result"):
         child.result()
 
 
@@ -66,3 +66,11 @@ def test_no_fork_beside_other_threads(monkeypatch):
     finally:
         stop.set()
         thread.join()
+
+
+def test_no_child_when_none_can_be_made(monkeypatch):
+    def fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", fork)
+    assert forked.started(lambda: 1, "testing") is None

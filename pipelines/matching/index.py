@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 import re
 import unicodedata
 from array import array
@@ -80,6 +81,8 @@ from pipelines.matching.translation import keys as translation_keys
 from pipelines.register.countries import country_code
 from pipelines.register.models import LISTED, Entry
 from pipelines.register.names import normalise_whitespace
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 500  # the longest published name has 336 characters
 LISTED_SCORE = 90.0  # tuned on tests/data/check_labels.csv (see tests/test_check.py)
@@ -419,6 +422,9 @@ class RegisterIndex:
         try:
             memo.read_parts(self.entries)
             return child.result() if child else None
+        except forked.ChildDied as died:  # a child killed (out of memory?) loses nothing: read them here
+            log.warning("%s; the index reads them itself", died)
+            return None
         finally:
             if child:
                 child.close()
