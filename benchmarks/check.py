@@ -123,9 +123,9 @@ def bench(label: str, entries: list[Entry], queries: list[str], rounds: int, p95
     table.append((f"{label}: check max", max(times) * 1000, None, " ms", how))
     table.append((f"{label}: index build", seconds, build_goal_s, " s", f"{len(entries)} entries"))
     # the goal is the wall-clock time of a quiet two-core machine; a big register's build uses both cores
+    forked = f"; this process {cpu_seconds:.2f} s, the child it forked {child_seconds:.2f} s" if child_seconds else ""
     table.append((f"{label}: index build, CPU time", cpu_seconds + child_seconds, None, " s",
-                  f"{len(entries)} entries; this process {cpu_seconds:.2f} s, "
-                  f"the child it forked {child_seconds:.2f} s"))
+                  f"{len(entries)} entries{forked}"))
     table.append((f"{label}: index memory", index_memory(entries) / MB, None, " MB",
                   "tracemalloc: entries excluded, the fold caches it fills included"))
     write, load, size = stored(Register("benchmark", entries, index))
