@@ -3,10 +3,14 @@ one article (ArticleItem), and the raw replies they were read from."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from scraper.parsers.columns import line_row
 
 
 def utc_now(timespec: str = "seconds") -> str:
@@ -44,7 +48,7 @@ class Pull:
     """Everything one crawl of a register brought back, before normalisation."""
 
     source: str  # e.g. "ru_minjust_undesirable"
-    rows: list[dict[str, str]]  # canonical field name → published text
+    rows: list[dict[str, str]]  # canonical field name → published text (see `lines`)
     size: int  # the total the service announced
     replies: list[RawReply] = field(default_factory=list)
     last_modified: int | None = None  # the service's own change stamp (epoch ms)
@@ -56,6 +60,25 @@ class Pull:
     # made by a spider as it read the rows (scraper/parsers/cells.py), else left to the crawl:
     content_hash: str = ""  # the rows' hash (RowsDigest), once every row is read
     fingerprints: list[str] = field(default_factory=list)  # …and each row's fingerprint, in order
+    # or the rows left as their lines (columns.page_lines), made only where needed (`made_rows`)
+    lines: list[str] = field(default_factory=list)
+    fields: tuple[str, ...] = ()  # …and the fields of each row, in order (columns.in_row_order)
+
+    def row_count(self) -> int:
+        """The rows read, made or left as their lines."""
+        return len(self.lines) or len(self.rows)
+
+    def row_maker(self) -> Callable[[str], dict[str, str]]:
+        """Makes the row of one of `lines` (columns.line_row); of all the rows it makes, a short
+        cell (a date, a status) is one string."""
+        return functools.partial(line_row, fields=self.fields, shared={})
+
+    def made_rows(self) -> list[dict[str, str]]:
+        """`rows`, every one made from its line first if the spider left them so (the lines
+        then go: the rows replace them)."""
+        if self.lines:
+            self.rows, self.lines = list(map(self.row_maker(), self.lines)), []
+        return self.rows
 
 
 @dataclass
@@ -64,7 +87,7 @@ class PullItem:
     problem: str = ""  # set when the crawl could not bring back the whole register
 
     def __repr__(self) -> str:  # Scrapy logs items on errors: a summary, not megabytes of rows
-        return (f"PullItem({self.pull.source}: {len(self.pull.rows)} rows of {self.pull.size}, "
+        return (f"PullItem({self.pull.source}: {self.pull.row_count()} rows of {self.pull.size}, "
                 f"{len(self.pull.replies)} replies, problem={self.problem!r})")
 
 
