@@ -259,9 +259,9 @@ def _rows_to_parse(run: _Run, by_fingerprint: dict[str, str]) -> tuple[
         return pull.rows, by_fingerprint, None, None
     lines, pull.lines = pull.lines, []
     if not run.fingerprints:  # none made, or none stored to compare them with (a first crawl)
-        return lines, by_fingerprint, None, pull.row_maker()
+        return lines, by_fingerprint, None, pull.line_row
     lines, run.fingerprints, kept = split_kept(lines, run.fingerprints, by_fingerprint)
-    return lines, {}, kept, pull.row_maker()
+    return lines, {}, kept, pull.line_row
 
 
 def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:

@@ -3,9 +3,7 @@ one article (ArticleItem), and the raw replies they were read from."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -68,16 +66,15 @@ class Pull:
         """The rows read, made or left as their lines."""
         return len(self.lines) or len(self.rows)
 
-    def row_maker(self) -> Callable[[str], dict[str, str]]:
-        """Makes the row of one of `lines` (columns.line_row); of all the rows it makes, a short
-        cell (a date, a status) is one string."""
-        return functools.partial(line_row, fields=self.fields, shared={})
+    def line_row(self, line: str) -> dict[str, str]:
+        """The row of one of `lines` (columns.line_row)."""
+        return line_row(line, self.fields)
 
     def made_rows(self) -> list[dict[str, str]]:
         """`rows`, every one made from its line first if the spider left them so (the lines
         then go: the rows replace them)."""
         if self.lines:
-            self.rows, self.lines = list(map(self.row_maker(), self.lines)), []
+            self.rows, self.lines = list(map(self.line_row, self.lines)), []
         return self.rows
 
 

@@ -13,7 +13,6 @@ from pipelines.register.diff import Diff
 from pipelines.register.models import ADDED, REMOVED, Entry, SourceRefused
 from pipelines.register.normalise import Problem, parse_date
 from scraper.items import Pull
-from scraper.parsers.columns import line_row
 from scraper.registers.metadata import Thresholds
 
 DATE_FIELDS = ("designated_on", "listed_on", "excluded_on")
@@ -51,7 +50,7 @@ def _longer_rows(pull: Pull, limit: int) -> Iterator[tuple[int, dict[str, str]]]
     at the usual row. A row left as its line (Pull.lines) is made only then: no cell is longer
     than the line that holds it."""
     if pull.lines:
-        yield from ((position, line_row(line, pull.fields)) for position, line in enumerate(pull.lines, 1)
+        yield from ((position, pull.line_row(line)) for position, line in enumerate(pull.lines, 1)
                     if len(line) > limit)
         return
     for position, row in enumerate(pull.rows, 1):

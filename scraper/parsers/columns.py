@@ -104,36 +104,36 @@ def page_lines(rows: list[dict], columns: dict[str, str]) -> list[str]:
     ColumnError when a cell holds a separator: its row would not be made back as served."""
     cells_of = [(key, f"{field}{KEY_SEPARATOR}") for key, field in columns.items()]
     lines = []
-    for position, row in enumerate(rows, 1):
+    made = 0  # cells in the page's lines
+    for row in rows:
         get = row.get
         cells = []
         for key, prefix in cells_of:
             value = get(key)
             if value is not None and (text := value if value.__class__ is str else str(value)):
                 cells.append(prefix + text)  # an empty cell stays out of the line (as raw_cells leaves it out)
-        line = CELL_SEPARATOR.join(cells)
-        if line.count(KEY_SEPARATOR) != len(cells) or line.count(CELL_SEPARATOR) != max(len(cells) - 1, 0):
-            raise ColumnError(f"row {position} of the page: a cell holds the control character U+001E "
-                              "or U+001F, which no published text holds")
-        lines.append(line)
+        made += len(cells)
+        lines.append(CELL_SEPARATOR.join(cells))
+    page = "".join(lines)  # the separators counted once for the page: a text holding one adds to them
+    if page.count(KEY_SEPARATOR) != made or page.count(CELL_SEPARATOR) != made - sum(map(bool, lines)):
+        position = next(i for i, row in enumerate(rows, 1) if _garbled(row, cells_of))
+        raise ColumnError(f"row {position} of the page: a cell holds the control character U+001E "
+                          "or U+001F, which no published text holds")
     return lines
 
 
-# a cell this short (a date, a status: the same in thousands of rows) is one string per pull
-SHORT_CELL_MAX = 10
+def _garbled(row: dict, cells_of: list[tuple[str, str]]) -> bool:
+    """Whether a cell of `row` holds a separator (the slow look, once one is known to)."""
+    return any(separator in str(row.get(key)) for key, _ in cells_of for separator in (KEY_SEPARATOR, CELL_SEPARATOR))
 
 
-def line_row(line: str, fields: tuple[str, ...], shared: dict[str, str] | None = None) -> dict[str, str]:
+def line_row(line: str, fields: tuple[str, ...]) -> dict[str, str]:
     """The canonical row whose line (`page_lines`) is `line`: every one of `fields` (the
-    pull's, in their order), empty unless the line holds it. `shared`: kept across the rows
-    of a pull, so that a short cell is one string for all of them, not one each (their
-    entries keep it: 20 MB of 100 000 rows)."""
+    pull's, in their order), empty unless the line holds it."""
     row = dict.fromkeys(fields, "")
     if line:
-        one_string = ({} if shared is None else shared).setdefault
-        for cell in line.split(CELL_SEPARATOR):
-            field, text = cell.split(KEY_SEPARATOR)
-            row[field] = one_string(text, text) if len(text) <= SHORT_CELL_MAX else text
+        cells = line.replace(KEY_SEPARATOR, CELL_SEPARATOR).split(CELL_SEPARATOR)  # field, text, field, text…
+        row.update(zip(cells[::2], cells[1::2], strict=True))
     return row
 
 
