@@ -57,7 +57,7 @@ MB = 1024 * 1024
 def entries_of(rows: list[dict]) -> list[Entry]:
     """Rows in the service's shape → entries, as a crawl normalises them (not timed)."""
     pull = synthetic.parse_replies(synthetic.replies(rows))
-    return normalise_rows(pull.rows)[0]
+    return normalise_rows(pull.made_rows())[0]
 
 
 def labelled_queries() -> list[str]:

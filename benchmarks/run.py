@@ -223,8 +223,8 @@ def bench_synthetic(n: int, diff_repeats: int, workdir: Path, table: list, notes
     # The diff alone, on entries as ingest hands them over: the old state with ids, the new
     # rows normalised with the old entries reused for unchanged rows (normalise_rows' `known`).
     # "cold": every new row parsed afresh, so nothing is matched by identity.
-    old = baseline(SOURCE, normalise_rows(synthetic.parse_replies(raw1).rows)[0], stamp(0)).entries
-    rows_new = synthetic.parse_replies(raw2).rows
+    old = baseline(SOURCE, normalise_rows(synthetic.parse_replies(raw1).made_rows())[0], stamp(0)).entries
+    rows_new = synthetic.parse_replies(raw2).made_rows()
     taken = {e.entry_id for e in old}
     for label, new, goal in (("diff alone (~1 % changed)",
                               normalise_rows(rows_new, known={e.raw: e for e in old})[0], 1.0),

@@ -124,7 +124,8 @@ def parse_replies(raw: list[RawReply], started_at: str = "") -> Pull:
     columns, _warnings = info_columns(info_reply, META.columns)
     pull = Pull(source=META.source, rows=[], size=0, replies=list(raw), started_at=started_at,
                 last_modified=info_reply.get("lastModified"), source_url=META.view_url())
-    spider = SimpleNamespace(columns=in_row_order(columns), pull=pull, cells={},
+    pull.fields = tuple(in_row_order(columns).values())
+    spider = SimpleNamespace(columns=in_row_order(columns), pull=pull,
                              digest=RowsDigest(pull.source_url, pull.fingerprints))
     for reply in raw[1:]:
         values, size = Spider._parse_page(json.loads(reply.body))

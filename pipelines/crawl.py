@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -27,13 +28,15 @@ from pipelines.publish.status import write_status
 from pipelines.publish.sync import pause_point, publish
 from pipelines.register import validate
 from pipelines.register.diff import Diff, baseline, diff
-from pipelines.register.halves import drained, normalise_changed
+from pipelines.register.halves import RowOf, drained, normalise_changed
 from pipelines.register.models import Change, Entry, SourceRefused
 from pipelines.register.normalise import (
     DEFAULT_PROFILE,
+    Part,
     Profile,
     RawCells,
     raw_cells,
+    split_kept,
 )
 from pipelines.storage.locks import source_lock
 from pipelines.storage.raw_archive import archive_replies, write_files
@@ -80,7 +83,7 @@ def rows_hash(rows: Iterable[RawCells], fingerprints: list[str] | None = None, s
     return digest.hexdigest()
 
 
-def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows and pull.replies
+def ingest(pull: Pull, store: Store, data_dir: Path,  # consumes pull.rows (or lines) and pull.replies
            thresholds: Thresholds = DEFAULT_THRESHOLDS,
            now: str | None = None, allow_drop: bool = False, problem: str = "",
            queue_alerts: AlertQueuer | None = None, xlsx: bool = True,
@@ -199,14 +202,15 @@ def _published_as_before(run: _Run) -> Outcome | None:
     made, pull.fingerprints = pull.fingerprints, []  # the spider's, if it made them: kept only if needed
     if previous is not None and previous.replies == tuple(run.replies):
         run.digest = previous.content_hash  # the very bytes it was read from: the same rows, no need to hash them
-    elif pull.content_hash and len(made) == len(pull.rows):  # made as the rows were read
+    elif pull.content_hash and len(made) == pull.row_count():  # made as the rows were read
         run.digest, run.fingerprints = pull.content_hash, (made if previous else [])
     else:  # with the rows' fingerprints when there are stored ones to compare them with
-        run.digest = rows_hash(map(raw_cells, pull.rows), run.fingerprints if previous else None, pull.source_url)
+        run.digest = rows_hash(map(raw_cells, pull.made_rows()), run.fingerprints if previous else None,
+                               pull.source_url)
     if pull.captured_at and previous is not None and pull.captured_at <= previous.taken_at:
         if store.has_snapshot_of(run.replies):  # importing the same copy twice changes nothing
             log.info("%s: the copy captured %s was imported before", source, pull.captured_at)
-            return Outcome(source, UNCHANGED, "imported before", len(pull.rows))
+            return Outcome(source, UNCHANGED, "imported before", pull.row_count())
         raise SourceRefused(f"{source}: the copy captured {pull.captured_at} is older than the last "
                             f"stored snapshot ({previous.taken_at}); import archived copies "
                             "oldest first, before the first crawl")
@@ -214,8 +218,8 @@ def _published_as_before(run: _Run) -> Outcome | None:
         return None
     store.log_poll(source, pull.channel, UNCHANGED, run.now, run.replies, clear_hold=True)
     run.poll = True  # `publish` rewrites what lags (a new data dir, a crash) and adds an empty change file
-    log.info("%s: unchanged, %d entries", source, len(pull.rows))
-    return Outcome(source, UNCHANGED, "no change", len(pull.rows))
+    log.info("%s: unchanged, %d entries", source, pull.row_count())
+    return Outcome(source, UNCHANGED, "no change", pull.row_count())
 
 
 def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
@@ -228,8 +232,9 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     by_fingerprint, unknown = run.store.current_fingerprints(run.source) if run.previous is not None else ({}, [])
     run.previous_count = len(by_fingerprint) + len(unknown)
     size_warnings = validate.size_warnings(pull, run.thresholds)
-    entries, kept, problems = normalise_changed(pull.rows, pull.source_url, by_fingerprint, run.profile,
-                                                run.fingerprints)
+    rows, looked_up, kept_already, row_of = _rows_to_parse(run, by_fingerprint)
+    entries, kept, problems = normalise_changed(rows, pull.source_url, looked_up, run.profile, run.fingerprints,
+                                                kept_already, row_of)
     run.count = len(kept) + len(entries)
     warnings = [str(p) for p in problems] + size_warnings
     for warning in warnings:
@@ -241,6 +246,22 @@ def _normalise(run: _Run) -> tuple[list[Entry], list[str]]:
     run.current = run.store.current_entries(run.source, ids=[i for i in stored if i not in kept_ids])
     run.taken = set(stored) if run.previous is not None else None  # the ids of the current state, read once
     return entries, warnings
+
+
+def _rows_to_parse(run: _Run, by_fingerprint: dict[str, str]) -> tuple[
+        list[Any], dict[str, str], Part | None, RowOf | None]:
+    """normalise_changed's rows, stored fingerprints, rows kept already and maker of rows. The
+    rows a spider left as their lines (Pull.lines) are made as they are normalised, and only
+    those not stored (normalise.split_kept): of a changed crawl's 100 000 rows, a thousand.
+    `run.fingerprints` becomes the rows' to parse."""
+    pull = run.pull
+    if not pull.lines:  # made already (an XLSX, an HTML page, a copy from elsewhere)
+        return pull.rows, by_fingerprint, None, None
+    lines, pull.lines = pull.lines, []
+    if not run.fingerprints:  # none made, or none stored to compare them with (a first crawl)
+        return lines, by_fingerprint, None, pull.line_row
+    lines, run.fingerprints, kept = split_kept(lines, run.fingerprints, by_fingerprint)
+    return lines, {}, kept, pull.line_row
 
 
 def _compare(run: _Run, entries: list[Entry]) -> tuple[Diff, str]:

@@ -16,6 +16,7 @@ import certifi
 from scrapy.core.downloader.handlers._httpx import HttpxDownloadHandler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import DownloadTimeoutError, NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
 
 from scraper.redact import redact
 
@@ -103,8 +104,8 @@ class VerifiedDownloadHandler(HttpxDownloadHandler):
         if not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
             raise NotConfigured("regwatch never fetches without verifying TLS certificates")
         super().__init__(crawler)
-        # The httpx client holds this very context object, so extending it extends the client's.
-        add_trust(self._ssl_context, crawler.settings.getlist("REGWATCH_CA_FILES"))
+        self._ca_files = crawler.settings.getlist("REGWATCH_CA_FILES")
+        self._trusted = False  # add_trust is done (on the first https request: below)
         self._timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
         crawl_time_left(crawler)  # the crawl's deadline starts counting now
 
@@ -112,6 +113,14 @@ class VerifiedDownloadHandler(HttpxDownloadHandler):
         """The whole request, connection to last byte, within its timeout (httpx applies it
         to each read: a reply trickling a byte at a time would never end), and within
         what is left of the crawl's deadline."""
+        if not self._trusted and urlparse_cached(request).scheme == "https":
+            # Only now, before the first TLS handshake: a crawl of a plain http:// source (a
+            # local fake, a mirror) never reads certifi's roots and the intermediates (20 ms
+            # of CPU). Verification is on from the start, against the system's roots: these
+            # only add to them. The httpx client holds this very context object, so extending
+            # it extends the client's.
+            add_trust(self._ssl_context, self._ca_files)
+            self._trusted = True
         timeout = float(request.meta.get("download_timeout") or self._timeout)
         left = crawl_time_left(self.crawler)
         if left <= 0:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from scraper.parsers.columns import line_row
+
 
 def utc_now(timespec: str = "seconds") -> str:
     """Now, in regwatch's one timestamp format: ISO 8601 in UTC (to the second; the alert
@@ -44,7 +46,7 @@ class Pull:
     """Everything one crawl of a register brought back, before normalisation."""
 
     source: str  # e.g. "ru_minjust_undesirable"
-    rows: list[dict[str, str]]  # canonical field name → published text
+    rows: list[dict[str, str]]  # canonical field name → published text (see `lines`)
     size: int  # the total the service announced
     replies: list[RawReply] = field(default_factory=list)
     last_modified: int | None = None  # the service's own change stamp (epoch ms)
@@ -56,6 +58,24 @@ class Pull:
     # made by a spider as it read the rows (scraper/parsers/cells.py), else left to the crawl:
     content_hash: str = ""  # the rows' hash (RowsDigest), once every row is read
     fingerprints: list[str] = field(default_factory=list)  # …and each row's fingerprint, in order
+    # or the rows left as their lines (columns.page_lines), made only where needed (`made_rows`)
+    lines: list[str] = field(default_factory=list)
+    fields: tuple[str, ...] = ()  # …and the fields of each row, in order (columns.in_row_order)
+
+    def row_count(self) -> int:
+        """The rows read, made or left as their lines."""
+        return len(self.lines) or len(self.rows)
+
+    def line_row(self, line: str) -> dict[str, str]:
+        """The row of one of `lines` (columns.line_row)."""
+        return line_row(line, self.fields)
+
+    def made_rows(self) -> list[dict[str, str]]:
+        """`rows`, every one made from its line first if the spider left them so (the lines
+        then go: the rows replace them)."""
+        if self.lines:
+            self.rows, self.lines = list(map(self.line_row, self.lines)), []
+        return self.rows
 
 
 @dataclass
@@ -64,7 +84,7 @@ class PullItem:
     problem: str = ""  # set when the crawl could not bring back the whole register
 
     def __repr__(self) -> str:  # Scrapy logs items on errors: a summary, not megabytes of rows
-        return (f"PullItem({self.pull.source}: {len(self.pull.rows)} rows of {self.pull.size}, "
+        return (f"PullItem({self.pull.source}: {self.pull.row_count()} rows of {self.pull.size}, "
                 f"{len(self.pull.replies)} replies, problem={self.problem!r})")
 
 

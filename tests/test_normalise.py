@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -23,8 +24,18 @@ from pipelines.register.normalise import (
     parse_date,
     raw_cells,
 )
-from scraper.parsers.cells import RowsDigest, cells_line, line_fingerprint
-from scraper.parsers.columns import canonical_page, canonical_row, in_row_order, info_columns
+from scraper.items import Pull
+from scraper.parsers.cells import CELL_SEPARATOR, KEY_SEPARATOR, RowsDigest, cells_line, line_fingerprint
+from scraper.parsers.columns import (
+    ROW_FIELDS,
+    ColumnError,
+    canonical_row,
+    in_row_order,
+    info_columns,
+    line_number,
+    line_row,
+    page_lines,
+)
 from scraper.parsers.fsb_page import parse_page
 from scraper.registers.metadata import load_source
 from tests.conftest import DEMO_DATA, FIXTURES, REGISTER_COMBINED, REGISTERS
@@ -278,6 +289,41 @@ def test_a_big_pull_normalised_in_two_processes_gives_what_one_process_gives(mon
     assert [p.field for p in expected[2] if p.fatal] == ["number"] and "src/6" in expected[1]
 
 
+def test_a_pull_left_as_its_lines_normalises_as_its_rows_do_and_makes_only_the_rows_not_stored(monkeypatch):
+    """The spider leaves a pull's rows as their lines (Pull.lines): a changed crawl makes only
+    the rows whose fingerprints are not stored (normalise.split_kept; a kept row's number is
+    read from its line, for the check of duplicates), a first crawl makes each row as it is
+    normalised, in two processes too. The same entries, kept ids and problems as the rows give."""
+    from pipelines.register import halves, normalise
+
+    rows = [{**row, "number": str(i + 1)} for i, row in enumerate(combined_rows() * 3)]
+    rows[1000]["number"] = rows[3]["number"]  # a changed row repeats a kept row's number
+    rows[900]["listed_on"] = "31.02.2020"
+    fields = tuple(f for f in ROW_FIELDS if any(f in row for row in rows))
+    lines = [cells_line(raw_cells(row)) for row in rows]
+    rows = [line_row(line, fields) for line in lines]  # as the spider's canonical rows are
+    fingerprints = [line_fingerprint(line, "u") for line in lines]
+    stored = {found: f"src/{i + 1}" for i, found in enumerate(fingerprints) if i % 10 and i not in (900, 1000)}
+    made: list[str] = []
+
+    def row_of(line: str) -> dict[str, str]:
+        made.append(line)
+        return line_row(line, fields)
+
+    expected = normalise.normalise_changed([dict(r) for r in rows], "u", stored)
+    to_parse, their_fingerprints, kept = normalise.split_kept(lines, fingerprints, stored)
+    assert halves.normalise_changed(to_parse, "u", {}, fingerprints=their_fingerprints, kept=kept,
+                                    row_of=row_of) == expected
+    assert made == [line for line, found in zip(lines, fingerprints, strict=True) if found not in stored]
+    assert [p.field for p in expected[2] if p.fatal] == ["number"] and len(expected[1]) == len(stored)
+
+    monkeypatch.setattr(halves, "MIN_ROWS", 100)  # a first crawl: every row made, half by a child
+    given = list(lines)
+    assert halves.normalise_changed(given, "u", {}, row_of=partial(line_row, fields=fields)) == (
+        normalise.normalise_changed([dict(r) for r in rows], "u", {}))
+    assert not given
+
+
 def test_an_error_in_the_second_half_is_raised_in_the_crawl(monkeypatch):
     from pipelines.register import halves
 
@@ -288,48 +334,62 @@ def test_an_error_in_the_second_half_is_raised_in_the_crawl(monkeypatch):
         halves.normalise_changed(rows, "u", {})
 
 
-def test_a_pulls_short_cells_are_one_string_each_and_its_rows_as_they_were():
-    columns = {"field_1_i": "number", "field_2_s": "listed_on", "field_5_s": "name", "field_10_s": "status"}
-    served = [{"field_1_i": i, "field_2_s": "".join(["29.07.", "2015"]), "field_5_s": f"Фонд {i}",
-               "field_10_s": "".join(["Включ", "ена"])} for i in (1, 2)]
-    shared: dict[str, str] = {}
-    (first,), _ = canonical_page(served[:1], in_row_order(columns), shared)
-    (second,), _ = canonical_page(served[1:], in_row_order(columns), shared)  # the next page
-    assert first == canonical_row(served[0], columns) == {
-        "number": "1", "listed_on": "29.07.2015", "name": "Фонд 1", "status": "Включена"}
-    assert first["listed_on"] is second["listed_on"] and first["status"] is second["status"]
-    assert served[0]["field_2_s"] is not served[1]["field_2_s"]
+def test_a_pull_left_as_its_lines_makes_its_rows_when_asked():
+    """Pull.made_rows: the rows the spider left as their lines, made (the lines then go)."""
+    columns = in_row_order({"field_1_i": "number", "field_2_s": "listed_on", "field_5_s": "name",
+                            "field_10_s": "status"})
+    served = [{"field_1_i": 1, "field_2_s": "29.07.2015", "field_5_s": "Фонд 1", "field_10_s": "Включена"},
+              {"field_1_i": 2, "field_5_s": "Фонд 2", "field_10_s": None}]
+    pull = Pull(source="s", rows=[], size=2, lines=page_lines(served, columns), fields=tuple(columns.values()))
+    assert pull.row_count() == 2
+    assert pull.made_rows() == [canonical_row(row, columns) for row in served] == [
+        {"number": "1", "listed_on": "29.07.2015", "name": "Фонд 1", "status": "Включена"},
+        {"number": "2", "listed_on": "", "name": "Фонд 2", "status": ""}]
+    assert pull.lines == [] and pull.row_count() == 2
 
 
+def test_a_line_that_a_cell_would_garble_is_refused_naming_its_row():
+    """A page's rows are kept as their lines, and a row made again from its line: a cell
+    holding a separator would make another row (or none), so the page is refused instead."""
+    columns = in_row_order({"field_1_i": "number", "field_5_s": "name", "field_10_s": "status"})
+    for garbling in ("Фонд\x1e", "Фонд\x1estatus\x1fИсключена", "a\x1fb"):
+        served = [{"field_1_i": 1, "field_5_s": "Фонд"}, {"field_1_i": 2, "field_5_s": garbling}]
+        with pytest.raises(ColumnError, match="row 2 of the page: a cell holds the control character"):
+            page_lines(served, columns)
 
-CELL = st.one_of(st.none(), st.integers(-5, 10**12), st.text(max_size=8))
+
+# any cell a register publishes (page_lines refuses a separator: the test above)
+TEXT = st.characters(blacklist_categories=["Cs"], blacklist_characters=[CELL_SEPARATOR, KEY_SEPARATOR])
+CELL = st.one_of(st.none(), st.integers(-5, 10**12), st.text(TEXT, max_size=8))
 
 
 @pytest.mark.parametrize("source", ["ru_minjust_undesirable", "ru_minjust_foreign_agents"])
 @settings(deadline=None)  # a loaded machine: no timing in a unit test
 @given(data=st.data())
-def test_a_pages_lines_read_from_its_canonical_cells_are_the_lines_of_their_raw_cells(source, data):
-    """The spider makes a page's rows and their lines in one pass (columns.canonical_page),
-    in ROW_FIELDS order whatever order /info lists the columns in: the rows canonical_row
-    makes, and the very lines, so the very fingerprints and pull hash, that raw_cells and
-    cells_line make (entries.fingerprint stores them), row by row or a page at once."""
+def test_a_pages_lines_are_the_lines_of_their_raw_cells_and_make_its_rows_again(source, data):
+    """The spider keeps a page's rows as their lines (columns.page_lines), in ROW_FIELDS order
+    whatever order /info lists the columns in: the very lines, so the very fingerprints and
+    pull hash, that raw_cells and cells_line make of canonical_row's rows (entries.fingerprint
+    stores them), row by row or a page at once; and each line makes its canonical row again
+    (columns.line_row, its cells in the same order), its number read without it (line_number)."""
     register = REGISTERS[source]
     info = register.state(register.first).info
     columns, _ = info_columns({**info, "columns": info["columns"][::-1]}, load_source(source).columns)
     page = [{key: data.draw(CELL) for key in columns if data.draw(st.booleans())}  # a key left out too
             for _ in range(data.draw(st.integers(0, 4)))]
-    shared: dict[str, str] = {}
-    rows, lines = canonical_page(page, in_row_order(columns), shared)
-    assert rows == [canonical_row(row, in_row_order(columns)) for row in page]
-    assert [list(row) for row in rows] == [list(in_row_order(columns).values())] * len(page)
+    rows = [canonical_row(row, in_row_order(columns)) for row in page]
+    lines = page_lines(page, in_row_order(columns))
     assert lines == [cells_line(raw_cells(row)) for row in rows]
+    fields = tuple(in_row_order(columns).values())
+    assert [line_row(line, fields) for line in lines] == rows
+    assert [list(line_row(line, fields)) for line in lines] == [list(row) for row in rows] == [list(fields)] * len(page)
+    assert [line_number(line) for line in lines] == [row.get("number", "") for row in rows]
     by_page, by_row = RowsDigest("u", []), RowsDigest("u", [])
     by_page.add_lines(lines)
     for row in rows:
         by_row.add(cells_line(raw_cells(row)))
     assert by_page.fingerprints == by_row.fingerprints == [fingerprint(raw_cells(row), "u") for row in rows]
     assert by_page.hexdigest() == by_row.hexdigest()
-    assert all(text is shared[text] for row in rows for text in row.values() if 0 < len(text) <= 10)
 
 
 @settings(deadline=None)  # a loaded machine: no timing in a unit test

@@ -62,15 +62,15 @@ def test_each_page_is_asked_for_one_page_ahead_in_order_and_the_rows_come_in_off
     done = fed(made, page(made, 100, 100))
     assert len(done) == 1 and isinstance(done[0], PullItem) and done[0].problem == ""
     pull = done[0].pull
-    assert [int(r["number"]) for r in pull.rows] == list(range(1, SIZE + 1))
+    assert [int(r["number"]) for r in pull.made_rows()] == list(range(1, SIZE + 1))
     assert [json.loads(r.request_body)["offset"] for r in pull.replies if r.url.endswith("/values")] == [0, 100, 200]
     # the pull's hash and its rows' fingerprints, made page by page as read: what the crawl makes of the rows
     fingerprints: list[str] = []
-    assert pull.content_hash == rows_hash(map(raw_cells, pull.rows), fingerprints, pull.source_url)
+    assert pull.content_hash == rows_hash(map(raw_cells, pull.made_rows()), fingerprints, pull.source_url)
     assert pull.fingerprints == fingerprints and len(fingerprints) == SIZE
-    # handed over: the spider keeps neither the shared cells nor the fingerprints, so the crawl
-    # alone decides how long they live (a first crawl drops the fingerprints at once)
-    assert made.cells == {} and made.digest.fingerprints is None
+    # handed over: the spider keeps no fingerprints, so the crawl alone decides how long they
+    # live (a first crawl drops them at once)
+    assert made.digest.fingerprints is None
     assert fed(made, page(made, 200, 50)) == []  # a reply after the pull went out is not read
 
 
@@ -84,6 +84,6 @@ def test_a_short_page_is_followed_where_it_ends_and_the_guess_past_it_is_dropped
     done = fed(made, page(made, 220, 30))
     assert len(done) == 1 and isinstance(done[0], PullItem)
     pull = done[0].pull
-    assert [int(r["number"]) for r in pull.rows] == list(range(1, SIZE + 1))
+    assert [int(r["number"]) for r in pull.made_rows()] == list(range(1, SIZE + 1))
     kept = [json.loads(r.request_body)["offset"] for r in pull.replies if r.url.endswith("/values")]
     assert kept == [0, 100, 140, 180, 220]  # the guess at 200 is no reply of this pull

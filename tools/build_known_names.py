@@ -40,7 +40,7 @@ LINKS = ROOT / "tests" / "data" / "announcement_links.json"  # the other rows la
 def register_entries() -> list[Entry]:
     """The register of 2026-08-14, normalised as a crawl does, ids as a crawl gives them."""
     pull = synthetic.parse_replies(synthetic.replies(synthetic.real_rows(synthetic.SECOND_DAY)))
-    return [replace(e, entry_id=f"{SOURCE}/{e.number}") for e in normalise_rows(pull.rows)[0]]
+    return [replace(e, entry_id=f"{SOURCE}/{e.number}") for e in normalise_rows(pull.made_rows())[0]]
 
 
 def corpus() -> list[dict]:

@@ -141,7 +141,7 @@ def main() -> int:
              names + [query for name in names for query in typed(name, rng)])
     rows = synthetic.synthetic_rows(args.synthetic)
     entries = [replace(e, entry_id=f"synthetic/{e.number}")
-               for e in normalise_rows(synthetic.parse_replies(synthetic.replies(rows)).rows)[0]]
+               for e in normalise_rows(synthetic.parse_replies(synthetic.replies(rows)).made_rows())[0]]
     names = [e.name for e in entries]
     sample = rng.sample(names, min(len(names), 1000))
     dump(f"synthetic {len(entries)}", register_checker("synthetic", entries, {}),

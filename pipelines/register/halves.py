@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from operator import attrgetter
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from pipelines.register.models import Entry
 from pipelines.register.normalise import DEFAULT_PROFILE, Part, Problem, Profile, duplicate_numbers, normalise_part
@@ -25,6 +25,7 @@ _CHUNK = 5000  # entries sent at a time
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 _T = TypeVar("_T")
+RowOf = Callable[[Any], dict[str, str]]  # makes a row from what a list of rows holds
 _entry_values = attrgetter(*(f.name for f in fields(Entry)))
 
 
@@ -36,35 +37,46 @@ def drained(items: list[_T]) -> Iterator[_T]:
         yield items.pop()
 
 
-def normalise_changed(rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str],
+def normalise_changed(rows: list[Any], source_url: str, stored: Mapping[str, str],
                       profile: Profile = DEFAULT_PROFILE, fingerprints: list[str] | None = None,
+                      kept: Part | None = None, row_of: RowOf | None = None,
                       ) -> tuple[list[Entry], list[str], list[Problem]]:
     """normalise.normalise_changed of `rows` (and their `fingerprints`, when made), both
-    lists emptied as they are read."""
+    lists emptied as they are read. `kept`: the pull's other rows, kept already
+    (normalise.split_kept): in the kept ids, and in the check of duplicate numbers.
+    `row_of`: makes each row from what `rows` holds (its line: scraper.items.Pull.lines) as
+    it is normalised, in the process that normalises it: no list of every row is made."""
     if not hasattr(os, "fork") or len(rows) - len(stored) < MIN_ROWS:
-        parts = [normalise_part(drained(rows), source_url, stored, profile,
+        parts = [normalise_part(_made(drained(rows), row_of), source_url, stored, profile,
                                 drained(fingerprints) if fingerprints else None)]
     else:
-        parts = _in_two(rows, source_url, stored, profile, fingerprints or None)
+        parts = _in_two(rows, source_url, stored, profile, fingerprints or None, row_of)
+    if kept is not None:
+        parts.append(kept)
     numbers = [n for part in parts for n in part.numbers()]
     return ([e for part in parts for e in part.entries], [i for part in parts for i in part.kept],
             [p for part in parts for p in part.problems] + duplicate_numbers(numbers))
 
 
-def _in_two(rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str], profile: Profile,
-            fingerprints: list[str] | None) -> list[Part]:
+def _made(rows: Iterable[Any], row_of: RowOf | None) -> Iterable[dict[str, str]]:
+    return rows if row_of is None else map(row_of, rows)
+
+
+def _in_two(rows: list[Any], source_url: str, stored: Mapping[str, str], profile: Profile,
+            fingerprints: list[str] | None, row_of: RowOf | None) -> list[Part]:
     half = len(rows) // 2
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(reader)
-        _child(writer, rows[half:], source_url, stored, profile, fingerprints[half:] if fingerprints else None)
+        _child(writer, _made(rows[half:], row_of), source_url, stored, profile,
+               fingerprints[half:] if fingerprints else None)
     os.close(writer)
     del rows[half:]  # the child's now: the parent lets them go before it parses its own half
     if fingerprints:
         del fingerprints[half:]
     try:
-        first = normalise_part(drained(rows), source_url, stored, profile,
+        first = normalise_part(_made(drained(rows), row_of), source_url, stored, profile,
                                drained(fingerprints) if fingerprints else None)
         with os.fdopen(reader, "rb") as sent:
             reader = -1
@@ -96,7 +108,7 @@ def _received(sent: IO[bytes]) -> Part | BaseException | None:
         return None
 
 
-def _child(writer: int, rows: list[dict[str, str]], source_url: str, stored: Mapping[str, str],
+def _child(writer: int, rows: Iterable[dict[str, str]], source_url: str, stored: Mapping[str, str],
            profile: Profile, fingerprints: list[str] | None) -> None:
     """Normalise `rows`, send the part (or the error) through `writer`, exit at once: none of
     the parent's cleanup (its database connection, its files, Scrapy) runs here."""

@@ -29,7 +29,7 @@ from pipelines.register.parties import (
     split_person,
 )
 from scraper.parsers.cells import RawCells, cells_line, line_fingerprint
-from scraper.parsers.columns import ROW_FIELDS
+from scraper.parsers.columns import ROW_FIELDS, line_number
 from scraper.registers.metadata import SourceMeta
 
 PROSECUTOR_GENERAL = "Prosecutor General's Office of the Russian Federation"
@@ -314,6 +314,27 @@ def normalise_part(
         _normalise_into(entries, problems, row, source_url,
                         _shared_cells(raw_cells(row) if raw is None else raw, shared), profile)
     return Part(entries, kept, problems, numbers)
+
+
+def split_kept(lines: Iterable[str], fingerprints: Iterable[str], stored: Mapping[str, str],
+               ) -> tuple[list[str], list[str], Part]:
+    """A pull's rows left as their lines (scraper.items.Pull.lines), with their fingerprints,
+    split as `normalise_part` splits rows: the lines of those not stored, with their
+    fingerprints, to be made rows and normalised; and the Part of those stored, kept
+    without a row made (the number read from the line: the duplicates are checked over
+    every row). A changed crawl makes only the rows it parses."""
+    to_parse: list[str] = []
+    made: list[str] = []
+    kept: list[str] = []
+    numbers: list[int] = []
+    for line, found in zip(lines, fingerprints, strict=True):
+        if (entry_id := stored.get(found)) is not None:
+            kept.append(entry_id)
+            numbers.append(_stored_number(line_number(line)))
+        else:
+            to_parse.append(line)
+            made.append(found)
+    return to_parse, made, Part([], kept, [], numbers)
 
 
 def _shared_cells(raw: RawCells, shared: dict[tuple[str, str], tuple[str, str]]) -> RawCells:

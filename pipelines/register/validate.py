@@ -6,7 +6,7 @@ a diff that needs a second pull to agree returns the reason it is being held.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from pipelines.register.diff import Diff
@@ -20,14 +20,14 @@ DATE_FIELDS = ("designated_on", "listed_on", "excluded_on")
 
 def check_pull(pull: Pull, thresholds: Thresholds) -> None:
     """Refuse a pull that is not the whole register."""
-    src = pull.source
-    if len(pull.rows) < pull.size:
-        raise SourceRefused(f"{src}: reply has {len(pull.rows)} of {pull.size} rows")
-    if len(pull.rows) > pull.size:
-        raise SourceRefused(f"{src}: reply has {len(pull.rows)} rows but announces {pull.size}")
-    if len(pull.rows) < thresholds.min_rows:
+    src, count = pull.source, pull.row_count()
+    if count < pull.size:
+        raise SourceRefused(f"{src}: reply has {count} of {pull.size} rows")
+    if count > pull.size:
+        raise SourceRefused(f"{src}: reply has {count} rows but announces {pull.size}")
+    if count < thresholds.min_rows:
         raise SourceRefused(
-            f"{src}: {len(pull.rows)} rows, fewer than the {thresholds.min_rows} expected")
+            f"{src}: {count} rows, fewer than the {thresholds.min_rows} expected")
     check_cell_sizes(pull, thresholds)
 
 
@@ -35,9 +35,7 @@ def check_cell_sizes(pull: Pull, thresholds: Thresholds) -> None:
     """Refuse a pull with a cell longer than any the register can hold (a 50 MB "name"
     would otherwise be parsed, stored, exported and put in every subscriber's alert)."""
     limit = thresholds.max_cell_chars
-    for position, row in enumerate(pull.rows, 1):
-        if sum(map(len, row.values())) <= limit:  # the usual row: one cheap look (rows hold text)
-            continue
+    for position, row in _longer_rows(pull, limit):
         for key, value in row.items():
             if len(text := str(value)) > limit:
                 number = str(row.get("number", ""))
@@ -45,6 +43,19 @@ def check_cell_sizes(pull: Pull, thresholds: Thresholds) -> None:
                 raise SourceRefused(
                     f"{pull.source}: {where}: {key}: {len(text)} characters, more than the {limit} "
                     "a cell of this register may hold (assertions.max_cell_chars): not the register")
+
+
+def _longer_rows(pull: Pull, limit: int) -> Iterator[tuple[int, dict[str, str]]]:
+    """(position, row) of each row whose cells are longer than `limit` together: one cheap look
+    at the usual row. A row left as its line (Pull.lines) is made only then: no cell is longer
+    than the line that holds it."""
+    if pull.lines:
+        yield from ((position, pull.line_row(line)) for position, line in enumerate(pull.lines, 1)
+                    if len(line) > limit)
+        return
+    for position, row in enumerate(pull.rows, 1):
+        if sum(map(len, row.values())) > limit:  # rows hold text
+            yield position, row
 
 
 def date_problems(entries: Iterable[Entry], thresholds: Thresholds, now: str) -> list[Problem]:
@@ -85,8 +96,8 @@ def check_dates(source: str, entries: Iterable[Entry], thresholds: Thresholds, n
 
 
 def size_warnings(pull: Pull, thresholds: Thresholds) -> list[str]:
-    if len(pull.rows) > thresholds.max_rows:
-        return [f"{len(pull.rows)} rows, more than the {thresholds.max_rows} expected: "
+    if pull.row_count() > thresholds.max_rows:
+        return [f"{pull.row_count()} rows, more than the {thresholds.max_rows} expected: "
                 "check the source's metadata"]
     return []
 

@@ -65,7 +65,7 @@ def _channel_pull(via: str, crawler, data: DataConfig, store: Store, profile: Pr
     pull = ChannelPull(via, replies=hashes, as_of=item.pull.as_of,
                        problem=item.problem)
     if not item.problem:
-        pull.entries, problems = normalise_rows(item.pull.rows, item.pull.source_url, profile=profile)
+        pull.entries, problems = normalise_rows(item.pull.made_rows(), item.pull.source_url, profile=profile)
         fatal = [str(p) for p in problems if p.fatal]
         if fatal:
             pull.problem = f"{via}: {fatal[0]}"

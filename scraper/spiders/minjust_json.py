@@ -31,7 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scraper.fetching import CrawlDeadlineError
 from scraper.items import Pull, PullItem, RawReply, utc_now
 from scraper.parsers.cells import RowsDigest
-from scraper.parsers.columns import ColumnError, canonical_page, in_row_order, info_columns
+from scraper.parsers.columns import ColumnError, in_row_order, info_columns, page_lines
 from scraper.parsers.xlsx_export import ExportError, read_export
 from scraper.redact import redact
 from scraper.registers.metadata import SourceMeta, all_sources
@@ -61,7 +61,6 @@ class MinjustJsonSpider(scrapy.Spider):
     export_url: str
     pull: Pull
     columns: dict[str, str]  # service field name → canonical field, from /info
-    cells: dict[str, str]
     pages: dict[int, tuple[list[dict], Response]]
     asked: set[int]
     ahead: int
@@ -89,7 +88,6 @@ class MinjustJsonSpider(scrapy.Spider):
                            source_url=cls.meta.view_url(),  # cite the official view, not a mirror or proxy
                            channel=spider.via)
         spider.columns = {}  # service field name → canonical field, from /info
-        spider.cells = {}  # the pull's short cells, one string each (canonical_page)
         spider.pages = {}  # offset → rows of a page that came before the pages ahead of it
         spider.asked = set()  # the offsets asked for
         spider.ahead = 0  # rows in the last page read
@@ -114,6 +112,7 @@ class MinjustJsonSpider(scrapy.Spider):
             info = self._json(response, "/info")
             columns, warnings = info_columns(info, self.meta.columns)
             self.columns = in_row_order(columns)
+            self.pull.fields = tuple(self.columns.values())
         except (ReplyError, ColumnError) as exc:
             yield self._give_up(str(exc))
             return
@@ -140,13 +139,17 @@ class MinjustJsonSpider(scrapy.Spider):
             return
         self.pull.size = size
         self.pages[offset] = (rows, response)
-        while (at := len(self.pull.rows)) in self.pages:  # the pages that follow on, in order
+        while (at := len(self.pull.lines)) in self.pages:  # the pages that follow on, in order
             rows, read = self.pages.pop(at)
             self.ahead = len(rows)  # the next page, as long as this one, predicts the one after
             self._keep(read, read.request)  # kept as read: a guess past a short page is not the register's
-            self._read_rows(rows)
-            self.logger.info("%s: %d of %d rows", self.source, len(self.pull.rows), size)
-            if not rows or len(self.pull.rows) >= size:
+            try:
+                self._read_rows(rows)
+            except ColumnError as exc:
+                yield self._give_up(f"/values at offset {at}: {exc}")
+                return
+            self.logger.info("%s: %d of %d rows", self.source, len(self.pull.lines), size)
+            if not rows or len(self.pull.lines) >= size:
                 self.done = True
                 self.pull.content_hash = self.digest.hexdigest()
                 self._let_go()
@@ -250,9 +253,10 @@ class MinjustJsonSpider(scrapy.Spider):
         return rows, size
 
     def _read_rows(self, rows: list[dict]) -> None:
-        """A page's rows, in order, as canonical rows; their lines go into the digest."""
-        cells, lines = canonical_page(rows, self.columns, self.cells)
-        self.pull.rows.extend(cells)
+        """A page's rows, in order, kept as their lines (the crawl makes the rows it needs
+        from them: Pull.lines); the lines go into the digest too."""
+        lines = page_lines(rows, self.columns)
+        self.pull.lines.extend(lines)
         self.digest.add_lines(lines)
 
     def _keep(self, response: Response, request) -> None:
@@ -260,10 +264,9 @@ class MinjustJsonSpider(scrapy.Spider):
         self.pull.replies.append(RawReply.of(response, request.method, body))
 
     def _let_go(self) -> None:
-        """The pull is handed over: the spider lets go of what it kept to read it, so the crawl
-        does not carry it to the end: the short cells (every row's number and order among them:
-        a dict of 10 MB for 100 000 rows) and the rows' fingerprints (which a first crawl drops)."""
-        self.cells, self.digest.fingerprints = {}, None
+        """The pull is handed over: the spider lets go of the rows' fingerprints, so the crawl
+        alone decides how long they live (a first crawl drops them)."""
+        self.digest.fingerprints = None
 
     def _give_up(self, problem: str) -> PullItem:
         self.done = True
