@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run demo demo-alerts schedule test install install-demo install-test bench clean
+.PHONY: run demo demo-alerts schedule test install install-demo install-bench install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ install: $(BIN)/python
 
 install-demo: $(BIN)/python
 	$(BIN)/pip install -q -e '.[demo]'
+
+install-bench: $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
@@ -50,10 +53,15 @@ test: install-test    ## lint (ruff), types (mypy), then the whole test suite (n
 BENCH_OUT  := benchmarks/out
 BENCHMARKS := run alerts check startup registers web everywhere history extract announcements early_warning postgres
 
-bench: install        ## benchmarks: print figures against their goals, then write the README's table from them
+bench: install-bench  ## benchmarks: print figures against their goals, then write the README's table from them
 	@mkdir -p $(BENCH_OUT)
+	@rm -f $(BENCH_OUT)/*.failed
+	@# a script that fails stops here: the README's table is never written from part of the figures
 	@for name in $(BENCHMARKS); do \
-	  echo "== benchmarks/$$name.py"; $(BIN)/python benchmarks/$$name.py | tee $(BENCH_OUT)/$$name.txt; \
+	  echo "== benchmarks/$$name.py"; \
+	  { $(BIN)/python benchmarks/$$name.py || touch $(BENCH_OUT)/$$name.failed; } | tee $(BENCH_OUT)/$$name.txt; \
+	  if [ -e $(BENCH_OUT)/$$name.failed ]; then \
+	    echo "benchmarks/$$name.py failed: the README's table is left as it was" >&2; exit 1; fi; \
 	done
 	$(BIN)/python benchmarks/_common.py $(foreach name,$(BENCHMARKS),$(BENCH_OUT)/$(name).txt)
 
