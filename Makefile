@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run demo demo-alerts schedule test install install-demo install-bench install-test bench clean
+.PHONY: run demo demo-alerts schedule test install install-demo install-bench install-test postgres-binaries bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,17 @@ install: $(BIN)/python
 install-demo: $(BIN)/python
 	$(BIN)/pip install -q -e '.[demo]'
 
-install-bench: $(BIN)/python
-	$(BIN)/pip install -q -e '.[bench]'
-
-install-test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
-	@# The PostgreSQL pass starts a throwaway server from Debian's binaries (never a download).
+# The tests' PostgreSQL pass and benchmarks/postgres.py start a throwaway server from Debian's binaries (never a download).
+postgres-binaries:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
 	  { command -v apt-get >/dev/null && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; } || \
-	  echo "postgresql missing and not installable: the PostgreSQL tests will be skipped (under CI=true: fail)"
+	  echo "postgresql missing and not installable: the PostgreSQL tests will be skipped (under CI=true: fail), and benchmarks/postgres.py fails"
+
+install-bench: $(BIN)/python postgres-binaries
+	$(BIN)/pip install -q -e '.[bench]'
+
+install-test: $(BIN)/python postgres-binaries
+	$(BIN)/pip install -q -e '.[test]'
 	@# The browser tests drive Debian's Chromium through its own chromedriver (never a download).
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { command -v apt-get >/dev/null && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; } || \
